@@ -1,0 +1,54 @@
+"""What a fetch function needs to talk to one target: its clients, the clock, helpers."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Iterable, Sequence, TypeVar
+
+from console.aws.clients import CONCURRENCY, ClientPool
+from console.clock import Clock
+from console.target import Target
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AwsContext:
+    pool: ClientPool
+    target: Target
+
+    @property
+    def clock(self) -> Clock:
+        return self.pool.clock
+
+    async def client(self, service: str) -> Any:
+        return await self.pool.client(self.target, service)
+
+    async def pages(self, service: str, operation: str, **params: Any) -> AsyncIterator[dict]:
+        """Every page of a paginated list call (botocore's paginator follows the tokens)."""
+        client = await self.client(service)
+        async for page in client.get_paginator(operation).paginate(**params):
+            yield page
+
+    async def collect(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
+        """All items under `key` across every page."""
+        items: list[Any] = []
+        async for page in self.pages(service, operation, **params):
+            items.extend(page.get(key, []))
+        return items
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+async def bounded_gather(awaitables: Iterable[Awaitable[T]], limit: int = CONCURRENCY) -> list[T]:
+    """gather() with at most `limit` running at once; results in input order."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(aw: Awaitable[T]) -> T:
+        async with semaphore:
+            return await aw
+
+    return list(await asyncio.gather(*(run(aw) for aw in awaitables)))

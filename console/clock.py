@@ -1,0 +1,80 @@
+"""The one source of time for console/.
+
+Nothing in console/ calls time.time, datetime.now or asyncio.sleep directly (a test
+enforces it): the composition root injects a Clock, so tests move time instead of
+waiting for poll intervals and canary windows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Wall-clock time, timezone-aware UTC."""
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes backwards; for ages and intervals."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Suspend the calling task for `seconds` of this clock's time."""
+
+
+class SystemClock:
+    """Real time."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class ManualClock:
+    """Time that only moves when a test calls `advance`.
+
+    Sleepers wake in deadline order as time passes them; `advance` yields to the event
+    loop after each wake-up so the woken tasks run before time moves on.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._start = start or datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+        self._elapsed = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._elapsed)
+
+    def monotonic(self) -> float:
+        return self._elapsed
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self._elapsed + seconds, next(self._order), future))
+        await future
+
+    async def advance(self, seconds: float) -> None:
+        """Move time forward, waking every sleeper whose deadline passes, in order."""
+        target = self._elapsed + seconds
+        while self._sleepers and self._sleepers[0][0] <= target:
+            deadline, _, future = heapq.heappop(self._sleepers)
+            self._elapsed = max(self._elapsed, deadline)
+            if not future.done():
+                future.set_result(None)
+            for _ in range(5):
+                await asyncio.sleep(0)
+        self._elapsed = target
+        await asyncio.sleep(0)

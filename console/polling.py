@@ -1,0 +1,212 @@
+"""Pollers publish Snapshots to one Store; subscriptions decide how often each runs.
+
+- A source's ticks never overlap: each source is one loop that fetches, publishes,
+  then sleeps on the injected clock.
+- Slow calls are not cancelled for slowness; only `switch_target`, `stop` and a
+  source losing its last subscriber (screen closed) cancel them. Results of an older
+  generation are dropped by the Store.
+- A failed fetch republishes the last items with the error: the UI shows them as stale
+  with their age. Throttling doubles the source's interval until a fetch succeeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Awaitable, Callable
+
+from console.aws.clients import ClientPool
+from console.aws.context import AwsContext
+from console.aws.errors import ErrorClass, Problem, describe_problem
+from console.clock import Clock
+from console.target import Target
+
+log = logging.getLogger(__name__)
+
+Fetch = Callable[[AwsContext], Awaitable[tuple[Any, ...]]]
+Listener = Callable[["Snapshot"], None]
+
+MAX_BACKOFF = 8  # the interval grows to at most 8x under throttling
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    source: str
+    target: Target
+    generation: int
+    fetched_at: datetime | None  # when `items` were fetched (wall clock)
+    items: tuple[Any, ...]
+    error: Problem | None = None
+    fetched_mono: float | None = None  # clock.monotonic() of fetched_at, for ages
+
+    @property
+    def loaded(self) -> bool:
+        return self.fetched_at is not None
+
+    @property
+    def stale(self) -> bool:
+        return self.error is not None and self.loaded
+
+    def age(self, clock: Clock) -> float | None:
+        if self.fetched_mono is None:
+            return None
+        return max(0.0, clock.monotonic() - self.fetched_mono)
+
+
+class Store:
+    """The latest Snapshot of each source; tells listeners about every new one."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.generation = 0
+        self._latest: dict[str, Snapshot] = {}
+        self._listeners: list[Listener] = []
+
+    def listen(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def latest(self, source: str) -> Snapshot | None:
+        return self._latest.get(source)
+
+    def publish(self, snapshot: Snapshot) -> bool:
+        """Keep and announce `snapshot` unless it belongs to an older generation."""
+        if snapshot.generation != self.generation:
+            return False
+        self._latest[snapshot.source] = snapshot
+        for listener in list(self._listeners):
+            listener(snapshot)
+        return True
+
+    def reset(self, generation: int) -> None:
+        self.generation = generation
+        self._latest.clear()
+
+    def oldest_age(self, sources: set[str] | None = None) -> float | None:
+        """Age in seconds of the oldest loaded data among `sources` (all when None)."""
+        ages = [
+            age
+            for name, snap in self._latest.items()
+            if sources is None or name in sources
+            if (age := snap.age(self.clock)) is not None
+        ]
+        return max(ages) if ages else None
+
+
+@dataclass
+class _Source:
+    name: str
+    fetch: Fetch
+    interval: float
+    subscribers: set[object] = field(default_factory=set)
+    backoff: int = 1
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+
+class PollingEngine:
+    """Runs one loop per subscribed source against the current target."""
+
+    def __init__(self, pool: ClientPool, store: Store, target: Target) -> None:
+        self.pool = pool
+        self.store = store
+        self.clock = pool.clock
+        self.target = target
+        self._sources: dict[str, _Source] = {}
+        self._running = False
+
+    def register(self, name: str, fetch: Fetch, interval: float) -> None:
+        self._sources[name] = _Source(name, fetch, interval)
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self._sources)
+
+    # subscriptions --------------------------------------------------------------
+    def subscribe(self, name: str, subscriber: object) -> None:
+        source = self._sources[name]
+        source.subscribers.add(subscriber)
+        if self._running and source.task is None:
+            self._start(source)
+
+    def unsubscribe(self, name: str, subscriber: object) -> None:
+        source = self._sources[name]
+        source.subscribers.discard(subscriber)
+        if not source.subscribers and source.task is not None:
+            source.task.cancel()
+            source.task = None
+
+    # lifecycle --------------------------------------------------------------------
+    def start(self) -> None:
+        self._running = True
+        for source in self._sources.values():
+            if source.subscribers and source.task is None:
+                self._start(source)
+
+    async def stop(self) -> None:
+        self._running = False
+        tasks = [s.task for s in self._sources.values() if s.task is not None]
+        for source in self._sources.values():
+            source.task = None
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def switch_target(self, target: Target) -> None:
+        """Cancel everything in flight for the old target and start over on `target`."""
+        await self.stop()
+        self.target = target
+        self.store.reset(self.store.generation + 1)
+        self.start()
+
+    def refresh_now(self, name: str | None = None) -> None:
+        """Run the source (or every subscribed one) now instead of at its next tick."""
+        for source in self._sources.values():
+            if name is None or source.name == name:
+                source.backoff = 1
+                source.wake.set()
+
+    # the loop -------------------------------------------------------------------------
+    def _start(self, source: _Source) -> None:
+        source.task = asyncio.get_running_loop().create_task(
+            self._run(source, self.target, self.store.generation), name=f"poll:{source.name}"
+        )
+
+    async def _run(self, source: _Source, target: Target, generation: int) -> None:
+        context = AwsContext(self.pool, target)
+        while True:
+            source.wake.clear()
+            await self.tick(source.name, context, generation)
+            sleeper = asyncio.ensure_future(self.clock.sleep(source.interval * source.backoff))
+            waker = asyncio.ensure_future(source.wake.wait())
+            try:
+                await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                sleeper.cancel()
+                waker.cancel()
+
+    async def tick(self, name: str, context: AwsContext, generation: int) -> Snapshot:
+        """Fetch one source once and publish the result (or the error, keeping old items)."""
+        source = self._sources[name]
+        try:
+            items = tuple(await source.fetch(context))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every failure becomes a Problem on screen, never a traceback
+            log.debug("fetch %s failed", name, exc_info=True)
+            problem = describe_problem(exc, profile=context.target.profile, endpoint=context.target.endpoint)
+            if problem.kind is ErrorClass.THROTTLED:
+                source.backoff = min(source.backoff * 2, MAX_BACKOFF)
+            previous = self.store.latest(name)
+            if previous is not None and previous.generation == generation:
+                snapshot = replace(previous, error=problem)
+            else:
+                snapshot = Snapshot(name, context.target, generation, None, (), problem)
+        else:
+            source.backoff = 1
+            snapshot = Snapshot(
+                name, context.target, generation, self.clock.now(), items, None, self.clock.monotonic()
+            )
+        self.store.publish(snapshot)
+        return snapshot

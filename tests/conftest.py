@@ -1,0 +1,110 @@
+"""Shared fixtures: one embedded AWS server per session, credentials, and the localhost guard.
+
+Tests talk HTTP to a real moto server in its own process (console.demo). Tests that
+change state work in an account of their own (`fresh_account`), made the way AWS makes
+them: an IAM access key whose account is the test's, so the console under test needs
+no special hook.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import boto3
+import pytest
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_accounts = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def aws_sandbox(tmp_path, monkeypatch):
+    """Dummy credentials, private config dirs, and no request to anything but localhost."""
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name.startswith("OPSDECK_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("OPSDECK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("OPSDECK_STATE_DIR", str(tmp_path / "state"))
+    _refuse_remote_endpoints(monkeypatch)
+
+
+def _check_endpoint(endpoint_url: str | None) -> None:
+    host = urlparse(endpoint_url or "").hostname
+    if host not in LOCAL_HOSTS:
+        raise RuntimeError(f"tests may only talk to localhost, not {endpoint_url or 'real AWS'}")
+
+
+def _refuse_remote_endpoints(monkeypatch) -> None:
+    import aiobotocore.session
+    import botocore.session
+
+    for cls in (botocore.session.Session, aiobotocore.session.AioSession):
+        original = cls.create_client
+
+        def guarded(self, service_name, *args, _original=original, **kwargs):
+            _check_endpoint(kwargs.get("endpoint_url"))
+            return _original(self, service_name, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "create_client", guarded)
+
+
+@pytest.fixture(scope="session")
+def embedded_aws():
+    """The seeded demo estate, served by console.demo in its own process; simulator off."""
+    from console.demo.process import EmbeddedAws
+
+    server = EmbeddedAws.start(size="small", simulate=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def endpoint(embedded_aws) -> str:
+    return embedded_aws.endpoint
+
+
+@dataclass(frozen=True)
+class Account:
+    """An empty account on the embedded server, with credentials that act in it."""
+
+    id: str
+    access_key: str
+    secret_key: str
+    endpoint: str
+
+    def client(self, service: str):
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        )
+
+    def use(self, monkeypatch) -> None:
+        """Make this account's keys the process's credentials (for the console under test)."""
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", self.access_key)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", self.secret_key)
+
+
+@pytest.fixture
+def fresh_account(endpoint) -> Account:
+    account_id = f"{random.Random(os.getpid()).randrange(10**9):09d}{next(_accounts):03d}"
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1")
+    iam.meta.events.register(
+        "before-sign.iam.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account_id)
+    )
+    iam.create_user(UserName="opsdeck-test")
+    key = iam.create_access_key(UserName="opsdeck-test")["AccessKey"]
+    return Account(account_id, key["AccessKeyId"], key["SecretAccessKey"], endpoint)

@@ -1,0 +1,158 @@
+"""The polling engine's rules, with time moved by a ManualClock.
+
+The fetch functions here are plain coroutines standing in for a data source: what is
+tested is scheduling (no overlap, generations, staleness, back-off), not AWS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from botocore.exceptions import ClientError
+
+from console.aws.clients import ClientPool
+from console.aws.errors import ErrorClass
+from console.clock import ManualClock
+from console.polling import PollingEngine, Store
+from console.target import Target
+
+TARGET = Target(None, "us-east-1", "http://127.0.0.1:1")
+
+
+def throttled() -> ClientError:
+    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "ListFunctions")
+
+
+def make_engine():
+    clock = ManualClock()
+    store = Store(clock)
+    engine = PollingEngine(ClientPool(clock), store, TARGET)
+    return clock, store, engine
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_only_subscribed_sources_run_and_at_their_interval():
+    clock, store, engine = make_engine()
+    calls = {"a": 0, "b": 0}
+
+    def counting(name):
+        async def fetch(ctx):
+            calls[name] += 1
+            return (calls[name],)
+        return fetch
+
+    engine.register("a", counting("a"), 5.0)
+    engine.register("b", counting("b"), 5.0)
+    engine.subscribe("a", "screen")
+    engine.start()
+    await settle()
+    assert calls == {"a": 1, "b": 0}
+    await clock.advance(4.9)
+    assert calls["a"] == 1
+    await clock.advance(0.2)
+    await settle()
+    assert calls["a"] == 2
+    assert store.latest("a").items == (2,)
+    engine.unsubscribe("a", "screen")
+    await clock.advance(30)
+    await settle()
+    assert calls["a"] == 2
+    await engine.stop()
+
+
+async def test_ticks_never_overlap_and_slow_calls_are_not_cancelled():
+    clock, store, engine = make_engine()
+    release = asyncio.Event()
+    state = {"running": 0, "max": 0, "done": 0}
+
+    async def slow(ctx):
+        state["running"] += 1
+        state["max"] = max(state["max"], state["running"])
+        await release.wait()
+        state["running"] -= 1
+        state["done"] += 1
+        return ("x",)
+
+    engine.register("slow", slow, 1.0)
+    engine.subscribe("slow", "s")
+    engine.start()
+    await settle()
+    await clock.advance(10)  # many intervals pass while the first call is still running
+    engine.refresh_now()
+    await settle()
+    assert state == {"running": 1, "max": 1, "done": 0}
+    release.set()
+    await settle()
+    assert state["done"] >= 1 and state["max"] == 1
+    assert store.latest("slow").items == ("x",)
+    await engine.stop()
+
+
+async def test_failure_keeps_last_items_marked_stale_with_age():
+    clock, store, engine = make_engine()
+    outcomes = [("one",), throttled()]
+
+    async def flaky(ctx):
+        outcome = outcomes.pop(0) if outcomes else ("two",)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    engine.register("f", flaky, 5.0)
+    engine.subscribe("f", "s")
+    engine.start()
+    await settle()
+    await clock.advance(5)
+    await settle()
+    snap = store.latest("f")
+    assert snap.items == ("one",) and snap.stale
+    assert snap.error.kind is ErrorClass.THROTTLED
+    assert snap.age(clock) == 5.0
+    # Throttling doubled the interval: nothing at +5 s, the retry at +10 s.
+    await clock.advance(5)
+    await settle()
+    assert store.latest("f").stale
+    await clock.advance(5)
+    await settle()
+    snap = store.latest("f")
+    assert snap.items == ("two",) and not snap.stale
+    await engine.stop()
+
+
+async def test_results_of_an_old_target_are_dropped():
+    clock, store, engine = make_engine()
+    release = asyncio.Event()
+    seen_targets = []
+
+    async def fetch(ctx):
+        seen_targets.append(ctx.target.region)
+        if ctx.target.region == "us-east-1":
+            await release.wait()
+        return (ctx.target.region,)
+
+    engine.register("s", fetch, 5.0)
+    engine.subscribe("s", "screen")
+    engine.start()
+    await settle()
+    await engine.switch_target(Target(None, "eu-west-1", "http://127.0.0.1:1"))
+    release.set()
+    await settle()
+    assert seen_targets == ["us-east-1", "eu-west-1"]
+    assert store.latest("s").items == ("eu-west-1",)
+    assert store.latest("s").generation == 1
+    await engine.stop()
+
+
+def test_store_drops_an_older_generation():
+    clock = ManualClock()
+    store = Store(clock)
+    from console.polling import Snapshot
+
+    store.reset(3)
+    assert not store.publish(Snapshot("s", TARGET, 2, clock.now(), ("old",)))
+    assert store.publish(Snapshot("s", TARGET, 3, clock.now(), ("new",)))
+    assert store.latest("s").items == ("new",)
