@@ -1,0 +1,152 @@
+"""The dashboard's data sources against the embedded server, over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from console.aws.clients import ClientPool
+from console.aws.context import AwsContext
+from console.clock import ManualClock
+from console.demo import control
+from console.sources import SOURCES
+from console.target import Target
+
+
+def context_for(endpoint: str, clock=None) -> AwsContext:
+    return AwsContext(ClientPool(clock or ManualClock(datetime.now(timezone.utc))), Target(None, "us-east-1", endpoint))
+
+
+async def fetch(source: str, ctx: AwsContext):
+    fetch_fn, _ = SOURCES[source]
+    try:
+        return await fetch_fn(ctx)
+    finally:
+        await ctx.pool.close()
+
+
+SEEDED = {
+    "lambda": {"validate-order", "check-inventory", "process-payment", "send-confirmation",
+               "update-inventory", "process-upload", "cleanup", "items-api"},
+    "ecs": {"my-service", "worker-service"},
+    "stepfunctions": {"order-processing", "batch-fulfilment"},
+    "events": {"s3-upload-rule", "daily-cleanup", "legacy-report"},
+}
+
+
+@pytest.mark.parametrize("source", sorted(SEEDED))
+async def test_every_source_finds_the_seeded_estate(endpoint, source):
+    items = await fetch(source, context_for(endpoint))
+    assert SEEDED[source] <= {item.name for item in items}
+    assert len({item.key for item in items}) == len(items)
+
+
+async def test_seeded_details_come_through(endpoint):
+    services = {s.name: s for s in await fetch("ecs", context_for(endpoint))}
+    assert services["my-service"].desired == 3
+    assert services["my-service"].circuit_breaker
+    assert "FARGATE_SPOT:3" in services["my-service"].launch
+    aliases = {a.function_name: a for a in await fetch("lambda.aliases", context_for(endpoint)) if a.name == "live"}
+    assert aliases["process-payment"].weights, "process-payment's live alias is mid-canary"
+    rules = {r.name: r for r in await fetch("events", context_for(endpoint))}
+    assert rules["legacy-report"].state == "DISABLED"
+    assert rules["daily-cleanup"].schedule == "cron(0 3 * * ? *)"
+    assert any(r.kind == "schedule" and r.timezone == "Europe/Berlin" for r in rules.values())
+
+
+def tiny_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def make_function(account, name: str) -> None:
+    iam = account.client("iam")
+    try:
+        role = iam.get_role(RoleName="fn-role")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        role = iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument=json.dumps({}))["Role"]["Arn"]
+    account.client("lambda").create_function(
+        FunctionName=name, Runtime="python3.12", Role=role, Handler="handler.handler", Code={"ZipFile": tiny_zip()}
+    )
+
+
+async def test_lambda_metrics_are_exact_for_known_datapoints(fresh_account, monkeypatch):
+    fresh_account.use(monkeypatch)
+    make_function(fresh_account, "pay")
+    now = datetime.now(timezone.utc).replace(second=30, microsecond=0)
+    cloudwatch = fresh_account.client("cloudwatch")
+    dims = [{"Name": "FunctionName", "Value": "pay"}]
+    data = []
+    for minutes_ago, invocations, errors, duration in ((1, 60, 6, 100.0), (3, 40, 6, 300.0), (30, 1000, 1000, 9.0)):
+        at = now - timedelta(minutes=minutes_ago)
+        data += [
+            {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": at, "Value": invocations},
+            {"MetricName": "Errors", "Dimensions": dims, "Timestamp": at, "Value": errors},
+            {"MetricName": "Duration", "Dimensions": dims, "Timestamp": at, "Value": duration},
+        ]
+    cloudwatch.put_metric_data(Namespace="AWS/Lambda", MetricData=data)
+
+    (function,) = await fetch("lambda", context_for(fresh_account.endpoint, ManualClock(now)))
+    metrics = function.metrics
+    # The datapoint 30 minutes ago lies outside the 15-minute window.
+    assert (metrics.invocations, metrics.errors) == (100, 12)
+    assert f"{metrics.error_rate:.1f}%" == "12.0%"
+    assert metrics.duration_avg_ms == 200.0
+    assert metrics.duration_max_ms == 300.0
+    # One sparkline value per minute of the window, the newest minute last.
+    assert len(metrics.series) == 15
+    assert metrics.series[11:] == (40.0, 0.0, 60.0, 0.0)
+
+
+async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, monkeypatch):
+    fresh_account.use(monkeypatch)
+    for i in range(5):
+        make_function(fresh_account, f"fn-{i}")
+    events = fresh_account.client("events")
+    for i in range(5):
+        events.put_rule(Name=f"rule-{i}", ScheduleExpression="rate(1 hour)")
+    ecs = fresh_account.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": "app", "memory": 128}])
+    for i in range(5):
+        ecs.create_service(cluster="c", serviceName=f"svc-{i}", taskDefinition="app", desiredCount=0)
+    sfn = fresh_account.client("stepfunctions")
+    for i in range(5):
+        sfn.create_state_machine(
+            name=f"sm-{i}", roleArn=f"arn:aws:iam::{fresh_account.id}:role/r",
+            definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+        )
+
+    control.set_page_size(fresh_account.endpoint, 2)
+    control.reset_request_counts(fresh_account.endpoint)
+    try:
+        functions = await fetch("lambda", context_for(fresh_account.endpoint))
+        rules = await fetch("events", context_for(fresh_account.endpoint))
+        services = await fetch("ecs", context_for(fresh_account.endpoint))
+        machines = await fetch("stepfunctions", context_for(fresh_account.endpoint))
+        counts = control.request_counts(fresh_account.endpoint)
+    finally:
+        control.set_page_size(fresh_account.endpoint, None)
+
+    assert {f.name for f in functions} == {f"fn-{i}" for i in range(5)}
+    assert {r.name for r in rules} == {f"rule-{i}" for i in range(5)}
+    assert {s.name for s in services} == {f"svc-{i}" for i in range(5)}
+    assert {m.name for m in machines} == {f"sm-{i}" for i in range(5)}
+    pages = math.ceil(5 / 2)
+
+    def calls(service, operation):
+        return control.count_of(counts, service, operation, account=fresh_account.id)
+
+    assert calls("lambda", "ListFunctions") == pages
+    assert calls("events", "ListRules") == pages
+    assert calls("ecs", "ListServices") == pages
+    assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
+    assert calls("states", "ListStateMachines") == pages
+    assert calls("monitoring", "GetMetricData") == 1  # 5 functions x 7 queries in one batch
