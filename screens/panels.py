@@ -1,0 +1,199 @@
+"""What each dashboard panel shows: its sources, columns, default sort and tones.
+
+The four panels are one ResourceTable class configured here, so adding a column or a
+panel is a few lines of data and never a new widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, Callable
+
+from console.models import EcsService, EventRule, LambdaAlias, LambdaFunction, StateMachine
+from widgets import cells
+from widgets.resource_table import Column
+
+FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    id: str
+    title: str
+    noun: str  # "no <noun> in us-east-1"
+    source: str
+    columns: tuple[Column, ...]
+    sort_key: Callable[[Any], Any]
+    name_of: Callable[[Any], str] = attrgetter("name")
+    # a second source merged into the rows, and how: join(primary items, its items)
+    related: str | None = None
+    join: Callable[[tuple[Any, ...], tuple[Any, ...]], tuple[Any, ...]] | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) + ((self.related,) if self.related else ())
+
+
+# Lambda -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LambdaRow:
+    """A function with the routing of its aliases (from the slower aliases source)."""
+
+    function: LambdaFunction
+    routing: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.function.key
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+
+def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...]) -> tuple[LambdaRow, ...]:
+    by_function: dict[str, list[str]] = {}
+    for alias in sorted(aliases, key=attrgetter("name")):
+        by_function.setdefault(alias.function_name, []).append(alias.routing)
+    return tuple(LambdaRow(fn, " ".join(by_function.get(fn.name, ()))) for fn in functions)
+
+
+def _metric(name: str) -> Callable[[LambdaRow], float | None]:
+    return lambda row: getattr(row.function.metrics, name) if row.function.metrics else None
+
+
+def _error_rate(row: LambdaRow) -> float | None:
+    return row.function.metrics.error_rate if row.function.metrics else None
+
+
+def _durations(row: LambdaRow, now: Any) -> Any:
+    avg, top = _metric("duration_avg_ms")(row), _metric("duration_max_ms")(row)
+    if avg is None and top is None:
+        return cells.millis(None)
+    return cells.text(f"{cells.millis(avg).plain}/{cells.millis(top).plain}")
+
+
+def _lambda_sort(row: LambdaRow) -> tuple[float, str]:
+    rate = _error_rate(row)
+    return (-(rate if rate is not None else -1.0), row.name)
+
+
+def _positive(metric: Callable[[Any], float | None], tone: str) -> Callable[[Any], str | None]:
+    return lambda item: tone if (metric(item) or 0) > 0 else None
+
+
+LAMBDA = PanelSpec(
+    id="lambda",
+    title="Lambda",
+    noun="functions",
+    source="lambda",
+    related="lambda.aliases",
+    join=join_aliases,
+    sort_key=_lambda_sort,
+    # what is failing first: at 100 columns the static configuration scrolls off, not the errors
+    columns=(
+        Column("name", "function", lambda r, now: cells.text(r.name)),
+        Column("error_rate", "err %", lambda r, now: cells.percent(_error_rate(r)),
+               tone=_positive(_error_rate, "error")),
+        Column("errors", "errors", lambda r, now: cells.count(_metric("errors")(r)),
+               tone=_positive(_metric("errors"), "error")),
+        Column("invocations", "invocations", lambda r, now: cells.count(_metric("invocations")(r))),
+        Column("throttles", "throttles", lambda r, now: cells.count(_metric("throttles")(r)),
+               tone=_positive(_metric("throttles"), "warning")),
+        Column("duration", "avg/max", _durations),
+        Column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
+        Column("routing", "alias routing", lambda r, now: cells.text(r.routing)),
+        Column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
+        Column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),
+        Column("timeout", "timeout", lambda r, now: cells.text(f"{r.function.timeout_s}s")),
+        Column("modified", "modified", lambda r, now: cells.timestamp(r.function.last_modified)),
+    ),
+)
+
+
+# ECS ------------------------------------------------------------------------------------
+def _ecs_healthy(service: EcsService) -> bool:
+    return service.unhealthy_tasks == 0 and service.running >= service.desired
+
+
+def _health(service: EcsService, now: Any) -> Any:
+    if _ecs_healthy(service):
+        return cells.text("healthy")
+    return cells.text(f"unhealthy ({service.unhealthy_tasks})" if service.unhealthy_tasks else "unhealthy")
+
+
+ECS = PanelSpec(
+    id="ecs",
+    title="ECS / Fargate",
+    noun="services",
+    source="ecs",
+    sort_key=lambda s: (_ecs_healthy(s), s.cluster, s.name),
+    columns=(
+        Column("name", "service", lambda s, now: cells.text(s.name)),
+        Column("cluster", "cluster", lambda s, now: cells.text(s.cluster)),
+        Column("status", "status", lambda s, now: cells.text(s.status),
+               tone=lambda s: None if s.status == "ACTIVE" else "warning"),
+        Column("tasks", "run/want", lambda s, now: cells.ratio(s.running, s.desired),
+               tone=lambda s: "warning" if s.running < s.desired else None),
+        Column("pending", "pend", lambda s, now: cells.count(s.pending)),
+        Column("launch", "launch", lambda s, now: cells.text(s.launch)),
+        Column("taskdef", "task def", lambda s, now: cells.text(s.task_definition)),
+        Column("deployments", "deps", lambda s, now: cells.count(len(s.deployments)),
+               tone=lambda s: "warning" if len(s.deployments) > 1 else None),
+        Column("health", "health", _health, tone=lambda s: "success" if _ecs_healthy(s) else "error"),
+    ),
+)
+
+
+# Step Functions ---------------------------------------------------------------------------
+def _last_execution(machine: StateMachine, now: Any) -> Any:
+    last = machine.last_execution
+    if last is None:
+        return cells.text(None)
+    return cells.text(f"{last.status} {cells.since(last.started_at, now)}")
+
+
+def _last_tone(machine: StateMachine) -> str | None:
+    status = machine.last_execution.status if machine.last_execution else None
+    if status in FAILED_STATUSES:
+        return "error"
+    return {"SUCCEEDED": "success", "RUNNING": "accent"}.get(status or "")
+
+
+STEP_FUNCTIONS = PanelSpec(
+    id="stepfunctions",
+    title="Step Functions",
+    noun="state machines",
+    source="stepfunctions",
+    sort_key=lambda m: (-m.failed, m.name),
+    columns=(
+        Column("name", "state machine", lambda m, now: cells.text(m.name)),
+        Column("type", "type", lambda m, now: cells.text(m.type)),
+        Column("last", "last execution", _last_execution, tone=_last_tone),
+        Column("running", "running", lambda m, now: cells.count(m.running)),
+        Column("failed", "failed/recent", lambda m, now: cells.ratio(m.failed, m.recent),
+               tone=lambda m: "error" if m.failed else None),
+    ),
+)
+
+
+# EventBridge ---------------------------------------------------------------------------------
+EVENTS = PanelSpec(
+    id="events",
+    title="EventBridge",
+    noun="rules or schedules",
+    source="events",
+    sort_key=lambda r: (r.kind, r.bus, r.name),
+    columns=(
+        Column("name", "name", lambda r, now: cells.text(r.name)),
+        Column("kind", "kind", lambda r, now: cells.text(r.kind)),
+        Column("bus", "bus/group", lambda r, now: cells.text(r.bus)),
+        Column("state", "state", lambda r, now: cells.text(r.state),
+               tone=lambda r: None if r.state == "ENABLED" else "warning"),
+        Column("schedule", "schedule", lambda r, now: cells.text(r.schedule or ("pattern" if r.pattern else None))),
+        Column("targets", "targets", lambda r, now: cells.count(r.targets)),
+    ),
+)
+
+DASHBOARD_PANELS: tuple[PanelSpec, ...] = (LAMBDA, ECS, STEP_FUNCTIONS, EVENTS)

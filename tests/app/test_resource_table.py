@@ -1,0 +1,98 @@
+"""ResourceTable alone: rows diffed in place, cursor kept on its key, hostile text literal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import App, ComposeResult
+
+from screens.panels import LAMBDA, LambdaRow
+from tests.app.conftest import T0, function
+from widgets.resource_table import ResourceTable
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        yield ResourceTable(LAMBDA.columns, sort_key=LAMBDA.sort_key, id="table")
+
+
+def rows(*functions) -> list[LambdaRow]:
+    return [LambdaRow(fn) for fn in functions]
+
+
+async def test_cursor_follows_its_key_through_a_resort_and_cells_update_in_place():
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        a, b, c = function("alpha", 100, 0), function("bravo", 100, 5), function("charlie", 100, 10)
+        table.update_items(rows(a, b, c), T0)
+        assert [k.rsplit(":", 1)[1] for k in table.visible_keys] == ["charlie", "bravo", "alpha"]
+        assert table.select_key(a.key)
+        assert table.cursor_row == 2
+        untouched = table.get_cell(b.key, "name")
+
+        # alpha starts failing: it sorts to the top, and the cursor goes with it
+        table.update_items(rows(replace(a, metrics=replace(a.metrics, errors=50)), b, c), T0)
+        await pilot.pause()
+        assert [k.rsplit(":", 1)[1] for k in table.visible_keys] == ["alpha", "charlie", "bravo"]
+        assert table.selected_key == a.key
+        assert table.cursor_row == 0
+        assert table.get_cell(a.key, "error_rate").plain == "50.0%"
+        assert table.get_cell(b.key, "name") is untouched  # unchanged cells are not rebuilt
+
+        # a row goes away and another arrives; the cursor's row is untouched
+        d = function("delta", 10, 0)
+        table.update_items(rows(replace(a, metrics=replace(a.metrics, errors=50)), c, d), T0)
+        await pilot.pause()
+        assert b.key not in table.visible_keys and d.key in table.visible_keys
+        assert table.row_count == 3
+        assert table.selected_key == a.key
+
+
+async def test_cursor_stays_in_range_when_its_row_disappears():
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        fns = [function(f"fn-{i}", 100, i) for i in range(5)]
+        table.update_items(rows(*fns), T0)
+        table.select_key(fns[0].key)  # lowest error rate: last row
+        table.update_items(rows(*fns[1:]), T0)
+        await pilot.pause()
+        assert table.cursor_row == 3
+        assert table.selected_key == fns[1].key
+
+
+async def test_filter_narrows_rows_by_name_and_keeps_the_cursor_key():
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        fns = [function(n) for n in ("orders-api", "orders-worker", "payments")]
+        table.update_items(rows(*fns), T0)
+        table.select_key(fns[1].key)
+        table.set_filter("ORDERS")
+        await pilot.pause()
+        assert set(table.visible_keys) == {fns[0].key, fns[1].key}
+        assert table.selected_key == fns[1].key
+        table.set_filter("")
+        assert table.row_count == 3 and table.selected_key == fns[1].key
+
+
+HOSTILE = ["[/]", "\x1b]52;c;AAAA\x07", "[bold]x", "\x9b31m", "tab\there"]
+
+
+async def test_hostile_names_render_literally():
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        fns = [function(name) for name in HOSTILE]
+        table.update_items(rows(*fns), T0)
+        await pilot.pause()
+        names = {table.get_cell(fn.key, "name").plain for fn in fns}
+        assert names == {"[/]", "␛]52;c;AAAA␇", "[bold]x", "<9B>31m", "tab    here"}
+        screen = app.export_screenshot()
+        assert "\x1b" not in screen and "\x07" not in screen
+        assert "[/]" in screen and "[bold]x" in screen
+        # and updating hostile rows (diff path) does not crash either
+        table.update_items(rows(*[replace(fn, memory_mb=512) for fn in fns]), T0)
+        await pilot.pause()
+        assert table.get_cell(fns[0].key, "memory").plain == "512"

@@ -1,0 +1,156 @@
+"""A DataTable keyed by resource, configured by column specs.
+
+Why not just `clear()` and re-add: a refresh every few seconds must not move the
+cursor, lose the scroll position or flicker. Rows are keyed by the resource's key
+(its ARN); each update diffs cells in place, adds new rows, removes gone ones and
+re-sorts only when the order changed, and the cursor stays on its resource KEY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+Cell = Callable[[Any, datetime], Text]
+Tone = Callable[[Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its key, its label, how to render an item's cell and, optionally,
+    a semantic tone for it ("error", "warning", "success") that the theme colours."""
+
+    key: str
+    label: str
+    cell: Cell
+    tone: Tone | None = None
+
+
+class ResourceTable(DataTable):
+    """Rows of resources; `update_items` diffs, `filter_text` narrows by name."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        sort_key: Callable[[Any], Any],
+        name_of: Callable[[Any], str] = attrgetter("name"),
+        key_of: Callable[[Any], str] = attrgetter("key"),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.specs = tuple(columns)
+        self.sort_key = sort_key
+        self.name_of = name_of
+        self.key_of = key_of
+        self.filter_text = ""
+        self._items: dict[str, Any] = {}
+        self._shown: dict[str, tuple[Text, ...]] = {}  # the cells each visible row holds
+        self._now: datetime | None = None
+        for spec in self.specs:
+            self.add_column(spec.label, key=spec.key)
+
+    # reading ------------------------------------------------------------------
+    @property
+    def items(self) -> list[Any]:
+        """Every item, including those the filter hides."""
+        return list(self._items.values())
+
+    @property
+    def visible_keys(self) -> list[str]:
+        """Row keys in display order."""
+        return [row.key.value for row in self.ordered_rows]
+
+    @property
+    def selected_key(self) -> str | None:
+        if not 0 <= self.cursor_row < self.row_count:
+            return None
+        return self.ordered_rows[self.cursor_row].key.value
+
+    @property
+    def selected_item(self) -> Any | None:
+        key = self.selected_key
+        return None if key is None else self._items.get(key)
+
+    def select_key(self, key: str) -> bool:
+        """Move the cursor to the row of `key`; False if it is not shown."""
+        if key not in self._shown:
+            return False
+        self.move_cursor(row=self.get_row_index(key), animate=False)
+        return True
+
+    # writing ------------------------------------------------------------------
+    def update_items(self, items: Iterable[Any], now: datetime) -> None:
+        """Show exactly `items` (minus the filtered-out ones), keeping the cursor's row."""
+        self._items = {self.key_of(item): item for item in items}
+        self._now = now
+        self._sync()
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose name contains `text` (case-insensitive)."""
+        self.filter_text = text
+        if self._now is not None:
+            self._sync()
+
+    def _visible(self) -> list[Any]:
+        needle = self.filter_text.casefold()
+        rows = [item for item in self._items.values() if needle in self.name_of(item).casefold()]
+        return sorted(rows, key=self.sort_key)
+
+    def _sync(self) -> None:
+        assert self._now is not None
+        keep, index = self.selected_key, self.cursor_row
+        visible = self._visible()
+        wanted = {self.key_of(item) for item in visible}
+        for key in [key for key in self._shown if key not in wanted]:
+            self.remove_row(key)
+            del self._shown[key]
+        for item in visible:
+            key = self.key_of(item)
+            cells = tuple(self._cell(spec, item) for spec in self.specs)
+            old = self._shown.get(key)
+            if old is None:
+                self.add_row(*cells, key=key)
+            else:
+                for spec, new, was in zip(self.specs, cells, old):
+                    if not _same(new, was):
+                        self.update_cell(key, spec.key, new)
+            self._shown[key] = cells
+        order = [self.key_of(item) for item in visible]
+        if self.visible_keys != order:
+            self._reorder(order)
+        if keep is not None and keep in wanted:
+            self.select_key(keep)
+        elif self.row_count:
+            self.move_cursor(row=min(max(index, 0), self.row_count - 1), animate=False)
+
+    def _reorder(self, order: list[str]) -> None:
+        # DataTable.sort hands the key function cell values, not row keys: rank rows by
+        # the identity of their first cell, which is unique per row.
+        first = self.specs[0].key
+        rank = {id(self.get_cell(key, first)): position for position, key in enumerate(order)}
+        self.sort(first, key=lambda cell: rank[id(cell)])
+
+    def _cell(self, spec: Column, item: Any) -> Text:
+        cell = spec.cell(item, self._now)
+        tone = spec.tone(item) if spec.tone else None
+        if tone:
+            cell = cell.copy()
+            cell.stylize(self._tone_style(tone))
+        return cell
+
+    def _tone_style(self, tone: str) -> str:
+        """The theme's colour for a semantic tone ($error, $warning, $success...)."""
+        try:
+            return self.app.theme_variables.get(tone, "")
+        except Exception:  # not mounted yet: no theme to ask
+            return ""
+
+
+def _same(a: Text, b: Text) -> bool:
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans and a.justify == b.justify
