@@ -1,0 +1,551 @@
+"""Seed the embedded AWS with the estate an order-processing shop's on-call owns.
+
+Runs in the server's process right after the server starts, through the
+public API (boto3), so what the console later reads is what moto would
+return for resources created the ordinary way. Deterministic: every random
+figure comes from one seeded `random.Random`; timestamps are relative to `now`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from console.demo import estate as E
+from console.demo.estate import Clients
+
+_ASSUME_LAMBDA = {"Service": "lambda.amazonaws.com"}
+_ASSUME_SFN = {"Service": "states.amazonaws.com"}
+_ASSUME_EVENTS = {"Service": ["events.amazonaws.com", "scheduler.amazonaws.com"]}
+
+
+def seed_estate(
+    endpoint: str,
+    size: str = "small",
+    account: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Create the demo estate: "none" nothing, "small" the estate, "large" plus bulk."""
+    if size == "none":
+        return
+    if size not in ("small", "large"):
+        raise ValueError(f"unknown estate size {size!r}: none, small or large")
+    _Seeder(Clients(endpoint, account), now or datetime.now(timezone.utc)).run()
+    if size == "large":
+        from console.demo.seed_large import seed_large
+
+        seed_large(account=account or E.DEFAULT_ACCOUNT, region=E.REGION)
+
+
+class _Seeder:
+    """One seeding run: the clients, the clock, the rng and the ARNs made so far."""
+
+    def __init__(self, aws: Clients, now: datetime):
+        self.aws = aws
+        self.now = now
+        self.rng = random.Random(7)
+        self.fn_arns: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+
+    def run(self) -> None:
+        self.roles = {
+            "lambda": self._role(E.LAMBDA_ROLE, _ASSUME_LAMBDA),
+            "sfn": self._role(E.SFN_ROLE, _ASSUME_SFN),
+            "events": self._role(E.EVENTS_ROLE, _ASSUME_EVENTS),
+        }
+        self._functions()
+        self._triggers()
+        self._logs()
+        self._ecs()
+        machines = self._state_machines()
+        self._events(machines[E.ORDER_MACHINE])
+        self._executions(machines)
+
+    # -- IAM ---------------------------------------------------------------
+
+    def _role(self, name: str, principal: dict[str, Any]) -> str:
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
+        }
+        iam = self.aws("iam")
+        return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(policy))["Role"]["Arn"]
+
+    # -- Lambda ------------------------------------------------------------
+
+    def _functions(self) -> None:
+        lam = self.aws("lambda")
+        layer = lam.publish_layer_version(
+            LayerName=E.LAYER,
+            Description="logging, tracing and retry helpers",
+            Content={"ZipFile": _layer_zip()},
+            CompatibleRuntimes=["python3.11", "python3.12"],
+        )["LayerVersionArn"]
+        for spec in E.FUNCTIONS:
+            kwargs: dict[str, Any] = {
+                "FunctionName": spec.name,
+                "Role": self.roles["lambda"],
+                "MemorySize": spec.memory,
+                "Timeout": 30 if spec.name != "process-upload" else 300,
+                "Description": f"{spec.name} for the order pipeline",
+                "Environment": {"Variables": _environment(spec)},
+                "Tags": {"team": "orders", "service": "order-pipeline"},
+            }
+            if spec.image:
+                kwargs["PackageType"] = "Image"
+                kwargs["Code"] = {
+                    "ImageUri": f"{self.aws.account_id}.dkr.ecr.{E.REGION}.amazonaws.com/{spec.name}:1.4.0"
+                }
+            else:
+                kwargs.update(Runtime=spec.runtime, Handler=spec.handler, Code={"ZipFile": E.function_zip(spec)})
+            if spec.layer:
+                kwargs["Layers"] = [layer]
+            arn = lam.create_function(**kwargs)["FunctionArn"]
+            self.fn_arns[spec.name] = arn
+            for n in range(1, spec.versions + 1):
+                if n > 1:  # moto, like Lambda, publishes nothing when nothing changed
+                    env = {**_environment(spec), "RELEASE": f"1.{n}.0"}
+                    lam.update_function_configuration(FunctionName=spec.name, Environment={"Variables": env})
+                lam.publish_version(FunctionName=spec.name, Description=f"release 1.{n}.0")
+            alias: dict[str, Any] = {"FunctionName": spec.name, "Name": E.LIVE_ALIAS}
+            if spec.name == E.CANARY_FUNCTION:
+                alias["FunctionVersion"] = E.CANARY_STABLE_VERSION
+                alias["RoutingConfig"] = {"AdditionalVersionWeights": {E.CANARY_VERSION: E.CANARY_WEIGHT}}
+                alias["Description"] = "canary: 10% on version 3"
+            else:
+                alias["FunctionVersion"] = str(spec.versions)
+            lam.create_alias(**alias)
+        lam.put_function_concurrency(FunctionName=E.CANARY_FUNCTION, ReservedConcurrentExecutions=50)
+
+    def _triggers(self) -> None:
+        """SQS, DynamoDB stream, S3 notification and HTTP API in front of the functions."""
+        lam, arns = self.aws("lambda"), self.fn_arns
+        sqs = self.aws("sqs")
+        queue_url = sqs.create_queue(QueueName=E.ORDERS_QUEUE, Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        lam.create_event_source_mapping(
+            EventSourceArn=queue_arn,
+            FunctionName="validate-order",
+            BatchSize=10,
+            MaximumBatchingWindowInSeconds=5,
+        )
+
+        table = self.aws("dynamodb").create_table(
+            TableName=E.INVENTORY_TABLE,
+            KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )["TableDescription"]
+        lam.create_event_source_mapping(
+            EventSourceArn=table["LatestStreamArn"],
+            FunctionName="update-inventory",
+            StartingPosition="LATEST",
+            BatchSize=100,
+        )
+
+        s3 = self.aws("s3")
+        s3.create_bucket(Bucket=E.uploads_bucket(self.aws.account_id))
+        lam.add_permission(
+            FunctionName="process-upload",
+            StatementId="s3-uploads",
+            Action="lambda:InvokeFunction",
+            Principal="s3.amazonaws.com",
+            SourceArn=f"arn:aws:s3:::{E.uploads_bucket(self.aws.account_id)}",
+        )
+        s3.put_bucket_notification_configuration(
+            Bucket=E.uploads_bucket(self.aws.account_id),
+            NotificationConfiguration={
+                "LambdaFunctionConfigurations": [
+                    {
+                        "Id": "process-uploads",
+                        "LambdaFunctionArn": arns["process-upload"],
+                        "Events": ["s3:ObjectCreated:*"],
+                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": E.UPLOADS_PREFIX}]}},
+                    }
+                ]
+            },
+        )
+
+        api = self.aws("apigatewayv2")
+        api_id = api.create_api(Name=E.HTTP_API, ProtocolType="HTTP")["ApiId"]
+        integration = api.create_integration(
+            ApiId=api_id,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri=arns["items-api"],
+            PayloadFormatVersion="2.0",
+        )["IntegrationId"]
+        api.create_route(ApiId=api_id, RouteKey="GET /items", Target=f"integrations/{integration}")
+        api.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+        lam.add_permission(
+            FunctionName="items-api",
+            StatementId="http-api",
+            Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com",
+            SourceArn=f"arn:aws:execute-api:{E.REGION}:{self.aws.account_id}:{api_id}/*/*/items",
+        )
+
+    def _logs(self) -> None:
+        """A few past invocations per function, one of process-payment's failing."""
+        logs = self.aws("logs")
+        start = self.now - timedelta(minutes=30)
+        for spec in E.FUNCTIONS:
+            group = f"/aws/lambda/{spec.name}"
+            E.ensure_log_group(logs, group)
+            logs.put_retention_policy(logGroupName=group, retentionInDays=14)
+            stream = E.lambda_stream_name(start, "$LATEST", self.rng)
+            lines: list[str] = []
+            for i in range(4):
+                error = "card declined by issuer" if spec.name == E.CANARY_FUNCTION and i == 2 else None
+                inv = E.fake_invocation(self.rng, spec, "$LATEST", cold=i == 0, error=error)
+                lines += E.invocation_lines(spec.name, inv, E.fake_app_lines(self.rng, spec, inv))
+            E.put_lines(logs, group, stream, lines, E.ms(start))
+
+    # -- ECS ---------------------------------------------------------------
+
+    def _ecs(self) -> None:
+        ecs = self.aws("ecs")
+        secret_arn = self.aws("secretsmanager").create_secret(
+            Name=E.DB_SECRET, SecretString=json.dumps({"username": "app", "password": "hunter2-demo"})
+        )["ARN"]
+        ecs.create_cluster(
+            clusterName=E.CLUSTER,
+            capacityProviders=["FARGATE", "FARGATE_SPOT"],
+            defaultCapacityProviderStrategy=[
+                {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+            ],
+            settings=[{"name": "containerInsights", "value": "enabled"}],
+        )
+        for revision in range(1, 4):
+            task_def = ecs.register_task_definition(
+                family=E.TASK_FAMILY,
+                requiresCompatibilities=["FARGATE"],
+                networkMode="awsvpc",
+                cpu="512",
+                memory="1024",
+                executionRoleArn=self.roles["lambda"].replace(E.LAMBDA_ROLE, "ecsTaskExecutionRole"),
+                containerDefinitions=[_container(revision, secret_arn, self.aws.account_id)],
+            )["taskDefinition"]
+        network = {"awsvpcConfiguration": self._network()}
+        ecs.create_service(
+            cluster=E.CLUSTER,
+            serviceName=E.SERVICE,
+            taskDefinition=task_def["taskDefinitionArn"],
+            desiredCount=3,
+            capacityProviderStrategy=[
+                {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+            ],
+            deploymentConfiguration={
+                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                "maximumPercent": 200,
+                "minimumHealthyPercent": 100,
+            },
+            networkConfiguration=network,
+        )
+        ecs.create_service(
+            cluster=E.CLUSTER,
+            serviceName=E.WORKER_SERVICE,
+            taskDefinition=task_def["taskDefinitionArn"],
+            desiredCount=2,
+            launchType="FARGATE",
+            networkConfiguration=network,
+        )
+        self._ecs_tasks(task_def["taskDefinitionArn"], network)
+
+    def _network(self) -> dict[str, Any]:
+        """Two subnets of the account's default VPC, and its default security group."""
+        ec2 = self.aws("ec2")
+        vpcs = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]
+        if vpcs:
+            vpc_id = vpcs[0]["VpcId"]
+        else:
+            vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+            for i, az in enumerate(("a", "b")):
+                ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{E.REGION}{az}")
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+        groups = ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+        )["SecurityGroups"]
+        return {
+            "subnets": sorted(s["SubnetId"] for s in subnets)[:2],
+            "securityGroups": [g["GroupId"] for g in groups[:1]],
+            "assignPublicIp": "DISABLED",
+        }
+
+    def _ecs_tasks(self, task_def: str, network: dict[str, Any]) -> None:
+        """Bring services to desiredCount and give each task its awslogs stream.
+
+        The server's ECS extension owns reconciliation; without it (a bare moto)
+        the tasks are started here the way the service scheduler would.
+        """
+        ecs = self.aws("ecs")
+        try:
+            from console.demo.extensions.ecs_tasks import reconcile_all
+        except ImportError:
+            for service, count in ((E.SERVICE, 3), (E.WORKER_SERVICE, 2)):
+                ecs.run_task(
+                    cluster=E.CLUSTER,
+                    taskDefinition=task_def,
+                    count=count,
+                    group=f"service:{service}",
+                    startedBy="ecs-svc/opsdeck-demo",
+                    launchType="FARGATE",
+                    networkConfiguration=network,
+                )
+        else:
+            reconcile_all()
+        logs = self.aws("logs")
+        E.ensure_log_group(logs, E.ECS_LOG_GROUP)
+        task_arns = ecs.list_tasks(cluster=E.CLUSTER)["taskArns"]
+        start = E.ms(self.now - timedelta(minutes=20))
+        for arn in sorted(task_arns):
+            task_id = arn.rsplit("/", 1)[-1]
+            lines = E.ecs_app_lines(self.rng, task_id, starting=True)
+            lines += E.ecs_app_lines(self.rng, task_id, starting=False)
+            E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(task_id), lines, start)
+
+    # -- Step Functions ----------------------------------------------------
+
+    def _state_machines(self) -> dict[str, str]:
+        sfn = self.aws("stepfunctions")
+        definitions = {
+            E.ORDER_MACHINE: order_processing_definition(self.fn_arns),
+            E.BATCH_MACHINE: batch_fulfilment_definition(self.fn_arns),
+            E.RECONCILE_MACHINE: reconciliation_definition(self.fn_arns),
+        }
+        return {
+            name: sfn.create_state_machine(
+                name=name,
+                definition=json.dumps(definition),
+                roleArn=self.roles["sfn"],
+                tags=[{"key": "team", "value": "orders"}],
+            )["stateMachineArn"]
+            for name, definition in definitions.items()
+        }
+
+    def _executions(self, machines: dict[str, str]) -> None:
+        """Past executions: successes, a caught validation failure, a payment
+        failure after retries, a timeout. Not awaited: they finish in the
+        server's interpreter threads while the console starts."""
+        sfn = self.aws("stepfunctions")
+        runs: list[tuple[str, str, dict[str, Any]]] = []
+        for i in range(1, 6):
+            runs.append((E.ORDER_MACHINE, f"order-{1000 + i}", E.order_input(self.rng, 1000 + i)))
+        runs.append((E.ORDER_MACHINE, "order-1006", E.order_input(self.rng, 1006, fail_validation="missing shipping address")))
+        runs.append((E.ORDER_MACHINE, "order-1007", E.order_input(self.rng, 1007, fail_payment="card declined")))
+        runs.append((E.BATCH_MACHINE, "batch-2026-11-27", {"itemCount": 3, "items": [{"sku": f"SKU-{n}"} for n in (101, 205, 333)]}))
+        runs.append((E.BATCH_MACHINE, "batch-empty", {"itemCount": 0, "items": []}))
+        runs.append((E.RECONCILE_MACHINE, "reconcile-nightly", {"date": f"{self.now:%Y-%m-%d}"}))
+        for machine, name, payload in runs:
+            sfn.start_execution(stateMachineArn=machines[machine], name=name, input=json.dumps(payload))
+
+    # -- EventBridge -------------------------------------------------------
+
+    def _events(self, order_machine: str) -> None:
+        events, lam, arns = self.aws("events"), self.aws("lambda"), self.fn_arns
+        events.create_event_bus(Name=E.ORDERS_BUS)
+        s3_pattern = {
+            "source": ["aws.s3"],
+            "detail-type": ["Object Created"],
+            "detail": {"bucket": {"name": [E.uploads_bucket(self.aws.account_id)]}, "object": {"key": [{"prefix": E.UPLOADS_PREFIX}]}},
+        }
+        rules: list[tuple[str, dict[str, Any], str]] = [
+            ("s3-upload-rule", {"EventPattern": json.dumps(s3_pattern)}, "process-upload"),
+            ("daily-cleanup", {"ScheduleExpression": "cron(0 3 * * ? *)"}, "cleanup"),
+            ("inventory-sync", {"ScheduleExpression": "rate(5 minutes)"}, "update-inventory"),
+            ("legacy-report", {"ScheduleExpression": "rate(1 day)", "State": "DISABLED"}, "cleanup"),
+        ]
+        for name, spec, fn in rules:
+            rule_arn = events.put_rule(Name=name, Description=f"{name} -> {fn}", **spec)["RuleArn"]
+            events.put_targets(Rule=name, Targets=[{"Id": fn, "Arn": arns[fn]}])
+            lam.add_permission(
+                FunctionName=fn,
+                StatementId=f"events-{name}",
+                Action="lambda:InvokeFunction",
+                Principal="events.amazonaws.com",
+                SourceArn=rule_arn,
+            )
+        events.put_rule(
+            Name="order-placed",
+            EventBusName=E.ORDERS_BUS,
+            EventPattern=json.dumps({"source": ["shop.orders"], "detail-type": ["OrderPlaced"]}),
+            Description="every placed order starts order-processing",
+        )
+        events.put_targets(
+            Rule="order-placed",
+            EventBusName=E.ORDERS_BUS,
+            Targets=[{"Id": "order-processing", "Arn": order_machine, "RoleArn": self.roles["events"], "InputPath": "$.detail"}],
+        )
+
+        scheduler = self.aws("scheduler")
+        schedules = [
+            ("black-friday-warmup", "at(2026-12-01T09:00:00)", "UTC", "items-api"),
+            ("weekday-digest", "cron(30 8 ? * MON-FRI *)", "Europe/Berlin", "send-confirmation"),
+        ]
+        for name, expression, tz, fn in schedules:
+            scheduler.create_schedule(
+                Name=name,
+                ScheduleExpression=expression,
+                ScheduleExpressionTimezone=tz,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                Target={"Arn": arns[fn], "RoleArn": self.roles["events"], "Input": json.dumps({"schedule": name})},
+            )
+
+
+# -- state machine definitions ---------------------------------------------
+
+
+def order_processing_definition(fn_arns: dict[str, str]) -> dict[str, Any]:
+    """ValidateOrder -> CheckInventory -> ProcessPayment -> Parallel -> OrderComplete.
+
+    Plain function ARNs as Resource: moto 5.2.5's interpreter runs both those
+    and `arn:aws:states:::lambda:invoke`; the plain form keeps the state's
+    output the function's result. ProcessPayment sends only `$.payment`, so a
+    fail marker there reaches process-payment and nothing else.
+    """
+    caught = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "OrderFailed"}]
+    return {
+        "Comment": "Order pipeline: validate, reserve stock, charge, then confirm and update stock",
+        "StartAt": "ValidateOrder",
+        "States": {
+            "ValidateOrder": {
+                "Type": "Task",
+                "Resource": fn_arns["validate-order"],
+                "ResultPath": "$.validation",
+                "Catch": caught,
+                "Next": "CheckInventory",
+            },
+            "CheckInventory": {
+                "Type": "Task",
+                "Resource": fn_arns["check-inventory"],
+                "InputPath": "$.items",
+                "ResultPath": "$.inventory",
+                "Next": "ProcessPayment",
+            },
+            "ProcessPayment": {
+                "Type": "Task",
+                "Resource": fn_arns["process-payment"],
+                "InputPath": "$.payment",
+                "ResultPath": "$.paymentResult",
+                "Retry": [
+                    {"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}
+                ],
+                "Catch": caught,
+                "Next": "ParallelProcessing",
+            },
+            "ParallelProcessing": {
+                "Type": "Parallel",
+                "ResultPath": "$.fulfilment",
+                "Branches": [
+                    {
+                        "StartAt": "SendConfirmation",
+                        "States": {
+                            "SendConfirmation": {"Type": "Task", "Resource": fn_arns["send-confirmation"], "End": True}
+                        },
+                    },
+                    {
+                        "StartAt": "UpdateInventory",
+                        "States": {
+                            "UpdateInventory": {"Type": "Task", "Resource": fn_arns["update-inventory"], "End": True}
+                        },
+                    },
+                ],
+                "Next": "OrderComplete",
+            },
+            "OrderComplete": {"Type": "Succeed"},
+            "OrderFailed": {"Type": "Fail", "Error": "OrderFailed", "Cause": "The order could not be processed"},
+        },
+    }
+
+
+def batch_fulfilment_definition(fn_arns: dict[str, str]) -> dict[str, Any]:
+    """A Choice in front of a Map over `$.items`."""
+    return {
+        "Comment": "Reserve and ship every item of a batch",
+        "StartAt": "HasItems",
+        "States": {
+            "HasItems": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.itemCount", "NumericGreaterThan": 0, "Next": "FulfilItems"}],
+                "Default": "NothingToDo",
+            },
+            "FulfilItems": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "MaxConcurrency": 4,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "INLINE"},
+                    "StartAt": "ReserveItem",
+                    "States": {
+                        "ReserveItem": {"Type": "Task", "Resource": fn_arns["check-inventory"], "Next": "ShipItem"},
+                        "ShipItem": {"Type": "Task", "Resource": fn_arns["update-inventory"], "End": True},
+                    },
+                },
+                "ResultPath": "$.results",
+                "Next": "BatchDone",
+            },
+            "NothingToDo": {"Type": "Succeed"},
+            "BatchDone": {"Type": "Succeed"},
+        },
+    }
+
+
+def reconciliation_definition(fn_arns: dict[str, str]) -> dict[str, Any]:
+    """Waits longer than its own timeout, so its executions end TIMED_OUT."""
+    return {
+        "Comment": "Nightly settlement reconciliation (times out: the settlement file never arrives)",
+        "TimeoutSeconds": 3,
+        "StartAt": "WaitForSettlement",
+        "States": {
+            "WaitForSettlement": {"Type": "Wait", "Seconds": 60, "Next": "Reconcile"},
+            "Reconcile": {"Type": "Task", "Resource": fn_arns["process-payment"], "End": True},
+        },
+    }
+
+
+def _environment(spec: E.FunctionSpec) -> dict[str, str]:
+    env = {"LOG_LEVEL": "INFO", "POWERTOOLS_SERVICE_NAME": spec.name, "STAGE": "prod", "RELEASE": "1.1.0"}
+    if spec.name in ("process-payment", "update-inventory", "check-inventory"):
+        env["DB_HOST"] = "orders-db.cluster-demo.us-east-1.rds.amazonaws.com"
+        env["DB_PASSWORD"] = "hunter2-demo"
+    if spec.name == "process-payment":
+        env["PAYMENT_GATEWAY_URL"] = "https://payments.example.com/v2"
+    return env
+
+
+def _layer_zip() -> bytes:
+    spec = E.FunctionSpec(E.LAYER, "python3.12", 128, 0, 0, 0.0)
+    return E.function_zip(spec)
+
+
+def _container(revision: int, secret_arn: str, account: str) -> dict[str, Any]:
+    return {
+        "name": E.CONTAINER,
+        "image": f"{account}.dkr.ecr.{E.REGION}.amazonaws.com/my-app:1.{revision}.0",
+        "essential": True,
+        "cpu": 512,
+        "memory": 1024,  # moto's run_task sums container memory and fails without it
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+        "environment": [{"name": "APP_ENV", "value": "prod"}, {"name": "RELEASE", "value": f"1.{revision}.0"}],
+        "secrets": [{"name": "DB_PASSWORD", "valueFrom": secret_arn}],
+        "healthCheck": {
+            "command": ["CMD-SHELL", "curl -fs http://localhost:8080/health || exit 1"],
+            "interval": 30,
+            "timeout": 5,
+            "retries": 3,
+            "startPeriod": 10,
+        },
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": E.ECS_LOG_GROUP,
+                "awslogs-region": E.REGION,
+                "awslogs-stream-prefix": E.ECS_STREAM_PREFIX,
+            },
+        },
+    }

@@ -1,0 +1,216 @@
+"""Bulk estate for benchmarks: thousands of resources in well under a minute.
+
+Through the HTTP API this would take minutes (moto re-validates, the Step
+Functions interpreter starts a thread per execution), so it writes straight
+into moto 5.2.5's backends; it must run in the server's process. Executions
+are stored as finished records (no interpreter, hence no history: the
+benchmarks list and describe them, they do not step through them).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from console.demo import estate as E
+
+FUNCTIONS = 2_000
+CLUSTERS = 5
+SERVICES = 200  # spread over the clusters
+TASKS = 2_000  # 10 per service
+STATE_MACHINES = 100
+EXECUTIONS = 2_000  # 20 per state machine
+RULES = 500
+
+_RUNTIMES = ("python3.12", "python3.11", "nodejs20.x")
+_TEAMS = ("orders", "payments", "catalog", "search", "identity", "shipping", "billing", "growth")
+
+
+def seed_large(account: str = E.DEFAULT_ACCOUNT, region: str = E.REGION) -> dict[str, int]:
+    """Add the bulk estate to `account`/`region`; returns what was created, with the time taken."""
+    rng = random.Random(11)
+    started = time.perf_counter()
+    role = _lambda_role(account)
+    counts = {
+        "functions": _functions(account, region, role),
+        **_ecs(account, region, rng),
+        **_state_machines(account, region, role, rng),
+        "rules": _rules(account, region),
+    }
+    counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
+    print(f"seed_large: {counts}", flush=True)
+    return counts
+
+
+def _lambda_role(account: str) -> str:
+    """moto checks a function's role exists: reuse the small estate's or make it."""
+    from moto.iam.models import NotFoundException, iam_backends
+
+    iam = iam_backends[account]["aws"]
+    try:
+        return iam.get_role(E.LAMBDA_ROLE).arn
+    except NotFoundException:
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        return iam.create_role(E.LAMBDA_ROLE, json.dumps(policy), "/", None, "", [], None).arn
+
+
+def _functions(account: str, region: str, role: str) -> int:
+    from moto.awslambda.utils import get_backend  # lambda-simple's when docker is off
+
+    backend = get_backend(account, region)
+    packages = {
+        runtime: base64.b64encode(E.function_zip(E.FunctionSpec("bulk", runtime, 128, 0, 0, 0.0))).decode()
+        for runtime in _RUNTIMES
+    }
+    for i in range(FUNCTIONS):
+        team = _TEAMS[i % len(_TEAMS)]
+        runtime = _RUNTIMES[i % len(_RUNTIMES)]
+        backend.create_function(
+            {
+                "FunctionName": f"{team}-fn-{i:04d}",
+                "Runtime": runtime,
+                "Role": role,
+                "Handler": "index.handler" if runtime.startswith("nodejs") else "app.handler",
+                "Code": {"ZipFile": packages[runtime]},
+                "MemorySize": (128, 256, 512, 1024)[i % 4],
+                "Timeout": 30,
+                "Tags": {"team": team},
+            }
+        )
+    return FUNCTIONS
+
+
+def _ecs(account: str, region: str, rng: random.Random) -> dict[str, int]:
+    from moto.ecs.models import ecs_backends
+
+    backend = ecs_backends[account][region]
+    per_cluster = SERVICES // CLUSTERS
+    tasks_per_service = TASKS // SERVICES
+    network = {"awsvpcConfiguration": _default_network(account, region)}
+    for c in range(CLUSTERS):
+        cluster = f"bulk-cluster-{c}"
+        backend.create_cluster(
+            cluster_name=cluster,
+            capacity_providers=["FARGATE", "FARGATE_SPOT"],
+            default_capacity_provider_strategy=[{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
+        )
+        for s in range(per_cluster):
+            family = f"bulk-app-{c}-{s:02d}"
+            task_def = backend.register_task_definition(
+                family=family,
+                container_definitions=[
+                    {
+                        "name": E.CONTAINER,
+                        "image": f"{account}.dkr.ecr.{region}.amazonaws.com/{family}:1.0.{rng.randrange(9)}",
+                        "cpu": 256,
+                        "memory": 512,
+                        "essential": True,
+                    }
+                ],
+                network_mode="awsvpc",
+                requires_compatibilities=["FARGATE"],
+                cpu="256",
+                memory="512",
+            )
+            service = f"svc-{c}-{s:02d}"
+            backend.create_service(
+                cluster_str=cluster,
+                service_name=service,
+                desired_count=tasks_per_service,
+                task_definition_str=task_def.arn,
+                launch_type="FARGATE",
+                network_configuration=network,
+            )
+            backend.run_task(
+                cluster_str=cluster,
+                task_definition_str=task_def.arn,
+                count=tasks_per_service,
+                overrides=None,
+                started_by="ecs-svc/opsdeck-bulk",
+                tags=None,
+                launch_type="FARGATE",
+                networking_configuration=network,
+                group=f"service:{service}",
+            )
+    return {"clusters": CLUSTERS, "services": SERVICES, "tasks": SERVICES * tasks_per_service}
+
+
+def _default_network(account: str, region: str) -> dict[str, Any]:
+    """moto validates awsvpc subnets and groups: use the default VPC's."""
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[account][region]
+    groups = ec2.describe_security_groups(filters={"group-name": ["default"]})
+    return {
+        "subnets": sorted(subnet.id for subnet in ec2.describe_subnets())[:2],
+        "securityGroups": [groups[0].id],
+        "assignPublicIp": "DISABLED",
+    }
+
+
+def _sfn_backend(account: str, region: str) -> Any:
+    """The backend the server answers from: the interpreter's when execution is on."""
+    from moto.stepfunctions.responses import get_backend
+
+    return get_backend(account, region)
+
+
+def _state_machines(account: str, region: str, role: str, rng: random.Random) -> dict[str, int]:
+    from moto.stepfunctions.models import Execution
+
+    backend = _sfn_backend(account, region)
+    sfn_role = role.replace(E.LAMBDA_ROLE, E.SFN_ROLE)
+    per_machine = EXECUTIONS // STATE_MACHINES
+    now = datetime.now(timezone.utc)
+    for m in range(STATE_MACHINES):
+        name = f"{_TEAMS[m % len(_TEAMS)]}-flow-{m:03d}"
+        fn = f"arn:aws:lambda:{region}:{account}:function:{_TEAMS[m % len(_TEAMS)]}-fn-{m:04d}"
+        definition = {
+            "StartAt": "Work",
+            "States": {
+                "Work": {"Type": "Task", "Resource": fn, "Next": "Done"},
+                "Done": {"Type": "Succeed"},
+            },
+        }
+        machine = backend.create_state_machine(name=name, definition=json.dumps(definition), roleArn=sfn_role)
+        for e in range(per_machine):
+            start = now - timedelta(minutes=5 * (per_machine - e), seconds=rng.randrange(60))
+            execution = Execution(
+                region_name=region,
+                account_id=account,
+                state_machine_name=name,
+                execution_name=f"run-{e:04d}",
+                state_machine_arn=machine.arn,
+                execution_input=json.dumps({"run": e}),
+            )
+            failed = rng.random() < 0.07
+            execution.start_date = start
+            execution.stop_date = start + timedelta(seconds=rng.uniform(0.4, 40))
+            execution.status = "FAILED" if failed else "SUCCEEDED"
+            if failed:
+                execution.error, execution.cause = "States.TaskFailed", "downstream dependency timed out"
+            else:
+                execution.output = json.dumps({"run": e, "ok": True})
+            machine.executions.append(execution)
+    return {"state_machines": STATE_MACHINES, "executions": STATE_MACHINES * per_machine}
+
+
+def _rules(account: str, region: str) -> int:
+    from moto.events.models import events_backends
+
+    backend = events_backends[account][region]
+    for i in range(RULES):
+        team = _TEAMS[i % len(_TEAMS)]
+        name = f"{team}-rule-{i:03d}"
+        if i % 2:
+            backend.put_rule(name, scheduled_expression=f"rate({5 + i % 55} minutes)", state="ENABLED")
+        else:
+            pattern = {"source": [f"shop.{team}"], "detail-type": [f"Event{i % 7}"]}
+            backend.put_rule(name, event_pattern=json.dumps(pattern), state="DISABLED" if i % 10 == 0 else "ENABLED")
+        fn = f"arn:aws:lambda:{region}:{account}:function:{team}-fn-{i:04d}"
+        backend.put_targets(name, None, [{"Id": "fn", "Arn": fn}])
+    return RULES

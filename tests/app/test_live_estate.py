@@ -1,0 +1,113 @@
+"""The whole app on the embedded, seeded estate: what the panels show is what AWS says,
+and changes made through the API reach the screen without a restart."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import boto3
+
+from console.app import OpsdeckApp
+from console.aws.clients import ClientPool
+from console.clock import ManualClock
+from console.target import Target
+from screens.dashboard import DashboardScreen
+from tests.integration.test_sources import make_function
+from widgets.resource_table import ResourceTable
+
+PANELS = {"lambda": "validate-order", "ecs": "my-service", "stepfunctions": "order-processing",
+          "events": "daily-cleanup"}
+
+
+def start_app(endpoint: str, clock: ManualClock) -> OpsdeckApp:
+    return OpsdeckApp(Target(None, "us-east-1", endpoint, demo=True), ClientPool(clock), clock)
+
+
+async def wait_until(pilot, predicate, rounds: int = 200):
+    """Let the app run (real I/O to the server) until `predicate()` holds."""
+    for _ in range(rounds):
+        if (value := predicate()):
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")
+
+
+def table(app, panel: str) -> ResourceTable:
+    return app.screen.query_one(f"#{panel}-table", ResourceTable)
+
+
+def row_named(app, panel: str, name: str) -> str | None:
+    if not isinstance(app.screen, DashboardScreen):
+        return None
+    t = table(app, panel)
+    return next((key for key in t.visible_keys if t.get_cell(key, "name").plain == name), None)
+
+
+def cell(app, panel: str, name: str, column: str) -> str | None:
+    key = row_named(app, panel, name)
+    return table(app, panel).get_cell(key, column).plain if key else None
+
+
+async def test_panels_show_the_estate_and_follow_changes_made_through_the_api(endpoint):
+    events = boto3.client("events", endpoint_url=endpoint, region_name="us-east-1")
+    lam = boto3.client("lambda", endpoint_url=endpoint, region_name="us-east-1")
+    alias = lam.get_alias(FunctionName="validate-order", Name="live")
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName="validate-order")["Versions"]
+                if v["Version"] != "$LATEST"]
+    other = next(v for v in versions if v != alias["FunctionVersion"])
+    clock = ManualClock(datetime.now(timezone.utc))
+    app = start_app(endpoint, clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for panel, name in PANELS.items():
+            await wait_until(pilot, lambda: row_named(app, panel, name))
+        await wait_until(pilot, lambda: cell(app, "lambda", "validate-order", "routing"))
+        assert cell(app, "lambda", "validate-order", "routing") == f"live→{alias['FunctionVersion']}"
+        assert cell(app, "events", "daily-cleanup", "state") == "ENABLED"
+        try:
+            events.disable_rule(Name="daily-cleanup")
+            lam.update_alias(FunctionName="validate-order", Name="live", FunctionVersion=other)
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: cell(app, "events", "daily-cleanup", "state") == "DISABLED")
+            await wait_until(pilot, lambda: cell(app, "lambda", "validate-order", "routing") == f"live→{other}")
+        finally:
+            events.enable_rule(Name="daily-cleanup")
+            lam.update_alias(FunctionName="validate-order", Name="live", FunctionVersion=alias["FunctionVersion"])
+        assert app.target.account == "123456789012"
+
+
+async def test_cursor_stays_on_its_function_when_a_refresh_resorts_the_rows(fresh_account, monkeypatch):
+    fresh_account.use(monkeypatch)
+    for name in ("alpha", "bravo", "charlie"):
+        make_function(fresh_account, name)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    cloudwatch = fresh_account.client("cloudwatch")
+
+    def put(name: str, **values: float) -> None:
+        dims = [{"Name": "FunctionName", "Value": name}]
+        cloudwatch.put_metric_data(Namespace="AWS/Lambda", MetricData=[
+            {"MetricName": metric, "Dimensions": dims, "Timestamp": now - timedelta(minutes=1), "Value": value}
+            for metric, value in values.items()
+        ])
+
+    put("alpha", Invocations=100, Errors=50)  # 50% errors: sorted first
+    put("bravo", Invocations=100, Errors=10)
+    put("charlie", Invocations=100, Errors=0)
+    clock = ManualClock(now)
+    app = start_app(fresh_account.endpoint, clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: row_named(app, "lambda", "charlie"))
+        t = table(app, "lambda")
+        await wait_until(pilot, lambda: [t.get_cell(k, "name").plain for k in t.visible_keys]
+                         == ["alpha", "bravo", "charlie"])
+        t.select_key(row_named(app, "lambda", "bravo"))
+        assert t.cursor_row == 1
+        bravo = t.selected_key
+
+        put("charlie", Errors=90)  # charlie jumps to the top: bravo moves down a row
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: t.visible_keys and t.get_cell(t.visible_keys[0], "name").plain == "charlie")
+        assert [t.get_cell(k, "name").plain for k in t.visible_keys] == ["charlie", "alpha", "bravo"]
+        assert t.selected_key == bravo
+        assert t.cursor_row == 2
+        assert cell(app, "lambda", "charlie", "error_rate") == "90.0%"

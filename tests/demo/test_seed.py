@@ -1,0 +1,201 @@
+"""The seeded demo estate, read back through the API the console uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import urllib.request
+
+import boto3
+import pytest
+
+from console.demo import estate as E
+from console.demo.seed import seed_estate
+from console.demo.seed_large import seed_large
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """A configured in-process moto server seeded with the small estate.
+
+    Stand-in until console/demo/server.py's session fixture exists.
+    """
+    from moto.server import ThreadedMotoServer
+
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ[key] = "testing"
+    os.environ["AWS_DEFAULT_REGION"] = E.REGION
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    os.environ["MOTO_PORT"] = str(port)
+    url = f"http://127.0.0.1:{port}"
+    config = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/config", data=json.dumps(config).encode(), method="POST"))
+    started = time.perf_counter()
+    seed_estate(url, "small")
+    print(f"small seed: {time.perf_counter() - started:.2f} s")
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def aws(endpoint):
+    return E.Clients(endpoint)
+
+
+def test_functions_versions_and_canary(aws):
+    lam = aws("lambda")
+    functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+    assert set(functions) == set(E.FUNCTION_NAMES)
+    assert functions["items-api"]["PackageType"] == "Image"
+    assert {functions[n]["Runtime"] for n in E.FUNCTION_NAMES if n != "items-api"} == {"python3.11", "python3.12", "nodejs20.x"}
+    assert functions["process-payment"]["Environment"]["Variables"]["DB_PASSWORD"] == "hunter2-demo"
+    assert E.LAYER in functions["validate-order"]["Layers"][0]["Arn"]
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName="validate-order")["Versions"]]
+    assert versions == ["$LATEST", "1", "2", "3"]
+    alias = lam.get_alias(FunctionName="process-payment", Name="live")
+    assert alias["FunctionVersion"] == "2"
+    assert alias["RoutingConfig"]["AdditionalVersionWeights"] == {"3": 0.1}
+    assert lam.get_alias(FunctionName="check-inventory", Name="live")["FunctionVersion"] == "2"
+    assert lam.get_function_concurrency(FunctionName="process-payment")["ReservedConcurrentExecutions"] == 50
+
+
+def test_triggers(aws):
+    lam = aws("lambda")
+    (sqs,) = lam.list_event_source_mappings(FunctionName="validate-order")["EventSourceMappings"]
+    assert sqs["EventSourceArn"].endswith(":orders-queue")
+    assert (sqs["BatchSize"], sqs["MaximumBatchingWindowInSeconds"]) == (10, 5)
+    (stream,) = lam.list_event_source_mappings(FunctionName="update-inventory")["EventSourceMappings"]
+    assert ":table/inventory/stream/" in stream["EventSourceArn"]
+    (notify,) = aws("s3").get_bucket_notification_configuration(Bucket=E.UPLOADS_BUCKET)["LambdaFunctionConfigurations"]
+    assert notify["LambdaFunctionArn"].endswith(":function:process-upload")
+    assert notify["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "uploads/"}] or notify["Filter"]["Key"]["FilterRules"][0]["Value"] == "uploads/"
+    api = aws("apigatewayv2")
+    (http,) = [a for a in api.get_apis()["Items"] if a["Name"] == E.HTTP_API]
+    routes = api.get_routes(ApiId=http["ApiId"])["Items"]
+    assert [r["RouteKey"] for r in routes] == ["GET /items"]
+    (integration,) = api.get_integrations(ApiId=http["ApiId"])["Items"]
+    assert integration["IntegrationUri"].endswith(":function:items-api")
+
+
+def test_ecs(aws):
+    ecs = aws("ecs")
+    (cluster,) = ecs.describe_clusters(clusters=[E.CLUSTER])["clusters"]
+    assert cluster["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+    assert [(s["capacityProvider"], s["weight"]) for s in cluster["defaultCapacityProviderStrategy"]] == [("FARGATE", 1), ("FARGATE_SPOT", 3)]
+    revisions = ecs.list_task_definitions(familyPrefix=E.TASK_FAMILY)["taskDefinitionArns"]
+    assert [r.rsplit(":", 1)[1] for r in revisions] == ["1", "2", "3"]
+    task_def = ecs.describe_task_definition(taskDefinition=E.TASK_FAMILY)["taskDefinition"]
+    (container,) = task_def["containerDefinitions"]
+    assert task_def["networkMode"] == "awsvpc" and task_def["requiresCompatibilities"] == ["FARGATE"]
+    assert container["name"] == "app" and container["healthCheck"]["command"][0] == "CMD-SHELL"
+    assert ":secret:my-app/db" in container["secrets"][0]["valueFrom"]
+    assert container["logConfiguration"]["options"] == {
+        "awslogs-group": "/ecs/my-app",
+        "awslogs-region": "us-east-1",
+        "awslogs-stream-prefix": "app",
+    }
+    services = {s["serviceName"]: s for s in ecs.describe_services(cluster=E.CLUSTER, services=[E.SERVICE, E.WORKER_SERVICE])["services"]}
+    assert services[E.SERVICE]["desiredCount"] == 3 and services[E.WORKER_SERVICE]["desiredCount"] == 2
+    assert services[E.SERVICE]["taskDefinition"].endswith(":task-definition/my-app:3")
+    assert len(ecs.list_tasks(cluster=E.CLUSTER)["taskArns"]) == 5
+
+
+def test_state_machines_and_past_executions(aws):
+    sfn = aws("stepfunctions")
+    machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    assert set(machines) == {E.ORDER_MACHINE, E.BATCH_MACHINE, E.RECONCILE_MACHINE}
+    definition = json.loads(sfn.describe_state_machine(stateMachineArn=machines[E.ORDER_MACHINE])["definition"])
+    assert definition["StartAt"] == "ValidateOrder"
+    assert set(definition["States"]) == {
+        "ValidateOrder", "CheckInventory", "ProcessPayment", "ParallelProcessing", "OrderComplete", "OrderFailed",
+    }
+    assert definition["States"]["ProcessPayment"]["Retry"][0]["MaxAttempts"] == 3
+    batch = json.loads(sfn.describe_state_machine(stateMachineArn=machines[E.BATCH_MACHINE])["definition"])
+    assert {s["Type"] for s in batch["States"].values()} >= {"Choice", "Map"}
+
+    def statuses():
+        return {
+            e["name"]: e["status"]
+            for arn in machines.values()
+            for e in sfn.list_executions(stateMachineArn=arn)["executions"]
+        }
+
+    expected = {f"order-100{i}": "SUCCEEDED" for i in range(1, 6)}
+    expected |= {"batch-2026-11-27": "SUCCEEDED", "batch-empty": "SUCCEEDED", "reconcile-nightly": "TIMED_OUT"}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and {k: statuses().get(k) for k in expected} != expected:
+        time.sleep(0.25)
+    seen = statuses()
+    assert {k: seen.get(k) for k in expected} == expected
+    assert {"order-1006", "order-1007"} <= set(seen)  # fail only with the server's Lambda extension
+
+
+def test_events_and_schedules(aws):
+    events = aws("events")
+    rules = {r["Name"]: r for r in events.list_rules()["Rules"]}
+    assert {"s3-upload-rule", "daily-cleanup", "inventory-sync", "legacy-report"} <= set(rules)
+    assert rules["daily-cleanup"]["ScheduleExpression"] == "cron(0 3 * * ? *)"
+    assert rules["inventory-sync"]["ScheduleExpression"] == "rate(5 minutes)"
+    assert rules["legacy-report"]["State"] == "DISABLED"
+    assert json.loads(rules["s3-upload-rule"]["EventPattern"])["detail"]["object"]["key"] == [{"prefix": "uploads/"}]
+    (target,) = events.list_targets_by_rule(Rule="order-placed", EventBusName=E.ORDERS_BUS)["Targets"]
+    assert target["Arn"].endswith(":stateMachine:order-processing") and target["RoleArn"].endswith(E.EVENTS_ROLE)
+    scheduler = aws("scheduler")
+    got = {
+        s["Name"]: scheduler.get_schedule(Name=s["Name"]) for s in scheduler.list_schedules()["Schedules"]
+    }
+    assert got["black-friday-warmup"]["ScheduleExpression"] == "at(2026-12-01T09:00:00)"
+    assert got["weekday-digest"]["ScheduleExpression"] == "cron(30 8 ? * MON-FRI *)"
+    assert got["weekday-digest"]["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert ":function:" in got["weekday-digest"]["Target"]["Arn"]
+
+
+def test_log_groups_and_lines(aws):
+    logs = aws("logs")
+    groups = {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]}
+    assert groups >= {f"/aws/lambda/{n}" for n in E.FUNCTION_NAMES} | {"/ecs/my-app"}
+    (stream,) = logs.describe_log_streams(logGroupName="/aws/lambda/process-payment")["logStreams"]
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}", stream["logStreamName"])
+    lines = [e["message"] for e in logs.get_log_events(logGroupName="/aws/lambda/process-payment", logStreamName=stream["logStreamName"])["events"]]
+    assert lines[0].startswith("START RequestId: ")
+    assert re.search(r"REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 512 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms", lines[4])
+    assert any(line.startswith("[ERROR]") and "Traceback (most recent call last):" in line for line in lines)
+    assert any(json.loads(line).get("level") == "INFO" for line in lines if line.startswith("{"))
+    tasks = aws("ecs").list_tasks(cluster=E.CLUSTER)["taskArns"]
+    ecs_streams = {s["logStreamName"] for s in logs.describe_log_streams(logGroupName="/ecs/my-app")["logStreams"]}
+    assert ecs_streams == {f"app/app/{arn.rsplit('/', 1)[1]}" for arn in tasks}
+
+
+def test_size_none_seeds_nothing(endpoint):
+    seed_estate(endpoint, "none", account="111111111111")
+    assert E.Clients(endpoint, "111111111111")("lambda").list_functions()["Functions"] == []
+
+
+def test_large_estate_counts(endpoint):
+    """Bulk seeding writes to the server's own backends (same process here)."""
+    account = "222222222222"
+    counts = seed_large(account=account)
+    print(f"large seed: {counts['seconds']} s")
+    aws = E.Clients(endpoint, account)
+    lam = aws("lambda")
+    functions = sum(len(p["Functions"]) for p in lam.get_paginator("list_functions").paginate())
+    assert functions == counts["functions"] >= 2000
+    ecs = aws("ecs")
+    clusters = ecs.list_clusters()["clusterArns"]
+    assert len(clusters) == 5
+    assert sum(len(ecs.list_services(cluster=c)["serviceArns"]) for c in clusters) == counts["services"] >= 200
+    assert sum(len(ecs.list_tasks(cluster=c)["taskArns"]) for c in clusters) == counts["tasks"] >= 2000
+    sfn = aws("stepfunctions")
+    machines = sfn.list_state_machines()["stateMachines"]
+    assert len(machines) == counts["state_machines"] >= 100
+    executions = [e for m in machines[:3] for e in sfn.list_executions(stateMachineArn=m["stateMachineArn"])["executions"]]
+    assert len(executions) == 3 * counts["executions"] // counts["state_machines"]
+    assert {e["status"] for e in executions} <= {"SUCCEEDED", "FAILED"} and all("stopDate" in e for e in executions)
+    failed = next(e for m in machines for e in sfn.list_executions(stateMachineArn=m["stateMachineArn"], statusFilter="FAILED")["executions"])
+    assert sfn.describe_execution(executionArn=failed["executionArn"])["error"] == "States.TaskFailed"
+    rules = sum(len(p["Rules"]) for p in aws("events").get_paginator("list_rules").paginate())
+    assert rules == counts["rules"] >= 500
