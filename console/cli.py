@@ -32,8 +32,22 @@ def profile_region(profile: str | None) -> str | None:
         return None
 
 
+def log_to_file() -> None:
+    """Send Python logging (botocore's warnings with tracebacks included) to a file in the
+    state directory: nothing may write over the TUI."""
+    import logging
+
+    from console.config import state_dir
+
+    directory = state_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=directory / "opsdeck.log", level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+
+
 def run_tui(target, read_only: bool) -> None:
     """Build the app on the system clock and run it until the user quits."""
+    log_to_file()
     from console.app import OpsdeckApp
     from console.aws.clients import ClientPool
     from console.clock import SystemClock

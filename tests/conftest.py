@@ -52,7 +52,8 @@ def _refuse_remote_endpoints(monkeypatch) -> None:
         original = cls.create_client
 
         def guarded(self, service_name, *args, _original=original, **kwargs):
-            _check_endpoint(kwargs.get("endpoint_url"))
+            env_name = "AWS_ENDPOINT_URL_" + service_name.upper().replace("-", "_")
+            _check_endpoint(kwargs.get("endpoint_url") or os.environ.get(env_name) or os.environ.get("AWS_ENDPOINT_URL"))
             return _original(self, service_name, *args, **kwargs)
 
         monkeypatch.setattr(cls, "create_client", guarded)

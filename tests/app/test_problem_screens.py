@@ -1,0 +1,79 @@
+"""Session-stopping problems, produced for real, each give a screen that says what is
+wrong and what to run; never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+
+from console.app import OpsdeckApp
+from console.aws.clients import ClientPool
+from console.clock import ManualClock
+from console.target import Target
+from screens.dashboard import DashboardScreen
+from screens.problem import ProblemScreen
+from textual.widgets import Static
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def problem_text(target: Target) -> str:
+    clock = ManualClock()
+    app = OpsdeckApp(target, ClientPool(clock), clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(400):
+            if isinstance(app.screen, (ProblemScreen, DashboardScreen)):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ProblemScreen), f"expected the problem screen, got {app.screen!r}"
+        text = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        screenshot = app.export_screenshot()
+    assert "Traceback" not in text and "Traceback" not in screenshot
+    return text
+
+
+async def test_no_credentials(endpoint, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    text = await problem_text(Target(None, "us-east-1", endpoint))
+    assert "No AWS credentials found" in text
+    assert "aws configure" in text and "aws sso login" in text
+
+
+async def test_unknown_profile(endpoint):
+    text = await problem_text(Target("nope", "us-east-1", endpoint))
+    assert "Profile 'nope' is not in your AWS config" in text
+    assert "aws configure list-profiles" in text
+
+
+async def test_expired_sso_token(endpoint, tmp_path, monkeypatch):
+    start_url = "https://example.awsapps.com/start"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "aws-config").write_text(
+        "[profile sso-dev]\n"
+        f"sso_start_url = {start_url}\nsso_region = us-east-1\nsso_account_id = 123456789012\n"
+        "sso_role_name = ReadOnly\nregion = us-east-1\n"
+    )
+    cache = tmp_path / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)
+    (cache / f"{hashlib.sha1(start_url.encode()).hexdigest()}.json").write_text(json.dumps(
+        {"startUrl": start_url, "region": "us-east-1", "accessToken": "expired", "expiresAt": "2020-01-01T00:00:00Z"}
+    ))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", endpoint)  # the SSO portal, were the token fresh
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    text = await problem_text(Target("sso-dev", "us-east-1", endpoint))
+    assert "expired" in text
+    assert "aws sso login --profile sso-dev" in text
+
+
+async def test_endpoint_unreachable():
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    text = await problem_text(Target(None, "us-east-1", endpoint))
+    assert f"Cannot reach {endpoint}" in text
+    assert "--endpoint-url" in text
