@@ -119,7 +119,7 @@ class ResourceTable(DataTable):
             else:
                 for spec, new, was in zip(self.specs, cells, old):
                     if not _same(new, was):
-                        self.update_cell(key, spec.key, new)
+                        self.update_cell(key, spec.key, new, update_width=True)
             self._shown[key] = cells
         order = [self.key_of(item) for item in visible]
         if self.visible_keys != order:

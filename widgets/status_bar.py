@@ -8,10 +8,10 @@ The widget only draws a StatusInfo; the app gathers the figures every second.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Label
+from rich.text import Text
+from textual.widgets import Static
 
 from console.text import inert
 from widgets.cells import age
@@ -30,36 +30,40 @@ class StatusInfo:
     errors: int
 
 
-class StatusBar(Horizontal):
-    """Account · profile · region · endpoint · READ-ONLY · data age · API calls."""
+class StatusBar(Static):
+    """Account · profile · region · endpoint · READ-ONLY · data age · API calls.
 
-    def compose(self) -> ComposeResult:
-        for name in ("account", "profile", "region", "endpoint", "read-only", "spacer", "age", "calls", "throttles", "errors"):
-            yield Label("", id=name)
-
-    def on_mount(self) -> None:
-        self.query_one("#read-only").display = False
-        self.query_one("#endpoint").display = False
+    One Static drawing one Text: there are no child widgets to query, so the app's
+    once-a-second update is safe even while a screen is still being composed.
+    """
 
     def show(self, info: StatusInfo) -> None:
-        self._set("account", f"acct {info.account or '…'}")
-        self._set("profile", info.label)
-        self._set("region", info.region)
-        self._set("endpoint", info.endpoint or "", visible=bool(info.endpoint))
-        self._set("read-only", "READ-ONLY", visible=info.read_only)
-        self._set("age", f"data {age(info.oldest_age)} old" if info.oldest_age is not None else "no data yet")
-        self._set("calls", f"{info.calls_last_minute} calls/min")
-        self._set("throttles", f"{info.throttles} throttled", alert=info.throttles > 0)
-        self._set("errors", f"{info.errors} errors", alert=info.errors > 0)
+        self.info = info
+        self.update(status_text(info, self._style))
 
-    def _set(self, name: str, value: str, *, visible: bool = True, alert: bool = False) -> None:
-        label = self.query_one(f"#{name}", Label)
-        label.update(inert(value))
-        label.display = visible
-        label.set_class(alert, "-alert")
+    def _style(self, tone: str) -> str:
+        return self.app.theme_variables.get(tone, "")
 
     def text(self) -> str:
-        """The visible text, for tests and screen readers."""
-        return " ".join(
-            str(label.content) for label in self.query(Label) if label.display and str(label.content)
-        )
+        """The visible words, single-spaced, for tests and screen readers."""
+        info = getattr(self, "info", None)
+        return " ".join(status_text(info, lambda tone: "").plain.split()) if info else ""
+
+
+def status_text(info: StatusInfo, style_of: Callable[[str], str]) -> Text:
+    """The status line; `style_of(tone)` maps "warning"/"error" to the theme's colours."""
+    where = [f"acct {info.account or '…'}", info.label, info.region]
+    if info.endpoint:
+        where.append(info.endpoint)
+    line = Text(" ")
+    line.append_text(inert("  ".join(where)))
+    if info.read_only:
+        line.append("  ")
+        line.append(" READ-ONLY ", style=f"bold reverse {style_of('warning')}")
+    line.append("   ")
+    line.append(f"data {age(info.oldest_age)} old" if info.oldest_age is not None else "no data yet")
+    line.append(f"   {info.calls_last_minute} calls/min   ")
+    line.append(f"{info.throttles} throttled", style=f"bold {style_of('error')}" if info.throttles else "")
+    line.append("   ")
+    line.append(f"{info.errors} errors", style=f"bold {style_of('error')}" if info.errors else "")
+    return line

@@ -1,0 +1,96 @@
+"""Client for the embedded AWS control API (``/_opsdeck/*``); stdlib only.
+
+Tests and the console use it to advance the simulator, inject Lambda failures,
+shrink page sizes and read the server-side request counts.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime
+from typing import Any
+
+
+class ControlError(RuntimeError):
+    """The control API answered with an error."""
+
+
+def _call(endpoint: str, method: str, path: str, body: Any = None, timeout: float = 120) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        endpoint.rstrip("/") + path, data=data, method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        raise ControlError(f"{method} {path}: {exc.code} {exc.read().decode(errors='replace')}") from None
+
+
+def health(endpoint: str) -> dict:
+    return _call(endpoint, "GET", "/_opsdeck/health")
+
+
+def tick(endpoint: str, now: datetime | None = None) -> Any:
+    """Advance the simulator one step at ``now`` (default: the server's clock); returns its summary."""
+    return _call(endpoint, "POST", "/_opsdeck/tick", {"now": now.isoformat() if now else None})["summary"]
+
+
+def fail_function(
+    endpoint: str,
+    function: str,
+    version: str = "$LATEST",
+    message: str = "Injected failure",
+    error_type: str = "Error",
+    account: str | None = None,
+    region: str = "us-east-1",
+) -> None:
+    """Make invocations of ``function`` that execute ``version`` fail (Unhandled) until cleared."""
+    _call(endpoint, "POST", "/_opsdeck/lambda/fail", {
+        "function": function, "version": version, "message": message,
+        "errorType": error_type, "account": account, "region": region,
+    })
+
+
+def clear_failures(endpoint: str) -> None:
+    _call(endpoint, "POST", "/_opsdeck/lambda/clear", {})
+
+
+def request_counts(endpoint: str) -> dict:
+    """``{"requests": [{"account", "service", "operation", "count"}], "total": N}``."""
+    return _call(endpoint, "GET", "/_opsdeck/requests")
+
+
+def count_of(counts: dict, service: str, operation: str, account: str | None = None) -> int:
+    """Sum of one operation's count in a ``request_counts`` answer."""
+    return sum(
+        r["count"] for r in counts["requests"]
+        if r["service"] == service and r["operation"] == operation and (account is None or r["account"] == account)
+    )
+
+
+def reset_request_counts(endpoint: str) -> None:
+    _call(endpoint, "POST", "/_opsdeck/requests/reset", {})
+
+
+def set_page_size(endpoint: str, size: int | None) -> None:
+    """Cap every patched list operation at ``size`` items per page (None: only the request's own limit)."""
+    _call(endpoint, "POST", "/_opsdeck/page-size", {"size": size})
+
+
+def reconcile_ecs(endpoint: str) -> int:
+    """Bring every ECS service to its desiredCount of RUNNING tasks now; returns tasks started + stopped."""
+    return _call(endpoint, "POST", "/_opsdeck/ecs/reconcile", {})["changed"]
+
+
+def set_ecs_health(
+    endpoint: str, cluster: str, task: str, health: str = "UNHEALTHY",
+    account: str | None = None, region: str = "us-east-1",
+) -> None:
+    """Set a task's (and its containers') healthStatus."""
+    _call(endpoint, "POST", "/_opsdeck/ecs/health", {
+        "cluster": cluster, "task": task, "health": health, "account": account, "region": region,
+    })

@@ -1,0 +1,14 @@
+"""Behaviour moto 5.2.5 lacks, patched onto its own backends inside the server process.
+
+Each module has an idempotent ``install()``; they are written against exactly the
+moto version pinned in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+
+def install_all() -> None:
+    from . import cloudwatch_index, ecs_tasks, lambda_invoke, pagination, sfn_sleeps
+
+    for module in (lambda_invoke, sfn_sleeps, ecs_tasks, cloudwatch_index, pagination):
+        module.install()

@@ -1,0 +1,204 @@
+"""GetMetricData from an index of per-minute buckets instead of moto's full scan.
+
+moto's GetMetricData walks every stored datapoint for every query and period
+(100 functions: ~30 s a call, growing without bound). PutMetricData here also
+folds each datapoint into (namespace, metric, dimensions) -> minute -> [sum,
+count, min, max], keeping the 3 hours before the newest datapoint of each
+series, and GetMetricData answers MetricStat queries (Sum, Average, Minimum,
+Maximum, SampleCount; Period a multiple of 60) from it in O(buckets) per query.
+Metric math, Insights and percentiles answer empty values with StatusCode
+Complete. moto's own datapoint list is still filled (ListMetrics and
+GetMetricStatistics read it) but trimmed to the same window.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+RETENTION_MINUTES = 180
+STATS = {"Sum", "Average", "Minimum", "Maximum", "SampleCount"}
+_TRIM_EVERY = 20_000  # raw datapoints appended between trims of moto's list
+
+_installed = False
+
+
+def _epoch(ts: Any) -> float:
+    if ts is None:
+        return datetime.now(timezone.utc).timestamp()
+    if isinstance(ts, (int, float)):
+        return float(ts)
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=timezone.utc)
+    return ts.timestamp()
+
+
+def _dims(dimensions: Any) -> frozenset:
+    return frozenset((d["Name"], d.get("Value")) for d in dimensions or ())
+
+
+class MetricIndex:
+    """Per-backend index: series key -> unit -> {epoch minute: [sum, count, min, max]}."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.series: dict[tuple, dict[Any, dict[int, list[float]]]] = {}
+        self.appended = 0
+
+    def add(self, namespace: str, name: str, dims: frozenset, unit: Any, ts: Any,
+            total: float, count: float, low: float, high: float) -> None:
+        minute = int(_epoch(ts) // 60)
+        with self.lock:
+            units = self.series.setdefault((namespace, name, dims), {})
+            buckets = units.setdefault(unit, {})
+            bucket = buckets.get(minute)
+            if bucket is None:
+                buckets[minute] = [total, count, low, high]
+            else:
+                bucket[0] += total
+                bucket[1] += count
+                bucket[2] = min(bucket[2], low)
+                bucket[3] = max(bucket[3], high)
+            cutoff = minute - RETENTION_MINUTES  # oldest-first by insertion: pop from the front
+            while buckets:
+                first = next(iter(buckets))
+                if first >= cutoff:
+                    break
+                del buckets[first]
+
+    def query(self, namespace: str, name: str, dims: frozenset, unit: Any,
+              start: float, end: float, period: int, stat: str) -> list[tuple[float, float]]:
+        """[(period start epoch, value)] ascending, only periods with data in [start, end)."""
+        with self.lock:
+            units = self.series.get((namespace, name, dims), {})
+            chosen = [units.get(unit, {})] if unit else list(units.values())
+            rows = [(m, b) for buckets in chosen for m, b in buckets.items()]
+        origin = int(start // 60) * 60
+        grouped: dict[int, list[float]] = {}
+        for minute, (total, count, low, high) in rows:
+            t = minute * 60
+            if t < start or t >= end:
+                continue
+            slot = origin + ((t - origin) // period) * period
+            acc = grouped.get(slot)
+            if acc is None:
+                grouped[slot] = [total, count, low, high]
+            else:
+                acc[0] += total
+                acc[1] += count
+                acc[2] = min(acc[2], low)
+                acc[3] = max(acc[3], high)
+        out = []
+        for slot in sorted(grouped):
+            total, count, low, high = grouped[slot]
+            value = {"Sum": total, "SampleCount": count, "Minimum": low, "Maximum": high,
+                     "Average": total / count if count else 0.0}[stat]
+            out.append((float(slot), value))
+        return out
+
+
+def index_of(backend: Any) -> MetricIndex:
+    index = getattr(backend, "_opsdeck_metric_index", None)
+    if index is None:
+        index = backend._opsdeck_metric_index = MetricIndex()
+    return index
+
+
+def _index_put(backend: Any, namespace: str, metric_data: list[dict]) -> None:
+    index = index_of(backend)
+    for member in metric_data:
+        name = member["MetricName"]
+        dims = _dims(member.get("Dimensions"))
+        unit = member.get("Unit")
+        ts = member.get("Timestamp")
+        if member.get("Values"):
+            counts = member.get("Counts") or ["1"] * len(member["Values"])
+            for value, count in zip(member["Values"], counts):
+                value, count = float(value), int(float(count))
+                if count > 0:
+                    index.add(namespace, name, dims, unit, ts, value * count, count, value, value)
+        elif member.get("StatisticValues"):
+            s = member["StatisticValues"]
+            index.add(namespace, name, dims, unit, ts, float(s["Sum"]), float(s["SampleCount"]),
+                      float(s["Minimum"]), float(s["Maximum"]))
+        else:
+            value = float(member.get("Value", 0))
+            index.add(namespace, name, dims, unit, ts, value, 1, value, value)
+
+
+def _trim_raw(backend: Any) -> None:
+    """Keep moto's raw list to the retention window of the newest datapoint."""
+    data = backend.metric_data
+    if not data:
+        return
+    newest = max(_epoch(md.timestamp) for md in data)
+    cutoff = newest - RETENTION_MINUTES * 60
+    backend.metric_data = [md for md in data if _epoch(md.timestamp) >= cutoff]
+
+
+def get_metric_data(backend: Any, queries: list[dict], start_time: datetime, end_time: datetime,
+                    scan_by: str = "TimestampAscending") -> list[dict]:
+    """Indexed replacement of moto's CloudWatchBackend.get_metric_data (same result shape)."""
+    from moto.cloudwatch.exceptions import ValidationError
+
+    start_time = start_time.replace(microsecond=0)
+    end_time = end_time.replace(microsecond=0)
+    if start_time > end_time:
+        raise ValidationError("The parameter EndTime must be greater than StartTime.")
+    if start_time == end_time:
+        raise ValidationError("The parameter StartTime must not equal parameter EndTime.")
+    tz = start_time.tzinfo
+    start, end = _epoch(start_time), _epoch(end_time)
+    index = index_of(backend)
+    results = []
+    for query in queries:
+        if not query.get("ReturnData", True):
+            continue
+        stat_query = query.get("MetricStat")
+        values: list[float] = []
+        stamps: list[datetime] = []
+        if stat_query and stat_query.get("Stat") in STATS:
+            metric = stat_query["Metric"]
+            period = max(60, int(stat_query["Period"]) // 60 * 60)
+            rows = index.query(metric["Namespace"], metric["MetricName"], _dims(metric.get("Dimensions")),
+                               stat_query.get("Unit"), start, end, period, stat_query["Stat"])
+            if scan_by == "TimestampDescending":
+                rows.reverse()
+            for epoch, value in rows:
+                stamp = datetime.fromtimestamp(epoch, timezone.utc)
+                stamps.append(stamp if tz else stamp.replace(tzinfo=None))
+                values.append(value)
+            label = query.get("Label") or f"{metric['MetricName']} {stat_query['Stat']}"
+        else:
+            label = query.get("Label") or query["Id"]
+        results.append({"id": query["Id"], "label": label, "values": values,
+                        "timestamps": stamps, "status_code": "Complete"})
+    return results
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    original_put = CloudWatchBackend.put_metric_data
+    CloudWatchBackend._opsdeck_original_get_metric_data = CloudWatchBackend.get_metric_data
+
+    def put_metric_data(self, namespace, metric_data):  # type: ignore[no-untyped-def]
+        before = len(self.metric_data)
+        original_put(self, namespace, metric_data)  # validates, feeds ListMetrics/GetMetricStatistics
+        _index_put(self, namespace, metric_data)
+        index = index_of(self)
+        index.appended += len(self.metric_data) - before
+        if index.appended >= _TRIM_EVERY:
+            index.appended = 0
+            _trim_raw(self)
+
+    def indexed_get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscending"):  # type: ignore[no-untyped-def]
+        return get_metric_data(self, queries, start_time, end_time, scan_by)
+
+    CloudWatchBackend.put_metric_data = put_metric_data
+    CloudWatchBackend.get_metric_data = indexed_get_metric_data
+    _installed = True

@@ -1,0 +1,393 @@
+"""The embedded AWS: moto's server in its own process, with opsdeck's control API.
+
+Run as ``python -m console.demo.server --port N --size small|large|none``. It
+configures moto before anything exists, installs the extensions moto lacks,
+seeds the estate, starts the simulator, and only then prints exactly one line,
+``AWS_ENDPOINT_URL=http://127.0.0.1:N``, so the parent knows it is ready. All
+request logging goes to a log file: the terminal belongs to the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+log = logging.getLogger("opsdeck.demo.server")
+
+TICK_SECONDS = 5.0
+
+
+def _dummy_environment() -> None:
+    """Dummy credentials: the server and its in-process clients must never reach real AWS."""
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+    }.items():
+        os.environ[key] = value
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ.setdefault("OPSDECK_SFN_TIME_SCALE", "0.01")
+    os.environ.pop("AWS_PROFILE", None)
+
+
+class ControlApi:
+    """``/_opsdeck/*`` on the server's port: JSON in, JSON out."""
+
+    def __init__(self, counter, server: "EmbeddedServer") -> None:
+        self.counter = counter
+        self.server = server
+        self.routes: dict[tuple[str, str], Callable[[dict], Any]] = {
+            ("GET", "/_opsdeck/health"): lambda body: {"ok": True, "seeded": server.seeded},
+            ("GET", "/_opsdeck/requests"): lambda body: counter.snapshot(),
+            ("POST", "/_opsdeck/requests/reset"): self._reset_requests,
+            ("POST", "/_opsdeck/tick"): self._tick,
+            ("POST", "/_opsdeck/lambda/fail"): self._fail_function,
+            ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
+            ("POST", "/_opsdeck/page-size"): self._page_size,
+            ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
+            ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
+        }
+
+    def __call__(self, environ: dict, body: bytes) -> tuple[int, Any]:
+        handler = self.routes.get((environ["REQUEST_METHOD"], environ["PATH_INFO"].rstrip("/")))
+        if handler is None:
+            return 404, {"error": f"no control route {environ['REQUEST_METHOD']} {environ['PATH_INFO']}"}
+        try:
+            payload = json.loads(body or b"{}")
+            return 200, handler(payload)
+        except LookupError as exc:
+            return 404, {"error": str(exc)}
+        except (ValueError, TypeError) as exc:
+            return 400, {"error": str(exc)}
+        except Exception as exc:  # the control API must never take the server down
+            log.exception("control API failed")
+            return 500, {"error": f"{type(exc).__name__}: {exc}"}
+
+    def _reset_requests(self, body: dict) -> dict:
+        self.counter.reset()
+        return {"ok": True}
+
+    def _tick(self, body: dict) -> dict:
+        now = datetime.fromisoformat(body["now"]) if body.get("now") else datetime.now(timezone.utc)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+        return {"summary": self.server.tick(now)}
+
+    def _fail_function(self, body: dict) -> dict:
+        from console.demo.extensions import lambda_invoke
+
+        lambda_invoke.fail_function(
+            function=body["function"],
+            version=body.get("version") or "$LATEST",
+            message=body.get("message") or "Injected failure",
+            error_type=body.get("errorType") or "Error",
+            account=body.get("account"),
+            region=body.get("region") or "us-east-1",
+        )
+        return {"ok": True}
+
+    def _clear_failures(self, body: dict) -> dict:
+        from console.demo.extensions import lambda_invoke
+
+        lambda_invoke.clear_failures()
+        return {"ok": True}
+
+    def _page_size(self, body: dict) -> dict:
+        from console.demo.extensions import pagination
+
+        size = body.get("size")
+        pagination.set_default_page_size(None if size is None else int(size))
+        return {"size": pagination.default_page_size()}
+
+    def _reconcile(self, body: dict) -> dict:
+        from console.demo.extensions import ecs_tasks
+
+        return {"changed": ecs_tasks.reconcile_all()}
+
+    def _ecs_health(self, body: dict) -> dict:
+        from console.demo.extensions import ecs_tasks
+
+        ecs_tasks.set_task_health(
+            cluster=body["cluster"],
+            task=body["task"],
+            health=body.get("health", "UNHEALTHY"),
+            account=body.get("account"),
+            region=body.get("region") or "us-east-1",
+        )
+        return {"ok": True}
+
+
+class OpsdeckMiddleware:
+    """Serves the control API and counts every AWS request before moto sees it."""
+
+    def __init__(self, app, server: "EmbeddedServer") -> None:
+        from console.demo.accounting import DEFAULT_ACCOUNT, RequestCounter
+
+        self.app = app
+        self.default_account = DEFAULT_ACCOUNT
+        self.counter = RequestCounter()
+        self.control = ControlApi(self.counter, server)
+
+    def __call__(self, environ: dict, start_response):
+        path = environ.get("PATH_INFO", "")
+        body = self._read_body(environ)
+        if path.startswith("/_opsdeck/"):
+            status, payload = self.control(environ, body)
+            data = json.dumps(payload, default=str).encode()
+            start_response(f"{status} {'OK' if status == 200 else 'ERROR'}", [
+                ("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+            return [data]
+        if not path.startswith("/moto-api"):
+            from console.demo.accounting import account_of, operation_of, service_of
+
+            service = service_of(environ)
+            if service is not None:
+                account = account_of(environ)
+                operation = operation_of(service, environ, body)
+                self.counter.add(account, service, operation)
+                from console.demo.extensions import pagination
+
+                environ["wsgi.input"] = io.BytesIO(pagination.rewrite_request(service, operation, environ, body))
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def _read_body(environ: dict) -> bytes:
+        """Read the body once and put it back, so moto still reads it."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+
+def _server_class():
+    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    class QuietHandler(MotoRequestHandler):
+        """Werkzeug's per-request lines go to the log file, never the terminal."""
+
+        def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
+            log.debug("%s %s", self.address_string(), message % args)
+
+    class EmbeddedServer(ThreadedMotoServer):
+        """ThreadedMotoServer on 127.0.0.1 behind the opsdeck middleware."""
+
+        def __init__(self, port: int) -> None:
+            super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+            self.seeded = False
+            self.simulator: Any = None
+            self.middleware: OpsdeckMiddleware | None = None
+            self._tick_lock = threading.Lock()
+            self.start_error: BaseException | None = None
+
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            self.middleware = OpsdeckMiddleware(app, self)
+            try:
+                self._server = make_server(
+                    self._ip_address, self._port, self.middleware, True, request_handler=QuietHandler
+                )
+            except BaseException as exc:  # werkzeug sys.exit()s on a taken port, in this thread
+                self.start_error = exc
+                self._server_ready_event.set()
+                return
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+        def tick(self, now: datetime) -> Any:
+            """One simulator step; serialised so the timer and the control API never overlap."""
+            if self.simulator is None:
+                raise LookupError("no simulator in this server (console.demo.simulator not importable)")
+            with self._tick_lock:
+                return self.simulator.tick(now)
+
+    return EmbeddedServer
+
+
+EmbeddedServer = Any  # the real class is built lazily: importing moto is slow
+
+
+def _configure_moto(endpoint: str) -> None:
+    """moto settings that must be in place before the first resource exists."""
+    from moto.core.config import default_user_config
+
+    default_user_config.setdefault("lambda", {})["use_docker"] = False
+    default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
+    # Also through the documented API, so any lazily-read copy agrees.
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/config",
+        data=json.dumps({"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=30).read()
+
+
+def _seed(endpoint: str, size: str) -> None:
+    if size == "none":
+        return
+    try:
+        from console.demo.seed import seed_estate
+    except ImportError:
+        log.exception("console.demo.seed is not importable; serving an empty estate")
+        return
+    started = time.monotonic()
+    seed_estate(endpoint, size)
+    log.info("seeded %s estate in %.1fs", size, time.monotonic() - started)
+
+
+def _make_simulator(endpoint: str) -> Any:
+    try:
+        from console.demo.simulator import Simulator
+    except ImportError:
+        log.exception("console.demo.simulator is not importable; no traffic")
+        return None
+    return Simulator(endpoint)
+
+
+def _run_simulator(server: Any, stop: threading.Event) -> None:
+    while not stop.wait(TICK_SECONDS):
+        try:
+            summary = server.tick(datetime.now(timezone.utc))
+            log.debug("tick: %s", summary)
+        except Exception:
+            log.exception("simulator tick failed")
+
+
+def _watch_stdin(stop: threading.Event) -> None:
+    """The parent holds our stdin open; EOF means it is gone."""
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except Exception:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _set_pdeathsig() -> None:
+    """Linux: get SIGTERM when the parent dies, even if it was SIGKILLed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except Exception:
+        log.exception("prctl(PR_SET_PDEATHSIG) failed")
+
+
+def _setup_logging(log_path: str) -> Any:
+    """Everything (logging, stray prints, stderr) goes to the log file."""
+    stream = open(log_path, "a", buffering=1, encoding="utf-8")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=stream,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    log.setLevel(logging.DEBUG if os.environ.get("OPSDECK_DEMO_DEBUG") else logging.INFO)
+    return stream
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m console.demo.server")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--size", choices=["small", "large", "none"], default="small")
+    parser.add_argument("--no-simulate", action="store_true")
+    parser.add_argument("--watch-stdin", action="store_true")
+    parser.add_argument("--log", default=None)
+    args = parser.parse_args(argv)
+
+    if args.watch_stdin:
+        _set_pdeathsig()
+    log_path = args.log or tempfile.NamedTemporaryFile(prefix="opsdeck-aws-", suffix=".log", delete=False).name
+    log_stream = _setup_logging(log_path)
+    terminal = sys.stdout
+    sys.stdout = log_stream  # moto prints; the terminal gets exactly one line from us
+    if args.log:
+        sys.stderr = log_stream
+    _dummy_environment()
+
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+        if not ready.is_set():  # still seeding: abandon it
+            raise SystemExit(0)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_signal)
+    if args.watch_stdin:
+        threading.Thread(target=_watch_stdin, args=(stop,), daemon=True, name="stdin-watch").start()
+
+    server = _server_class()(args.port)
+    server.start()
+    if server.start_error is not None:
+        log.error("cannot listen on 127.0.0.1:%s: %r", args.port, server.start_error)
+        return 1
+    host, port = server.get_host_and_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ["MOTO_PORT"] = str(port)
+    log.info("moto listening on %s (log %s)", endpoint, log_path)
+    try:
+        _configure_moto(endpoint)
+        from console.demo import extensions
+
+        extensions.install_all()
+        _seed(endpoint, args.size)
+        server.seeded = True
+        server.simulator = _make_simulator(endpoint) if args.size != "none" else None
+        if server.simulator is not None and not args.no_simulate:
+            threading.Thread(target=_run_simulator, args=(server, stop), daemon=True, name="simulator").start()
+        ready.set()
+        if not stop.is_set():
+            terminal.write(f"AWS_ENDPOINT_URL={endpoint}\n")
+            terminal.flush()
+        while not stop.wait(0.5):
+            pass
+    except Exception:
+        log.exception("embedded AWS failed")
+        return 1
+    finally:
+        log.info("stopping")
+        try:
+            server.stop()
+        except Exception:
+            log.exception("stop failed")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    logging.shutdown()
+    sys.stdout.flush()
+    # os._exit: a daemon thread blocked reading stdin would abort a normal interpreter shutdown.
+    os._exit(code)
