@@ -84,3 +84,14 @@ def test_health_can_be_set(aws, ecs):
     described = ecs.describe_tasks(cluster="prod", tasks=[task])["tasks"][0]
     assert described["healthStatus"] == "UNHEALTHY"
     assert {c["healthStatus"] for c in described["containers"]} == {"UNHEALTHY"}
+
+
+def test_deployment_configuration_is_kept(ecs):
+    ecs.create_cluster(clusterName="dc")
+    ecs.register_task_definition(family="dc", containerDefinitions=[{"name": "a", "image": "a", "memory": 64}])
+    config = {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+              "maximumPercent": 200, "minimumHealthyPercent": 100}
+    ecs.create_service(cluster="dc", serviceName="dc", taskDefinition="dc", desiredCount=0,
+                       deploymentConfiguration=config)
+    (service,) = ecs.describe_services(cluster="dc", services=["dc"])["services"]
+    assert service["deploymentConfiguration"] == config

@@ -52,7 +52,7 @@ def test_demo_shows_the_seeded_estate_and_quits_cleanly(backend, tmp_path):
     command = opsdeck_command()
     terminal = PyteTerminal(command, env, str(ROOT)) if backend == "pyte" else open_terminal(command, env, str(ROOT))
     try:
-        screen = wait_for(lambda: (s := terminal.screen()) if all(n in s for n in SEEDED_NAMES) else None, 120)
+        screen = wait_for(lambda: next((s for s in [terminal.screen()] if all(n in s for n in SEEDED_NAMES)), None), 120)
         assert screen, f"dashboard never showed {SEEDED_NAMES}; screen was:\n{terminal.screen()}"
         assert "demo" in screen and "Traceback" not in screen
         terminal.press("q")

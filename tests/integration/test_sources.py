@@ -148,5 +148,5 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("events", "ListRules") == pages
     assert calls("ecs", "ListServices") == pages
     assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
-    assert calls("states", "ListStateMachines") == pages
-    assert calls("monitoring", "GetMetricData") == 1  # 5 functions x 7 queries in one batch
+    assert calls("stepfunctions", "ListStateMachines") == pages
+    assert calls("cloudwatch", "GetMetricData") == 1  # 5 functions x 7 queries in one batch

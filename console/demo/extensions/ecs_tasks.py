@@ -319,10 +319,14 @@ def install() -> None:
         return original_stop(self, cluster_str, task_str, reason)
 
     def create_service(self):  # type: ignore[no-untyped-def]
-        """Keep capacityProviderStrategy (moto drops it), then start the tasks."""
+        """Keep capacityProviderStrategy and deploymentConfiguration (moto drops both),
+        then start the tasks."""
         strategy = self._get_param("capacityProviderStrategy")
+        deployment_configuration = self._get_param("deploymentConfiguration")
         result = original_create_response(self)
         service = result.result["service"]
+        if deployment_configuration:
+            service.deployment_configuration = deployment_configuration
         if strategy:
             service.capacity_provider_strategy = strategy
             if not self._get_param("launchType"):
