@@ -22,10 +22,15 @@ class TmuxTerminal:
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.session, "-x", str(COLUMNS), "-y", str(LINES),
-             "-c", cwd, *env_args, " ".join(command)],
+             "-c", cwd, *env_args,
+             # A detached session may start its pane at 80x24 whatever -x/-y say: size the
+             # pty before the app reads it.
+             f"stty cols {COLUMNS} rows {LINES}; exec " + " ".join(command)],
             check=True,
         )
         subprocess.run(["tmux", "set-option", "-t", self.session, "remain-on-exit", "on"], check=True)
+        subprocess.run(["tmux", "set-option", "-t", self.session, "window-size", "manual"], check=True)
+        subprocess.run(["tmux", "resize-window", "-t", self.session, "-x", str(COLUMNS), "-y", str(LINES)], check=True)
 
     def screen(self) -> str:
         result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True)
