@@ -145,6 +145,8 @@ class OpsdeckApp(App):
     def refresh_status(self) -> None:
         """Every second: the status bar, and any ages the active screen shows."""
         screen = self.screen
+        if not screen.is_mounted:  # a screen being switched in has no widgets to update yet
+            return
         for bar in screen.query(StatusBar):
             bar.show(self.status_info())
         if isinstance(screen, SourceScreen):

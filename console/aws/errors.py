@@ -8,6 +8,7 @@ stale-panel badges. No traceback text ever reaches the screen.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from botocore.exceptions import (
@@ -129,6 +130,17 @@ class Problem:
         )
 
 
+_ACTION_IN_MESSAGE = re.compile(r"perform: ([\w-]+:[\w*]+)")
+
+
+def denied_action(exc: BaseException) -> str:
+    """`service:Operation` that was refused: from AWS's message, else the operation name."""
+    match = _ACTION_IN_MESSAGE.search(str(exc))
+    if match:
+        return match.group(1)
+    return getattr(exc, "operation_name", None) or "this call"
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
@@ -156,10 +168,10 @@ def describe_problem(exc: BaseException, *, profile: str | None, endpoint: str |
                        f"Run `aws sso login {who or '--profile NAME'}` (SSO) or refresh your keys, "
                        "then press ctrl+r: opsdeck picks up the new token without a restart.")
     if kind is ErrorClass.ACCESS_DENIED:
-        return Problem(kind, "Access denied", detail,
-                       "The identity you are using lacks this permission. Check it with "
-                       f"`aws sts get-caller-identity {who}`".rstrip() + " and ask for read access "
-                       "(e.g. the ReadOnlyAccess managed policy).")
+        check = f"aws sts get-caller-identity {who}".strip()
+        return Problem(kind, f"Access denied: {denied_action(exc)}", detail,
+                       f"The identity you are using lacks this permission. Check who that is with `{check}` "
+                       "and ask for read access (e.g. the ReadOnlyAccess managed policy).")
     if kind is ErrorClass.NETWORK:
         where = endpoint or "the AWS endpoint"
         return Problem(kind, f"Cannot reach {where}", detail,

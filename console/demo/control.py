@@ -94,3 +94,12 @@ def set_ecs_health(
     _call(endpoint, "POST", "/_opsdeck/ecs/health", {
         "cluster": cluster, "task": task, "health": health, "account": account, "region": region,
     })
+
+
+def deny(endpoint: str, access_key: str, service: str | None = None, operation: str | None = None) -> None:
+    """Answer requests signed with ``access_key`` (for ``service``/``operation``, or all) with AccessDenied."""
+    _call(endpoint, "POST", "/_opsdeck/deny", {"access_key": access_key, "service": service, "operation": operation})
+
+
+def clear_denials(endpoint: str) -> None:
+    _call(endpoint, "POST", "/_opsdeck/deny/clear", {})

@@ -45,6 +45,9 @@ class ControlApi:
     """``/_opsdeck/*`` on the server's port: JSON in, JSON out."""
 
     def __init__(self, counter, server: "EmbeddedServer") -> None:
+        from console.demo.denials import Denials
+
+        self.denials = Denials()
         self.counter = counter
         self.server = server
         self.routes: dict[tuple[str, str], Callable[[dict], Any]] = {
@@ -57,6 +60,8 @@ class ControlApi:
             ("POST", "/_opsdeck/page-size"): self._page_size,
             ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
+            ("POST", "/_opsdeck/deny"): self._deny,
+            ("POST", "/_opsdeck/deny/clear"): self._clear_denials,
         }
 
     def __call__(self, environ: dict, body: bytes) -> tuple[int, Any]:
@@ -110,6 +115,16 @@ class ControlApi:
         pagination.set_default_page_size(None if size is None else int(size))
         return {"size": pagination.default_page_size()}
 
+    def _deny(self, body: dict) -> dict:
+        from console.demo.denials import Denial
+
+        self.denials.add(Denial(body["access_key"], body.get("service"), body.get("operation")))
+        return {"ok": True}
+
+    def _clear_denials(self, body: dict) -> dict:
+        self.denials.clear()
+        return {"ok": True}
+
     def _reconcile(self, body: dict) -> dict:
         from console.demo.extensions import ecs_tasks
 
@@ -156,6 +171,12 @@ class OpsdeckMiddleware:
                 account = account_of(environ)
                 operation = operation_of(service, environ, body)
                 self.counter.add(account, service, operation)
+                if self.control.denials.denied(environ, service, operation):
+                    from console.demo.denials import access_denied
+
+                    status, headers, data = access_denied(environ, service, operation)
+                    start_response(status, headers + [("Content-Length", str(len(data)))])
+                    return [data]
                 from console.demo.extensions import pagination
 
                 environ["wsgi.input"] = io.BytesIO(pagination.rewrite_request(service, operation, environ, body))

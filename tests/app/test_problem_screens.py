@@ -77,3 +77,47 @@ async def test_endpoint_unreachable():
     text = await problem_text(Target(None, "us-east-1", endpoint))
     assert f"Cannot reach {endpoint}" in text
     assert "--endpoint-url" in text
+
+
+async def test_access_denied_on_identity_is_a_problem_screen(fresh_account, monkeypatch):
+    from console.demo import control
+
+    fresh_account.use(monkeypatch)
+    control.deny(fresh_account.endpoint, fresh_account.access_key, "sts")
+    try:
+        text = await problem_text(Target(None, "us-east-1", fresh_account.endpoint))
+    finally:
+        control.clear_denials(fresh_account.endpoint)
+    assert "Access denied" in text
+    assert "sts:GetCallerIdentity" in text
+    assert "aws sts get-caller-identity" in text
+
+
+async def test_access_denied_on_one_service_marks_only_its_panel(fresh_account, monkeypatch):
+    from console.demo import control
+    from widgets.panel import ResourcePanel
+
+    fresh_account.use(monkeypatch)
+    control.deny(fresh_account.endpoint, fresh_account.access_key, "lambda", "ListFunctions")
+    clock = ManualClock()
+    app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint), ClientPool(clock), clock)
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            def settled():
+                if not isinstance(app.screen, DashboardScreen):
+                    return False
+                states = {p.id: p.state.name for p in app.screen.query(ResourcePanel)}
+                others = [states.get(f"{name}-panel") for name in ("ecs", "stepfunctions", "events")]
+                return states.get("lambda-panel") == "error" and others == ["empty"] * 3 and states
+            for _ in range(200):
+                if settled():
+                    break
+                await pilot.pause(0.05)
+            states = settled()
+            assert states, {p.id: p.state.name for p in app.screen.query(ResourcePanel)}
+            lambda_panel = app.screen.query_one("#lambda-panel", ResourcePanel)
+            notice = str(lambda_panel.query_one(".panel-notice", Static).render())
+            assert "Access denied" in notice and "lambda:ListFunctions" in notice
+            assert "Access denied" in str(lambda_panel.border_title)
+    finally:
+        control.clear_denials(fresh_account.endpoint)
