@@ -19,7 +19,7 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import Problem, describe_problem
 from console.clock import Clock
-from console.polling import Fetch, PollingEngine, Snapshot, Store
+from console.polling import PollingEngine, Snapshot, Store
 from console.target import Target
 from screens.base import SnapshotArrived, SourceScreen
 from screens.commands import OpsdeckCommands
@@ -30,7 +30,7 @@ from screens.problem import ProblemScreen
 from themes import DEFAULT_THEME, STYLESHEET, THEMES
 from widgets.status_bar import StatusBar, StatusInfo
 
-Sources = Mapping[str, tuple[Fetch, float]]
+Sources = Mapping[str, tuple]  # name -> (fetch, interval[, after]), see console.sources
 Identify = Callable[[AwsContext], Awaitable[str]]
 
 # actions the app forwards to the active screen when it implements them
@@ -67,7 +67,9 @@ class OpsdeckApp(App):
         self.clock = clock
         self.read_only = read_only
         if sources is None:
-            from console.sources import SOURCES as sources
+            from console.sources import dashboard_sources
+
+            sources = dashboard_sources()
         self.source_table: Sources = sources
         if identify is None:
             from console.identity import caller_account as identify
@@ -101,8 +103,8 @@ class OpsdeckApp(App):
         self.target = self.target.with_account(account)
         if self.engine is None:
             self.engine = PollingEngine(self.pool, self.store, self.target)
-            for name, (fetch, interval) in self.source_table.items():
-                self.engine.register(name, fetch, interval)
+            for name, source in self.source_table.items():
+                self.engine.register(name, *source)
             self.engine.start()
         else:
             await self.engine.switch_target(self.target)

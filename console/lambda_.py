@@ -144,8 +144,33 @@ async def list_aliases(ctx: AwsContext, function_name: str) -> list[LambdaAlias]
     return [alias_from_api(ctx.target, function_name, item) for item in raw]
 
 
-async def fetch_aliases(ctx: AwsContext) -> tuple[LambdaAlias, ...]:
-    """Every alias of every function (one ListAliases per function, bounded)."""
-    functions = await list_functions(ctx)
-    per_function = await bounded_gather(list_aliases(ctx, f.name) for f in functions)
-    return tuple(alias for aliases in per_function for alias in aliases)
+class AliasSweep:
+    """Aliases of every function, refreshed a batch of functions per tick.
+
+    There is no batch API for aliases: one ListAliases per function. Lambda's control
+    plane allows about 15 requests a second, so refreshing 2,000 functions' aliases
+    every tick would be throttled and would crowd out the calls that matter. Each tick
+    lists the functions (pages), then refreshes up to `batch` of them, those never seen
+    first, then the longest unrefreshed; the rest keep their last known aliases.
+    """
+
+    def __init__(self, batch: int = 50) -> None:
+        self.batch = batch
+        self._target: Target | None = None
+        self._known: dict[str, tuple[LambdaAlias, ...]] = {}
+        self._refreshed_at: dict[str, float] = {}
+
+    async def __call__(self, ctx: AwsContext) -> tuple[LambdaAlias, ...]:
+        if ctx.target != self._target:  # a new target starts from nothing
+            self._target, self._known, self._refreshed_at = ctx.target, {}, {}
+        names = [f.name for f in await list_functions(ctx)]
+        due = sorted(names, key=lambda n: (n in self._refreshed_at, self._refreshed_at.get(n, 0.0)))[: self.batch]
+        fetched = await bounded_gather(list_aliases(ctx, name) for name in due)
+        now = ctx.clock.monotonic()
+        for name, aliases in zip(due, fetched):
+            self._known[name] = tuple(aliases)
+            self._refreshed_at[name] = now
+        present = set(names)
+        for gone in [n for n in self._known if n not in present]:
+            del self._known[gone], self._refreshed_at[gone]
+        return tuple(alias for name in names for alias in self._known.get(name, ()))

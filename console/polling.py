@@ -99,9 +99,11 @@ class _Source:
     name: str
     fetch: Fetch
     interval: float
+    after: tuple[str, ...] = ()  # sources whose first result this one waits for
     subscribers: set[object] = field(default_factory=set)
     backoff: int = 1
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    first_done: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
 
@@ -116,8 +118,10 @@ class PollingEngine:
         self._sources: dict[str, _Source] = {}
         self._running = False
 
-    def register(self, name: str, fetch: Fetch, interval: float) -> None:
-        self._sources[name] = _Source(name, fetch, interval)
+    def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = ()) -> None:
+        """Add a source. With `after`, its first tick waits until those sources have
+        finished theirs, so a costly secondary source never delays the first paint."""
+        self._sources[name] = _Source(name, fetch, interval, tuple(after))
 
     @property
     def sources(self) -> list[str]:
@@ -158,6 +162,8 @@ class PollingEngine:
         await self.stop()
         self.target = target
         self.store.reset(self.store.generation + 1)
+        for source in self._sources.values():
+            source.first_done = asyncio.Event()
         self.start()
 
     def refresh_now(self, name: str | None = None) -> None:
@@ -175,9 +181,14 @@ class PollingEngine:
 
     async def _run(self, source: _Source, target: Target, generation: int) -> None:
         context = AwsContext(self.pool, target)
+        for name in source.after:
+            before = self._sources[name]
+            if before.subscribers:
+                await before.first_done.wait()
         while True:
             source.wake.clear()
             await self.tick(source.name, context, generation)
+            source.first_done.set()
             sleeper = asyncio.ensure_future(self.clock.sleep(source.interval * source.backoff))
             waker = asyncio.ensure_future(source.wake.wait())
             try:

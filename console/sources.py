@@ -1,18 +1,29 @@
-"""The dashboard's data sources: name -> (fetch function, poll interval in seconds).
+"""The dashboard's data sources: name -> Source(fetch, interval, after).
 
 Visible panels poll at these intervals; the PollingEngine stops a source when no screen
-subscribes to it.
+subscribes to it. Some fetchers keep state between ticks (the alias sweep), so each
+app builds its own set with `dashboard_sources()`.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from console import ecs, events, lambda_, stepfunctions
 from console.polling import Fetch
 
-SOURCES: dict[str, tuple[Fetch, float]] = {
-    "lambda": (lambda_.fetch_functions, 5.0),
-    "lambda.aliases": (lambda_.fetch_aliases, 30.0),
-    "ecs": (ecs.fetch_services, 5.0),
-    "stepfunctions": (stepfunctions.fetch_state_machines, 10.0),
-    "events": (events.fetch_rules, 30.0),
-}
+
+class Source(NamedTuple):
+    fetch: Fetch
+    interval: float  # seconds between ticks while subscribed
+    after: tuple[str, ...] = ()  # sources whose first result this one waits for
+
+
+def dashboard_sources() -> dict[str, Source]:
+    return {
+        "lambda": Source(lambda_.fetch_functions, 5.0),
+        "lambda.aliases": Source(lambda_.AliasSweep(), 10.0, after=("lambda",)),
+        "ecs": Source(ecs.fetch_services, 5.0),
+        "stepfunctions": Source(stepfunctions.fetch_state_machines, 10.0),
+        "events": Source(events.fetch_rules, 30.0),
+    }

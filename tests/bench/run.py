@@ -25,10 +25,12 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import SystemClock
 from console.demo.process import EmbeddedAws
+from console.lambda_ import AliasSweep
 from console.polling import PollingEngine, Store
-from console.sources import SOURCES
+from console.sources import dashboard_sources
 from console.target import Target
 
+ALIAS_BATCH = AliasSweep().batch
 DASHBOARD_PANELS = ("lambda", "ecs", "stepfunctions", "events")
 OUT = Path("bench-results")
 
@@ -59,7 +61,8 @@ def minimum_calls(size: dict) -> dict[str, int]:
     f = size["functions"]
     return {
         "lambda": pages(f, 50) + math.ceil(f * 7 / 500),
-        "lambda.aliases": pages(f, 50) + f,
+        # the alias sweep refreshes one batch of functions per tick (see lambda_.AliasSweep)
+        "lambda.aliases": pages(f, 50) + min(f, ALIAS_BATCH),
         "ecs": pages(size["clusters"], 100) + math.ceil(size["clusters"] / 100)
         + sum(pages(s, 100) + math.ceil(s / 10) + pages(t, 100) + math.ceil(t / 100) for s, t in size["per_cluster"]),
         "stepfunctions": pages(size["machines"], 1000) + size["machines"],
@@ -90,14 +93,15 @@ async def refresh_costs(endpoint: str) -> dict:
     pool = ClientPool(clock)
     store = Store(clock)
     engine = PollingEngine(pool, store, Target(None, "us-east-1", endpoint))
-    for name, (fetch, interval) in SOURCES.items():
-        engine.register(name, fetch, interval)
+    sources = dashboard_sources()
+    for name, source in sources.items():
+        engine.register(name, *source)
     ctx = AwsContext(pool, engine.target)
-    await asyncio.gather(*(engine.tick(n, ctx, store.generation) for n in SOURCES))  # warm clients
+    await asyncio.gather(*(engine.tick(n, ctx, store.generation) for n in sources))  # warm clients
     calls: dict[str, int] = {}
     cpu: dict[str, float] = {}
     wall: dict[str, float] = {}
-    for name in SOURCES:
+    for name in sources:
         before_calls = pool.stats.total
         before_cpu = time.process_time()
         before_wall = time.perf_counter()
@@ -107,7 +111,7 @@ async def refresh_costs(endpoint: str) -> dict:
         wall[name] = time.perf_counter() - before_wall
         cpu[name] = time.process_time() - before_cpu
         calls[name] = pool.stats.total - before_calls
-    items = {n: len(store.latest(n).items) for n in SOURCES}
+    items = {n: len(store.latest(n).items) for n in sources}
     await pool.close()
     return {"calls": calls, "cpu": cpu, "wall": wall, "items": items}
 
@@ -126,7 +130,7 @@ def main() -> int:
         costs = asyncio.run(refresh_costs(server.endpoint))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = []
-    for name in SOURCES:
+    for name in dashboard_sources():
         over = costs["calls"][name] / minimum[name] - 1
         rows.append({"source": name, "items": costs["items"][name], "calls": costs["calls"][name],
                      "minimum": minimum[name], "over_minimum": round(over, 4),

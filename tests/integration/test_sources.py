@@ -14,7 +14,7 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import ManualClock
 from console.demo import control
-from console.sources import SOURCES
+from console.sources import dashboard_sources
 from console.target import Target
 
 
@@ -23,7 +23,7 @@ def context_for(endpoint: str, clock=None) -> AwsContext:
 
 
 async def fetch(source: str, ctx: AwsContext):
-    fetch_fn, _ = SOURCES[source]
+    fetch_fn = dashboard_sources()[source].fetch
     try:
         return await fetch_fn(ctx)
     finally:
@@ -150,3 +150,26 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
     assert calls("stepfunctions", "ListStateMachines") == pages
     assert calls("cloudwatch", "GetMetricData") == 1  # 5 functions x 7 queries in one batch
+
+
+async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account, monkeypatch):
+    from console.lambda_ import AliasSweep
+
+    fresh_account.use(monkeypatch)
+    lam = fresh_account.client("lambda")
+    for i in range(5):
+        make_function(fresh_account, f"fn-{i}")
+        lam.publish_version(FunctionName=f"fn-{i}")
+        lam.create_alias(FunctionName=f"fn-{i}", Name="live", FunctionVersion="1")
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx = context_for(fresh_account.endpoint, clock)
+    sweep = AliasSweep(batch=2)
+    control.reset_request_counts(fresh_account.endpoint)
+    seen = []
+    for _ in range(3):
+        seen.append(sorted(a.function_name for a in await sweep(ctx)))
+        await clock.advance(1)
+    counts = control.request_counts(fresh_account.endpoint)
+    await ctx.pool.close()
+    assert seen == [["fn-0", "fn-1"], ["fn-0", "fn-1", "fn-2", "fn-3"], [f"fn-{i}" for i in range(5)]]
+    assert control.count_of(counts, "lambda", "ListAliases", fresh_account.id) == 6  # 2 per tick

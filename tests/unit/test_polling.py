@@ -156,3 +156,30 @@ def test_store_drops_an_older_generation():
     assert not store.publish(Snapshot("s", TARGET, 2, clock.now(), ("old",)))
     assert store.publish(Snapshot("s", TARGET, 3, clock.now(), ("new",)))
     assert store.latest("s").items == ("new",)
+
+
+async def test_a_source_registered_after_another_waits_for_its_first_result():
+    clock, store, engine = make_engine()
+    release = asyncio.Event()
+    order = []
+
+    async def primary(ctx):
+        order.append("primary")
+        await release.wait()
+        return ("p",)
+
+    async def secondary(ctx):
+        order.append("secondary")
+        return ("s",)
+
+    engine.register("primary", primary, 5.0)
+    engine.register("secondary", secondary, 5.0, after=("primary",))
+    engine.subscribe("primary", "screen")
+    engine.subscribe("secondary", "screen")
+    engine.start()
+    await settle()
+    assert order == ["primary"]
+    release.set()
+    await settle()
+    assert order == ["primary", "secondary"]
+    await engine.stop()
