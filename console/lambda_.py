@@ -20,10 +20,10 @@ NAMESPACE = "AWS/Lambda"
 SPARK_PERIOD = 60
 DEFAULT_WINDOW = timedelta(minutes=15)
 
-# (query id suffix, metric, statistic): window queries give exact figures over the
-# whole window; the one per-minute query draws the sparkline.
+# (query id suffix, metric, statistic): window-long periods give exact figures over the
+# whole window; invocations come per minute instead, which draws the sparkline and sums
+# to the window's total, saving a query per function.
 _QUERIES = (
-    ("inv", "Invocations", "Sum"),
     ("err", "Errors", "Sum"),
     ("thr", "Throttles", "Sum"),
     ("davg", "Duration", "Average"),
@@ -75,7 +75,7 @@ def metric_queries(names: list[str], window: timedelta) -> list[MetricQuery]:
         dims = (("FunctionName", name),)
         for suffix, metric, stat in _QUERIES:
             queries.append(MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, period))
-        queries.append(MetricQuery(f"f{index}_spark", NAMESPACE, "Invocations", dims, "Sum", SPARK_PERIOD))
+        queries.append(MetricQuery(f"f{index}_inv", NAMESPACE, "Invocations", dims, "Sum", SPARK_PERIOD))
     return queries
 
 
@@ -108,7 +108,7 @@ def metrics_from_results(index: int, results: dict[str, Series], start: datetime
         duration_avg_ms=(sum(v for _, v in duration_avg) / len(duration_avg)) if duration_avg else None,
         duration_max_ms=_peak(series("dmax")),
         concurrency_max=_peak(series("conc")),
-        series=_spark(series("spark"), start, end),
+        series=_spark(series("inv"), start, end),
     )
 
 

@@ -16,7 +16,7 @@ import os
 import resource
 import sys
 import time
-from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
@@ -25,12 +25,13 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import SystemClock
 from console.demo.process import EmbeddedAws
-from console.lambda_ import AliasSweep
+from console.lambda_ import AliasSweep, metric_queries
 from console.polling import PollingEngine, Store
 from console.sources import dashboard_sources
 from console.target import Target
 
 ALIAS_BATCH = AliasSweep().batch
+QUERIES_PER_FUNCTION = len(metric_queries(["f"], timedelta(minutes=15)))
 DASHBOARD_PANELS = ("lambda", "ecs", "stepfunctions", "events")
 OUT = Path("bench-results")
 
@@ -60,7 +61,7 @@ def minimum_calls(size: dict) -> dict[str, int]:
     pages = lambda n, per: max(1, math.ceil(n / per))  # noqa: E731 - a list call costs one page even when empty
     f = size["functions"]
     return {
-        "lambda": pages(f, 50) + math.ceil(f * 7 / 500),
+        "lambda": pages(f, 50) + math.ceil(f * QUERIES_PER_FUNCTION / 500),
         # the alias sweep refreshes one batch of functions per tick (see lambda_.AliasSweep)
         "lambda.aliases": pages(f, 50) + min(f, ALIAS_BATCH),
         "ecs": pages(size["clusters"], 100) + math.ceil(size["clusters"] / 100)
