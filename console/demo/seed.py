@@ -255,7 +255,7 @@ class _Seeder:
             launchType="FARGATE",
             networkConfiguration=network,
         )
-        self._ecs_tasks(task_def["taskDefinitionArn"], network)
+        self._ecs_log_streams()
 
     def _network(self) -> dict[str, Any]:
         """Two subnets of the account's default VPC, and its default security group."""
@@ -277,28 +277,12 @@ class _Seeder:
             "assignPublicIp": "DISABLED",
         }
 
-    def _ecs_tasks(self, task_def: str, network: dict[str, Any]) -> None:
-        """Bring services to desiredCount and give each task its awslogs stream.
+    def _ecs_log_streams(self) -> None:
+        """Give each service task its awslogs stream.
 
-        The server's ECS extension owns reconciliation; without it (a bare moto)
-        the tasks are started here the way the service scheduler would.
+        The server's ECS extension started the tasks when the services were created.
         """
         ecs = self.aws("ecs")
-        try:
-            from console.demo.extensions.ecs_tasks import reconcile_all
-        except ImportError:
-            for service, count in ((E.SERVICE, 3), (E.WORKER_SERVICE, 2)):
-                ecs.run_task(
-                    cluster=E.CLUSTER,
-                    taskDefinition=task_def,
-                    count=count,
-                    group=f"service:{service}",
-                    startedBy="ecs-svc/opsdeck-demo",
-                    launchType="FARGATE",
-                    networkConfiguration=network,
-                )
-        else:
-            reconcile_all()
         logs = self.aws("logs")
         E.ensure_log_group(logs, E.ECS_LOG_GROUP)
         task_arns = ecs.list_tasks(cluster=E.CLUSTER)["taskArns"]

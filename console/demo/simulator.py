@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.demo import estate as E
+from console.demo import control, estate as E
 from console.demo.estate import Clients
 
 TICK = timedelta(seconds=5)
@@ -190,12 +190,7 @@ class Simulator:
             return None
         victim = rng.choice(running)
         ecs.stop_task(cluster=E.CLUSTER, task=victim, reason="Task failed container health checks")
-        try:
-            from console.demo.extensions.ecs_tasks import reconcile_all
-        except ImportError:
-            pass
-        else:
-            reconcile_all()
+        control.reconcile_ecs(self.aws.endpoint)  # the server's ECS extension starts the replacement
         logs = self.aws("logs")
         E.ensure_log_group(logs, E.ECS_LOG_GROUP)
         task_id = victim.rsplit("/", 1)[-1]

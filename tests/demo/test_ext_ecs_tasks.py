@@ -6,13 +6,6 @@ import boto3
 import pytest
 
 from console.demo import control
-from console.demo.process import EmbeddedAws
-
-
-@pytest.fixture(scope="module")
-def aws():
-    with EmbeddedAws.start(size="none", simulate=False) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,6 @@ import zipfile
 import boto3
 import pytest
 
-from console.demo.process import EmbeddedAws
-
-
-@pytest.fixture(scope="module")
-def aws():
-    with EmbeddedAws.start(size="none", simulate=False) as server:
-        yield server
 
 
 def _client(aws, service):

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
-import urllib.request
 
-import boto3
 import pytest
 
 from console.demo import estate as E
@@ -16,33 +13,9 @@ from console.demo.seed import seed_estate
 from console.demo.seed_large import seed_large
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    """A configured in-process moto server seeded with the small estate.
-
-    Stand-in until console/demo/server.py's session fixture exists.
-    """
-    from moto.server import ThreadedMotoServer
-
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ[key] = "testing"
-    os.environ["AWS_DEFAULT_REGION"] = E.REGION
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    os.environ["MOTO_PORT"] = str(port)
-    url = f"http://127.0.0.1:{port}"
-    config = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/config", data=json.dumps(config).encode(), method="POST"))
-    started = time.perf_counter()
-    seed_estate(url, "small")
-    print(f"small seed: {time.perf_counter() - started:.2f} s")
-    yield url
-    server.stop()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def aws(endpoint):
+    """Clients for the session's seeded estate (tests/conftest.py)."""
     return E.Clients(endpoint)
 
 
@@ -126,12 +99,19 @@ def test_state_machines_and_past_executions(aws):
 
     expected = {f"order-100{i}": "SUCCEEDED" for i in range(1, 6)}
     expected |= {"batch-2026-11-27": "SUCCEEDED", "batch-empty": "SUCCEEDED", "reconcile-nightly": "TIMED_OUT"}
+    expected |= {"order-1006": "FAILED", "order-1007": "FAILED"}  # validation caught; payment after retries
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and {k: statuses().get(k) for k in expected} != expected:
         time.sleep(0.25)
     seen = statuses()
     assert {k: seen.get(k) for k in expected} == expected
-    assert {"order-1006", "order-1007"} <= set(seen)  # fail only with the server's Lambda extension
+    history = sfn.get_execution_history(executionArn=next(
+        e["executionArn"] for e in sfn.list_executions(stateMachineArn=machines["order-processing"])["executions"]
+        if e["name"] == "order-1007"))["events"]
+    failed_lambdas = [e for e in history if e["type"] == "LambdaFunctionFailed"]
+    assert len(failed_lambdas) == 4  # ProcessPayment: the first try and 3 retries
+    entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
+    assert entered[-1] == "OrderFailed" and "ProcessPayment" in entered
 
 
 def test_events_and_schedules(aws):
@@ -175,12 +155,11 @@ def test_size_none_seeds_nothing(endpoint):
     assert E.Clients(endpoint, "111111111111")("lambda").list_functions()["Functions"] == []
 
 
-def test_large_estate_counts(endpoint):
+def test_large_estate_counts(in_process_moto):
     """Bulk seeding writes to the server's own backends (same process here)."""
     account = "222222222222"
     counts = seed_large(account=account)
-    print(f"large seed: {counts['seconds']} s")
-    aws = E.Clients(endpoint, account)
+    aws = E.Clients(in_process_moto, account)
     lam = aws("lambda")
     functions = sum(len(p["Functions"]) for p in lam.get_paginator("list_functions").paginate())
     assert functions == counts["functions"] >= 2000

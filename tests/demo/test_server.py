@@ -16,12 +16,6 @@ from console.demo import control
 from console.demo.process import EmbeddedAws
 
 
-@pytest.fixture(scope="module")
-def aws():
-    with EmbeddedAws.start(size="none", simulate=False) as server:
-        yield server
-
-
 def _client(aws, service, **extra):
     return boto3.client(service, endpoint_url=aws.endpoint, region_name="us-east-1",
                         aws_access_key_id="testing", aws_secret_access_key="testing", **extra)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,26 +12,10 @@ from console.demo.simulator import Simulator
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    """A configured in-process moto server seeded with the small estate.
-
-    Stand-in until console/demo/server.py's session fixture exists.
-    """
-    from moto.server import ThreadedMotoServer
-
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ[key] = "testing"
-    os.environ["AWS_DEFAULT_REGION"] = E.REGION
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    os.environ["MOTO_PORT"] = str(port)
-    url = f"http://127.0.0.1:{port}"
-    config = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/config", data=json.dumps(config).encode(), method="POST"))
-    seed_estate(url, "small", account=ACCOUNT)
-    yield url
-    server.stop()
+def endpoint(aws):
+    """The embedded server (tests/demo/conftest.py) with the estate seeded in ACCOUNT."""
+    seed_estate(aws.endpoint, "small", account=ACCOUNT)
+    return aws.endpoint
 
 
 ACCOUNT = "333333333333"  # moto state is per process: keep clear of other modules

@@ -35,6 +35,13 @@ class _ScaledEvent(threading.Event):
         return super().wait(_scaled(timeout))
 
 
+class _ScaledJoinThread(threading.Thread):
+    """threading.Thread whose timed join is scaled (the state machine's own TimeoutSeconds)."""
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(_scaled(timeout))
+
+
 def _time_module() -> types.SimpleNamespace:
     """A stand-in for ``time`` in the patched modules: scaled sleep, everything else real."""
     shim = types.SimpleNamespace(**{k: getattr(_time, k) for k in dir(_time) if not k.startswith("__")})
@@ -45,6 +52,7 @@ def _time_module() -> types.SimpleNamespace:
 def _threading_module() -> types.SimpleNamespace:
     shim = types.SimpleNamespace(**{k: getattr(threading, k) for k in dir(threading) if not k.startswith("__")})
     shim.Event = _ScaledEvent
+    shim.Thread = _ScaledJoinThread
     return shim
 
 
@@ -53,6 +61,7 @@ def install() -> None:
     if _installed:
         return
     from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.program import program
     from moto.stepfunctions.parser.asl.component.state.exec import execute_state
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
         state_task_service_callback,
@@ -61,7 +70,8 @@ def install() -> None:
 
     retrier_decl.time = _time_module()  # Retry IntervalSeconds/BackoffRate
     state_task_service_callback.time = _time_module()  # .sync polling delay
-    execute_state.threading = _threading_module()  # TimeoutSeconds
+    execute_state.threading = _threading_module()  # a state's TimeoutSeconds
+    program.threading = _threading_module()  # the state machine's TimeoutSeconds
 
     def _wait_interval(self, env, wait_seconds):  # type: ignore[no-untyped-def]
         """Wait state: one scaled wait, still interruptible by stop_execution."""
