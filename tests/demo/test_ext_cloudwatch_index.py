@@ -9,15 +9,8 @@ import boto3
 import pytest
 
 from console.demo.extensions import cloudwatch_index
-from console.demo.process import EmbeddedAws
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def aws():
-    with EmbeddedAws.start(size="none", simulate=False) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

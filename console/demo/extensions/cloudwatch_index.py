@@ -9,10 +9,20 @@ Maximum, SampleCount; Period a multiple of 60) from it in O(buckets) per query.
 Metric math, Insights and percentiles answer empty values with StatusCode
 Complete. moto's own datapoint list is still filled (ListMetrics and
 GetMetricStatistics read it) but trimmed to the same window.
+
+Requests in the JSON protocol (what boto3 sends) also skip moto's generic
+request parser and response serializer, which cost more than the index itself
+for 500 queries: the body is read with ``json.loads`` and the answer written
+with ``json.dumps`` in the shape moto's serializer produces. Anything else
+(query protocol, malformed input) goes through moto as before.
+``OPSDECK_DEMO_MOTO_SERIALIZER=1`` in the server's environment turns the
+shortcut off, so tests can compare both.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -177,11 +187,78 @@ def get_metric_data(backend: Any, queries: list[dict], start_time: datetime, end
     return results
 
 
+JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
+
+
+def _fast_request(response: Any) -> dict | None:
+    """The GetMetricData body when the shortcut can answer it, else None (moto answers)."""
+    if os.environ.get("OPSDECK_DEMO_MOTO_SERIALIZER"):
+        return None
+    if response.headers.get("Content-Type", "") != JSON_CONTENT_TYPE:
+        return None
+    target = response.headers.get("X-Amz-Target") or ""
+    if target.rsplit(".", 1)[-1] != "GetMetricData":
+        return None
+    try:
+        data = json.loads(response.body or "{}")
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("NextToken"):
+        return None
+    if not all(isinstance(data.get(k), (int, float)) and not isinstance(data.get(k), bool)
+               for k in ("StartTime", "EndTime")):
+        return None
+    queries = data.get("MetricDataQueries")
+    if not isinstance(queries, list):
+        return None
+    for query in queries:
+        if not isinstance(query, dict) or "Id" not in query or ("MetricStat" not in query and "Expression" not in query):
+            return None
+        stat = query.get("MetricStat")
+        if stat is not None and not (isinstance(stat, dict) and isinstance(stat.get("Metric"), dict)
+                                     and "Period" in stat and "Stat" in stat):
+            return None
+    return data
+
+
+def _fast_response(response: Any, data: dict) -> tuple[int, dict, str]:
+    start = datetime.fromtimestamp(data["StartTime"], timezone.utc)
+    end = datetime.fromtimestamp(data["EndTime"], timezone.utc)
+    results = get_metric_data(response.cloudwatch_backend, data["MetricDataQueries"], start, end,
+                              data.get("ScanBy") or "TimestampDescending")
+    body = {"MetricDataResults": [
+        {"Id": r["id"], "Label": r["label"], "Timestamps": [t.timestamp() for t in r["timestamps"]],
+         "Values": r["values"], "StatusCode": r["status_code"]} for r in results]}
+    headers = dict(response.response_headers)
+    headers["Content-Type"] = JSON_CONTENT_TYPE
+    return 200, headers, json.dumps(body)
+
+
 def install() -> None:
     global _installed
     if _installed:
         return
     from moto.cloudwatch.models import CloudWatchBackend
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    original_parse = CloudWatchResponse.parse_parameters
+    original_response = CloudWatchResponse.get_metric_data
+
+    def parse_parameters(self, request):  # type: ignore[no-untyped-def]
+        self._opsdeck_gmd = _fast_request(self)
+        if self._opsdeck_gmd is None:
+            original_parse(self, request)
+        else:
+            self.params = {}
+
+    def get_metric_data_response(self):  # type: ignore[no-untyped-def]
+        data = getattr(self, "_opsdeck_gmd", None)
+        if data is None:
+            return original_response(self)
+        return _fast_response(self, data)
+
+    CloudWatchResponse.parse_parameters = parse_parameters
+    CloudWatchResponse.get_metric_data = get_metric_data_response
 
     original_put = CloudWatchBackend.put_metric_data
     CloudWatchBackend._opsdeck_original_get_metric_data = CloudWatchBackend.get_metric_data
