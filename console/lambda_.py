@@ -118,8 +118,10 @@ async def list_functions(ctx: AwsContext) -> list[LambdaFunction]:
 
 
 async def fetch_functions(ctx: AwsContext, window: timedelta = DEFAULT_WINDOW) -> tuple[LambdaFunction, ...]:
-    """Every function with its metrics over the last `window`."""
+    """Every function with its metrics over the last `window`; on a first load the
+    functions are shown as soon as they are listed, their metrics when they arrive."""
     functions = await list_functions(ctx)
+    ctx.publish_partial(functions)
     start, end = window_bounds(ctx.clock.now(), window)
     results = await fetch_metrics(ctx, metric_queries([f.name for f in functions], window), start, end)
     return tuple(

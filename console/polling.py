@@ -40,6 +40,7 @@ class Snapshot:
     items: tuple[Any, ...]
     error: Problem | None = None
     fetched_mono: float | None = None  # clock.monotonic() of fetched_at, for ages
+    complete: bool = True  # False: a first load's early part (e.g. functions before metrics)
 
     @property
     def loaded(self) -> bool:
@@ -200,6 +201,7 @@ class PollingEngine:
     async def tick(self, name: str, context: AwsContext, generation: int) -> Snapshot:
         """Fetch one source once and publish the result (or the error, keeping old items)."""
         source = self._sources[name]
+        context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items))
         try:
             items = tuple(await source.fetch(context))
         except asyncio.CancelledError:
@@ -221,3 +223,12 @@ class PollingEngine:
             )
         self.store.publish(snapshot)
         return snapshot
+
+    def _publish_partial(self, name: str, target: Target, generation: int, items: tuple[Any, ...]) -> None:
+        """Show early results only while nothing better is on screen: never replace a
+        complete snapshot (that would blank the metrics on every refresh)."""
+        previous = self.store.latest(name)
+        if previous is not None and previous.generation == generation and previous.loaded:
+            return
+        self.store.publish(Snapshot(name, target, generation, self.clock.now(), items, None,
+                                    self.clock.monotonic(), complete=False))

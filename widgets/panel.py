@@ -88,6 +88,7 @@ class ResourcePanel(Vertical, can_focus=False):
         self.table = table
         self.where = ""
         self.state = PanelState(loaded=False, count=0)
+        self._pending: tuple[tuple[Any, ...], datetime] | None = None  # items shown before mount
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="panel-notice")
@@ -96,16 +97,28 @@ class ResourcePanel(Vertical, can_focus=False):
 
     def on_mount(self) -> None:
         self.query_one(".panel-filter", Input).display = False
-        self._draw_state()
+        self._apply()
 
     # data ---------------------------------------------------------------------
+    # A panel nested in the dashboard's grid mounts after its screen does, and data can
+    # arrive in between: `show` keeps what it is given and draws it once mounted.
     def show(self, items: Iterable[Any], state: PanelState, where: str, now: datetime) -> None:
         self.where = where
-        self.table.update_items(items, now)
-        self.set_state(state)
+        self.state = state
+        self._pending = (tuple(items), now)
+        if self.is_mounted:
+            self._apply()
 
     def set_state(self, state: PanelState) -> None:
         self.state = state
+        if self.is_mounted:
+            self._draw_state()
+
+    def _apply(self) -> None:
+        if self._pending is not None:
+            items, now = self._pending
+            self._pending = None
+            self.table.update_items(items, now)
         self._draw_state()
 
     def _draw_state(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Iterable, Sequence, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Sequence, TypeVar
 
 from console.aws.clients import CONCURRENCY, ClientPool
 from console.clock import Clock
@@ -17,6 +17,13 @@ T = TypeVar("T")
 class AwsContext:
     pool: ClientPool
     target: Target
+    # Set by the polling engine: lets a fetch show what it has so far (e.g. functions
+    # before their metrics) on the first load of a source.
+    partial: Callable[[tuple[Any, ...]], None] | None = None
+
+    def publish_partial(self, items: Sequence[Any]) -> None:
+        if self.partial is not None:
+            self.partial(tuple(items))
 
     @property
     def clock(self) -> Clock:

@@ -183,3 +183,27 @@ async def test_a_source_registered_after_another_waits_for_its_first_result():
     await settle()
     assert order == ["primary", "secondary"]
     await engine.stop()
+
+
+async def test_a_first_load_shows_early_results_but_a_refresh_never_replaces_complete_data():
+    clock, store, engine = make_engine()
+    release = asyncio.Event()
+    seen = []
+    store.listen(lambda snap: seen.append((snap.items, snap.complete)))
+
+    async def fetch(ctx):
+        ctx.publish_partial(["names"])
+        await release.wait()
+        return ("names+metrics",)
+
+    engine.register("s", fetch, 5.0)
+    engine.subscribe("s", "screen")
+    engine.start()
+    await settle()
+    assert seen == [(("names",), False)]
+    release.set()
+    await settle()
+    await clock.advance(5)  # the second tick publishes no partial over complete data
+    await settle()
+    assert seen == [(("names",), False), (("names+metrics",), True), (("names+metrics",), True)]
+    await engine.stop()
