@@ -17,12 +17,13 @@ from textual.binding import Binding
 
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
-from console.aws.errors import Problem, describe_problem
+from console.aws.errors import ErrorClass, Problem, classify, describe_problem
 from console.clock import Clock
 from console.polling import PollingEngine, Snapshot, Store
 from console.target import Target
 from screens.base import SnapshotArrived, SourceScreen
 from screens.commands import OpsdeckCommands
+from screens.switch import TargetCommands
 from screens.dashboard import DashboardScreen
 from screens.help import HelpScreen, help_groups
 from screens.loading import LoadingScreen
@@ -37,10 +38,23 @@ Identify = Callable[[AwsContext], Awaitable[str]]
 SCREEN_ACTIONS = frozenset({"filter", "drill_down"})
 
 
+MUTATING_BINDING_PREFIX = "action."  # binding ids of actions that change AWS state
+
+
+def _mutating_binding(node: Any, action: str) -> bool:
+    """True when `node` binds `action` (as written, or by its bare name) with an "action." id."""
+    for _, binding in getattr(node, "_bindings", ()):
+        if (binding.id or "").startswith(MUTATING_BINDING_PREFIX) and action in (
+            binding.action, binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
+        ):
+            return True
+    return False
+
+
 class OpsdeckApp(App):
     TITLE = "opsdeck"
     CSS_PATH = STYLESHEET
-    COMMANDS = App.COMMANDS | {OpsdeckCommands}
+    COMMANDS = App.COMMANDS | {OpsdeckCommands, TargetCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -66,6 +80,8 @@ class OpsdeckApp(App):
         self.pool = pool
         self.clock = clock
         self.read_only = read_only
+        if read_only:  # enforced below the UI too: the pool refuses mutating calls
+            pool.read_only = True
         if sources is None:
             from console.sources import dashboard_sources
 
@@ -94,11 +110,18 @@ class OpsdeckApp(App):
         On failure the problem screen says what to run; its ctrl+r calls this again.
         """
         try:
+            if not await self._ensure_mfa():
+                return False
             account = await self.identify(AwsContext(self.pool, self.target))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # shown as a Problem, never a traceback
-            self._show_problem(describe_problem(exc, profile=self.target.profile, endpoint=self.target.endpoint))
+            problem = describe_problem(exc, profile=self.target.profile, endpoint=self.target.endpoint)
+            if problem.kind in (ErrorClass.AUTH_EXPIRED, ErrorClass.NO_CREDENTIALS):
+                # aiobotocore caches a session's credential provider: after `aws sso login`
+                # (or for a new MFA code) the retry must resolve the profile afresh.
+                await self.pool.reset_credentials(self.target.profile)
+            self._show_problem(problem)
             return False
         self.target = self.target.with_account(account)
         if self.engine is None:
@@ -113,6 +136,38 @@ class OpsdeckApp(App):
         self.refresh_status()
         return True
 
+    async def _ensure_mfa(self) -> bool:
+        """A role profile with `mfa_serial`: ask for the code in a modal, then AssumeRole with it
+        (botocore's own prompt would block the event loop). False when the user cancels."""
+        from botocore.exceptions import ClientError
+
+        from console.aws.credentials import assume_role_with_mfa, mfa_role
+        from screens.mfa import MfaScreen
+
+        role = mfa_role(self.target.profile)
+        if role is None or self.pool.has_credentials(role.name):
+            return True
+        error: str | None = None
+        while True:
+            code = await self.push_screen_wait(MfaScreen(role.name, role.mfa_serial or "", error))
+            if code is None:
+                self._show_problem(Problem(
+                    ErrorClass.NO_CREDENTIALS, f"Profile {role.name} needs an MFA code",
+                    f"role {role.role_arn}, MFA device {role.mfa_serial}",
+                    "Press ctrl+r and type the code your MFA device shows now."))
+                return False
+            try:
+                keys = await assume_role_with_mfa(
+                    self.pool.session(role.source_profile), role, code, self.clock,
+                    region=self.target.region, endpoint=self.target.endpoint)
+            except ClientError as exc:  # a wrong or reused code: ask again, with STS's answer
+                if classify(exc) is not ErrorClass.ACCESS_DENIED:
+                    raise
+                error = describe_problem(exc, profile=role.name, endpoint=self.target.endpoint).detail
+                continue
+            self.pool.use_credentials(role.name, keys)
+            return True
+
     def _show_problem(self, problem: Problem) -> None:
         if isinstance(self.screen, ProblemScreen):
             self.screen.show(problem)
@@ -122,6 +177,20 @@ class OpsdeckApp(App):
     def _where(self) -> str:
         where = f"{self.target.label} / {self.target.region}"
         return f"{where} at {self.target.endpoint}" if self.target.endpoint else where
+
+    # guarded actions (console.actions) ---------------------------------------------------
+    def action_runner(self):
+        """The Runner for the current target: one per target, so the caller ARN is fetched
+        once per session and a profile/region switch never acts on the old target."""
+        from console.actions.runner import Runner
+        from console.audit import AuditLog
+
+        runner = getattr(self, "_action_runner", None)
+        if runner is None or getattr(self, "_action_runner_target", None) != self.target:
+            runner = Runner(AwsContext(self.pool, self.target), AuditLog(None, self.clock),
+                            read_only=self.read_only)
+            self._action_runner, self._action_runner_target = runner, self.target
+        return runner
 
     # data flow ------------------------------------------------------------------------
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -156,11 +225,27 @@ class OpsdeckApp(App):
 
     # actions ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and _mutating_binding(self, action):
+            return False
         if action in SCREEN_ACTIONS:
             return hasattr(self.screen, f"action_{action}")
         if action == "refresh":
             return self.engine is not None
         return True
+
+    # Read-only mode hides and refuses every binding whose id starts with "action." on any
+    # node (screens and widgets included, whose own check_action the app cannot override):
+    # footer, `?` help and the palette all list bindings through _check_action_state, and
+    # key presses and palette entries all run through run_action.
+    def _check_action_state(self, action: str, default_namespace: Any) -> bool | None:
+        if self.read_only and _mutating_binding(default_namespace, action):
+            return False
+        return super()._check_action_state(action, default_namespace)
+
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        if self.read_only and isinstance(action, str) and _mutating_binding(default_namespace or self, action):
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
 
     async def action_filter(self) -> None:
         await self.screen.run_action("filter")
@@ -181,6 +266,60 @@ class OpsdeckApp(App):
     async def action_back(self) -> None:
         if len(self.screen_stack) > 2:  # never pop the home screen (or Textual's default)
             self.pop_screen()
+
+    # switching profile and region (`:profile`, `:region`) ---------------------------------
+    def action_switch_profile(self) -> None:
+        from console.aws.credentials import available_profiles
+        from screens.switch import PickerScreen
+
+        choices = available_profiles()
+        if "default" not in choices:
+            choices.insert(0, "default")
+        self.push_screen(PickerScreen("AWS profile", choices, self.target.profile or "default"), self._profile_picked)
+
+    def action_switch_region(self) -> None:
+        from console.aws.credentials import regions
+        from screens.switch import PickerScreen
+
+        choices = regions()
+        if self.target.region not in choices:
+            choices.insert(0, self.target.region)
+        self.push_screen(PickerScreen("AWS region", choices, self.target.region), self._region_picked)
+
+    def _profile_picked(self, choice: str | None) -> None:
+        profile = None if choice in (None, "default") else choice
+        if choice is None or profile == self.target.profile:
+            return
+        from console.aws.credentials import default_region
+        from console.config import ConfigError, load_settings
+
+        try:
+            configured = load_settings().profile(profile).region
+        except ConfigError:
+            configured = None
+        region = configured or default_region(profile) or self.target.region
+        self.switch_target(Target(profile, region, self.target.endpoint))
+
+    def _region_picked(self, choice: str | None) -> None:
+        if choice and choice != self.target.region:
+            t = self.target
+            self.switch_target(Target(t.profile, choice, t.endpoint, None, t.demo))
+
+    def switch_target(self, target: Target) -> None:
+        """Look somewhere else: resolve the identity there, then the engine cancels the old
+        target's calls and drops their results. Read-only only ever gets stricter."""
+        from console.config import ConfigError, load_settings
+
+        try:
+            read_only = load_settings().is_read_only(target.profile)
+        except ConfigError:  # the config broke mid-session: refuse changes rather than guess
+            read_only = True
+        if read_only:
+            self.read_only = True
+            self.pool.read_only = True
+        self.target = target
+        self.refresh_status()
+        self.run_worker(self.connect(), exclusive=True, group="connect")
 
     async def action_quit(self) -> None:
         await self.shutdown()

@@ -53,7 +53,37 @@ def run_tui(target, read_only: bool) -> None:
     from console.clock import SystemClock
 
     clock = SystemClock()
-    OpsdeckApp(target, ClientPool(clock), clock, read_only=read_only).run()
+    OpsdeckApp(target, ClientPool(clock, read_only=read_only), clock, read_only=read_only).run()
+
+
+def read_only_requested(ctx: click.Context) -> bool:
+    """True when `--read-only` was given to `opsdeck`, or config.toml sets `read_only = true`
+    for the profile (or globally). Subcommands that build a ClientPool pass this to it."""
+    from console.config import ConfigError, load_settings
+
+    options = ctx.find_root().obj or {}
+    if options.get("read_only"):
+        return True
+    try:
+        return load_settings().is_read_only(options.get("profile"))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def headless_target(ctx: click.Context):
+    """(Target, Settings) for a headless subcommand, from `opsdeck`'s global options, by the
+    same rules as the TUI (region: option, config, profile, default)."""
+    from console.config import ConfigError, load_settings
+    from console.target import Target
+
+    options = ctx.find_root().obj or {}
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    profile = options.get("profile")
+    region = options.get("region") or settings.profile(profile).region or profile_region(profile) or DEFAULT_REGION
+    return Target(profile=profile, region=region, endpoint=options.get("endpoint_url") or None), settings
 
 
 @click.group(invoke_without_command=True)
@@ -66,6 +96,10 @@ def run_tui(target, read_only: bool) -> None:
 def main(ctx: click.Context, profile: str | None, region: str | None, endpoint_url: str | None,
          read_only: bool) -> None:
     """Terminal operations console for AWS serverless."""
+    # the global options, for subcommands (see read_only_requested)
+    given = ctx.obj or {}
+    ctx.obj = {**given, "profile": profile, "region": region, "endpoint_url": endpoint_url,
+               "read_only": read_only or bool(given.get("read_only"))}
     if ctx.invoked_subcommand is not None:
         return
     from console.config import ConfigError, load_settings
@@ -112,6 +146,136 @@ def serve_headless(aws) -> None:
         aws.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+async def ensure_mfa(pool, target, clock) -> None:
+    """For a role profile with `mfa_serial`: prompt for the code on the terminal and put the
+    temporary credentials from STS AssumeRole into `pool` (headless commands call this before
+    their first AWS call; botocore's own prompt is disabled, see console.aws.credentials)."""
+    from botocore.exceptions import ClientError
+
+    from console.aws.credentials import assume_role_with_mfa, mfa_role
+
+    role = mfa_role(target.profile)
+    if role is None or pool.has_credentials(role.name):
+        return
+    for attempt in range(3):
+        code = click.prompt(f"MFA code for {role.mfa_serial}", hide_input=True, err=True).strip()
+        try:
+            keys = await assume_role_with_mfa(pool.session(role.source_profile), role, code, clock,
+                                              region=target.region, endpoint=target.endpoint)
+        except ClientError as exc:
+            click.echo(f"STS refused the code: {exc.response.get('Error', {}).get('Message', exc)}", err=True)
+            continue
+        pool.use_credentials(role.name, keys)
+        return
+    raise click.ClickException(f"no valid MFA code for profile {role.name} after 3 tries")
+
+
+@main.group()
+def credentials() -> None:
+    """Keys in the OS keyring, and which credentials a profile resolves to."""
+
+
+def _keyring_or_fail():
+    from console.aws.credentials import KeyringUnavailable, usable_keyring
+
+    try:
+        return usable_keyring()
+    except KeyringUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@credentials.command("set")
+@click.argument("profile")
+def credentials_set(profile: str) -> None:
+    """Store PROFILE's long-term access key pair in the OS keyring (prompted, never echoed).
+    Stored keys take precedence over ~/.aws/credentials for that profile."""
+    from console.aws.credentials import store_keys
+
+    _keyring_or_fail()
+    access_key_id = click.prompt("AWS access key id", hide_input=True, err=True)
+    secret = click.prompt("AWS secret access key", hide_input=True, err=True)
+    try:
+        store_keys(profile, access_key_id, secret)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Stored keys for profile {profile} in the OS keyring (service \"opsdeck\").")
+
+
+@credentials.command("list")
+def credentials_list() -> None:
+    """Profiles that have keys in the OS keyring (never the secrets)."""
+    from console.aws.credentials import stored_keys, stored_profiles
+
+    _keyring_or_fail()
+    names = stored_profiles()
+    if not names:
+        click.echo("No keys stored in the OS keyring.")
+    for name in names:
+        keys = stored_keys(name)
+        shown = f"{keys.access_key_id[:4]}…{keys.access_key_id[-4:]}" if keys else "(entry unreadable)"
+        click.echo(f"{name}\t{shown}")
+
+
+@credentials.command("remove")
+@click.argument("profile")
+def credentials_remove(profile: str) -> None:
+    """Forget PROFILE's keys in the OS keyring."""
+    from console.aws.credentials import remove_keys
+
+    _keyring_or_fail()
+    if remove_keys(profile):
+        click.echo(f"Removed the stored keys of profile {profile}.")
+    else:
+        raise click.ClickException(f"no keys stored for profile {profile}")
+
+
+@credentials.command("check")
+@click.pass_context
+def credentials_check(ctx: click.Context) -> None:
+    """Resolve the credentials of --profile (asking for an MFA code if the profile needs one)
+    and show who they are, via STS GetCallerIdentity."""
+    import asyncio
+
+    from console.aws.clients import ClientPool
+    from console.aws.credentials import keys_for
+    from console.aws.errors import describe_problem
+    from console.clock import SystemClock
+
+    target, _ = headless_target(ctx)
+    clock = SystemClock()
+
+    async def check():
+        pool = ClientPool(clock, read_only=True)  # a check never changes anything
+        try:
+            await ensure_mfa(pool, target, clock)
+            identity = await (await pool.client(target, "sts")).get_caller_identity()
+            if pool.has_credentials(target.profile):
+                source = "MFA (STS AssumeRole)"
+            elif keys_for(target.profile) is not None:
+                source = "OS keyring"
+            else:
+                source = (await pool.session(target.profile).get_credentials()).method
+            return identity, source
+        finally:
+            await pool.close()
+
+    try:
+        identity, source = asyncio.run(check())
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
+        raise click.ClickException(f"{problem.headline}: {problem.detail}\n{problem.remedy}") from None
+    click.echo(f"profile  {target.label}\naccount  {identity['Account']}\narn      {identity['Arn']}\n"
+               f"source   {source}")
+
+
+# guarded actions and the audit trail: `opsdeck events ...`, `opsdeck audit`
+from console.actions.cli import register_commands  # noqa: E402
+
+register_commands(main)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Footer
 
 from console.polling import Snapshot
+from console.text import inert_str
 from screens.base import SourceScreen
 from screens.detail import DetailScreen
 from screens.panels import DASHBOARD_PANELS, PanelSpec
@@ -21,27 +23,39 @@ from widgets.status_bar import StatusBar
 
 
 class DashboardScreen(SourceScreen):
+    # mutating actions have ids starting with "action." (hidden in read-only mode)
+    BINDINGS = [
+        Binding("x", "toggle_rule", "Enable/disable rule", id="action.events.toggle-rule",
+                tooltip="Disable (or enable) the selected EventBridge rule: plan, confirm, apply, verify"),
+    ]
     SOURCES = tuple(dict.fromkeys(name for spec in DASHBOARD_PANELS for name in spec.sources))
 
     def __init__(self, panels: tuple[PanelSpec, ...] = DASHBOARD_PANELS) -> None:
         super().__init__()
         self.specs = panels
+        # Kept, not queried: the grid mounts its panels after this screen is mounted.
+        self._panels = {
+            spec.id: ResourcePanel(
+                spec.title, spec.noun,
+                ResourceTable(spec.columns, sort_key=spec.sort_key, name_of=spec.name_of, id=f"{spec.id}-table"),
+                id=f"{spec.id}-panel",
+            )
+            for spec in panels
+        }
 
     def compose(self) -> ComposeResult:
         with Grid(id="grid"):
-            for spec in self.specs:
-                table = ResourceTable(spec.columns, sort_key=spec.sort_key, name_of=spec.name_of,
-                                      id=f"{spec.id}-table")
-                yield ResourcePanel(spec.title, spec.noun, table, id=f"{spec.id}-panel")
+            yield from self._panels.values()
         yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:
         self.panel(self.specs[0].id).table.focus()
+        self.report_unfinished_actions()
 
     # access -----------------------------------------------------------------------
     def panel(self, spec_id: str) -> ResourcePanel:
-        return self.query_one(f"#{spec_id}-panel", ResourcePanel)
+        return self._panels[spec_id]
 
     @property
     def current_panel(self) -> ResourcePanel:
@@ -99,7 +113,70 @@ class DashboardScreen(SourceScreen):
         return [
             (f"Go to {spec.title}", f"Focus the {spec.title} panel", self._focuser(spec.id))
             for spec in self.specs
-        ]
+        ] + [("audit", "Audit trail of applied actions (and any left unfinished)", self.open_audit)]
+
+    # guarded actions ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_rule":  # only where it means something: the EventBridge panel
+            return any(spec.id == "events" for spec in self.specs) and self.current_panel.id == "events-panel"
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_toggle_rule(self) -> None:
+        """Capture the selected rule's ARN now, then plan and confirm in a modal."""
+        from console.actions.events import toggle_for
+
+        item = self.panel("events").table.selected_item
+        if item is None:
+            return
+        if item.kind != "rule":
+            self.notify("Only EventBridge rules can be enabled or disabled here (not Scheduler schedules).",
+                        severity="warning", markup=False)
+            return
+        self.run_worker(self._confirm(toggle_for(item.arn, item.state)), group="action-plan")
+
+    async def _confirm(self, action) -> None:
+        from console.aws.errors import describe_problem
+        from screens.confirm import ConfirmActionScreen
+
+        target = self.opsdeck.target
+        try:
+            runner = self.opsdeck.action_runner()
+            plan = await runner.prepare(action)
+        except Exception as exc:  # read-only, bad config, rule gone: said, never a traceback
+            problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
+            message = str(exc) if problem.kind.value == "other" else f"{problem.headline}: {problem.detail}"
+            self.notify(inert_str(message), title=f"{action.name} not started", severity="error", markup=False)
+            return
+        await self.app.push_screen(ConfirmActionScreen(runner, action, plan), callback=self._action_done)
+
+    def _action_done(self, outcome) -> None:
+        if outcome is not None and outcome.result.applied:
+            engine = self.opsdeck.engine
+            if engine is not None:
+                engine.refresh_now()
+
+    def open_audit(self) -> None:
+        from console.audit import AuditLog
+        from screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen(AuditLog(None, self.opsdeck.clock)))
+
+    def report_unfinished_actions(self) -> None:
+        """On start: any action a crash left half-done, as a notification (details in :audit)."""
+        from console.audit import AuditLog
+        from screens.audit import unfinished_text
+
+        try:
+            runs = AuditLog(None, self.opsdeck.clock).unfinished()
+        except OSError:
+            return
+        if runs:
+            message = unfinished_text(runs).plain + "\n:audit for the whole trail"
+            self.notify(message, title="Actions left unfinished by a crash", severity="warning", timeout=60,
+                        markup=False)
 
     def _focuser(self, spec_id: str):
         return lambda: self.panel(spec_id).table.focus()

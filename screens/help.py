@@ -14,7 +14,7 @@ from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from console.text import inert
+from console.text import inert, inert_str
 
 HelpGroups = list[tuple[str, list[tuple[str, str]]]]  # (owner, [(key, description)])
 
@@ -45,10 +45,11 @@ def help_groups(active: Iterable[ActiveBinding], display_key) -> HelpGroups:
 def render_help(groups: HelpGroups) -> Text:
     result = Text(end="")
     for owner, rows in groups:
-        result.append(f"{owner}\n", style="bold underline")
-        width = max(len(key) for key, _ in rows)
+        result.append_text(inert(owner, style="bold underline"))
+        result.append("\n")
+        width = max(len(inert_str(key)) for key, _ in rows)
         for key, description in rows:
-            result.append(f"  {key:<{width}}  ", style="bold")
+            result.append(f"  {inert_str(key):<{width}}  ", style="bold")
             result.append_text(inert(description))
             result.append("\n")
         result.append("\n")

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from console.aws.accounting import CallStats
+from console.aws.readonly import make_guard
 from console.clock import Clock
 from console.target import Target
+
+if TYPE_CHECKING:
+    from console.aws.credentials import StaticKeys
 
 CONCURRENCY = 16  # requests in flight per client at most; pages are fetched with this bound
 
@@ -37,18 +41,45 @@ def client_config() -> AioConfig:
 class ClientPool:
     """Clients for one or more targets, plus the CallStats they all report to."""
 
-    def __init__(self, clock: Clock, stats: CallStats | None = None) -> None:
+    def __init__(self, clock: Clock, stats: CallStats | None = None, read_only: bool = False) -> None:
         self.clock = clock
         self.stats = stats or CallStats(clock)
+        # Checked on every call by the guard each client carries (console.aws.readonly):
+        # in read-only mode a call outside the allow-list raises before anything is sent.
+        self.read_only = read_only
+        self._guard = make_guard(lambda: self.read_only)
         self._sessions: dict[str | None, AioSession] = {}
+        self._credentials: dict[str | None, "StaticKeys"] = {}  # per profile, from use_credentials
         self._clients: dict[tuple[Target, str], Any] = {}
         self._locks: dict[tuple[Target, str], asyncio.Lock] = {}
         self._stack = AsyncExitStack()
 
     def session(self, profile: str | None) -> AioSession:
+        """The profile's session: MFA credentials given to `use_credentials`, else keys in
+        the OS keyring, else botocore's own chain (see console.aws.credentials)."""
         if profile not in self._sessions:
-            self._sessions[profile] = AioSession(profile=profile) if profile else AioSession()
+            from console.aws.credentials import build_session, keys_for
+
+            keys = self._credentials.get(profile) or keys_for(profile)
+            self._sessions[profile] = build_session(profile, keys)
         return self._sessions[profile]
+
+    def use_credentials(self, profile: str | None, keys: "StaticKeys") -> None:
+        """Use these (temporary, MFA) credentials for `profile` from now on; held in memory only."""
+        self._credentials[profile] = keys
+        self._sessions.pop(profile, None)
+
+    def has_credentials(self, profile: str | None) -> bool:
+        return profile in self._credentials
+
+    async def reset_credentials(self, profile: str | None) -> None:
+        """Close `profile`'s clients and drop its session and credentials, so the next call
+        resolves them afresh (aiobotocore caches a session's provider, e.g. an SSO token)."""
+        for key in [key for key in self._clients if key[0].profile == profile]:
+            client = self._clients.pop(key)
+            await client.close()  # idempotent: the exit stack closing it again later is harmless
+        self._sessions.pop(profile, None)
+        self._credentials.pop(profile, None)
 
     async def client(self, target: Target, service: str) -> Any:
         key = (target, service)
@@ -65,6 +96,7 @@ class ClientPool:
                 )
                 client = await self._stack.enter_async_context(creator)
                 events = client.meta.events
+                events.register("provide-client-params", self._guard)  # first event of every call
                 events.register("before-send", self.stats.on_before_send)
                 events.register("response-received", self.stats.on_response_received)
                 self._clients[key] = client

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import (
     ClientError,
+    ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
@@ -30,6 +31,8 @@ try:  # aiohttp raises its own errors below botocore on connection failures
 except ImportError:  # pragma: no cover - aiohttp is a dependency of aiobotocore
     _AiohttpConnectionError = OSError
 
+from console.aws.readonly import ReadOnlyViolation
+
 
 class ErrorClass(str, enum.Enum):
     THROTTLED = "throttled"
@@ -38,6 +41,7 @@ class ErrorClass(str, enum.Enum):
     ACCESS_DENIED = "access-denied"
     NETWORK = "network"
     NOT_FOUND = "not-found"
+    READ_ONLY = "read-only"  # refused by opsdeck itself; nothing was sent
     OTHER = "other"
 
 
@@ -96,6 +100,8 @@ def classify_code(code: str | None, status: int | None = None) -> ErrorClass:
 
 
 def classify(exc: BaseException) -> ErrorClass:
+    if isinstance(exc, ReadOnlyViolation):
+        return ErrorClass.READ_ONLY
     if isinstance(exc, ClientError):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         return classify_code(error_code(exc), status)
@@ -105,7 +111,7 @@ def classify(exc: BaseException) -> ErrorClass:
         return ErrorClass.NO_CREDENTIALS
     if isinstance(
         exc,
-        (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, _AiohttpConnectionError, OSError, TimeoutError),
+        (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, _AiohttpConnectionError, OSError, TimeoutError),
     ):
         return ErrorClass.NETWORK
     return ErrorClass.OTHER
@@ -151,6 +157,10 @@ def describe_problem(exc: BaseException, *, profile: str | None, endpoint: str |
     kind = classify(exc)
     who = f"--profile {profile}" if profile else ""
     detail = _first_line(exc)
+    if isinstance(exc, ReadOnlyViolation):
+        return Problem(kind, f"Read-only mode: opsdeck will not call {exc.service}:{exc.operation}", detail,
+                       "Nothing was sent to AWS. Start opsdeck without --read-only, or set "
+                       f"`read_only = false` for [profiles.{profile or 'default'}] in config.toml, to make changes.")
     if kind is ErrorClass.NO_CREDENTIALS:
         if isinstance(exc, ProfileNotFound):
             return Problem(kind, f"Profile {profile!r} is not in your AWS config", detail,

@@ -61,6 +61,7 @@ class PyteTerminal:
 
         self._screen = pyte.Screen(COLUMNS, LINES)
         self._stream = pyte.ByteStream(self._screen)
+        self.raw = bytearray()  # every byte the program wrote, for tests that scan the stream
         self._pid, self._fd = pty.fork()
         if self._pid == 0:  # child
             os.chdir(cwd)
@@ -82,6 +83,7 @@ class PyteTerminal:
                 return
             if not data:
                 return
+            self.raw.extend(data)
             self._stream.feed(data)
 
     def screen(self) -> str:

@@ -1,0 +1,210 @@
+"""Guarded actions: plan (read state, say what will change) -> apply -> verify.
+
+Every mutating operation opsdeck offers is an Action. `plan()` reads the current state
+and returns ordered Steps, each saying what changes from what to what and how to undo
+it; `apply()` runs them in order, reports progress, stops between steps when cancelled,
+and returns exactly which steps were applied; `verify()` reads the state back. The TUI
+and the CLI drive the same objects (see console.actions.runner), so no action logic
+lives in screens or click commands. Nothing here imports the UI.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, ClassVar, Literal, Protocol, Sequence
+
+from console.aws.context import AwsContext
+from console.aws.errors import Problem, describe_problem
+
+StepCall = Callable[[AwsContext], Awaitable[None]]
+# reads state back after a step: (as promised?, one line saying what was found)
+StepCheck = Callable[[AwsContext], Awaitable[tuple[bool, str]]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change: `description` says what changes, from what to what.
+
+    `run` makes the change; `revert` (with `inverse_description`) undoes it; `check`
+    and `revert_check` read the state back after either.
+    """
+
+    description: str
+    inverse_description: str | None
+    run: StepCall = field(compare=False, repr=False)
+    revert: StepCall | None = field(default=None, compare=False, repr=False)
+    check: StepCheck | None = field(default=None, compare=False, repr=False)
+    revert_check: StepCheck | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def reversible(self) -> bool:
+        return self.revert is not None and self.inverse_description is not None
+
+    def inverse(self) -> "Step":
+        """The step that undoes this one (its inverse is this step again)."""
+        if self.revert is None or self.inverse_description is None:
+            raise ValueError(f"step has no inverse: {self.description}")
+        return Step(self.inverse_description, self.description, self.revert, self.run,
+                    self.revert_check, self.check)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an action will do to one target, named by the ARN captured when asked."""
+
+    action: str
+    target_arn: str
+    target_name: str  # what a protected profile makes the user type
+    steps: tuple[Step, ...]
+    protected: bool = False
+    summary: str = ""  # one line for titles, e.g. "Disable rule daily-cleanup"
+    note: str = ""  # why there are no steps, e.g. "already DISABLED"
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step's state change during apply/undo, for progress bars and the audit."""
+
+    index: int  # 0-based position in the steps being applied
+    total: int
+    step: Step
+    state: Literal["running", "applied", "failed"]
+    error: Problem | None = None
+
+
+ProgressCallback = Callable[[Progress], Any]  # may return an awaitable
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """Exactly what happened: the steps applied, in order, and where it stopped."""
+
+    applied: list[Step]
+    failed: Step | None = None
+    error: Problem | None = None
+    cancelled: bool = False
+    planned: tuple[Step, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None and not self.cancelled
+
+    @property
+    def not_applied(self) -> list[Step]:
+        done = len(self.applied)
+        return list(self.planned[done:])
+
+    @property
+    def inverses(self) -> list[Step]:
+        """What undo would run, in the order it would run it."""
+        return [step.inverse() for step in reversed(self.applied) if step.reversible]
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    details: list[str]
+
+
+async def _report(progress: ProgressCallback | None, event: Progress) -> None:
+    if progress is None:
+        return
+    result = progress(event)
+    if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+        await result
+
+
+async def run_steps(ctx: AwsContext, steps: Sequence[Step], progress: ProgressCallback | None = None,
+                    cancel: CancelFlag | None = None) -> ApplyResult:
+    """Run `steps` in order; stop before the next step once `cancel` is set.
+
+    A step in flight is never interrupted (an AWS call cannot be taken back half-way);
+    cancelling stops cleanly at the next step boundary. Exceptions become a Problem on
+    the result; BaseExceptions (Ctrl-C, SystemExit) propagate, leaving the audit's
+    `started` record without its `finished`.
+    """
+    applied: list[Step] = []
+    total = len(steps)
+    for index, step in enumerate(steps):
+        if cancel is not None and cancel.is_set():
+            return ApplyResult(applied, cancelled=True, planned=tuple(steps))
+        await _report(progress, Progress(index, total, step, "running"))
+        try:
+            await step.run(ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            problem = describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint)
+            await _report(progress, Progress(index, total, step, "failed", problem))
+            return ApplyResult(applied, failed=step, error=problem, planned=tuple(steps))
+        applied.append(step)
+        await _report(progress, Progress(index, total, step, "applied"))
+    return ApplyResult(applied, planned=tuple(steps))
+
+
+async def check_steps(ctx: AwsContext, steps: Sequence[Step], *, reverted: bool = False) -> VerifyResult:
+    """Read state back for each step: is it what the step promised?"""
+    details: list[str] = []
+    ok = True
+    for step in steps:
+        check = step.revert_check if reverted else step.check
+        if check is None:
+            details.append(f"not checked: {step.description}")
+            continue
+        try:
+            good, detail = await check(ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            good = False
+            detail = describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint).headline
+        ok = ok and good
+        details.append(("ok: " if good else "MISMATCH: ") + detail)
+    return VerifyResult(ok, details)
+
+
+class Action(abc.ABC):
+    """A mutating operation on one target resource.
+
+    Subclasses set `name` ("events.disable-rule") and implement `plan()`; most also
+    implement `from_arn()` so the TUI can build them from the ARN captured when a key
+    is pressed. `apply`, `verify` and `undo` work from the plan's steps. Registered
+    actions also give `example_arguments()` (constructor kwargs naming a demo-estate
+    resource they would change; same names as their CLI parameters) for the read-only proof.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""  # "Disable EventBridge rule"
+    mutating: ClassVar[bool] = True
+
+    @classmethod
+    def from_arn(cls, arn: str) -> "Action":
+        """The action aimed at the resource `arn`; ValueError if it cannot act on it."""
+        raise NotImplementedError(f"{cls.__name__} cannot be built from an ARN")
+
+    @abc.abstractmethod
+    async def plan(self, ctx: AwsContext) -> Plan:
+        """Read current state; return the ordered steps (none if nothing would change)."""
+
+    async def apply(self, ctx: AwsContext, plan: Plan, progress: ProgressCallback | None = None,
+                    cancel: CancelFlag | None = None) -> ApplyResult:
+        return await run_steps(ctx, plan.steps, progress, cancel)
+
+    async def verify(self, ctx: AwsContext, plan: Plan, steps: Sequence[Step] | None = None) -> VerifyResult:
+        """Read the state back; `steps` limits the check to those applied (after a stop)."""
+        return await check_steps(ctx, plan.steps if steps is None else steps)
+
+    async def undo(self, ctx: AwsContext, applied: Sequence[Step], progress: ProgressCallback | None = None,
+                   cancel: CancelFlag | None = None) -> ApplyResult:
+        """Apply the inverses of `applied` in reverse order (irreversible ones are skipped)."""
+        return await run_steps(ctx, [s.inverse() for s in reversed(applied) if s.reversible], progress, cancel)

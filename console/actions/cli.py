@@ -1,0 +1,254 @@
+"""The guarded actions as CLI commands, and `opsdeck audit`.
+
+The commands only parse options, ask on the terminal and print: planning, the
+confirmation rules, applying, verifying and auditing are console.actions' (Runner).
+Mutating commands carry `action_name` (set by `@action_command`) so tests and the
+read-only proof can enumerate them from the command tree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, Callable
+
+import click
+
+
+def action_command(name: str) -> Callable[[click.Command], click.Command]:
+    """Mark a click command as running the mutating action `name`."""
+
+    def mark(command: click.Command) -> click.Command:
+        command.action_name = name  # type: ignore[attr-defined]
+        return command
+
+    return mark
+
+
+def mutating_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], click.Command]:
+    """Every command under `group` that carries an action_name, by its path of names."""
+    found: dict[tuple[str, ...], click.Command] = {}
+    for name, command in group.commands.items():
+        path = prefix + (name,)
+        if getattr(command, "action_name", None):
+            found[path] = command
+        if isinstance(command, click.Group):
+            found.update(mutating_commands(command, path))
+    return found
+
+
+# printing -----------------------------------------------------------------------------------
+def echo_plan(plan, target) -> None:
+    from console.text import inert_str
+
+    click.echo(f"Plan: {inert_str(plan.summary or plan.action)}")
+    where = f"profile {target.profile or 'default'}, region {target.region}, account {target.account or '?'}"
+    click.echo(f"Target: {inert_str(plan.target_arn)} ({where})")
+    if plan.protected:
+        click.echo("PROTECTED: this profile or account is marked protected in the config.")
+    for number, step in enumerate(plan.steps, 1):
+        click.echo(f"  {number}. {inert_str(step.description)}")
+        if step.inverse_description:
+            click.echo(f"     undo: {inert_str(step.inverse_description)}")
+
+
+def echo_progress(event) -> None:
+    from console.text import inert_str
+
+    if event.state == "running":
+        return
+    line = f"[{event.index + 1}/{event.total}] {inert_str(event.step.description)} ... {event.state}"
+    if event.error is not None:
+        line += f": {inert_str(event.error.headline)} ({inert_str(event.error.detail)})"
+    click.echo(line)
+
+
+def echo_outcome(outcome) -> None:
+    from console.text import inert_str
+
+    result = outcome.result
+    total = len(outcome.plan.steps) if outcome.plan.steps else len(result.planned)
+    if outcome.verify is not None:
+        click.echo("Verify: " + ("ok" if outcome.verify.ok else "FAILED"))
+        for detail in outcome.verify.details:
+            click.echo(f"  {inert_str(detail)}")
+    if outcome.ok:
+        click.echo(f"Done: {len(result.applied)}/{total} steps applied and verified.")
+        return
+    if result.cancelled:
+        click.echo(f"Cancelled after {len(result.applied)}/{total} steps.")
+    elif result.failed is not None:
+        click.echo(f"FAILED at: {inert_str(result.failed.description)}")
+    click.echo(f"Applied {len(result.applied)}/{total} steps:" if result.applied else "No step was applied.")
+    for step in result.applied:
+        click.echo(f"  applied: {inert_str(step.description)}")
+    for step in result.not_applied:
+        click.echo(f"  not applied: {inert_str(step.description)}")
+    if result.inverses:
+        click.echo("To undo what was applied:")
+        for step in result.inverses:
+            click.echo(f"  {inert_str(step.description)}")
+
+
+# running --------------------------------------------------------------------------------------
+def run_cli_action(ctx: click.Context, make_action: Callable[[], Any], yes: bool, i_know: bool) -> None:
+    """Plan, print, confirm on the terminal, apply with progress, verify; exit 1 on failure."""
+    from console.cli import headless_target, read_only_requested
+
+    target, settings = headless_target(ctx)
+    read_only = read_only_requested(ctx)
+    ok = asyncio.run(_run(target, settings, read_only, make_action(), yes, i_know))
+    if not ok:
+        ctx.exit(1)
+
+
+async def _run(target, settings, read_only: bool, action, yes: bool, i_know: bool) -> bool:
+    from console.actions.confirm import ConfirmationError
+    from console.actions.runner import ActionRefused, Confirmation, Runner
+    from console.audit import AuditLog
+    from console.aws.clients import ClientPool
+    from console.aws.context import AwsContext
+    from console.aws.errors import describe_problem
+    from console.clock import SystemClock
+
+    clock = SystemClock()
+    pool = ClientPool(clock, read_only=read_only)
+    try:
+        runner = Runner(AwsContext(pool, target), AuditLog(None, clock), settings, read_only=read_only)
+        try:
+            plan = await runner.prepare(action)
+        except ActionRefused as exc:
+            raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
+            raise click.ClickException(f"{problem.headline}: {problem.detail}\n{problem.remedy}") from None
+        echo_plan(plan, runner.ctx.target)
+        if plan.empty:
+            click.echo(plan.note or "Nothing to do.")
+            return True
+        confirmation = _ask(plan, yes, i_know)
+        if confirmation is None:
+            click.echo("Nothing changed.")
+            return False
+        try:
+            outcome = await runner.execute(action, plan, confirmation, progress=echo_progress)
+        except ConfirmationError as exc:
+            raise click.ClickException(f"{exc}. Nothing changed.") from None
+        echo_outcome(outcome)
+        if not outcome.ok and outcome.result.inverses and not yes:
+            if click.confirm("Undo the applied steps now?", default=False):
+                undone = await runner.undo(action, plan, outcome.result.applied, progress=echo_progress)
+                click.echo("Undo: " + ("done and verified" if undone.ok else "FAILED"))
+                if undone.verify is not None:
+                    for detail in undone.verify.details:
+                        click.echo(f"  {detail}")
+        return outcome.ok
+    finally:
+        await pool.close()
+
+
+def _ask(plan, yes: bool, i_know: bool):
+    """The user's answer as a Confirmation (None: declined); the rules are check_confirmation's."""
+    from console.actions.runner import Confirmation
+    from console.text import inert_str
+
+    if yes:
+        return Confirmation(yes=True, i_know_protected=i_know)
+    if plan.protected:
+        typed = click.prompt(f"Type the name ({inert_str(plan.target_name)}) to confirm", default="",
+                             show_default=False)
+        return Confirmation(typed=typed)
+    return Confirmation(typed="y") if click.confirm("Apply this plan?", default=False) else None
+
+
+# commands ---------------------------------------------------------------------------------------
+_YES = click.option("--yes", "-y", is_flag=True, help="Do not ask (refused for protected targets alone).")
+_I_KNOW = click.option("--i-know-this-is-protected", "i_know", is_flag=True,
+                       help="With --yes: apply to a protected profile/account without typing the name.")
+_BUS = click.option("--bus", default="default", show_default=True, help="Event bus of the rule.")
+
+
+@click.group("events")
+def events_group() -> None:
+    """EventBridge rules: enable and disable (guarded, audited)."""
+
+
+@action_command("events.disable-rule")
+@events_group.command("disable")
+@click.argument("rule")
+@_BUS
+@_YES
+@_I_KNOW
+@click.pass_context
+def disable_rule(ctx: click.Context, rule: str, bus: str, yes: bool, i_know: bool) -> None:
+    """Disable RULE (e.g. silence a misfiring schedule)."""
+    from console.actions.events import DisableRule
+
+    run_cli_action(ctx, lambda: DisableRule(rule, bus), yes, i_know)
+
+
+@action_command("events.enable-rule")
+@events_group.command("enable")
+@click.argument("rule")
+@_BUS
+@_YES
+@_I_KNOW
+@click.pass_context
+def enable_rule(ctx: click.Context, rule: str, bus: str, yes: bool, i_know: bool) -> None:
+    """Enable RULE."""
+    from console.actions.events import EnableRule
+
+    run_cli_action(ctx, lambda: EnableRule(rule, bus), yes, i_know)
+
+
+@click.command("audit")
+@click.option("--since", default=None, help="Only records newer than this: 90s, 15m, 12h, 1d.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, as stored.")
+def audit_command(since: str | None, as_json: bool) -> None:
+    """The audit trail of every action opsdeck applied (and any left unfinished)."""
+    from dataclasses import asdict
+
+    from console.audit import AuditLog, parse_duration
+    from console.clock import SystemClock
+
+    clock = SystemClock()
+    start = None
+    if since:
+        try:
+            start = clock.now() - parse_duration(since)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from None
+    log = AuditLog(None, clock)
+    records = log.since(start)
+    if as_json:
+        for record in records:
+            click.echo(json.dumps(asdict(record), sort_keys=True))
+        return
+    for line in format_records(records):
+        click.echo(line)
+    unfinished = [run for run in log.unfinished() if start is None or run.started.at >= start]
+    for run in unfinished:
+        click.echo(f"UNFINISHED: {run.started.action} on {run.started.target} started {run.started.time} "
+                   f"and never finished; applied: {', '.join(run.applied) or 'none recorded'}")
+    if not records:
+        click.echo(f"No audit records{' since ' + since if since else ''} in {log.path}.")
+
+
+def format_records(records) -> list[str]:
+    """One line per record: time, kind, result, action, target, step."""
+    from console.text import inert_str
+
+    lines = []
+    for r in records:
+        what = r.step or (f"{len(r.steps)} step(s)" if r.steps else "")
+        result = r.result or ""
+        if r.error:
+            result += f" ({r.error.get('headline', '')})"
+        lines.append("  ".join(inert_str(part) for part in (
+            r.time, f"{r.kind}/{r.phase}", result, r.action, r.target, what, r.caller or "")).rstrip())
+    return lines
+
+
+def register_commands(main: click.Group) -> None:
+    main.add_command(events_group)
+    main.add_command(audit_command)

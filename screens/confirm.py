@@ -1,0 +1,214 @@
+"""The confirmation modal of a guarded action: the plan, then progress, then the result.
+
+It only asks and draws. The Runner (console.actions) checks the confirmation (a
+protected target needs its name typed in the Input), applies, verifies and audits; the
+modal shows each step as it is applied, `escape` while applying cancels at the next
+step, and after a failure or cancel `u` applies the inverses of the applied steps.
+Dismissed with the last Outcome (None if nothing was applied).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from console.actions.base import Plan, Progress
+from console.actions.confirm import ConfirmationError
+from console.actions.runner import Confirmation, Outcome, Runner
+from console.text import inert
+
+
+def plan_text(plan: Plan, where: str) -> Text:
+    text = Text(end="")
+    text.append_text(inert(plan.summary or plan.action, style="bold"))
+    text.append("\ntarget: ")
+    text.append_text(inert(plan.target_arn))
+    text.append("\n")
+    text.append_text(inert(where))
+    if plan.protected:
+        text.append("\nPROTECTED profile or account: type the name to confirm", style="bold")
+    for number, step in enumerate(plan.steps, 1):
+        text.append(f"\n  {number}. ")
+        text.append_text(inert(step.description))
+        if step.inverse_description:
+            text.append("\n     undo: ", style="dim")
+            text.append_text(inert(step.inverse_description, style="dim"))
+    if plan.empty:
+        text.append("\n")
+        text.append_text(inert(plan.note or "Nothing to do."))
+    return text
+
+
+def outcome_text(outcome: Outcome, heading: str = "") -> Text:
+    result = outcome.result
+    total = len(result.planned)
+    text = Text(end="")
+    if outcome.ok:
+        text.append(f"{heading}Done: {len(result.applied)}/{total} steps applied and verified", style="bold")
+    elif result.cancelled:
+        text.append(f"{heading}Cancelled after {len(result.applied)}/{total} steps", style="bold")
+    elif result.failed is not None:
+        text.append(f"{heading}FAILED: ", style="bold")
+        text.append_text(inert(result.failed.description))
+        if result.error is not None:
+            text.append("\n  ")
+            text.append_text(inert(f"{result.error.headline}: {result.error.detail}"))
+    else:
+        text.append(f"{heading}Verify FAILED", style="bold")
+    for step in result.applied:
+        text.append("\n  applied: ")
+        text.append_text(inert(step.description))
+    for step in result.not_applied:
+        text.append("\n  not applied: ")
+        text.append_text(inert(step.description))
+    if outcome.verify is not None:
+        for detail in outcome.verify.details:
+            text.append("\n  verify ")
+            text.append_text(inert(detail))
+    if not outcome.ok and result.inverses:
+        text.append("\nPress u to undo:")
+        for step in result.inverses:
+            text.append("\n  ")
+            text.append_text(inert(step.description))
+    return text
+
+
+class ConfirmActionScreen(ModalScreen[Outcome | None]):
+    DEFAULT_CSS = """
+    ConfirmActionScreen { align: center middle; }
+    ConfirmActionScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmActionScreen #confirm-buttons { height: auto; margin-top: 1; }
+    ConfirmActionScreen #confirm-error { color: $error; }
+    ConfirmActionScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("u", "undo", "Undo applied steps", id="action.confirm.undo", show=False),
+    ]
+
+    def __init__(self, runner: Runner, action: Any, plan: Plan) -> None:
+        super().__init__()
+        self.runner = runner
+        self.action = action
+        self.plan = plan
+        self.cancel_flag = asyncio.Event()
+        self.state = "asking"  # asking | applying | done
+        self.outcome: Outcome | None = None
+        self.progress_lines: list[Text] = []
+
+    def compose(self) -> ComposeResult:
+        target = self.runner.ctx.target
+        where = f"profile {target.profile or 'default'} · region {target.region} · account {target.account or '?'}"
+        with Vertical():
+            yield Static(plan_text(self.plan, where), id="confirm-plan")
+            if self.plan.protected and not self.plan.empty:
+                yield Input(placeholder=f"type {self.plan.target_name} to confirm", id="confirm-name")
+            yield Static("", id="confirm-error")
+            yield Static("", id="confirm-progress")
+            yield Static("", id="confirm-result")
+            with Horizontal(id="confirm-buttons"):
+                if not self.plan.empty:
+                    yield Button("Apply", variant="warning", id="confirm-apply")
+                yield Button("Undo", id="confirm-undo", disabled=True)
+                yield Button("Close" if self.plan.empty else "Cancel", id="confirm-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-undo", Button).display = False
+        focus = self.query("#confirm-name") or self.query("#confirm-apply") or self.query("#confirm-close")
+        focus.first().focus()
+
+    # asking -----------------------------------------------------------------------------
+    @on(Input.Submitted, "#confirm-name")
+    @on(Button.Pressed, "#confirm-apply")
+    def _apply_pressed(self) -> None:
+        if self.state != "asking":
+            return
+        typed = self.query_one("#confirm-name", Input).value if self.plan.protected else "y"
+        self.apply(Confirmation(typed=typed))
+
+    @work(exclusive=True, group="confirm-apply")
+    async def apply(self, confirmation: Confirmation) -> None:
+        error = self.query_one("#confirm-error", Static)
+        try:
+            from console.actions.confirm import check_confirmation
+
+            check_confirmation(self.plan, confirmation.typed, confirmation.yes, confirmation.i_know_protected)
+        except ConfirmationError as exc:
+            error.update(inert(str(exc)))
+            return
+        error.update("")
+        self.state = "applying"
+        self.query_one("#confirm-apply", Button).disabled = True
+        self.query_one("#confirm-close", Button).label = "Stop after this step"
+        try:
+            self.outcome = await self.runner.execute(self.action, self.plan, confirmation, self._progress,
+                                                     self.cancel_flag)
+        except Exception as exc:  # refused (read-only) or the confirmation rules said no
+            error.update(inert(str(exc)))
+            self.state = "asking"
+            self.query_one("#confirm-apply", Button).disabled = False
+            return
+        self._show_result(self.outcome)
+
+    def _progress(self, event: Progress) -> None:
+        if event.state == "running":
+            return
+        line = Text(f"[{event.index + 1}/{event.total}] {event.state}: ", end="")
+        line.append_text(inert(event.step.description))
+        self.progress_lines.append(line)
+        self.query_one("#confirm-progress", Static).update(Text("\n").join(self.progress_lines))
+
+    def _show_result(self, outcome: Outcome, heading: str = "") -> None:
+        self.state = "done"
+        self.query_one("#confirm-result", Static).update(outcome_text(outcome, heading))
+        close = self.query_one("#confirm-close", Button)
+        close.label = "Close"
+        close.focus()
+        undo = self.query_one("#confirm-undo", Button)
+        can_undo = not outcome.ok and bool(outcome.result.inverses) and heading == ""
+        undo.display = can_undo
+        undo.disabled = not can_undo
+
+    # undo ---------------------------------------------------------------------------------
+    @on(Button.Pressed, "#confirm-undo")
+    def _undo_pressed(self) -> None:
+        self.action_undo()
+
+    def action_undo(self) -> None:
+        if self.state == "done" and self.outcome is not None and not self.outcome.ok and self.outcome.result.inverses:
+            self.undo()
+
+    @work(exclusive=True, group="confirm-apply")
+    async def undo(self) -> None:
+        self.state = "applying"
+        self.query_one("#confirm-undo", Button).disabled = True
+        applied = self.outcome.result.applied
+        try:
+            undone = await self.runner.undo(self.action, self.plan, applied, self._progress)
+        except Exception as exc:
+            self.query_one("#confirm-error", Static).update(inert(str(exc)))
+            self.state = "done"
+            return
+        self.outcome = undone
+        self._show_result(undone, "Undo: ")
+
+    # leaving --------------------------------------------------------------------------------
+    @on(Button.Pressed, "#confirm-close")
+    def _close_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if self.state == "applying":
+            self.cancel_flag.set()  # stops before the next step; the result says what was applied
+            self.query_one("#confirm-close", Button).label = "Stopping…"
+            return
+        self.dismiss(self.outcome)
