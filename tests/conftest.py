@@ -35,6 +35,14 @@ def aws_sandbox(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setenv("OPSDECK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("OPSDECK_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    # botocore fixes ~/.aws/sso/cache when it is imported, so HOME alone does not move it
+    import botocore.credentials
+    import botocore.tokens
+
+    sso_cache = str(tmp_path / ".aws" / "sso" / "cache")
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
     _refuse_remote_endpoints(monkeypatch)
 
 

@@ -53,7 +53,6 @@ async def test_unknown_profile(endpoint):
 
 async def test_expired_sso_token(endpoint, tmp_path, monkeypatch):
     start_url = "https://example.awsapps.com/start"
-    monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "aws-config").write_text(
         "[profile sso-dev]\n"
         f"sso_start_url = {start_url}\nsso_region = us-east-1\nsso_account_id = 123456789012\n"

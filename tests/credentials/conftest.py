@@ -90,15 +90,8 @@ class AwsFiles:
 
 
 @pytest.fixture
-def aws_files(tmp_path, monkeypatch) -> AwsFiles:
-    import botocore.credentials
-    import botocore.tokens
-
-    monkeypatch.setenv("HOME", str(tmp_path))
-    # botocore fixes ~/.aws/sso/cache when it is imported, so HOME alone does not move it
-    cache = str(tmp_path / ".aws" / "sso" / "cache")
-    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", cache)
-    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", cache)
+def aws_files(tmp_path) -> AwsFiles:
+    # HOME and botocore's SSO token cache directory are already the test's (tests/conftest.py)
     return AwsFiles(tmp_path)
 
 
