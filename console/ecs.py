@@ -45,7 +45,7 @@ def deployment_from_api(raw: dict) -> EcsDeployment:
     )
 
 
-def service_from_api(target: Target, raw: dict, cluster_strategy: str, health: Counter) -> EcsService:
+def service_from_api(target: Target, raw: dict, cluster_strategy: str, health: Counter | None) -> EcsService:
     launch = raw.get("launchType") or _strategy(raw.get("capacityProviderStrategy")) or cluster_strategy
     breaker = ((raw.get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}).get("enable", False)
     return EcsService(
@@ -60,8 +60,8 @@ def service_from_api(target: Target, raw: dict, cluster_strategy: str, health: C
         launch=launch or "EC2",
         task_definition=_task_definition(raw.get("taskDefinition", "")),
         deployments=tuple(deployment_from_api(d) for d in raw.get("deployments", [])),
-        healthy_tasks=health["HEALTHY"],
-        unhealthy_tasks=health["UNHEALTHY"],
+        healthy_tasks=None if health is None else health["HEALTHY"],
+        unhealthy_tasks=None if health is None else health["UNHEALTHY"],
         circuit_breaker=bool(breaker),
     )
 
@@ -103,6 +103,11 @@ async def fetch_services(ctx: AwsContext) -> tuple[EcsService, ...]:
     clusters = await _describe(ctx, "describe_clusters", "clusters", DESCRIBE_CLUSTERS_MAX, cluster_arns)
     strategies = {c["clusterArn"]: _strategy(c.get("defaultCapacityProviderStrategy")) for c in clusters}
     services_by_cluster = await bounded_gather(_cluster_services(ctx, arn) for arn in cluster_arns)
+    # Services first, task health when DescribeTasks (the costly part) has answered.
+    ctx.publish_partial([
+        service_from_api(ctx.target, raw, strategies.get(cluster_arn, ""), None)
+        for cluster_arn, services in zip(cluster_arns, services_by_cluster) for raw in services
+    ])
     tasks_by_cluster = await bounded_gather(_cluster_tasks(ctx, arn) for arn in cluster_arns)
     result: list[EcsService] = []
     for cluster_arn, services, tasks in zip(cluster_arns, services_by_cluster, tasks_by_cluster):

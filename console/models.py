@@ -99,8 +99,8 @@ class EcsService:
     launch: str  # FARGATE, or capacity providers with weights, e.g. "FARGATE:1 FARGATE_SPOT:3"
     task_definition: str  # family:revision
     deployments: tuple[EcsDeployment, ...]
-    healthy_tasks: int
-    unhealthy_tasks: int
+    healthy_tasks: int | None  # None: task health not read yet (a first load's early part)
+    unhealthy_tasks: int | None
     circuit_breaker: bool
 
     @property

@@ -118,9 +118,17 @@ def _ecs_healthy(service: EcsService) -> bool:
 
 
 def _health(service: EcsService, now: Any) -> Any:
+    if service.unhealthy_tasks is None:  # never claim healthy before the tasks were read
+        return cells.text("…")
     if _ecs_healthy(service):
         return cells.text("healthy")
     return cells.text(f"unhealthy ({service.unhealthy_tasks})" if service.unhealthy_tasks else "unhealthy")
+
+
+def _health_tone(service: EcsService) -> str | None:
+    if service.unhealthy_tasks is None:
+        return None
+    return "success" if _ecs_healthy(service) else "error"
 
 
 ECS = PanelSpec(
@@ -141,7 +149,7 @@ ECS = PanelSpec(
         Column("taskdef", "task def", lambda s, now: cells.text(s.task_definition)),
         Column("deployments", "deps", lambda s, now: cells.count(len(s.deployments)),
                tone=lambda s: "warning" if len(s.deployments) > 1 else None),
-        Column("health", "health", _health, tone=lambda s: "success" if _ecs_healthy(s) else "error"),
+        Column("health", "health", _health, tone=_health_tone),
     ),
 )
 

@@ -173,3 +173,19 @@ async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account
     await ctx.pool.close()
     assert seen == [["fn-0", "fn-1"], ["fn-0", "fn-1", "fn-2", "fn-3"], [f"fn-{i}" for i in range(5)]]
     assert control.count_of(counts, "lambda", "ListAliases", fresh_account.id) == 6  # 2 per tick
+
+
+@pytest.mark.parametrize("source", ["lambda", "ecs"])
+async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, source):
+    from dataclasses import replace
+
+    partials = []
+    ctx = replace(context_for(endpoint), partial=partials.append)
+    complete = await fetch(source, ctx)
+    (early,) = partials
+    assert {item.key for item in early} == {item.key for item in complete}
+    if source == "lambda":  # metrics come after the list
+        assert all(f.metrics is None for f in early) and all(f.metrics is not None for f in complete)
+    else:  # task health after DescribeTasks; unknown is None, never "healthy"
+        assert all(s.unhealthy_tasks is None for s in early)
+        assert all(s.unhealthy_tasks is not None for s in complete)
