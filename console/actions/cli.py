@@ -109,6 +109,7 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
     from console.aws.clients import ClientPool
     from console.aws.context import AwsContext
     from console.aws.errors import describe_problem
+    from console.cli import ensure_mfa
     from console.clock import SystemClock
 
     clock = SystemClock()
@@ -116,9 +117,14 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
     try:
         runner = Runner(AwsContext(pool, target), AuditLog(None, clock), settings, read_only=read_only)
         try:
+            if not runner.read_only:  # read-only refuses below without asking for a code
+                # a role profile with mfa_serial: ask for the code here, before the first AWS call
+                await ensure_mfa(pool, target, clock)
             plan = await runner.prepare(action)
         except ActionRefused as exc:
             raise click.ClickException(str(exc)) from None
+        except click.ClickException:  # e.g. no valid MFA code after 3 tries: nothing changed
+            raise
         except Exception as exc:
             problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
             raise click.ClickException(f"{problem.headline}: {problem.detail}\n{problem.remedy}") from None
