@@ -152,10 +152,12 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         try:
             self.outcome = await self.runner.execute(self.action, self.plan, confirmation, self._progress,
                                                      self.cancel_flag)
-        except Exception as exc:  # refused (read-only) or the confirmation rules said no
+        except Exception as exc:  # refused (read-only), or the run could not start (audit, STS)
             error.update(inert(str(exc)))
             self.state = "asking"
+            self.cancel_flag = asyncio.Event()  # an escape pressed meanwhile must not cancel a retry
             self.query_one("#confirm-apply", Button).disabled = False
+            self.query_one("#confirm-close", Button).label = "Cancel"
             return
         self._show_result(self.outcome)
 
@@ -191,12 +193,15 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
     async def undo(self) -> None:
         self.state = "applying"
         self.query_one("#confirm-undo", Button).disabled = True
+        self.cancel_flag = asyncio.Event()  # the apply's flag may be set already (it was cancelled)
+        self.query_one("#confirm-close", Button).label = "Stop after this step"
         applied = self.outcome.result.applied
         try:
-            undone = await self.runner.undo(self.action, self.plan, applied, self._progress)
+            undone = await self.runner.undo(self.action, self.plan, applied, self._progress, self.cancel_flag)
         except Exception as exc:
             self.query_one("#confirm-error", Static).update(inert(str(exc)))
             self.state = "done"
+            self.query_one("#confirm-close", Button).label = "Close"
             return
         self.outcome = undone
         self._show_result(undone, "Undo: ")

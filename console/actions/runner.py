@@ -165,13 +165,14 @@ class Runner:
         return Outcome(plan, result, verify, run)
 
     async def undo(self, action: Action, plan: Plan, applied: Sequence[Step],
-                   progress: ProgressCallback | None = None) -> Outcome:
-        """Apply the inverses of `applied` (reverse order), audited as phase `undo`."""
+                   progress: ProgressCallback | None = None, cancel: CancelFlag | None = None) -> Outcome:
+        """Apply the inverses of `applied` (reverse order), audited as phase `undo`;
+        `cancel` stops before the next inverse, as it does for apply."""
         self._refuse_if_read_only(action)
         inverses = [s.inverse() for s in reversed(applied) if s.reversible]
         started = self.ctx.clock.monotonic()
         run, result = await self._audited(
-            plan, "undo", inverses, lambda hook: action.undo(self.ctx, applied, hook), progress)
+            plan, "undo", inverses, lambda hook: action.undo(self.ctx, applied, hook, cancel), progress)
         verify = None
         if result.applied:
             from console.actions.base import check_steps

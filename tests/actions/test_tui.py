@@ -35,7 +35,7 @@ async def wait_until(pilot, predicate, rounds: int = 200):
 def events_table(app) -> ResourceTable | None:
     if not isinstance(app.screen, DashboardScreen):
         return None
-    return app.screen.query_one("#events-table", ResourceTable)
+    return app.screen.panel("events").table  # kept by the screen: no query racing the grid's mount
 
 
 async def select_rule(pilot, app, name: str) -> None:

@@ -34,7 +34,7 @@ async def wait_until(pilot, predicate, rounds: int = 200):
 
 
 def table(app, panel: str) -> ResourceTable:
-    return app.screen.query_one(f"#{panel}-table", ResourceTable)
+    return app.screen.panel(panel).table  # kept by the screen: no query racing the grid's mount
 
 
 def row_named(app, panel: str, name: str) -> str | None:
