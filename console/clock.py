@@ -66,6 +66,11 @@ class ManualClock:
         heapq.heappush(self._sleepers, (self._elapsed + seconds, next(self._order), future))
         await future
 
+    @property
+    def sleepers(self) -> int:
+        """How many tasks are asleep on this clock (tests wait for a loop to go back to sleep)."""
+        return sum(not future.done() for _, _, future in self._sleepers)
+
     async def advance(self, seconds: float) -> None:
         """Move time forward, waking every sleeper whose deadline passes, in order."""
         target = self._elapsed + seconds

@@ -1,0 +1,420 @@
+"""CloudWatch Logs: a tail that never shows a line twice or skips one, and what lines mean.
+
+CloudWatch ingests late: a line stamped 12:00:00 may only become visible to
+FilterLogEvents at 12:00:40. A tail that asks for "everything after the last poll"
+therefore skips lines. `LogTail` re-reads an overlapping window on every poll, from
+`previous poll's end - overlap` to now, and drops what it has already seen by
+(group, eventId). The set of seen ids is bounded: an id whose timestamp falls before
+the start of the current window can never be returned again and is forgotten.
+
+Pieces, each usable on its own so the later Logs issue can extend them:
+
+- `LogEvent`: the frozen model of one line (the message stays raw; display code passes
+  it through `console.text.inert`).
+- `SeenEvents`: the window-bounded de-duplication set. A StartLiveTail source can feed
+  its events through the same set, so switching from live tail to polling (or running
+  both across a reconnect) never shows a line twice.
+- `Backoff`: the poll interval as a state machine: doubled on throttling up to a cap,
+  reset on success.
+- `LogTail(ctx, groups, filter_pattern=None, ...)`: one or several groups, optional
+  filter pattern; `poll()` is one step, `follow()` an async iterator that sleeps on the
+  injected clock between steps.
+- `parse_report` / `Report`: Lambda's REPORT line (init duration = cold start).
+- `level_of`: ERROR / WARN / INFO / DEBUG / PLATFORM / OTHER for colouring.
+
+Ordering: each poll's events are returned sorted by (timestamp, ingestion time,
+eventId). A line that arrives late, stamped before lines already returned, comes in a
+later batch; pass `settle=` seconds to hold lines back until they are that old, which
+makes the whole stream strictly ordered whenever ingestion is faster than `settle`.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, AsyncIterator, Callable, Sequence
+
+from console.aws.context import AwsContext, bounded_gather
+from console.aws.errors import ErrorClass, classify
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+DEFAULT_OVERLAP = 120.0  # seconds re-read on every poll (CloudWatch's ingestion delay)
+DEFAULT_INTERVAL = 2.0  # seconds between polls when all is well
+DEFAULT_MAX_INTERVAL = 60.0  # backoff cap under throttling
+DEFAULT_BACKLOG = 300.0  # how far back the first poll reads when no `since` is given
+MAX_SEEN = 200_000  # hard bound on remembered ids, whatever the window holds
+
+
+def to_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch, exactly (CloudWatch's unit)."""
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
+def from_ms(ms: int) -> datetime:
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+# Models ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LogEvent:
+    """One log line. `message` is raw text from AWS: show it only through inert()."""
+
+    group: str
+    stream: str
+    timestamp: datetime  # when the line was written (UTC)
+    ingestion_time: datetime  # when CloudWatch stored it
+    message: str
+    event_id: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity across polls: eventIds are unique within a log group."""
+        return (self.group, self.event_id)
+
+    @property
+    def timestamp_ms(self) -> int:
+        return to_ms(self.timestamp)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str, str]:
+        """Timestamp, then ingestion order, then eventId (numeric strings: shorter first)."""
+        return (to_ms(self.timestamp), to_ms(self.ingestion_time), len(self.event_id), self.event_id, self.group)
+
+    @property
+    def level(self) -> "Level":
+        return level_of(self.message)
+
+    @property
+    def report(self) -> "Report | None":
+        return parse_report(self.message)
+
+    @classmethod
+    def from_api(cls, group: str, raw: dict[str, Any]) -> "LogEvent":
+        """From one FilterLogEvents `events` entry."""
+        timestamp = int(raw.get("timestamp") or 0)
+        return cls(
+            group=group,
+            stream=raw.get("logStreamName") or "",
+            timestamp=from_ms(timestamp),
+            ingestion_time=from_ms(int(raw.get("ingestionTime") or timestamp)),
+            message=raw.get("message") or "",
+            event_id=str(raw.get("eventId") or ""),
+        )
+
+
+# REPORT lines ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Report:
+    """What Lambda's REPORT line says about one invocation."""
+
+    request_id: str
+    duration_ms: float
+    billed_ms: float
+    memory_mb: int
+    max_memory_mb: int
+    init_ms: float | None = None  # present only on a cold start
+    restore_ms: float | None = None  # SnapStart restores
+    status: str | None = None  # newer runtimes: "timeout", "error" ...
+
+    @property
+    def cold_start(self) -> bool:
+        return self.init_ms is not None
+
+
+_REPORT = re.compile(r"^\s*REPORT\s+RequestId:\s*(?P<rid>\S+)(?P<rest>.*)$", re.DOTALL)
+_FIELD = re.compile(r"([A-Z][A-Za-z ]*?):\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|MB)\b")
+_STATUS = re.compile(r"\bStatus:\s*(\w+)")
+_REQUIRED = ("Duration", "Billed Duration", "Memory Size", "Max Memory Used")
+
+
+def parse_report(message: str) -> Report | None:
+    """The Report in a `REPORT RequestId: ...` line (tab- or space-separated), else None."""
+    match = _REPORT.match(message)
+    if not match:
+        return None
+    fields = {name.strip(): float(value) for name, value, _unit in _FIELD.findall(match.group("rest"))}
+    if any(name not in fields for name in _REQUIRED):
+        return None
+    status = _STATUS.search(match.group("rest"))
+    return Report(
+        request_id=match.group("rid"),
+        duration_ms=fields["Duration"],
+        billed_ms=fields["Billed Duration"],
+        memory_mb=int(fields["Memory Size"]),
+        max_memory_mb=int(fields["Max Memory Used"]),
+        init_ms=fields.get("Init Duration"),
+        restore_ms=fields.get("Restore Duration"),
+        status=status.group(1) if status else None,
+    )
+
+
+# Levels ------------------------------------------------------------------------------
+class Level(str, enum.Enum):
+    ERROR = "ERROR"
+    WARN = "WARN"
+    INFO = "INFO"
+    DEBUG = "DEBUG"
+    PLATFORM = "PLATFORM"  # START / END / REPORT / INIT_START ... written by Lambda itself
+    OTHER = "OTHER"  # nothing says what it is
+
+
+_LEVEL_WORDS = {
+    "ERROR": Level.ERROR, "ERR": Level.ERROR, "CRITICAL": Level.ERROR, "FATAL": Level.ERROR,
+    "EXCEPTION": Level.ERROR, "ALERT": Level.ERROR, "EMERGENCY": Level.ERROR, "SEVERE": Level.ERROR,
+    "WARN": Level.WARN, "WARNING": Level.WARN,
+    "INFO": Level.INFO, "NOTICE": Level.INFO,
+    "DEBUG": Level.DEBUG, "TRACE": Level.DEBUG, "FINE": Level.DEBUG,
+}
+_LEVEL_KEYS = ("level", "levelname", "log_level", "loglevel", "severity", "lvl", "levelName", "logLevel")
+_PLATFORM = re.compile(
+    r"^(?:START RequestId:|END RequestId:|REPORT RequestId:|INIT_START\b|INIT_REPORT\b|INIT_RUNTIME_DONE\b"
+    r"|RESTORE_START\b|RESTORE_REPORT\b|EXTENSION\b|TELEMETRY\b|PLATFORM\b)"
+)
+_BRACKET = re.compile(r"^\[(\w+)\]")  # [ERROR]\t... (Python runtime), [WARN] ...
+_PREFIX_WORD = re.compile(r"^(\w+)(?::|\s)")  # ERROR:root:..., WARNING something
+_MAX_JSON = 256 * 1024
+
+
+def _word(value: object) -> Level | None:
+    if isinstance(value, str):
+        return _LEVEL_WORDS.get(value.strip().upper())
+    return None
+
+
+def level_of(message: str) -> Level:
+    """How bad a line is, from its JSON level field, its [LEVEL] prefix, or its runtime's layout."""
+    text = message.lstrip()
+    if _PLATFORM.match(text):
+        return Level.PLATFORM
+    if text.startswith("{") and len(text) <= _MAX_JSON:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            if str(data.get("type", "")).startswith("platform."):  # Lambda's JSON log format
+                return Level.PLATFORM
+            for key in _LEVEL_KEYS:
+                if (level := _word(data.get(key))) is not None:
+                    return level
+            return Level.OTHER
+    match = _BRACKET.match(text)
+    if match and (level := _word(match.group(1))):
+        return level
+    parts = text.split("\t", 3)  # Node/Java layout: timestamp \t requestId \t LEVEL \t message
+    if len(parts) >= 3 and (level := _word(parts[2])):
+        return level
+    match = _PREFIX_WORD.match(text)
+    if match and match.group(1).isupper() and (level := _word(match.group(1))):
+        return level
+    if text.startswith("Traceback (most recent call last)") or re.search(r"\bTask timed out after\b", text):
+        return Level.ERROR
+    return Level.OTHER
+
+
+# De-duplication ----------------------------------------------------------------------
+class SeenEvents:
+    """Ids already shown, forgotten once their timestamp is older than the read window."""
+
+    def __init__(self, limit: int = MAX_SEEN) -> None:
+        self._ids: set[tuple[str, str]] = set()
+        self._by_time: list[tuple[int, tuple[str, str]]] = []
+        self._limit = limit
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
+
+    def add(self, event: LogEvent) -> bool:
+        """Remember `event`; False if it was already seen."""
+        key = event.key
+        if key in self._ids:
+            return False
+        self._ids.add(key)
+        heapq.heappush(self._by_time, (event.timestamp_ms, key))
+        while len(self._ids) > self._limit:  # safety bound: drop the oldest
+            _, old = heapq.heappop(self._by_time)
+            self._ids.discard(old)
+        return True
+
+    def forget_before(self, ms: int) -> None:
+        """Drop ids stamped before `ms`: a window starting at `ms` cannot return them."""
+        while self._by_time and self._by_time[0][0] < ms:
+            _, old = heapq.heappop(self._by_time)
+            self._ids.discard(old)
+
+
+# Backoff -----------------------------------------------------------------------------
+@dataclass
+class Backoff:
+    """Poll interval: doubled on each throttled outcome up to `cap`, back to `base` on success.
+
+    Other failures leave the interval as it is (the caller decides whether to go on).
+    """
+
+    base: float = DEFAULT_INTERVAL
+    cap: float = DEFAULT_MAX_INTERVAL
+    factor: float = 2.0
+    interval: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.interval = self.base
+
+    def success(self) -> float:
+        self.interval = self.base
+        return self.interval
+
+    def throttled(self) -> float:
+        self.interval = min(self.cap, self.interval * self.factor)
+        return self.interval
+
+    def record(self, error: BaseException | None) -> float:
+        """The interval after an outcome: None is success, else the exception raised."""
+        if error is None:
+            return self.success()
+        if classify(error) is ErrorClass.THROTTLED:
+            return self.throttled()
+        return self.interval
+
+
+def intervals(outcomes: Sequence[BaseException | None], base: float, cap: float) -> list[float]:
+    """The interval after each outcome in turn (Backoff as a pure function)."""
+    backoff = Backoff(base, cap)
+    return [backoff.record(outcome) for outcome in outcomes]
+
+
+# The tail ----------------------------------------------------------------------------
+class LogTail:
+    """Follow one or more log groups with FilterLogEvents polling.
+
+    Each `poll()` reads [window start, now] of every group (all pages), keeps the lines
+    not seen before, and moves the window start to `now - overlap`: a line that
+    CloudWatch ingests up to `overlap` seconds late is still found; none is returned twice.
+    A failed poll (any group) changes nothing but the backoff: the next one re-reads
+    the same window.
+    """
+
+    def __init__(
+        self,
+        ctx: AwsContext,
+        groups: str | Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        overlap: float = DEFAULT_OVERLAP,
+        interval: float = DEFAULT_INTERVAL,
+        max_interval: float = DEFAULT_MAX_INTERVAL,
+        since: datetime | None = None,
+        backlog: float = DEFAULT_BACKLOG,
+        settle: float = 0.0,
+        page_limit: int | None = None,
+        streams: Sequence[str] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.groups: tuple[str, ...] = (groups,) if isinstance(groups, str) else tuple(groups)
+        if not self.groups:
+            raise ValueError("LogTail needs at least one log group")
+        self.filter_pattern = filter_pattern
+        self.overlap_ms = int(overlap * 1000)
+        self.settle_ms = int(settle * 1000)
+        self.page_limit = page_limit
+        self.streams = tuple(streams) if streams else None
+        self.backoff = Backoff(interval, max_interval)
+        self.seen = SeenEvents()
+        self.last_error: BaseException | None = None
+        self.requests = 0  # FilterLogEvents calls made (pages), for the status bar and tests
+        start = since if since is not None else ctx.clock.now() - timedelta(seconds=backlog)
+        self._window_start = to_ms(start)
+        self._pending: list[LogEvent] = []  # new but not yet settled (settle > 0)
+
+    @property
+    def interval(self) -> float:
+        """Seconds until the next poll should run."""
+        return self.backoff.interval
+
+    @property
+    def window_start(self) -> datetime:
+        return from_ms(self._window_start)
+
+    def _params(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"startTime": start_ms, "endTime": end_ms}
+        if group.startswith("arn:"):
+            params["logGroupIdentifier"] = group
+        else:
+            params["logGroupName"] = group
+        if self.filter_pattern:
+            params["filterPattern"] = self.filter_pattern
+        if self.page_limit:
+            params["limit"] = self.page_limit
+        if self.streams:
+            params["logStreamNames"] = list(self.streams)
+        return params
+
+    async def _read_group(self, group: str, start_ms: int, end_ms: int) -> list[LogEvent]:
+        """Every event of one group in [start, end], following nextToken to the end.
+
+        FilterLogEvents may answer a page with no events and a token (it is still
+        searching): keep going until no token comes back.
+        """
+        client = await self.ctx.client("logs")
+        params = self._params(group, start_ms, end_ms)
+        events: list[LogEvent] = []
+        token: str | None = None
+        while True:
+            page = await client.filter_log_events(**params, **({"nextToken": token} if token else {}))
+            self.requests += 1
+            events.extend(LogEvent.from_api(group, raw) for raw in page.get("events", ()))
+            next_token = page.get("nextToken")
+            if not next_token or next_token == token:
+                return events
+            token = next_token
+
+    async def poll(self) -> list[LogEvent]:
+        """One step: the lines not returned before, in order. Raises what the call raised."""
+        now_ms = to_ms(self.ctx.clock.now())
+        start_ms = min(self._window_start, now_ms)
+        try:
+            per_group = await bounded_gather(self._read_group(g, start_ms, now_ms) for g in self.groups)
+        except Exception as exc:
+            self.last_error = exc
+            self.backoff.record(exc)
+            raise
+        self.last_error = None
+        self.backoff.success()
+        for events in per_group:
+            for event in events:
+                if self.seen.add(event):
+                    self._pending.append(event)
+        self._window_start = max(self._window_start, now_ms - self.overlap_ms)
+        self.seen.forget_before(self._window_start)
+        ready_before = now_ms - self.settle_ms
+        ready = [e for e in self._pending if e.timestamp_ms <= ready_before]
+        self._pending = [e for e in self._pending if e.timestamp_ms > ready_before]
+        ready.sort(key=lambda e: e.sort_key)
+        return ready
+
+    async def follow(
+        self, on_error: Callable[[BaseException], None] | None = None
+    ) -> AsyncIterator[LogEvent]:
+        """Every new line, forever: poll, yield, sleep `interval` on the injected clock.
+
+        Throttling backs off and goes on. Other errors are passed to `on_error` and the
+        tail goes on at the same interval; without `on_error` they end the iteration.
+        """
+        while True:
+            try:
+                events = await self.poll()
+            except Exception as exc:  # noqa: BLE001 - sorted by classify below
+                if on_error is not None:
+                    on_error(exc)
+                elif classify(exc) is not ErrorClass.THROTTLED:
+                    raise
+            else:
+                for event in events:
+                    yield event
+            await self.ctx.clock.sleep(self.interval)
