@@ -277,6 +277,11 @@ from console.actions.cli import register_commands  # noqa: E402
 
 register_commands(main)
 
+# `opsdeck lambda invoke`
+from console.invoke_cli import register_commands as register_invoke_commands  # noqa: E402
+
+register_invoke_commands(main)
+
 
 if __name__ == "__main__":
     main()
