@@ -204,7 +204,13 @@ def _server_class():
     from werkzeug.serving import make_server
 
     class QuietHandler(MotoRequestHandler):
-        """Werkzeug's per-request lines go to the log file, never the terminal."""
+        """Werkzeug's per-request lines go to the log file, never the terminal.
+
+        HTTP/1.1 keeps connections alive as AWS's endpoints do: werkzeug's HTTP/1.0
+        default made every request open and close a socket on both sides.
+        """
+
+        protocol_version = "HTTP/1.1"
 
         def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
             log.debug("%s %s", self.address_string(), message % args)

@@ -77,7 +77,6 @@ async def first_paint_seconds(endpoint: str) -> dict[str, float]:
     load is complete ("complete"), plus when each source first arrived."""
     from console.app import OpsdeckApp
     from screens.dashboard import DashboardScreen
-    from widgets.resource_table import ResourceTable
 
     clock = SystemClock()
     started = time.perf_counter()
@@ -90,7 +89,7 @@ async def first_paint_seconds(endpoint: str) -> dict[str, float]:
         while time.perf_counter() - started < 300:
             await pilot.pause(0.02)
             if "paint" not in result and isinstance(app.screen, DashboardScreen) and all(
-                app.screen.query_one(f"#{panel}-table", ResourceTable).row_count for panel in DASHBOARD_PANELS
+                app.screen.panel(panel).table.row_count for panel in DASHBOARD_PANELS
             ):
                 result["paint"] = time.perf_counter() - started
             if all((s := app.store.latest(n)) and s.loaded and s.complete for n in DASHBOARD_PANELS):
