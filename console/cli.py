@@ -12,6 +12,8 @@ import threading
 
 import click
 
+from console.actions.cli import reads_only
+
 DEFAULT_REGION = "us-east-1"
 DEMO_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -114,6 +116,7 @@ def main(ctx: click.Context, profile: str | None, region: str | None, endpoint_u
     run_tui(target, read_only or settings.is_read_only(profile))
 
 
+@reads_only  # serves a local estate; sends nothing to the target
 @main.command()
 @click.option("--headless", is_flag=True, help="Serve the demo estate without the UI; print the endpoint.")
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
@@ -186,6 +189,7 @@ def _keyring_or_fail():
         raise click.ClickException(str(exc)) from None
 
 
+@reads_only
 @credentials.command("set")
 @click.argument("profile")
 def credentials_set(profile: str) -> None:
@@ -203,6 +207,7 @@ def credentials_set(profile: str) -> None:
     click.echo(f"Stored keys for profile {profile} in the OS keyring (service \"opsdeck\").")
 
 
+@reads_only
 @credentials.command("list")
 def credentials_list() -> None:
     """Profiles that have keys in the OS keyring (never the secrets)."""
@@ -218,6 +223,7 @@ def credentials_list() -> None:
         click.echo(f"{name}\t{shown}")
 
 
+@reads_only
 @credentials.command("remove")
 @click.argument("profile")
 def credentials_remove(profile: str) -> None:
@@ -231,6 +237,7 @@ def credentials_remove(profile: str) -> None:
         raise click.ClickException(f"no keys stored for profile {profile}")
 
 
+@reads_only
 @credentials.command("check")
 @click.pass_context
 def credentials_check(ctx: click.Context) -> None:

@@ -17,6 +17,8 @@ import sys
 
 import click
 
+from console.actions.cli import mutates
+
 FUNCTION_ERROR_EXIT = 1
 
 
@@ -86,6 +88,7 @@ def lambda_group() -> None:
     """Lambda functions from the terminal."""
 
 
+@mutates("lambda", "invoke", "validate-order", "--payload", "{}")
 @lambda_group.command("invoke")
 @click.argument("function")
 @click.option("--qualifier", "-q", default=None, help="Version or alias to invoke (default: $LATEST).")

@@ -20,6 +20,27 @@ def action_command(name: str) -> Callable[[click.Command], click.Command]:
 
     def mark(command: click.Command) -> click.Command:
         command.action_name = name  # type: ignore[attr-defined]
+        command.aws_mutates = True  # type: ignore[attr-defined]
+        return command
+
+    return mark
+
+
+# Every command says what it does to AWS, so the read-only proof covers the whole command
+# tree and a new command that forgets to say fails a test instead of escaping the proof.
+def reads_only(command: click.Command) -> click.Command:
+    """Mark a command that sends no mutating AWS call (reads, local files, the keyring)."""
+    command.aws_mutates = False  # type: ignore[attr-defined]
+    return command
+
+
+def mutates(*proof_argv: str) -> Callable[[click.Command], click.Command]:
+    """Mark a mutating command that is not a registered action (e.g. `lambda invoke`);
+    `proof_argv` aims it at the demo estate for the read-only proof."""
+
+    def mark(command: click.Command) -> click.Command:
+        command.aws_mutates = True  # type: ignore[attr-defined]
+        command.proof_argv = proof_argv  # type: ignore[attr-defined]
         return command
 
     return mark
@@ -207,6 +228,7 @@ def enable_rule(ctx: click.Context, rule: str, bus: str, yes: bool, i_know: bool
     run_cli_action(ctx, lambda: EnableRule(rule, bus), yes, i_know)
 
 
+@reads_only
 @click.command("audit")
 @click.option("--since", default=None, help="Only records newer than this: 90s, 15m, 12h, 1d.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, as stored.")
