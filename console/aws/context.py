@@ -55,7 +55,13 @@ async def bounded_gather(awaitables: Iterable[Awaitable[T]], limit: int = CONCUR
     semaphore = asyncio.Semaphore(limit)
 
     async def run(aw: Awaitable[T]) -> T:
-        async with semaphore:
-            return await aw
+        started = False
+        try:
+            async with semaphore:
+                started = True
+                return await aw
+        finally:
+            if not started and asyncio.iscoroutine(aw):
+                aw.close()  # cancelled while queued: never started, so never awaited
 
     return list(await asyncio.gather(*(run(aw) for aw in awaitables)))

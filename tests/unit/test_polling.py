@@ -207,3 +207,21 @@ async def test_a_first_load_shows_early_results_but_a_refresh_never_replaces_com
     await settle()
     assert seen == [(("names",), False), (("names+metrics",), True), (("names+metrics",), True)]
     await engine.stop()
+
+
+async def test_bounded_gather_cancelled_leaves_no_unawaited_coroutine(recwarn):
+    import gc
+
+    from console.aws.context import bounded_gather
+
+    gate = asyncio.Event()
+
+    async def wait():
+        await gate.wait()
+
+    task = asyncio.ensure_future(bounded_gather((wait() for _ in range(5)), limit=1))
+    await settle()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
