@@ -17,19 +17,12 @@ from screens.confirm import ConfirmActionScreen
 from screens.dashboard import DashboardScreen
 from textual.widgets import DataTable, Input, Static
 from widgets.resource_table import ResourceTable
+from tests.pilot import wait_until
 
 
 def start_app(endpoint: str) -> OpsdeckApp:
     clock = ManualClock(datetime.now(timezone.utc))
     return OpsdeckApp(Target(None, "us-east-1", endpoint), ClientPool(clock), clock)
-
-
-async def wait_until(pilot, predicate, rounds: int = 200):
-    for _ in range(rounds):
-        if (value := predicate()):
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
 
 
 def events_table(app) -> ResourceTable | None:

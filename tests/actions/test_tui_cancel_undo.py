@@ -20,7 +20,8 @@ from screens.dashboard import DashboardScreen
 from textual.widgets import Button, Static
 
 from tests.actions.test_partial import DisableBoth
-from tests.actions.test_tui import start_app, wait_until
+from tests.actions.test_tui import start_app
+from tests.pilot import wait_until
 
 STEP1 = "Disable rule first on bus default: ENABLED -> DISABLED"
 STEP2 = "Disable rule second on bus default: ENABLED -> DISABLED"
@@ -28,23 +29,29 @@ UNDO1 = "Enable rule first on bus default: DISABLED -> ENABLED"
 
 
 class HeldDisableBoth(DisableBoth):
-    """DisableBoth whose first step, after its real API call, waits for the test to let go."""
+    """DisableBoth with one step's call (`run` of step 1 by default) held after the real API
+    call is made, until the test lets go."""
+
+    hold_step, hold = 0, "run"
 
     def __init__(self, first: str, second: str) -> None:
         super().__init__(first, second)
-        self.reached = asyncio.Event()  # step 1's call has been made
-        self.gate = asyncio.Event()  # the test lets step 1 finish
+        self.reached = asyncio.Event()  # the held call has been made
+        self.gate = asyncio.Event()  # the test lets it finish
 
     async def plan(self, ctx) -> Plan:
         plan = await super().plan(ctx)
-        real = plan.steps[0].run
+        step = plan.steps[self.hold_step]
+        real = getattr(step, self.hold)
 
         async def held(step_ctx) -> None:
             await real(step_ctx)
             self.reached.set()
             await self.gate.wait()
 
-        return dataclasses.replace(plan, steps=(dataclasses.replace(plan.steps[0], run=held), *plan.steps[1:]))
+        steps = list(plan.steps)
+        steps[self.hold_step] = dataclasses.replace(step, **{self.hold: held})
+        return dataclasses.replace(plan, steps=tuple(steps))
 
 
 class DenySecond(DisableBoth):
@@ -221,24 +228,10 @@ async def test_escape_during_the_last_step_cannot_cancel_what_is_already_sent(ru
     assert audit_records(tmp_path)[-1]["result"] == "ok"
 
 
-class HeldUndo(DisableBoth):
+class HeldUndo(HeldDisableBoth):
     """DisableBoth whose undo of step 2 (the first inverse to run) waits for the test."""
 
-    def __init__(self, first: str, second: str) -> None:
-        super().__init__(first, second)
-        self.reached = asyncio.Event()
-        self.gate = asyncio.Event()
-
-    async def plan(self, ctx) -> Plan:
-        plan = await super().plan(ctx)
-        real = plan.steps[1].revert
-
-        async def held(step_ctx) -> None:
-            await real(step_ctx)
-            self.reached.set()
-            await self.gate.wait()
-
-        return dataclasses.replace(plan, steps=(plan.steps[0], dataclasses.replace(plan.steps[1], revert=held)))
+    hold_step, hold = 1, "revert"
 
 
 async def test_escape_during_undo_stops_before_the_next_inverse_and_says_so(rules, tmp_path):

@@ -15,6 +15,7 @@ from console.target import Target
 from screens.dashboard import DashboardScreen
 from tests.integration.test_sources import make_function
 from widgets.resource_table import ResourceTable
+from tests.pilot import wait_until
 
 PANELS = {"lambda": "validate-order", "ecs": "my-service", "stepfunctions": "order-processing",
           "events": "daily-cleanup"}
@@ -22,15 +23,6 @@ PANELS = {"lambda": "validate-order", "ecs": "my-service", "stepfunctions": "ord
 
 def start_app(endpoint: str, clock: ManualClock) -> OpsdeckApp:
     return OpsdeckApp(Target(None, "us-east-1", endpoint, demo=True), ClientPool(clock), clock)
-
-
-async def wait_until(pilot, predicate, rounds: int = 200):
-    """Let the app run (real I/O to the server) until `predicate()` holds."""
-    for _ in range(rounds):
-        if (value := predicate()):
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
 
 
 def table(app, panel: str) -> ResourceTable:

@@ -1,0 +1,12 @@
+"""Helpers for Pilot tests that drive the real app against the embedded server."""
+
+from __future__ import annotations
+
+
+async def wait_until(pilot, predicate, rounds: int = 200):
+    """Let the app run (real I/O to the server) until `predicate()` holds; its value."""
+    for _ in range(rounds):
+        if (value := predicate()):
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")
