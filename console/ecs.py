@@ -108,6 +108,7 @@ async def fetch_services(ctx: AwsContext) -> tuple[EcsService, ...]:
         service_from_api(ctx.target, raw, strategies.get(cluster_arn, ""), None)
         for cluster_arn, services in zip(cluster_arns, services_by_cluster) for raw in services
     ])
+    await ctx.after_first_paint()
     tasks_by_cluster = await bounded_gather(_cluster_tasks(ctx, arn) for arn in cluster_arns)
     result: list[EcsService] = []
     for cluster_arn, services, tasks in zip(cluster_arns, services_by_cluster, tasks_by_cluster):

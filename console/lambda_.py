@@ -122,6 +122,7 @@ async def fetch_functions(ctx: AwsContext, window: timedelta = DEFAULT_WINDOW) -
     functions are shown as soon as they are listed, their metrics when they arrive."""
     functions = await list_functions(ctx)
     ctx.publish_partial(functions)
+    await ctx.after_first_paint()
     start, end = window_bounds(ctx.clock.now(), window)
     results = await fetch_metrics(ctx, metric_queries([f.name for f in functions], window), start, end)
     return tuple(

@@ -129,7 +129,7 @@ class StateMachine:
     running: int
     succeeded: int
     failed: int  # FAILED + TIMED_OUT + ABORTED among the recent executions
-    recent: int  # how many recent executions the counts cover
+    recent: int | None  # how many recent executions the counts cover; None: not read yet
 
     @property
     def key(self) -> str:

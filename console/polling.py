@@ -118,6 +118,10 @@ class PollingEngine:
         self.target = target
         self._sources: dict[str, _Source] = {}
         self._running = False
+        # Set once every subscribed primary source (one without `after`) has shown
+        # something; fetches hold their costly phase until then (AwsContext.first_paint).
+        self._first_paint = asyncio.Event()
+        self._shown: set[str] = set()
 
     def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = ()) -> None:
         """Add a source. With `after`, its first tick waits until those sources have
@@ -165,6 +169,8 @@ class PollingEngine:
         self.store.reset(self.store.generation + 1)
         for source in self._sources.values():
             source.first_done = asyncio.Event()
+        self._first_paint = asyncio.Event()
+        self._shown = set()
         self.start()
 
     def refresh_now(self, name: str | None = None) -> None:
@@ -201,7 +207,8 @@ class PollingEngine:
     async def tick(self, name: str, context: AwsContext, generation: int) -> Snapshot:
         """Fetch one source once and publish the result (or the error, keeping old items)."""
         source = self._sources[name]
-        context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items))
+        context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items),
+                          first_paint=self._first_paint.wait)
         try:
             items = tuple(await source.fetch(context))
         except asyncio.CancelledError:
@@ -221,8 +228,15 @@ class PollingEngine:
             snapshot = Snapshot(
                 name, context.target, generation, self.clock.now(), items, None, self.clock.monotonic()
             )
-        self.store.publish(snapshot)
+        self._publish(snapshot)
         return snapshot
+
+    def _publish(self, snapshot: Snapshot) -> None:
+        if self.store.publish(snapshot):
+            self._shown.add(snapshot.source)
+            primaries = {s.name for s in self._sources.values() if s.subscribers and not s.after}
+            if primaries <= self._shown:
+                self._first_paint.set()
 
     def _publish_partial(self, name: str, target: Target, generation: int, items: tuple[Any, ...]) -> None:
         """Show early results only while nothing better is on screen: never replace a
@@ -230,5 +244,5 @@ class PollingEngine:
         previous = self.store.latest(name)
         if previous is not None and previous.generation == generation and previous.loaded:
             return
-        self.store.publish(Snapshot(name, target, generation, self.clock.now(), items, None,
-                                    self.clock.monotonic(), complete=False))
+        self._publish(Snapshot(name, target, generation, self.clock.now(), items, None,
+                               self.clock.monotonic(), complete=False))

@@ -24,8 +24,10 @@ def execution_from_api(raw: dict) -> ExecutionSummary:
     )
 
 
-def machine_from_api(target: Target, raw: dict, executions: list[ExecutionSummary]) -> StateMachine:
-    newest = max(executions, key=lambda e: e.started_at or 0, default=None) if executions else None
+def machine_from_api(target: Target, raw: dict, executions: list[ExecutionSummary] | None) -> StateMachine:
+    """`executions` None: not read yet (a first load's early part); counts are then unknown."""
+    known = executions or []
+    newest = max(known, key=lambda e: e.started_at or 0, default=None)
     return StateMachine(
         target=target,
         arn=raw["stateMachineArn"],
@@ -33,10 +35,10 @@ def machine_from_api(target: Target, raw: dict, executions: list[ExecutionSummar
         type=raw.get("type", "STANDARD"),
         created_at=raw.get("creationDate"),
         last_execution=newest,
-        running=sum(e.status == "RUNNING" for e in executions),
-        succeeded=sum(e.status == "SUCCEEDED" for e in executions),
-        failed=sum(e.status in FAILED_STATUSES for e in executions),
-        recent=len(executions),
+        running=sum(e.status == "RUNNING" for e in known),
+        succeeded=sum(e.status == "SUCCEEDED" for e in known),
+        failed=sum(e.status in FAILED_STATUSES for e in known),
+        recent=None if executions is None else len(executions),
     )
 
 
@@ -49,5 +51,8 @@ async def recent_executions(ctx: AwsContext, machine_arn: str) -> list[Execution
 async def fetch_state_machines(ctx: AwsContext) -> tuple[StateMachine, ...]:
     machines = await ctx.collect("stepfunctions", "list_state_machines", "stateMachines",
                                  PaginationConfig={"PageSize": 1000})
+    # Machines first; their executions (one call each) after every panel shows something.
+    ctx.publish_partial(machine_from_api(ctx.target, m, None) for m in machines)
+    await ctx.after_first_paint()
     executions = await bounded_gather(recent_executions(ctx, m["stateMachineArn"]) for m in machines)
     return tuple(machine_from_api(ctx.target, m, e) for m, e in zip(machines, executions))

@@ -155,7 +155,14 @@ ECS = PanelSpec(
 
 
 # Step Functions ---------------------------------------------------------------------------
+def _unread(machine: StateMachine) -> bool:
+    """Executions not read yet (a first load's early part): show '…', never zero."""
+    return machine.recent is None
+
+
 def _last_execution(machine: StateMachine, now: Any) -> Any:
+    if _unread(machine):
+        return cells.text("…")
     last = machine.last_execution
     if last is None:
         return cells.text(None)
@@ -179,8 +186,9 @@ STEP_FUNCTIONS = PanelSpec(
         Column("name", "state machine", lambda m, now: cells.text(m.name)),
         Column("type", "type", lambda m, now: cells.text(m.type)),
         Column("last", "last execution", _last_execution, tone=_last_tone),
-        Column("running", "running", lambda m, now: cells.count(m.running)),
-        Column("failed", "failed/recent", lambda m, now: cells.ratio(m.failed, m.recent),
+        Column("running", "running", lambda m, now: cells.text("…") if _unread(m) else cells.count(m.running)),
+        Column("failed", "failed/recent",
+               lambda m, now: cells.text("…") if _unread(m) else cells.ratio(m.failed, m.recent),
                tone=lambda m: "error" if m.failed else None),
     ),
 )

@@ -20,10 +20,17 @@ class AwsContext:
     # Set by the polling engine: lets a fetch show what it has so far (e.g. functions
     # before their metrics) on the first load of a source.
     partial: Callable[[tuple[Any, ...]], None] | None = None
+    # Also set by the engine: resolves once every panel shows something, so a fetch can
+    # hold its costly phase (metrics, task health, executions) behind the first paint.
+    first_paint: Callable[[], Awaitable[Any]] | None = None
 
     def publish_partial(self, items: Sequence[Any]) -> None:
         if self.partial is not None:
             self.partial(tuple(items))
+
+    async def after_first_paint(self) -> None:
+        if self.first_paint is not None:
+            await self.first_paint()
 
     @property
     def clock(self) -> Clock:

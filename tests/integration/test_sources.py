@@ -175,7 +175,7 @@ async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account
     assert control.count_of(counts, "lambda", "ListAliases", fresh_account.id) == 6  # 2 per tick
 
 
-@pytest.mark.parametrize("source", ["lambda", "ecs"])
+@pytest.mark.parametrize("source", ["lambda", "ecs", "stepfunctions"])
 async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, source):
     from dataclasses import replace
 
@@ -186,6 +186,9 @@ async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, sou
     assert {item.key for item in early} == {item.key for item in complete}
     if source == "lambda":  # metrics come after the list
         assert all(f.metrics is None for f in early) and all(f.metrics is not None for f in complete)
-    else:  # task health after DescribeTasks; unknown is None, never "healthy"
+    elif source == "ecs":  # task health after DescribeTasks; unknown is None, never "healthy"
         assert all(s.unhealthy_tasks is None for s in early)
         assert all(s.unhealthy_tasks is not None for s in complete)
+    else:  # executions after the machines; unknown is None, never "0 failed"
+        assert all(m.recent is None for m in early)
+        assert all(m.recent is not None for m in complete)

@@ -225,3 +225,35 @@ async def test_bounded_gather_cancelled_leaves_no_unawaited_coroutine(recwarn):
     await asyncio.gather(task, return_exceptions=True)
     gc.collect()
     assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
+async def test_costly_phases_wait_until_every_panel_shows_something():
+    clock, store, engine = make_engine()
+    release_b = asyncio.Event()
+    order = []
+
+    async def a(ctx):
+        ctx.publish_partial(["a-early"])
+        await ctx.after_first_paint()
+        order.append("a-costly")
+        return ("a",)
+
+    async def b(ctx):
+        await release_b.wait()
+        order.append("b-shown")
+        return ("b",)
+
+    engine.register("a", a, 5.0)
+    engine.register("b", b, 5.0)
+    engine.subscribe("a", "screen")
+    engine.subscribe("b", "screen")
+    engine.start()
+    await settle()
+    assert order == [] and store.latest("a").items == ("a-early",)
+    release_b.set()
+    await settle()
+    assert order == ["b-shown", "a-costly"]
+    await clock.advance(5)  # later ticks never wait
+    await settle()
+    assert order[-1] == "a-costly" and store.latest("a").items == ("a",)
+    await engine.stop()
