@@ -48,6 +48,18 @@ def _dims(dimensions: Any) -> frozenset:
     return frozenset((d["Name"], d.get("Value")) for d in dimensions or ())
 
 
+
+def _merge(buckets: dict, key: int, total: float, count: float, low: float, high: float) -> None:
+    """Fold one aggregate (sum, count, min, max) into buckets[key]."""
+    bucket = buckets.get(key)
+    if bucket is None:
+        buckets[key] = [total, count, low, high]
+    else:
+        bucket[0] += total
+        bucket[1] += count
+        bucket[2] = min(bucket[2], low)
+        bucket[3] = max(bucket[3], high)
+
 class MetricIndex:
     """Per-backend index: series key -> unit -> {epoch minute: [sum, count, min, max]}."""
 
@@ -62,14 +74,7 @@ class MetricIndex:
         with self.lock:
             units = self.series.setdefault((namespace, name, dims), {})
             buckets = units.setdefault(unit, {})
-            bucket = buckets.get(minute)
-            if bucket is None:
-                buckets[minute] = [total, count, low, high]
-            else:
-                bucket[0] += total
-                bucket[1] += count
-                bucket[2] = min(bucket[2], low)
-                bucket[3] = max(bucket[3], high)
+            _merge(buckets, minute, total, count, low, high)
             cutoff = minute - RETENTION_MINUTES  # oldest-first by insertion: pop from the front
             while buckets:
                 first = next(iter(buckets))
@@ -91,14 +96,7 @@ class MetricIndex:
             if t < start or t >= end:
                 continue
             slot = origin + ((t - origin) // period) * period
-            acc = grouped.get(slot)
-            if acc is None:
-                grouped[slot] = [total, count, low, high]
-            else:
-                acc[0] += total
-                acc[1] += count
-                acc[2] = min(acc[2], low)
-                acc[3] = max(acc[3], high)
+            _merge(grouped, slot, total, count, low, high)
         out = []
         for slot in sorted(grouped):
             total, count, low, high = grouped[slot]
