@@ -149,3 +149,45 @@ async def test_problem_screen_renders_a_hostile_error_inert(recorded):
             await paint(pilot)
         stream = assert_clean(recorded, "problem screen")
         assert "\u241b]52;c;ZXZpbA==\u2407" in stream
+
+
+async def test_confirm_modal_and_audit_screen_render_hostile_text_inert(recorded):
+    """Rule names, ARNs and step descriptions come from AWS too: the plan a user confirms and
+    the audit trail they read must not carry escape sequences either."""
+    from console.actions.base import Plan, Step
+    from console.audit import AuditLog, AuditRecord
+    from screens.audit import AuditScreen
+    from screens.confirm import ConfirmActionScreen
+
+    clock = ManualClock(T0)
+
+    async def never(ctx) -> None:
+        raise AssertionError("nothing is applied in this test")
+
+    steps = tuple(Step(f"Disable rule {h}: ENABLED -> DISABLED", f"Enable rule {h}", never) for h in HOSTILE[:-1])
+    plan = Plan("events.disable-rule", "arn:aws:events:us-east-1:123456789012:rule/" + ONE, ONE, steps,
+                protected=True, summary="Disable rule " + ONE, note=ONE)
+    app = OpsdeckApp(TARGET, ClientPool(clock), clock, sources=FakeEstate().sources(), identify=identify_ok)
+    async with app.run_test(size=(160, 50)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, DashboardScreen):
+                break
+            await pilot.pause(0.02)
+        recorded.clear()
+        app.push_screen(ConfirmActionScreen(app.action_runner(), None, plan))
+        await paint(pilot)
+        stream = assert_clean(recorded, "confirm modal")
+        assert "\u241b]52;c;ZXZpbA==\u2407" in stream
+        app.pop_screen()
+        await paint(pilot, 2)
+
+        log = AuditLog(None, clock)
+        for kind in ("started", "step"):  # a run left unfinished, with hostile names everywhere
+            log.append(AuditRecord(kind, "run-1", T0.isoformat(), ONE, ONE, "us-east-1", "123456789012",
+                                   "events.disable-rule", "apply", plan.target_arn, step=ONE,
+                                   steps=[s.description for s in steps], result="applied"))
+        recorded.clear()
+        app.push_screen(AuditScreen(log))
+        await paint(pilot)
+        stream = assert_clean(recorded, "audit screen")
+        assert "\u241b]52;c;ZXZpbA==\u2407" in stream
