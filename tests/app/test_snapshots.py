@@ -11,17 +11,16 @@ from botocore.exceptions import NoCredentialsError
 from tests.app.conftest import settle
 
 
-def test_dashboard(snap_compare, make_app):
-    async def loaded(pilot):
-        await settle(pilot, 6)
+async def loaded(pilot):
+    """Let the app connect and draw its first snapshots."""
+    await settle(pilot, 6)
 
+
+def test_dashboard(snap_compare, make_app):
     assert snap_compare(make_app(read_only=True), terminal_size=(160, 50), run_before=loaded)
 
 
 def test_dashboard_narrow_terminal(snap_compare, make_app):
-    async def loaded(pilot):
-        await settle(pilot, 6)
-
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=loaded)
 
 
@@ -29,15 +28,12 @@ def test_problem_screen(snap_compare, make_app):
     async def no_credentials(ctx):
         raise NoCredentialsError()
 
-    async def shown(pilot):
-        await settle(pilot, 6)
-
-    assert snap_compare(make_app(identify=no_credentials), terminal_size=(120, 30), run_before=shown)
+    assert snap_compare(make_app(identify=no_credentials), terminal_size=(120, 30), run_before=loaded)
 
 
 def test_help_screen(snap_compare, make_app):
     async def help_open(pilot):
-        await settle(pilot, 6)
+        await loaded(pilot)
         await pilot.press("question_mark")
         await settle(pilot, 3)
 
