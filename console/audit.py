@@ -53,6 +53,7 @@ class AuditRecord:
     result: str | None = None  # step: applied | failed; finished: ok | failed | cancelled | verify-failed
     error: dict | None = None  # {"kind", "code", "headline"}
     duration: float | None = None  # seconds (step: the call; finished: the run)
+    details: dict | None = None  # started: the plan's details; step: what the step learnt (Progress.details)
 
     @property
     def at(self) -> datetime:

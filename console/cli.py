@@ -289,6 +289,11 @@ from console.invoke_cli import register_commands as register_invoke_commands  # 
 
 register_invoke_commands(main)
 
+# `opsdeck lambda deploy | rollback | promote`
+from console.deploy_cli import register_commands as register_deploy_commands  # noqa: E402
+
+register_deploy_commands(main)
+
 
 if __name__ == "__main__":
     main()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-ACTION_MODULES = ("console.actions.events",)  # each registers its actions on import
+ACTION_MODULES = ("console.actions.events", "console.actions.lambda_deploy")  # each registers its actions on import
 
 _EXPORTS = {
     "Action": "base", "ApplyResult": "base", "Plan": "base", "Progress": "base", "Step": "base",

@@ -50,6 +50,10 @@ class Step:
                     self.revert_check, self.check)
 
 
+class PlanRefused(ValueError):
+    """The action cannot be planned for a reason the user can fix; the message says which."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """What an action will do to one target, named by the ARN captured when asked."""
@@ -61,6 +65,9 @@ class Plan:
     protected: bool = False
     summary: str = ""  # one line for titles, e.g. "Disable rule daily-cleanup"
     note: str = ""  # why there are no steps, e.g. "already DISABLED"
+    # what identifies the change beyond the ARN (e.g. a deploy's alias and old version); the
+    # Runner writes it into the audit's `started` record so a crashed run can be finished later
+    details: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -76,6 +83,7 @@ class Progress:
     step: Step
     state: Literal["running", "applied", "failed"]
     error: Problem | None = None
+    details: dict[str, str] | None = None  # facts learnt by the step (e.g. the version it published); audited
 
 
 ProgressCallback = Callable[[Progress], Any]  # may return an awaitable

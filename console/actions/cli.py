@@ -112,18 +112,65 @@ def echo_outcome(outcome) -> None:
 
 
 # running --------------------------------------------------------------------------------------
-def run_cli_action(ctx: click.Context, make_action: Callable[[], Any], yes: bool, i_know: bool) -> None:
-    """Plan, print, confirm on the terminal, apply with progress, verify; exit 1 on failure."""
+def run_cli_action(ctx: click.Context, make_action: Callable[[], Any], yes: bool, i_know: bool, *,
+                   interruptible: bool = False, offer_undo: bool = True,
+                   after: Callable[[Any, Any], Any] | None = None) -> None:
+    """Plan, print, confirm on the terminal, apply with progress, verify; exit 1 on failure.
+
+    Long-running actions (a canary deploy) pass `interruptible`: the first Ctrl-C during
+    apply sets the cancel flag (the action stops cleanly, e.g. moves an alias back), a
+    second one stops opsdeck at once. `offer_undo=False` skips the undo prompt for actions
+    that undo by themselves; `after(runner, outcome)` (may be async) prints or records more.
+    """
     from console.cli import headless_target, read_only_requested
 
     target, settings = headless_target(ctx)
     read_only = read_only_requested(ctx)
-    ok = asyncio.run(_run(target, settings, read_only, make_action(), yes, i_know))
+    ok = asyncio.run(_run(target, settings, read_only, make_action(), yes, i_know,
+                          interruptible=interruptible, offer_undo=offer_undo, after=after))
     if not ok:
         ctx.exit(1)
 
 
-async def _run(target, settings, read_only: bool, action, yes: bool, i_know: bool) -> bool:
+class _InterruptFlag:
+    """Ctrl-C during a long apply: the first sets the flag, the second cancels the task."""
+
+    def __init__(self) -> None:
+        self._set = False
+        self._task: asyncio.Task | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def __enter__(self) -> "_InterruptFlag":
+        import signal
+
+        self._task = asyncio.current_task()
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self._interrupt)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / no signals here
+            pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        try:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGINT)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def _interrupt(self) -> None:
+        if not self._set:
+            self._set = True
+            click.echo("\nInterrupted: stopping cleanly (Ctrl-C again to quit at once).", err=True)
+        elif self._task is not None:
+            self._task.cancel()
+
+
+async def _run(target, settings, read_only: bool, action, yes: bool, i_know: bool, *,
+               interruptible: bool = False, offer_undo: bool = True, after=None) -> bool:
+    from console.actions.base import PlanRefused
     from console.actions.confirm import ConfirmationError
     from console.actions.runner import ActionRefused, Confirmation, Runner
     from console.audit import AuditLog
@@ -142,7 +189,7 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
                 # a role profile with mfa_serial: ask for the code here, before the first AWS call
                 await ensure_mfa(pool, target, clock)
             plan = await runner.prepare(action)
-        except ActionRefused as exc:
+        except (ActionRefused, PlanRefused) as exc:
             raise click.ClickException(str(exc)) from None
         except click.ClickException:  # e.g. no valid MFA code after 3 tries: nothing changed
             raise
@@ -158,11 +205,19 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
             click.echo("Nothing changed.")
             return False
         try:
-            outcome = await runner.execute(action, plan, confirmation, progress=echo_progress)
+            if interruptible:
+                with _InterruptFlag() as cancel:
+                    outcome = await runner.execute(action, plan, confirmation, progress=echo_progress, cancel=cancel)
+            else:
+                outcome = await runner.execute(action, plan, confirmation, progress=echo_progress)
         except ConfirmationError as exc:
             raise click.ClickException(f"{exc}. Nothing changed.") from None
         echo_outcome(outcome)
-        if not outcome.ok and outcome.result.inverses and not yes:
+        if after is not None:
+            done = after(runner, outcome)
+            if asyncio.iscoroutine(done):
+                await done
+        if offer_undo and not outcome.ok and outcome.result.inverses and not yes:
             if click.confirm("Undo the applied steps now?", default=False):
                 undone = await runner.undo(action, plan, outcome.result.applied, progress=echo_progress)
                 click.echo("Undo: " + ("done and verified" if undone.ok else "FAILED"))

@@ -113,7 +113,8 @@ class Runner:
         await self.caller()
         clock = self.ctx.clock
         run = self.audit.new_run()
-        self.audit.append(self._record("started", run, plan, phase, steps=[s.description for s in steps]))
+        self.audit.append(self._record("started", run, plan, phase, steps=[s.description for s in steps],
+                                       details=dict(plan.details) or None))
         run_started = clock.monotonic()
         step_started: dict[int, float] = {}
 
@@ -126,7 +127,7 @@ class Runner:
                     error = {"kind": event.error.kind.value, "headline": event.error.headline}
                 self.audit.append(self._record(
                     "step", run, plan, phase, step=event.step.description, step_index=event.index,
-                    result=event.state, error=error,
+                    result=event.state, error=error, details=getattr(event, "details", None),
                     duration=round(clock.monotonic() - step_started.get(event.index, clock.monotonic()), 6)))
             await _report(progress, event)
 

@@ -55,6 +55,25 @@ def fail_function(
     })
 
 
+def lambda_traffic(
+    endpoint: str,
+    function: str,
+    now: datetime,
+    invocations: int,
+    alias: str = "live",
+    account: str | None = None,
+    region: str = "us-east-1",
+) -> dict:
+    """Write exactly ``invocations`` requests to ``function`` through ``alias`` at ``now``:
+    split by the alias's weights (exactly, not at random), failing on versions made to fail
+    with ``fail_function``; metrics by FunctionName/Resource/ExecutedVersion plus log lines.
+    Returns ``{"by_version": {version: {"invocations": n, "errors": e}}}``."""
+    return _call(endpoint, "POST", "/_opsdeck/lambda/traffic", {
+        "function": function, "now": now.isoformat(), "invocations": invocations, "alias": alias,
+        "account": account, "region": region,
+    })
+
+
 def clear_failures(endpoint: str) -> None:
     _call(endpoint, "POST", "/_opsdeck/lambda/clear", {})
 

@@ -57,6 +57,7 @@ class ControlApi:
             ("POST", "/_opsdeck/tick"): self._tick,
             ("POST", "/_opsdeck/lambda/fail"): self._fail_function,
             ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
+            ("POST", "/_opsdeck/lambda/traffic"): self._lambda_traffic,
             ("POST", "/_opsdeck/page-size"): self._page_size,
             ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
@@ -101,6 +102,17 @@ class ControlApi:
             region=body.get("region") or "us-east-1",
         )
         return {"ok": True}
+
+    def _lambda_traffic(self, body: dict) -> dict:
+        from console.demo.estate import Clients
+        from console.demo.simulator import write_traffic
+
+        host, port = self.server.get_host_and_port()
+        now = datetime.fromisoformat(body["now"])
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+        aws = Clients(f"http://127.0.0.1:{port}", body.get("account"), body.get("region") or "us-east-1")
+        return write_traffic(aws, body["function"], now, int(body["invocations"]), body.get("alias") or "live")
 
     def _clear_failures(self, body: dict) -> dict:
         from console.demo.extensions import lambda_invoke

@@ -120,10 +120,13 @@ class Simulator:
         versions = [v for v, _ in weights]
         shares = [w for _, w in weights]
         out = []
+        injected = {v: _injected_failure(self.aws, spec.name, v) for v in versions}
         for i in range(count):
             version = rng.choices(versions, shares)[0]
             error_rate = E.CANARY_ERROR_RATE if (spec.name, version) == (E.CANARY_FUNCTION, E.CANARY_VERSION) else _BASE_ERROR_RATE
             error = "card declined by issuer" if rng.random() < error_rate else None
+            if injected[version] is not None:  # control.fail_function: every invocation of it fails
+                error = injected[version]
             cold = rng.random() < 0.02
             out.append(E.fake_invocation(rng, spec, version, cold=cold, error=error))
         return out
@@ -208,6 +211,56 @@ class Simulator:
         return task_id
 
 
+def _injected_failure(aws: Clients, function: str, version: str) -> str | None:
+    """The message of a failure injected with control.fail_function, if any (same process)."""
+    from console.demo.extensions import lambda_invoke
+
+    failure = lambda_invoke.failure_for(aws.account_id, aws.region, function, version)
+    return failure[0] if failure else None
+
+
+def write_traffic(aws: Clients, function: str, now: datetime, invocations: int, alias: str = E.LIVE_ALIAS,
+                  seed: int = 7) -> dict[str, Any]:
+    """Write exactly `invocations` requests to `function` through `alias` at `now`, for a test.
+
+    The requests are split between the alias's versions by its routing weights, exactly
+    (largest remainders, not at random), so a test knows each version's count; versions
+    failing through control.fail_function error on every request, the others never do.
+    Metrics go under FunctionName, Resource and ExecutedVersion as the simulator writes
+    them, with START/END/REPORT log lines for each version. Works in any account: the
+    function need not be part of the seeded estate.
+    """
+    lam = aws("lambda")
+    config = lam.get_function_configuration(FunctionName=function)
+    alias_raw = lam.get_alias(FunctionName=function, Name=alias)
+    extra = sorted((alias_raw.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {}).items())
+    weights = [(alias_raw["FunctionVersion"], 1.0 - sum(w for _, w in extra)), *extra]
+    exact = [(v, invocations * w) for v, w in weights]
+    counts = {v: int(x) for v, x in exact}
+    for v, x in sorted(exact, key=lambda item: item[1] - int(item[1]), reverse=True)[: invocations - sum(counts.values())]:
+        counts[v] += 1
+    rng = random.Random(f"{seed}:{function}:{E.ms(now)}")
+    spec = E.FunctionSpec(function, config.get("Runtime") or "", int(config.get("MemorySize") or 128), 1, 0, 50.0)
+    out: list[E.Invocation] = []
+    for version, count in counts.items():
+        error = _injected_failure(aws, function, version)
+        out += [E.fake_invocation(rng, spec, version, error=error) for _ in range(count)]
+    datums = _datums(function, out, 0, now, alias)
+    cw = aws("cloudwatch")
+    for i in range(0, len(datums), _PUT_BATCH):
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=datums[i : i + _PUT_BATCH])
+    logs = aws("logs")
+    group = f"/aws/lambda/{function}"
+    E.ensure_log_group(logs, group)
+    for version in sorted(counts):
+        lines = [line for inv in out if inv.version == version for line in E.invocation_lines(function, inv, [])]
+        if lines:
+            E.put_lines(logs, group, E.lambda_stream_name(now, version, rng), lines, E.ms(now))
+    return {"by_version": {v: {"invocations": sum(inv.version == v for inv in out),
+                               "errors": sum(inv.version == v and inv.error is not None for inv in out)}
+                           for v in counts}}
+
+
 def _figures(invocations: list[E.Invocation], throttles: int) -> FunctionFigures:
     fig = FunctionFigures(throttles=throttles)
     for inv in invocations:
@@ -218,11 +271,12 @@ def _figures(invocations: list[E.Invocation], throttles: int) -> FunctionFigures
     return fig
 
 
-def _datums(fn: str, invocations: list[E.Invocation], throttles: int, now: datetime) -> list[dict[str, Any]]:
+def _datums(fn: str, invocations: list[E.Invocation], throttles: int, now: datetime,
+            alias: str = E.LIVE_ALIAS) -> list[dict[str, Any]]:
     """Datums per dimension set: FunctionName, +Resource (alias), +ExecutedVersion."""
     groups: list[tuple[list[dict[str, str]], list[E.Invocation], int]] = [
         ([{"Name": "FunctionName", "Value": fn}], invocations, throttles),
-        ([{"Name": "FunctionName", "Value": fn}, {"Name": "Resource", "Value": f"{fn}:{E.LIVE_ALIAS}"}], invocations, throttles),
+        ([{"Name": "FunctionName", "Value": fn}, {"Name": "Resource", "Value": f"{fn}:{alias}"}], invocations, throttles),
     ]
     for version in sorted({inv.version for inv in invocations}):
         groups.append(

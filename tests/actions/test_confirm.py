@@ -144,7 +144,9 @@ def test_mutating_commands_carry_their_action_name():
     from console.actions.cli import mutating_commands
 
     found = {path: cmd.action_name for path, cmd in mutating_commands(main).items()}
-    assert found == {("events", "disable"): "events.disable-rule", ("events", "enable"): "events.enable-rule"}
+    assert found == {("events", "disable"): "events.disable-rule", ("events", "enable"): "events.enable-rule",
+                     ("lambda", "deploy"): "lambda.deploy", ("lambda", "rollback"): "lambda.rollback",
+                     ("lambda", "promote"): "lambda.promote"}
     assert set(found.values()) <= set(REGISTRY)
 
 

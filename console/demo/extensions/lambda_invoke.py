@@ -40,6 +40,15 @@ def fail_function(
         _failures[(account or "*", region, name, str(version))] = (message, error_type)
 
 
+def failure_for(account: str, region: str, function: str, version: str) -> tuple[str, str] | None:
+    """(message, error type) when invocations of ``function`` at ``version`` are made to fail
+    (the simulator asks, so its metrics and logs agree with Invoke)."""
+    name = _function_name(function)
+    with _lock:
+        return _failures.get((account, region, name, str(version))) or _failures.get(
+            ("*", region, name, str(version)))
+
+
 def clear_failures() -> None:
     with _lock:
         _failures.clear()
