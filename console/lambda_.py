@@ -1,35 +1,23 @@
 """Lambda: functions with their metrics, and aliases.
 
-`fetch_functions` lists every function (paginated) and fetches AWS/Lambda metrics for all
+`FunctionsSource` lists every function (paginated) and fetches AWS/Lambda metrics for all
 of them in batched GetMetricData calls: refresh cost grows with pages, not functions.
-`fetch_aliases` needs one ListAliases per function, so it is its own, slower source.
+Aliases need one ListAliases per function, so they are their own, slower source.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from console import lambda_metrics
 from console.aws.context import AwsContext, bounded_gather
-from console.metrics import MetricQuery, Series, fetch_metrics
+from console.lambda_metrics import MetricWindow
+from console.metrics import fetch_metrics
 from console.models import LambdaAlias, LambdaFunction, LambdaMetrics
 from console.target import Target
 
-NAMESPACE = "AWS/Lambda"
-SPARK_PERIOD = 60
-DEFAULT_WINDOW = timedelta(minutes=15)
-
-# (query id suffix, metric, statistic): window-long periods give exact figures over the
-# whole window; invocations come per minute instead, which draws the sparkline and sums
-# to the window's total, saving a query per function.
-_QUERIES = (
-    ("err", "Errors", "Sum"),
-    ("thr", "Throttles", "Sum"),
-    ("davg", "Duration", "Average"),
-    ("dmax", "Duration", "Maximum"),
-    ("conc", "ConcurrentExecutions", "Maximum"),
-)
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -62,73 +50,54 @@ def function_from_api(target: Target, raw: dict) -> LambdaFunction:
     )
 
 
-def window_bounds(now: datetime, window: timedelta) -> tuple[datetime, datetime]:
-    """[start, end) aligned to whole minutes, ending after the current minute."""
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return end - window, end
-
-
-def metric_queries(names: list[str], window: timedelta) -> list[MetricQuery]:
-    period = int(window.total_seconds())
-    queries: list[MetricQuery] = []
-    for index, name in enumerate(names):
-        dims = (("FunctionName", name),)
-        for suffix, metric, stat in _QUERIES:
-            queries.append(MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, period))
-        queries.append(MetricQuery(f"f{index}_inv", NAMESPACE, "Invocations", dims, "Sum", SPARK_PERIOD))
-    return queries
-
-
-def _total(series: Series) -> float:
-    return sum(v for _, v in series)
-
-
-def _peak(series: Series) -> float | None:
-    return max((v for _, v in series), default=None)
-
-
-def _spark(series: Series, start: datetime, end: datetime) -> tuple[float, ...]:
-    """One value per minute of the window, zero where no datapoint exists."""
-    by_minute = {ts.replace(second=0, microsecond=0): v for ts, v in series}
-    minutes = int((end - start).total_seconds() // SPARK_PERIOD)
-    return tuple(by_minute.get(start + timedelta(minutes=i), 0.0) for i in range(minutes))
-
-
-def metrics_from_results(index: int, results: dict[str, Series], start: datetime, end: datetime) -> LambdaMetrics:
-    def series(suffix: str) -> Series:
-        return results.get(f"f{index}_{suffix}", [])
-
-    duration_avg = series("davg")
-    return LambdaMetrics(
-        invocations=_total(series("inv")),
-        errors=_total(series("err")),
-        throttles=_total(series("thr")),
-        # One window-long period gives at most one average; several (window longer than
-        # retention alignment) are averaged, which is exact only for equal counts.
-        duration_avg_ms=(sum(v for _, v in duration_avg) / len(duration_avg)) if duration_avg else None,
-        duration_max_ms=_peak(series("dmax")),
-        concurrency_max=_peak(series("conc")),
-        series=_spark(series("inv"), start, end),
-    )
-
-
 async def list_functions(ctx: AwsContext) -> list[LambdaFunction]:
     raw = await ctx.collect("lambda", "list_functions", "Functions", PaginationConfig={"PageSize": 50})
     return [function_from_api(ctx.target, item) for item in raw]
 
 
-async def fetch_functions(ctx: AwsContext, window: timedelta = DEFAULT_WINDOW) -> tuple[LambdaFunction, ...]:
-    """Every function with its metrics over the last `window`; on a first load the
-    functions are shown as soon as they are listed, their metrics when they arrive."""
-    functions = await list_functions(ctx)
-    ctx.publish_partial(functions)
-    await ctx.after_first_paint()
-    start, end = window_bounds(ctx.clock.now(), window)
-    results = await fetch_metrics(ctx, metric_queries([f.name for f in functions], window), start, end)
-    return tuple(
-        replace(function, metrics=metrics_from_results(i, results, start, end))
-        for i, function in enumerate(functions)
-    )
+METRICS_EVERY = 60.0  # seconds: AWS/Lambda metrics have one-minute resolution
+
+
+class FunctionsSource:
+    """The Lambda panel's polling source: the function list every tick, their metrics
+    over the window its holder says (the panel's `w` key changes `window`) once a minute.
+
+    Lambda metrics have one-minute resolution and GetMetricData is billed per metric
+    asked for (6 per function): asking every 5 s would cost 12 times as much for the same
+    figures. Metrics are fetched again when a minute has passed, the window changed, the
+    user asked (ctrl+r), or for functions that appeared since; otherwise the last ones stay.
+    """
+
+    def __init__(self, window: MetricWindow | None = None, metrics_every: float = METRICS_EVERY) -> None:
+        self.window = window or MetricWindow()
+        self.metrics_every = metrics_every
+        self._metrics: dict[str, LambdaMetrics] = {}  # by function name
+        self._basis: tuple[Target, int] | None = None  # what they were fetched for
+        self._fetched_at = 0.0  # clock.monotonic()
+
+    async def __call__(self, ctx: AwsContext) -> tuple[LambdaFunction, ...]:
+        functions = await list_functions(ctx)
+        ctx.publish_partial(functions)
+        await ctx.after_first_paint()
+        minutes = self.window.minutes  # read after the listing: a switch made meanwhile applies
+        basis = (ctx.target, minutes)
+        due = ctx.fresh or basis != self._basis or ctx.clock.monotonic() - self._fetched_at >= self.metrics_every
+        wanted = functions if due else [f for f in functions if f.name not in self._metrics]
+        if due:
+            self._metrics, self._basis, self._fetched_at = {}, basis, ctx.clock.monotonic()
+        if wanted:
+            self._metrics.update(await fetch_window_metrics(ctx, [f.name for f in wanted], minutes))
+        return tuple(replace(f, metrics=self._metrics.get(f.name)) for f in functions)
+
+
+async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int) -> dict[str, LambdaMetrics]:
+    """Each function's metrics over the last `minutes`, by name, in batched calls."""
+    start, end = lambda_metrics.span_bounds(ctx.clock.now(), minutes)
+    results = await fetch_metrics(ctx, lambda_metrics.metric_queries(names), start, end)
+    return {
+        name: lambda_metrics.summarize(lambda_metrics.minutes_from_results(i, results, start, end), minutes)
+        for i, name in enumerate(names)
+    }
 
 
 def alias_from_api(target: Target, function_name: str, raw: dict) -> LambdaAlias:

@@ -8,12 +8,50 @@ carries its Target and a `key` that identifies the resource across refreshes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from console.target import Target
 
 
 # Lambda -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LambdaMinutes:
+    """AWS/Lambda figures per minute, oldest first, one entry per minute from `start`.
+
+    Counts are 0 for a minute without datapoints; averages and maxima are None there
+    (no invocation has no duration, which is not a duration of 0).
+    """
+
+    start: datetime
+    invocations: tuple[float, ...]
+    errors: tuple[float, ...]
+    throttles: tuple[float, ...]
+    duration_avg_ms: tuple[float | None, ...]
+    duration_max_ms: tuple[float | None, ...]
+    concurrency_max: tuple[float | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.invocations)
+
+    def last(self, count: int) -> "LambdaMinutes":
+        """The newest `count` minutes."""
+        if count >= len(self):
+            return self
+        cut = len(self) - count
+        return self._slice(cut, len(self))
+
+    def before_last(self, count: int) -> "LambdaMinutes":
+        """Every minute except the newest `count`."""
+        return self._slice(0, max(0, len(self) - count))
+
+    def _slice(self, begin: int, end: int) -> "LambdaMinutes":
+        return LambdaMinutes(
+            self.start + timedelta(minutes=begin), self.invocations[begin:end], self.errors[begin:end],
+            self.throttles[begin:end], self.duration_avg_ms[begin:end], self.duration_max_ms[begin:end],
+            self.concurrency_max[begin:end],
+        )
+
+
 @dataclass(frozen=True)
 class LambdaMetrics:
     """Sums/averages over the dashboard window; `series` is invocations per period."""
@@ -25,6 +63,10 @@ class LambdaMetrics:
     duration_max_ms: float | None
     concurrency_max: float | None
     series: tuple[float, ...] = ()
+    window_minutes: int = 15  # the window the figures above cover
+    # per-minute figures of the whole fetched span (at least 15 minutes, so the last 5
+    # can be compared with the minutes before them: see console.lambda_health)
+    minutes: "LambdaMinutes | None" = None
 
     @property
     def error_rate(self) -> float | None:

@@ -192,15 +192,17 @@ class PollingEngine:
             before = self._sources[name]
             if before.subscribers:
                 await before.first_done.wait()
+        asked = False  # this tick was asked for (refresh_now), not just due
         while True:
             source.wake.clear()
-            await self.tick(source.name, context, generation)
+            await self.tick(source.name, replace(context, fresh=asked), generation)
             source.first_done.set()
             sleeper = asyncio.ensure_future(self.clock.sleep(source.interval * source.backoff))
             waker = asyncio.ensure_future(source.wake.wait())
             try:
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
             finally:
+                asked = source.wake.is_set()
                 sleeper.cancel()
                 waker.cancel()
 

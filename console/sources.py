@@ -21,7 +21,7 @@ class Source(NamedTuple):
 
 def dashboard_sources() -> dict[str, Source]:
     return {
-        "lambda": Source(lambda_.fetch_functions, 5.0),
+        "lambda": Source(lambda_.FunctionsSource(), 5.0),  # .window: the panel's `w` switches it
         "lambda.aliases": Source(lambda_.AliasSweep(), 10.0, after=("lambda",)),
         "ecs": Source(ecs.fetch_services, 5.0),
         "stepfunctions": Source(stepfunctions.fetch_state_machines, 10.0),

@@ -7,9 +7,14 @@ panel is a few lines of data and never a new widget.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 from typing import Any, Callable
 
+from rich.text import Text
+
+from console import lambda_metrics
+from console.lambda_health import Jump, jump_of
 from console.models import EcsService, EventRule, LambdaAlias, LambdaFunction, StateMachine
 from widgets import cells
 from widgets.resource_table import Column
@@ -51,6 +56,11 @@ class LambdaRow:
     def name(self) -> str:
         return self.function.name
 
+    @cached_property
+    def jump(self) -> Jump | None:
+        """Errors or throttles jumped in the last 5 minutes (console.lambda_health)."""
+        return jump_of(self.function.metrics)
+
 
 def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...]) -> tuple[LambdaRow, ...]:
     by_function: dict[str, list[str]] = {}
@@ -67,11 +77,8 @@ def _error_rate(row: LambdaRow) -> float | None:
     return row.function.metrics.error_rate if row.function.metrics else None
 
 
-def _durations(row: LambdaRow, now: Any) -> Any:
-    avg, top = _metric("duration_avg_ms")(row), _metric("duration_max_ms")(row)
-    if avg is None and top is None:
-        return cells.millis(None)
-    return cells.text(f"{cells.millis(avg).plain}/{cells.millis(top).plain}")
+def _bars(row: LambdaRow, pick) -> tuple[float | None, ...]:
+    return lambda_metrics.bars(row.function.metrics, pick) if row.function.metrics else ()
 
 
 def _lambda_sort(row: LambdaRow) -> tuple[float, str]:
@@ -83,6 +90,46 @@ def _positive(metric: Callable[[Any], float | None], tone: str) -> Callable[[Any
     return lambda item: tone if (metric(item) or 0) > 0 else None
 
 
+JUMP_MARKER = "▲ "  # before the name of a jumping row: seen without telling colours apart
+
+
+def _jump_tone(row: LambdaRow) -> str | None:
+    jump = row.jump
+    if not jump:
+        return None
+    return "error" if jump.errors else "warning"
+
+
+def _row_tone(own: Callable[[LambdaRow], str | None] | None = None) -> Callable[[LambdaRow], str | None]:
+    """A jumping row takes the jump's tone in every cell; other rows keep the column's."""
+    return lambda row: _jump_tone(row) or (own(row) if own else None)
+
+
+def _loud(cell: Callable[[LambdaRow, Any], Text]) -> Callable[[LambdaRow, Any], Text]:
+    """Bold cells on a jumping row."""
+    def render(row: LambdaRow, now: Any) -> Text:
+        result = cell(row, now)
+        if row.jump:
+            result = result.copy()
+            result.stylize("bold")
+        return result
+
+    return render
+
+
+def _name(row: LambdaRow, now: Any) -> Text:
+    return cells.text(JUMP_MARKER + row.name) if row.jump else cells.text(row.name)
+
+
+def _lambda_column(key: str, label: str, cell, tone=None) -> Column:
+    return Column(key, label, _loud(cell), tone=_row_tone(tone))
+
+
+# Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
+# incident: error rate, invocations, throttles and max duration. Errors, average duration
+# and concurrency stay bare numbers (their shape is in the error-rate and max-duration
+# sparklines), which keeps every metric and the alias visible at 160 columns; the
+# configuration columns after the alias may scroll off on narrower terminals.
 LAMBDA = PanelSpec(
     id="lambda",
     title="Lambda",
@@ -91,23 +138,29 @@ LAMBDA = PanelSpec(
     related="lambda.aliases",
     join=join_aliases,
     sort_key=_lambda_sort,
-    # what is failing first: at 100 columns the static configuration scrolls off, not the errors
     columns=(
-        Column("name", "function", lambda r, now: cells.text(r.name)),
-        Column("error_rate", "err %", lambda r, now: cells.percent(_error_rate(r)),
-               tone=_positive(_error_rate, "error")),
-        Column("errors", "errors", lambda r, now: cells.count(_metric("errors")(r)),
-               tone=_positive(_metric("errors"), "error")),
-        Column("invocations", "invocations", lambda r, now: cells.count(_metric("invocations")(r))),
-        Column("throttles", "throttles", lambda r, now: cells.count(_metric("throttles")(r)),
-               tone=_positive(_metric("throttles"), "warning")),
-        Column("duration", "avg/max", _durations),
-        Column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
-        Column("routing", "alias routing", lambda r, now: cells.text(r.routing)),
-        Column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
-        Column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),
-        Column("timeout", "timeout", lambda r, now: cells.text(f"{r.function.timeout_s}s")),
-        Column("modified", "modified", lambda r, now: cells.timestamp(r.function.last_modified)),
+        _lambda_column("name", "function", _name),
+        _lambda_column("error_rate", "err %", lambda r, now: cells.with_spark(
+            cells.percent(_error_rate(r)), _bars(r, lambda_metrics.error_rate_in), floor=10.0),
+            tone=_positive(_error_rate, "error")),
+        _lambda_column("errors", "errors", lambda r, now: cells.count(_metric("errors")(r)),
+                       tone=_positive(_metric("errors"), "error")),
+        _lambda_column("invocations", "invocations", lambda r, now: cells.with_spark(
+            cells.count(_metric("invocations")(r)), _bars(r, lambda_metrics.invocations_in))),
+        _lambda_column("throttles", "throttles", lambda r, now: cells.with_spark(
+            cells.count(_metric("throttles")(r)), _bars(r, lambda_metrics.throttles_in)),
+            tone=_positive(_metric("throttles"), "warning")),
+        _lambda_column("duration_avg", "avg", lambda r, now: cells.millis(_metric("duration_avg_ms")(r))),
+        _lambda_column("duration_max", "max", lambda r, now: cells.with_spark(
+            cells.millis(_metric("duration_max_ms")(r)), _bars(r, lambda_metrics.duration_max_in))),
+        _lambda_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
+        _lambda_column("routing", "alias routing", lambda r, now: cells.text(r.routing)),
+        _lambda_column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
+        _lambda_column("architecture", "arch", lambda r, now: cells.text(r.function.architecture)),
+        _lambda_column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),
+        _lambda_column("timeout", "timeout", lambda r, now: cells.text(f"{r.function.timeout_s}s")),
+        _lambda_column("package", "pkg", lambda r, now: cells.text(r.function.package_type)),
+        _lambda_column("modified", "modified", lambda r, now: cells.text(cells.since(r.function.last_modified, now))),
     ),
 )
 

@@ -7,6 +7,7 @@ panels agree and nothing from AWS is ever parsed as markup.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from rich.text import Text
 
@@ -39,6 +40,37 @@ def millis(value: float | None) -> Text:
     if value >= 10_000:
         return _right(f"{value / 1000:.1f}s")
     return _right(f"{value:.0f}ms")
+
+
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+SPARK_NONE = "·"
+
+
+def spark(values: Sequence[float | None], floor: float = 0.0) -> str:
+    """`▁▂▅█`: one block per value, scaled to the largest (or `floor` when that is
+    larger, so a small error rate stays low); 0 is the lowest block and anything above
+    0 at least the second, so a single error never looks like none; None (no data in
+    that bar, e.g. no invocations to have a duration) is a dot."""
+    top = max([v for v in values if v is not None] + [floor])
+    out = []
+    for value in values:
+        if value is None:
+            out.append(SPARK_NONE)
+        elif value <= 0 or top <= 0:
+            out.append(SPARK_LEVELS[0])
+        else:
+            out.append(SPARK_LEVELS[max(1, round(value / top * (len(SPARK_LEVELS) - 1)))])
+    return "".join(out)
+
+
+def with_spark(figure: Text, values: Sequence[float | None], floor: float = 0.0) -> Text:
+    """`▁▂▅█ 123`: the sparkline before the figure, right-aligned like the figure;
+    without a figure (a dash) the sparkline is left out."""
+    if not values or figure.plain == DASH:
+        return figure
+    result = inert(f"{spark(values, floor)} {figure.plain}")
+    result.justify = "right"
+    return result
 
 
 def ratio(part: int, whole: int) -> Text:

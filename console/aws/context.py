@@ -23,6 +23,8 @@ class AwsContext:
     # Also set by the engine: resolves once every panel shows something, so a fetch can
     # hold its costly phase (metrics, task health, executions) behind the first paint.
     first_paint: Callable[[], Awaitable[Any]] | None = None
+    # True when the user asked for this refresh (ctrl+r, a window switch): skip caches.
+    fresh: bool = False
 
     def publish_partial(self, items: Sequence[Any]) -> None:
         if self.partial is not None:

@@ -98,7 +98,8 @@ async def test_lambda_metrics_are_exact_for_known_datapoints(fresh_account, monk
     # The datapoint 30 minutes ago lies outside the 15-minute window.
     assert (metrics.invocations, metrics.errors) == (100, 12)
     assert f"{metrics.error_rate:.1f}%" == "12.0%"
-    assert metrics.duration_avg_ms == 200.0
+    # per-minute averages weighted by each minute's invocations: (100*60 + 300*40) / 100
+    assert metrics.duration_avg_ms == 180.0
     assert metrics.duration_max_ms == 300.0
     # One sparkline value per minute of the window, the newest minute last.
     assert len(metrics.series) == 15
@@ -149,7 +150,7 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("ecs", "ListServices") == pages
     assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
     assert calls("stepfunctions", "ListStateMachines") == pages
-    assert calls("cloudwatch", "GetMetricData") == 1  # 5 functions x 7 queries in one batch
+    assert calls("cloudwatch", "GetMetricData") == 1  # 5 functions x 6 queries in one batch
 
 
 async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account, monkeypatch):

@@ -1,0 +1,84 @@
+"""Metrics for every function come in ceil(queries / 500) GetMetricData calls, whatever the window."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from console.clock import ManualClock
+from console.demo import control
+from console.lambda_ import FunctionsSource
+from console.lambda_metrics import QUERIES_PER_FUNCTION, MetricWindow
+from tests.integration.test_sources import make_function
+from tests.lambda_panel.conftest import context_for, now_at_half_minute
+
+FUNCTIONS = 90  # 540 queries: two calls
+
+
+@pytest.mark.parametrize("minutes", [5, 60])
+async def test_one_get_metric_data_call_per_500_queries(fresh_account, monkeypatch, minutes):
+    fresh_account.use(monkeypatch)
+    for i in range(FUNCTIONS):
+        make_function(fresh_account, f"batch-{i:03d}")
+    source = FunctionsSource(MetricWindow(minutes))
+    ctx = context_for(fresh_account.endpoint, ManualClock(now_at_half_minute()))
+    before = control.request_counts(fresh_account.endpoint)
+    try:
+        functions = await source(ctx)
+    finally:
+        await ctx.pool.close()
+    after = control.request_counts(fresh_account.endpoint)
+
+    def calls(counts):
+        return control.count_of(counts, "cloudwatch", "GetMetricData", fresh_account.id)
+
+    assert QUERIES_PER_FUNCTION == 6
+    assert len(functions) == FUNCTIONS and all(f.metrics.window_minutes == minutes for f in functions)
+    assert calls(after) - calls(before) == math.ceil(FUNCTIONS * QUERIES_PER_FUNCTION / 500) == 2
+
+
+def test_the_window_cycles_and_refuses_other_lengths():
+    window = MetricWindow()
+    assert [window.minutes, window.cycle(), window.cycle(), window.cycle()] == [15, 60, 5, 15]
+    with pytest.raises(ValueError, match="expected one of 5, 15, 60 minutes, got 30"):
+        MetricWindow(30)
+
+
+async def test_metrics_are_asked_for_once_a_minute_and_when_something_changes(fresh_account, monkeypatch):
+    """The list every tick; GetMetricData only when a minute has passed, the window
+    changed, the user asked (fresh), or for a function that appeared since."""
+    from dataclasses import replace
+
+    fresh_account.use(monkeypatch)
+    for name in ("cad-a", "cad-b"):
+        make_function(fresh_account, name)
+    clock = ManualClock(now_at_half_minute())
+    source = FunctionsSource(MetricWindow(15))
+    ctx = context_for(fresh_account.endpoint, clock)
+
+    async def metric_calls(context=None) -> tuple[int, list[str]]:
+        before = control.count_of(control.request_counts(fresh_account.endpoint), "cloudwatch", "GetMetricData",
+                                  fresh_account.id)
+        functions = await source(context or ctx)
+        after = control.count_of(control.request_counts(fresh_account.endpoint), "cloudwatch", "GetMetricData",
+                                 fresh_account.id)
+        assert all(f.metrics is not None for f in functions)
+        return after - before, sorted(f.name for f in functions)
+
+    try:
+        assert await metric_calls() == (1, ["cad-a", "cad-b"])
+        await clock.advance(5)
+        assert await metric_calls() == (0, ["cad-a", "cad-b"])  # same minute's figures
+        make_function(fresh_account, "cad-c")
+        assert await metric_calls() == (1, ["cad-a", "cad-b", "cad-c"])  # only the newcomer's
+        await clock.advance(5)
+        assert (await metric_calls(replace(ctx, fresh=True)))[0] == 1  # ctrl+r
+        source.window.cycle()
+        assert (await metric_calls())[0] == 1  # another window
+        await clock.advance(30)
+        assert (await metric_calls())[0] == 0
+        await clock.advance(30)
+        assert (await metric_calls())[0] == 1  # a minute since the last
+    finally:
+        await ctx.pool.close()

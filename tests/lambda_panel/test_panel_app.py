@@ -1,0 +1,118 @@
+"""The real app on datapoints the test wrote: exact figures, sparklines and highlight for
+each window, and the `w` key that switches it."""
+
+from __future__ import annotations
+
+from console.app import OpsdeckApp
+from console.aws.clients import ClientPool
+from console.clock import ManualClock
+from console.demo import control
+from console.target import Target
+from tests.integration.test_sources import make_function
+from tests.lambda_panel.conftest import ago, now_at_half_minute, put_minute
+from tests.pilot import wait_until
+
+COLUMNS = ("name", "error_rate", "errors", "invocations", "throttles", "duration_avg", "duration_max",
+           "concurrency")
+
+# what the `pay` row shows in each window (see write_estate for the datapoints)
+EXPECTED = {
+    15: ("▲ pay", "·▁··█ 8.0%", "12", "▁▅▁▁█ 150", "▁▁▁▁█ 3", "167ms", "·▂··█ 2900ms", "7"),
+    60: ("pay", "·█··▂ 88.0%", "1,012", "▁█▁▁▂ 1,150", "▁█▁▁▃ 13", "891ms", "·█··▃ 9000ms", "50"),
+    5: ("▲ pay", "··█·· 12.0%", "12", "▁▁█▁▁ 100", "▁▁█▁▁ 3", "200ms", "··█·· 2900ms", "7"),
+}
+
+
+def write_estate(account, now) -> None:
+    """`pay`: a burst of errors and throttles 2 minutes ago after a clean minute 10 minutes
+    ago, a bad minute 40 minutes ago, and a minute 90 minutes ago outside every window.
+    `steady`: the same 10% errors 2 and 10 minutes ago (no jump)."""
+    make_function(account, "pay")
+    make_function(account, "steady")
+    cw = account.client("cloudwatch")
+    put_minute(cw, "pay", ago(now, 2), invocations=100, errors=12, throttles=3, duration_avg=200,
+               duration_max=2900, concurrency=7)
+    put_minute(cw, "pay", ago(now, 10), invocations=50, duration_avg=100, duration_max=400, concurrency=2)
+    put_minute(cw, "pay", ago(now, 40), invocations=1000, errors=1000, throttles=10, duration_avg=1000,
+               duration_max=9000, concurrency=50)
+    put_minute(cw, "pay", ago(now, 90), invocations=7777, errors=7777)
+    put_minute(cw, "steady", ago(now, 2), invocations=100, errors=10, duration_avg=50)
+    put_minute(cw, "steady", ago(now, 10), invocations=100, errors=10, duration_avg=50)
+
+
+def lambda_table(app):
+    return app.screen.panel("lambda").table
+
+
+def row(app, name: str) -> tuple[str, ...] | None:
+    table = lambda_table(app)
+    for key in table.visible_keys:
+        if table.name_of(table._items[key]) == name:
+            return tuple(table.get_cell(key, column).plain for column in COLUMNS)
+    return None
+
+
+def names(app) -> list[str]:
+    table = lambda_table(app)
+    return [table.name_of(table._items[key]) for key in table.visible_keys]
+
+
+def title(app) -> str:
+    return app.screen.panel("lambda")._border_title.plain
+
+
+def list_calls(account) -> int:
+    return control.count_of(control.request_counts(account.endpoint), "lambda", "ListFunctions", account.id)
+
+
+async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, monkeypatch):
+    fresh_account.use(monkeypatch)
+    now = now_at_half_minute()
+    write_estate(fresh_account, now)
+    clock = ManualClock(now)
+    app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint, demo=True), ClientPool(clock), clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "pay") == EXPECTED[15])
+        assert title(app) == "Lambda · 15m · 2"
+        # sorted by error rate: steady's 10% above pay's 8%; steady is not highlighted
+        assert names(app) == ["steady", "pay"]
+        assert row(app, "steady")[:2] == ("steady", "·█··█ 10.0%")  # 10% in both bars: no marker
+        table = lambda_table(app)
+        table.select_key(table.visible_keys[1])  # the cursor on pay
+        pay = table.selected_key
+
+        await pilot.press("w")
+        assert title(app) == "Lambda · 60m · 2"  # said at once, before the data arrives
+        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[60])
+        assert table.selected_key == pay  # pay (88%) now sorts first: the cursor followed it
+        assert table.visible_keys[0] == pay
+
+        # an ordinary tick later the window is still 60 minutes (the metrics of this minute
+        # are kept: tests/lambda_panel/test_batching.py shows when they are asked for again)
+        calls = list_calls(fresh_account)
+        await clock.advance(5)
+        await wait_until(pilot, lambda: list_calls(fresh_account) > calls)
+        await pilot.pause(0.2)
+        assert row(app, "pay") == EXPECTED[60] and title(app) == "Lambda · 60m · 2"
+
+        await pilot.press("w")
+        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[5])
+        assert title(app) == "Lambda · 5m · 2"
+        await pilot.press("w")
+        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[15])
+        assert title(app) == "Lambda · 15m · 2"
+
+
+async def test_w_is_offered_only_on_the_lambda_panel(fresh_account, monkeypatch):
+    fresh_account.use(monkeypatch)
+    make_function(fresh_account, "solo")
+    clock = ManualClock(now_at_half_minute())
+    app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint, demo=True), ClientPool(clock), clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "solo"))
+        assert "lambda_window" in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        app.screen.panel("ecs").table.focus()
+        await pilot.pause()
+        assert "lambda_window" not in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        await pilot.press("w")  # ignored off the Lambda panel
+        assert title(app).startswith("Lambda · 15m")
