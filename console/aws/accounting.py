@@ -7,13 +7,30 @@ The client pool registers `CallStats` on each client's event system, so the stat
 from __future__ import annotations
 
 from collections import Counter, deque
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from console.aws.errors import ErrorClass, classify, classify_code
 from console.clock import Clock
 
 WINDOW_SECONDS = 60.0
+
+# Error codes the calls in progress (in this task) expect as an answer, not a failure.
+_EXPECTED: ContextVar[frozenset[str]] = ContextVar("opsdeck_expected_errors", default=frozenset())
+
+
+@contextmanager
+def expecting(*codes: str) -> Iterator[None]:
+    """Calls made inside answer some questions with an error code, e.g. GetPolicy's
+    ResourceNotFoundException for "no resource policy": such answers are not counted as
+    errors in the status bar. (The hook runs in the caller's task, so it sees this.)"""
+    token = _EXPECTED.set(_EXPECTED.get() | frozenset(codes))
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,8 @@ class CallStats:
             error = classify(exception)
         elif response_dict is not None and response_dict.get("status_code", 200) >= 300:
             code = (parsed_response or {}).get("Error", {}).get("Code")
-            error = classify_code(code, response_dict.get("status_code"))
+            if code not in _EXPECTED.get():
+                error = classify_code(code, response_dict.get("status_code"))
         self.record(service, operation, self._clock.monotonic() - started, error)
 
     # ------------------------------------------------------------------------
