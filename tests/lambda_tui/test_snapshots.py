@@ -1,0 +1,107 @@
+"""SVG snapshots of the log view and the invoke screen at 160x45, with known data and a
+frozen clock: the app of tests/app (in-process sources) with the log tail, the qualifier
+list and the invoke call replaced by fixed answers, so nothing depends on the network
+or on the time of day.
+
+Update deliberately: `pytest tests/lambda_tui/test_snapshots.py --snapshot-update`,
+then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from console.invoke import InvokeResult
+from console.logs import LogEvent
+from console.qualifiers import Qualifiers
+from screens.dashboard import DashboardScreen
+from tests.app.conftest import T0, alias, clock, estate, function, make_app, settle  # noqa: F401 - fixtures
+
+SIZE = (160, 45)
+
+LINES = [
+    "INIT_START Runtime Version: python:3.12.v38\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc\n",
+    "START RequestId: 1f0e-aa Version: 4\n",
+    '{"level": "INFO", "message": "order received", "orderId": "o-1001"}\n',
+    "[WARNING]\t2026-11-27T11:58:01.120Z\t1f0e-aa\tinventory low for sku-7\n",
+    "[ERROR]\tPaymentError: card declined\nTraceback (most recent call last):\n"
+    '  File "/var/task/handler.py", line 12, in handler\n',
+    "[DEBUG]\tretrying with backup gateway\n",
+    "customer note: [bold red]not markup[/] \x1b[31mnot red\x1b[0m \x07\n",
+    "END RequestId: 1f0e-aa\n",
+    "REPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\tBilled Duration: 813 ms\tMemory Size: 256 MB\t"
+    "Max Memory Used: 91 MB\tInit Duration: 402.17 ms\t\n",
+    "START RequestId: 2b7c-bb Version: 4\n",
+    "[INFO]\torder o-1002 accepted\n",
+    "END RequestId: 2b7c-bb\n",
+    "REPORT RequestId: 2b7c-bb\tDuration: 35.08 ms\tBilled Duration: 36 ms\tMemory Size: 256 MB\t"
+    "Max Memory Used: 92 MB\t\n",
+]
+
+
+class FixedTail:
+    """Stands in for console.logs.LogTail: the lines above once, then nothing."""
+
+    def __init__(self, ctx, groups, filter_pattern=None, **kw) -> None:
+        self.interval = kw.get("interval", 2.0)
+        self.requests = 0
+        self._done = False
+
+    async def poll(self) -> list[LogEvent]:
+        if self._done:
+            return []
+        self._done = True
+        at = T0 - timedelta(minutes=2)
+        return [LogEvent("/aws/lambda/orders", "2026/11/27/[4]abc", at + timedelta(milliseconds=1537 * i),
+                         at, message, str(i)) for i, message in enumerate(LINES)]
+
+
+def test_log_view(snap_compare, make_app, monkeypatch):
+    import screens.logs
+
+    monkeypatch.setattr(screens.logs, "LogTail", FixedTail)
+
+    async def open_logs(pilot):
+        await settle(pilot, 6)
+        assert isinstance(pilot.app.screen, DashboardScreen)
+        screen = screens.logs.LogViewScreen.for_function(function("orders"))
+        await pilot.app.push_screen(screen)
+        await settle(pilot, 6)
+        assert screen.polls >= 1
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_logs)
+
+
+def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch):
+    import screens.invoke
+
+    async def qualifiers(ctx, name):
+        return Qualifiers((alias("orders", "3", [("4", 0.1)]),), ("$LATEST", "4", "3"))
+
+    async def fixed_invoke(ctx, name, body, qualifier, invocation_type):
+        error = {"errorMessage": "card declined", "errorType": "PaymentError",
+                 "stackTrace": ['  File "/var/task/handler.py", line 12, in handler\n']}
+        tail = ("START RequestId: 1f0e-aa Version: 4\n[ERROR]\tPaymentError: card declined\n"
+                "END RequestId: 1f0e-aa\nREPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\t"
+                "Billed Duration: 813 ms\tMemory Size: 256 MB\tMax Memory Used: 91 MB\t\n")
+        return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa",
+                            invocation_type)
+
+    monkeypatch.setattr(screens.invoke, "fetch_qualifiers", qualifiers)
+    monkeypatch.setattr(screens.invoke, "invoke", fixed_invoke)
+
+    async def open_and_invoke(pilot):
+        await settle(pilot, 6)
+        screen = screens.invoke.InvokeScreen(function("orders"))
+        await pilot.app.push_screen(screen)
+        screen.editor.cursor_blink = False  # a blinking cursor would make the snapshot depend on timing
+        await settle(pilot, 4)
+        assert screen.qualifier == "live"
+        await pilot.press("f5")
+        await settle(pilot, 4)
+        assert screen.state == "done"
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_and_invoke)
