@@ -178,6 +178,10 @@ class OpsdeckApp(App):
         where = f"{self.target.label} / {self.target.region}"
         return f"{where} at {self.target.endpoint}" if self.target.endpoint else where
 
+    def aws_context(self) -> AwsContext:
+        """Clients for one-off reads and calls on the current target (detail screens, invoke)."""
+        return AwsContext(self.pool, self.target)
+
     # guarded actions (console.actions) ---------------------------------------------------
     def action_runner(self):
         """The Runner for the current target: one per target, so the caller ARN is fetched
@@ -211,6 +215,7 @@ class OpsdeckApp(App):
             calls_last_minute=stats.last_minute(),
             throttles=stats.throttles,
             errors=stats.errors,
+            polled=bool(sources),
         )
 
     def refresh_status(self) -> None:

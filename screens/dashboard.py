@@ -12,19 +12,43 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Footer
 
+from console.models import LambdaFunction
 from console.polling import Snapshot
 from console.text import inert_str
 from screens.base import SourceScreen
 from screens.detail import DetailScreen
-from screens.panels import DASHBOARD_PANELS, PanelSpec
+from screens.panels import DASHBOARD_PANELS, LAMBDA, PanelSpec
 from widgets.panel import PanelState, ResourcePanel
 from widgets.resource_table import ResourceTable
 from widgets.status_bar import StatusBar
 
 
+LAMBDA_TITLE = LAMBDA.title
+LAMBDA_KEYS = {"lambda_logs", "lambda_invoke", "lambda_window", "lambda_deploy", "lambda_rollback"}
+
+
+def detail_screen_for(item: object):
+    """A function gets its own detail screen; other resources the generic one."""
+    item = getattr(item, "function", item)  # the Lambda panel's rows are LambdaRow(function, routing)
+    if isinstance(item, LambdaFunction):
+        from screens.function_detail import FunctionDetailScreen
+
+        return FunctionDetailScreen(item)
+    return DetailScreen(item)
+
+
 class DashboardScreen(SourceScreen):
     # mutating actions have ids starting with "action." (hidden in read-only mode)
     BINDINGS = [
+        Binding("l", "lambda_logs", "Logs", tooltip="Follow the selected function's CloudWatch log group"),
+        Binding("i", "lambda_invoke", "Invoke", id="action.lambda.invoke",
+                tooltip="Invoke the selected function with a payload (templates of real event shapes)"),
+        Binding("w", "lambda_window", "Window", id="lambda.window",
+                tooltip="Lambda metrics over the last 5, 15 or 60 minutes (cycles)"),
+        Binding("d", "lambda_deploy", "Deploy", id="action.lambda.deploy",
+                tooltip="Deploy new code to the selected function: all at once, canary or linear, watched"),
+        Binding("r", "lambda_rollback", "Roll back", id="action.lambda.rollback",
+                tooltip="Move the alias back (or abort/promote a deploy in progress)"),
         Binding("x", "toggle_rule", "Enable/disable rule", id="action.events.toggle-rule",
                 tooltip="Disable (or enable) the selected EventBridge rule: plan, confirm, apply, verify"),
     ]
@@ -52,6 +76,8 @@ class DashboardScreen(SourceScreen):
     def on_mount(self) -> None:
         self.panel(self.specs[0].id).table.focus()
         self.report_unfinished_actions()
+        self.offer_open_deploys()
+        self._title_lambda_window()
 
     # access -----------------------------------------------------------------------
     def panel(self, spec_id: str) -> ResourcePanel:
@@ -100,14 +126,77 @@ class DashboardScreen(SourceScreen):
     def action_drill_down(self) -> None:
         item = self.current_panel.table.selected_item
         if item is not None:
-            self.app.push_screen(DetailScreen(item))
+            self.app.push_screen(detail_screen_for(item))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         table = event.data_table
         if isinstance(table, ResourceTable) and table.selected_item is not None:
-            self.app.push_screen(DetailScreen(table.selected_item))
+            self.app.push_screen(detail_screen_for(table.selected_item))
+
+    # Lambda keys (only on the Lambda panel) ----------------------------------------------
+    def _selected_function(self) -> LambdaFunction | None:
+        item = self.current_panel.table.selected_item
+        item = getattr(item, "function", item)  # the Lambda panel's rows are LambdaRow(function, routing)
+        return item if isinstance(item, LambdaFunction) else None
+
+    def action_lambda_logs(self) -> None:
+        from screens.logs import LogViewScreen
+
+        function = self._selected_function()
+        if function is not None:
+            self.app.push_screen(LogViewScreen.for_function(function))
+
+    def _lambda_window(self):
+        """The window holder the Lambda source reads each tick (console.lambda_.FunctionsSource);
+        None when the app was given sources without one."""
+        source = self.opsdeck.source_table.get("lambda")
+        return getattr(source[0], "window", None) if source else None
+
+    def _title_lambda_window(self) -> None:
+        window = self._lambda_window()
+        if window is not None and "lambda" in self._panels:
+            panel = self.panel("lambda")
+            panel.title = f"{LAMBDA_TITLE} · {window.label}"
+            panel.set_state(panel.state)
+
+    def action_lambda_window(self) -> None:
+        """Cycle 5 -> 15 -> 60 minutes; the source reads it at the fetch asked for now."""
+        window = self._lambda_window()
+        if window is None:
+            return
+        window.cycle()
+        self._title_lambda_window()
+        if self.opsdeck.engine is not None:
+            self.opsdeck.engine.refresh_now("lambda")
+
+    def action_lambda_invoke(self) -> None:
+        from screens.invoke import InvokeScreen
+
+        function = self._selected_function()
+        if function is not None:
+            self.app.push_screen(InvokeScreen(function))
+
+    def action_lambda_deploy(self) -> None:
+        from screens.deploy import DeployFormScreen
+
+        function = self._selected_function()
+        if function is not None:
+            self.app.push_screen(DeployFormScreen(function))
+
+    def action_lambda_rollback(self) -> None:
+        from screens.deploy import open_rollback
+
+        function = self._selected_function()
+        if function is not None:
+            open_rollback(self, function)
+
+    def offer_open_deploys(self) -> None:
+        """On start: promote / abort / later for each deploy a crash left open (screens/deploy.py)."""
+        from screens.deploy import offer_open_deploys
+
+        offer_open_deploys(self)
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         return [
@@ -117,6 +206,8 @@ class DashboardScreen(SourceScreen):
 
     # guarded actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LAMBDA_KEYS:
+            return self.current_panel.id == "lambda-panel"
         if action == "toggle_rule":  # only where it means something: the EventBridge panel
             return any(spec.id == "events" for spec in self.specs) and self.current_panel.id == "events-panel"
         return True
@@ -165,12 +256,15 @@ class DashboardScreen(SourceScreen):
         self.app.push_screen(AuditScreen(AuditLog(None, self.opsdeck.clock)))
 
     def report_unfinished_actions(self) -> None:
-        """On start: any action a crash left half-done, as a notification (details in :audit)."""
+        """On start: any action a crash left half-done, as a notification (details in :audit);
+        deploys left open get their own promote/abort modal instead (offer_open_deploys)."""
         from console.audit import AuditLog
+        from console.deploy.resume import DEPLOY_ACTION
         from screens.audit import unfinished_text
 
         try:
-            runs = AuditLog(None, self.opsdeck.clock).unfinished()
+            runs = [run for run in AuditLog(None, self.opsdeck.clock).unfinished()
+                    if run.started.action != DEPLOY_ACTION]
         except OSError:
             return
         if runs:

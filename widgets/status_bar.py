@@ -28,6 +28,7 @@ class StatusInfo:
     calls_last_minute: int
     throttles: int
     errors: int
+    polled: bool = True  # the screen shows polled data (a detail or log screen reads its own)
 
 
 class StatusBar(Static):
@@ -61,8 +62,9 @@ def status_text(info: StatusInfo, style_of: Callable[[str], str]) -> Text:
         line.append("  ")
         line.append(" READ-ONLY ", style=f"bold reverse {style_of('warning')}")
     line.append("   ")
-    line.append(f"data {age(info.oldest_age)} old" if info.oldest_age is not None else "no data yet")
-    line.append(f"   {info.calls_last_minute} calls/min   ")
+    if info.polled:
+        line.append(f"data {age(info.oldest_age)} old   " if info.oldest_age is not None else "no data yet   ")
+    line.append(f"{info.calls_last_minute} calls/min   ")
     line.append(f"{info.throttles} throttled", style=f"bold {style_of('error')}" if info.throttles else "")
     line.append("   ")
     line.append(f"{info.errors} errors", style=f"bold {style_of('error')}" if info.errors else "")

@@ -13,7 +13,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from screens.dashboard import DashboardScreen
 from screens.detail import DetailScreen
-from tests.app.conftest import settle
+from tests.app.conftest import service, settle
 from widgets.panel import ResourcePanel
 from widgets.resource_table import ResourceTable
 
@@ -137,12 +137,16 @@ async def test_enter_opens_detail_and_hidden_dashboard_stops_polling(make_app, e
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "enter")  # payments
+        # (a function opens its own detail screen, tested in tests/function_detail)
+        services = app.screen.query_one("#ecs-table", ResourceTable)
+        services.focus()
+        services.select_key(service("api").key)
+        await pilot.press("enter")
         assert isinstance(app.screen, DetailScreen)
-        assert app.screen.item.name == "payments"
+        assert app.screen.item.name == "api"
         fields = app.screen.query_one("#fields")
         values = {fields.get_row_at(i)[0].plain: fields.get_row_at(i)[1].plain for i in range(fields.row_count)}
-        assert values["function.name"] == "payments" and values["function.memory_mb"] == "256"
+        assert values["name"] == "api" and values["desired"] == "2"
 
         calls = dict(estate.calls)
         await clock.advance(120)
@@ -152,5 +156,5 @@ async def test_enter_opens_detail_and_hidden_dashboard_stops_polling(make_app, e
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.query_one("#lambda-table", ResourceTable).selected_item.name == "payments"
-        assert estate.calls["lambda"] == calls["lambda"] + 1  # resubscribed: polled at once
+        assert app.screen.query_one("#ecs-table", ResourceTable).selected_item.name == "api"
+        assert estate.calls["ecs"] == calls["ecs"] + 1  # resubscribed: polled at once
