@@ -38,6 +38,10 @@ def client_config() -> AioConfig:
     )
 
 
+def _tls(endpoint: str | None) -> bool:
+    return endpoint is None or not endpoint.lower().startswith("http://")
+
+
 class ClientPool:
     """Clients for one or more targets, plus the CallStats they all report to."""
 
@@ -93,6 +97,9 @@ class ClientPool:
                     region_name=target.region,
                     endpoint_url=target.endpoint,
                     config=client_config(),
+                    # A plain-http endpoint (the embedded AWS) has no TLS to verify; not
+                    # loading the CA bundle saves ~40 ms of CPU per client at start-up.
+                    verify=None if _tls(target.endpoint) else False,
                 )
                 client = await self._stack.enter_async_context(creator)
                 events = client.meta.events

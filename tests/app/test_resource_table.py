@@ -96,3 +96,25 @@ async def test_hostile_names_render_literally():
         table.update_items(rows(*[replace(fn, memory_mb=512) for fn in fns]), T0)
         await pilot.pause()
         assert table.get_cell(fns[0].key, "memory").plain == "512"
+
+
+async def test_columns_fit_the_widest_cell_after_a_bulk_fill_and_a_late_row():
+    """Rows added many at once (and one at a time later) widen their columns to the
+    widest cell, the table scrolls over all of them, and the cursor starts on row 0."""
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        fns = [function(f"function-{i:04d}", 100, 0) for i in range(300)]
+        table.update_items(rows(*fns), T0)
+        await pilot.pause()
+        assert table.row_count == 300 and table.cursor_row == 0
+        assert table.selected_key == fns[0].key
+        assert table.columns["name"].content_width == len("function-0000")
+        assert table.virtual_size.height == 300 + table.header_height
+
+        long_name = "a-function-with-a-rather-long-name-indeed"
+        table.update_items(rows(*fns, function(long_name, 100, 0)), T0)
+        await pilot.pause()
+        assert table.columns["name"].content_width == len(long_name)
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert table.virtual_size == (widths, 301 + table.header_height)
