@@ -122,9 +122,12 @@ class AliasSweep:
     There is no batch API for aliases: one ListAliases per function. Lambda's control
     plane allows about 15 requests a second, so refreshing 2,000 functions' aliases
     every tick would be throttled and would crowd out the calls that matter. Each tick
-    lists the functions (pages), then refreshes up to `batch` of them, those never seen
-    first, then the longest unrefreshed; the rest keep their last known aliases.
+    takes the function names from the Lambda source's latest list (listing them itself
+    only when run alone), then refreshes up to `batch` of them, those never seen first,
+    then the longest unrefreshed; the rest keep their last known aliases.
     """
+
+    SOURCE = "lambda"  # whose function list the sweep follows
 
     def __init__(self, batch: int = 50) -> None:
         self.batch = batch
@@ -135,7 +138,8 @@ class AliasSweep:
     async def __call__(self, ctx: AwsContext) -> tuple[LambdaAlias, ...]:
         if ctx.target != self._target:  # a new target starts from nothing
             self._target, self._known, self._refreshed_at = ctx.target, {}, {}
-        names = [f.name for f in await list_functions(ctx)]
+        listed = ctx.items_of(self.SOURCE)
+        names = [f.name for f in (listed if listed is not None else await list_functions(ctx))]
         due = sorted(names, key=lambda n: (n in self._refreshed_at, self._refreshed_at.get(n, 0.0)))[: self.batch]
         fetched = await bounded_gather(list_aliases(ctx, name) for name in due)
         now = ctx.clock.monotonic()

@@ -210,7 +210,8 @@ class PollingEngine:
         """Fetch one source once and publish the result (or the error, keeping old items)."""
         source = self._sources[name]
         context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items),
-                          first_paint=self._first_paint.wait)
+                          first_paint=self._first_paint.wait,
+                          peer_items=lambda other: self._items_of(other, context.target, generation))
         try:
             items = tuple(await source.fetch(context))
         except asyncio.CancelledError:
@@ -239,6 +240,12 @@ class PollingEngine:
             primaries = {s.name for s in self._sources.values() if s.subscribers and not s.after}
             if primaries <= self._shown:
                 self._first_paint.set()
+
+    def _items_of(self, name: str, target: Target, generation: int) -> tuple[Any, ...] | None:
+        snapshot = self.store.latest(name)
+        if snapshot is None or snapshot.generation != generation or snapshot.target != target or not snapshot.loaded:
+            return None
+        return snapshot.items
 
     def _publish_partial(self, name: str, target: Target, generation: int, items: tuple[Any, ...]) -> None:
         """Show early results only while nothing better is on screen: never replace a

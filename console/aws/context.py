@@ -23,6 +23,9 @@ class AwsContext:
     # Also set by the engine: resolves once every panel shows something, so a fetch can
     # hold its costly phase (metrics, task health, executions) behind the first paint.
     first_paint: Callable[[], Awaitable[Any]] | None = None
+    # Also set by the engine: the items another source last published for this target,
+    # so one source can build on another's listing instead of repeating its calls.
+    peer_items: Callable[[str], tuple[Any, ...] | None] | None = None
     # True when the user asked for this refresh (ctrl+r, a window switch): skip caches.
     fresh: bool = False
 
@@ -33,6 +36,10 @@ class AwsContext:
     async def after_first_paint(self) -> None:
         if self.first_paint is not None:
             await self.first_paint()
+
+    def items_of(self, source: str) -> tuple[Any, ...] | None:
+        """What `source` last published for this target; None if unknown here."""
+        return self.peer_items(source) if self.peer_items is not None else None
 
     @property
     def clock(self) -> Clock:

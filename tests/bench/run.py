@@ -62,8 +62,9 @@ def minimum_calls(size: dict) -> dict[str, int]:
     f = size["functions"]
     return {
         "lambda": pages(f, 50) + math.ceil(f * QUERIES_PER_FUNCTION / 500),
-        # the alias sweep refreshes one batch of functions per tick (see lambda_.AliasSweep)
-        "lambda.aliases": pages(f, 50) + min(f, ALIAS_BATCH),
+        # the alias sweep refreshes one batch of functions per tick, on the Lambda source's
+        # list (see lambda_.AliasSweep)
+        "lambda.aliases": min(f, ALIAS_BATCH),
         "ecs": pages(size["clusters"], 100) + math.ceil(size["clusters"] / 100)
         + sum(pages(s, 100) + math.ceil(s / 10) + pages(t, 100) + math.ceil(t / 100) for s, t in size["per_cluster"]),
         "stepfunctions": pages(size["machines"], 1000) + size["machines"],

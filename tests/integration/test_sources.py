@@ -176,6 +176,34 @@ async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account
     assert control.count_of(counts, "lambda", "ListAliases", fresh_account.id) == 6  # 2 per tick
 
 
+async def test_alias_sweep_follows_the_lambda_sources_list_instead_of_listing_again(fresh_account, monkeypatch):
+    from console.polling import PollingEngine, Store
+
+    fresh_account.use(monkeypatch)
+    lam = fresh_account.client("lambda")
+    for name in ("a-fn", "b-fn", "c-fn"):
+        make_function(fresh_account, name)
+        lam.publish_version(FunctionName=name)
+        lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx = context_for(fresh_account.endpoint, clock)
+    store = Store(clock)
+    engine = PollingEngine(ctx.pool, store, ctx.target)
+    sources = dashboard_sources()
+    for name in ("lambda", "lambda.aliases"):
+        engine.register(name, *sources[name])
+    try:
+        await engine.tick("lambda", ctx, store.generation)
+        control.reset_request_counts(fresh_account.endpoint)
+        aliases = (await engine.tick("lambda.aliases", ctx, store.generation)).items
+    finally:
+        await ctx.pool.close()
+    counts = control.request_counts(fresh_account.endpoint)
+    assert sorted(a.function_name for a in aliases) == ["a-fn", "b-fn", "c-fn"]
+    assert control.count_of(counts, "lambda", "ListFunctions", fresh_account.id) == 0
+    assert control.count_of(counts, "lambda", "ListAliases", fresh_account.id) == 3
+
+
 @pytest.mark.parametrize("source", ["lambda", "ecs", "stepfunctions"])
 async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, source):
     from dataclasses import replace
