@@ -22,6 +22,8 @@ _TABLE = {**_C0, **_C1, 0x09: " " * _TAB_WIDTH}
 def inert_str(value: object) -> str:
     """The text of `value` with every control character replaced by a visible glyph."""
     text = value if isinstance(value, str) else ("" if value is None else str(value))
+    if text.isprintable():  # no control character at all (the common case): nothing to replace
+        return text
     return text.translate(_TABLE)
 
 
