@@ -106,13 +106,17 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
 async def test_w_is_offered_only_on_the_lambda_panel(fresh_account, monkeypatch):
     fresh_account.use(monkeypatch)
     make_function(fresh_account, "solo")
+    # a rule, so the EventBridge panel has a row to focus (an empty panel hides its table)
+    fresh_account.client("events").put_rule(Name="tick", ScheduleExpression="rate(5 minutes)")
     clock = ManualClock(now_at_half_minute())
     app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint, demo=True), ClientPool(clock), clock)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "solo"))
+        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "solo")
+                         and app.screen.panel("events").table.row_count)
         assert "lambda_window" in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
-        app.screen.panel("ecs").table.focus()
+        app.screen.panel("events").table.focus()
         await pilot.pause()
+        assert app.focused is app.screen.panel("events").table
         assert "lambda_window" not in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
         await pilot.press("w")  # ignored off the Lambda panel
         assert title(app).startswith("Lambda · 15m")
