@@ -125,7 +125,7 @@ class OpsdeckApp(App):
             return False
         self.target = self.target.with_account(account)
         if self.engine is None:
-            self.engine = PollingEngine(self.pool, self.store, self.target)
+            self.engine = PollingEngine(self.pool, self.store, self.target, ui_paints=True)
             for name, source in self.source_table.items():
                 self.engine.register(name, *source)
             self.engine.start()

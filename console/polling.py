@@ -111,7 +111,7 @@ class _Source:
 class PollingEngine:
     """Runs one loop per subscribed source against the current target."""
 
-    def __init__(self, pool: ClientPool, store: Store, target: Target) -> None:
+    def __init__(self, pool: ClientPool, store: Store, target: Target, ui_paints: bool = False) -> None:
         self.pool = pool
         self.store = store
         self.clock = pool.clock
@@ -120,6 +120,10 @@ class PollingEngine:
         self._running = False
         # Set once every subscribed primary source (one without `after`) has shown
         # something; fetches hold their costly phase until then (AwsContext.first_paint).
+        # With `ui_paints`, "shown" means drawn: the UI says so (painted()), because a
+        # costly phase started the moment the data is published (12,000 metric queries to
+        # serialize) would hold up drawing it on the same event loop.
+        self.ui_paints = ui_paints
         self._first_paint = asyncio.Event()
         self._shown: set[str] = set()
 
@@ -237,9 +241,18 @@ class PollingEngine:
     def _publish(self, snapshot: Snapshot) -> None:
         if self.store.publish(snapshot):
             self._shown.add(snapshot.source)
-            primaries = {s.name for s in self._sources.values() if s.subscribers and not s.after}
-            if primaries <= self._shown:
+            if not self.ui_paints and self._all_shown():
                 self._first_paint.set()
+
+    def _all_shown(self) -> bool:
+        primaries = {s.name for s in self._sources.values() if s.subscribers and not s.after}
+        return primaries <= self._shown
+
+    def painted(self) -> None:
+        """The UI has drawn what the sources published: once every primary source has
+        published, their costly phases may start."""
+        if self._all_shown():
+            self._first_paint.set()
 
     def _items_of(self, name: str, target: Target, generation: int) -> tuple[Any, ...] | None:
         snapshot = self.store.latest(name)

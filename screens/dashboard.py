@@ -96,6 +96,9 @@ class DashboardScreen(SourceScreen):
         for spec in self.specs:
             if snapshot.source in spec.sources:
                 self._draw(spec)
+        engine = self.opsdeck.engine
+        if engine is not None:  # once drawn: the sources' costly phases wait for the first paint
+            self.call_after_refresh(engine.painted)
 
     def refresh_ages(self) -> None:
         for spec in self.specs:

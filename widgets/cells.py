@@ -24,19 +24,19 @@ def text(value: object) -> Text:
 def count(value: float | int | None) -> Text:
     """A whole number, right-aligned; None becomes a dash."""
     if value is None:
-        return _right(DASH)
+        return _RIGHT_DASH
     return _right(f"{int(round(value)):,}")
 
 
 def percent(value: float | None) -> Text:
     """`12.0%`; None (no invocations) becomes a dash."""
-    return _right(DASH if value is None else f"{value:.1f}%")
+    return _RIGHT_DASH if value is None else _right(f"{value:.1f}%")
 
 
 def millis(value: float | None) -> Text:
     """A duration in ms, switching to seconds past 10 s."""
     if value is None:
-        return _right(DASH)
+        return _RIGHT_DASH
     if value >= 10_000:
         return _right(f"{value / 1000:.1f}s")
     return _right(f"{value:.0f}ms")
@@ -101,3 +101,8 @@ def _right(value: str) -> Text:
     result = inert(value)
     result.justify = "right"
     return result
+
+
+# One shared dash for every empty number: a first load shows 2,000 functions before their
+# metrics, and tables never change a cell in place (widgets copy before styling one).
+_RIGHT_DASH = _right(DASH)

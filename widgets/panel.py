@@ -23,7 +23,7 @@ from console.text import inert
 from widgets.cells import age as format_age
 from widgets.resource_table import ResourceTable
 
-STATES = ("loading", "empty", "error", "stale", "ok")
+STYLED_STATES = ("loading", "error", "stale")  # the states themes/opsdeck.tcss styles by class
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class ResourcePanel(Vertical, can_focus=False):
     def _draw_state(self) -> None:
         shown = self.table.row_count if self.table.filter_text else None
         self.border_title = panel_title(self.title, self.noun, self.where, self.state, shown)
-        for name in STATES:
+        for name in STYLED_STATES:  # a class change restyles the panel's whole subtree: only these
             self.set_class(self.state.name == name, f"-{name}")
         notice = self.query_one(".panel-notice", Static)
         problem = self.state.problem

@@ -257,3 +257,26 @@ async def test_costly_phases_wait_until_every_panel_shows_something():
     await settle()
     assert order[-1] == "a-costly" and store.latest("a").items == ("a",)
     await engine.stop()
+
+
+async def test_with_a_ui_the_costly_phases_wait_until_it_has_drawn():
+    clock = ManualClock()
+    store = Store(clock)
+    engine = PollingEngine(ClientPool(clock), store, TARGET, ui_paints=True)
+    order = []
+
+    async def a(ctx):
+        ctx.publish_partial(["a-early"])
+        await ctx.after_first_paint()
+        order.append("a-costly")
+        return ("a",)
+
+    engine.register("a", a, 5.0)
+    engine.subscribe("a", "screen")
+    engine.start()
+    await settle()
+    assert store.latest("a").items == ("a-early",) and order == []  # published, not yet drawn
+    engine.painted()
+    await settle()
+    assert order == ["a-costly"] and store.latest("a").items == ("a",)
+    await engine.stop()
