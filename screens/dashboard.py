@@ -27,13 +27,14 @@ LAMBDA_TITLE = LAMBDA.title
 LAMBDA_KEYS = {"lambda_logs", "lambda_invoke", "lambda_window", "lambda_deploy", "lambda_rollback"}
 
 
-def detail_screen_for(item: object):
-    """A function gets its own detail screen; other resources the generic one."""
+def detail_screen_for(item: object, window_minutes: int | None = None):
+    """A function gets its own detail screen (its charts over the panel's window); other
+    resources the generic one."""
     item = getattr(item, "function", item)  # the Lambda panel's rows are LambdaRow(function, routing)
     if isinstance(item, LambdaFunction):
         from screens.function_detail import FunctionDetailScreen
 
-        return FunctionDetailScreen(item)
+        return FunctionDetailScreen(item) if window_minutes is None else FunctionDetailScreen(item, window_minutes)
     return DetailScreen(item)
 
 
@@ -129,14 +130,18 @@ class DashboardScreen(SourceScreen):
     def action_drill_down(self) -> None:
         item = self.current_panel.table.selected_item
         if item is not None:
-            self.app.push_screen(detail_screen_for(item))
+            self.app.push_screen(self._detail_screen(item))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         table = event.data_table
         if isinstance(table, ResourceTable) and table.selected_item is not None:
-            self.app.push_screen(detail_screen_for(table.selected_item))
+            self.app.push_screen(self._detail_screen(table.selected_item))
+
+    def _detail_screen(self, item: object):
+        window = self._lambda_window()
+        return detail_screen_for(item, window.minutes if window is not None else None)
 
     # Lambda keys (only on the Lambda panel) ----------------------------------------------
     def _selected_function(self) -> LambdaFunction | None:

@@ -117,6 +117,7 @@ async def test_enter_on_a_lambda_row_opens_its_detail_screen(endpoint, clock):
         key = next(k for k in table.visible_keys if k.endswith(":process-payment"))
         table.focus()
         table.select_key(key)
+        await pilot.press("w")  # the panel's window: 15 -> 60 minutes; the detail opens on it
         await pilot.press("enter")
         screen = await wait_until(pilot, lambda: isinstance(app.screen, FunctionDetailScreen) and app.screen)
-        assert screen.function.name == "process-payment"
+        assert screen.function.name == "process-payment" and screen.window_minutes == 60
