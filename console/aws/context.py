@@ -69,15 +69,19 @@ def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
 async def bounded_gather(awaitables: Iterable[Awaitable[T]], limit: int = CONCURRENCY) -> list[T]:
     """gather() with at most `limit` running at once; results in input order."""
     semaphore = asyncio.Semaphore(limit)
+    queued = list(awaitables)
+    started: set[int] = set()
 
-    async def run(aw: Awaitable[T]) -> T:
-        started = False
-        try:
-            async with semaphore:
-                started = True
-                return await aw
-        finally:
-            if not started and asyncio.iscoroutine(aw):
-                aw.close()  # cancelled while queued: never started, so never awaited
+    async def run(index: int, aw: Awaitable[T]) -> T:
+        async with semaphore:
+            started.add(index)
+            return await aw
 
-    return list(await asyncio.gather(*(run(aw) for aw in awaitables)))
+    try:
+        return list(await asyncio.gather(*(run(i, aw) for i, aw in enumerate(queued))))
+    finally:
+        # Cancelled (or failed) before some had their turn: close those, never awaited.
+        # (A task cancelled before its first step never enters run(), so run() cannot.)
+        for index, aw in enumerate(queued):
+            if index not in started and asyncio.iscoroutine(aw):
+                aw.close()
