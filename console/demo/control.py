@@ -55,6 +55,22 @@ def fail_function(
     })
 
 
+def fail_next_update(
+    endpoint: str,
+    function: str,
+    reason: str,
+    reason_code: str = "InternalError",
+    account: str | None = None,
+    region: str = "us-east-1",
+) -> None:
+    """Make the next UpdateFunctionCode of ``function`` end Failed: $LATEST keeps its code and
+    reports ``LastUpdateStatus: Failed`` with ``reason`` (and ``reason_code``) until its next
+    successful update. ``clear_failures`` disarms it if it has not happened yet."""
+    _call(endpoint, "POST", "/_opsdeck/lambda/fail-next-update", {
+        "function": function, "reason": reason, "reasonCode": reason_code, "account": account, "region": region,
+    })
+
+
 def lambda_traffic(
     endpoint: str,
     function: str,

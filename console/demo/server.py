@@ -58,6 +58,7 @@ class ControlApi:
             ("POST", "/_opsdeck/lambda/fail"): self._fail_function,
             ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
             ("POST", "/_opsdeck/lambda/traffic"): self._lambda_traffic,
+            ("POST", "/_opsdeck/lambda/fail-next-update"): self._fail_next_update,
             ("POST", "/_opsdeck/page-size"): self._page_size,
             ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
@@ -103,6 +104,20 @@ class ControlApi:
         )
         return {"ok": True}
 
+    def _fail_next_update(self, body: dict) -> dict:
+        from console.demo.extensions import lambda_updates
+
+        if not body.get("function") or not body.get("reason"):
+            raise ValueError("fail-next-update needs a function and a reason")
+        lambda_updates.fail_next_update(
+            function=body["function"],
+            reason=body["reason"],
+            reason_code=body.get("reasonCode") or "InternalError",
+            account=body.get("account"),
+            region=body.get("region") or "us-east-1",
+        )
+        return {"ok": True}
+
     def _lambda_traffic(self, body: dict) -> dict:
         from console.demo.estate import Clients
         from console.demo.simulator import write_traffic
@@ -115,9 +130,10 @@ class ControlApi:
         return write_traffic(aws, body["function"], now, int(body["invocations"]), body.get("alias") or "live")
 
     def _clear_failures(self, body: dict) -> dict:
-        from console.demo.extensions import lambda_invoke
+        from console.demo.extensions import lambda_invoke, lambda_updates
 
         lambda_invoke.clear_failures()
+        lambda_updates.clear_updates()
         return {"ok": True}
 
     def _page_size(self, body: dict) -> dict:
@@ -402,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         server.seeded = True
         server.simulator = _make_simulator(endpoint) if args.size != "none" else None
         if server.simulator is not None and not args.no_simulate:
+            server.simulator.backfill(datetime.now(timezone.utc))  # the last hour's metrics
             threading.Thread(target=_run_simulator, args=(server, stop), daemon=True, name="simulator").start()
         ready.set()
         if not stop.is_set():

@@ -93,6 +93,25 @@ class Simulator:
             summary["ecs_replaced"] = self._churn_task(rng, now)
         return summary
 
+    def backfill(self, now: datetime, minutes: int = 60) -> int:
+        """Per-minute Lambda metrics for the `minutes` before `now`, as if the estate had
+        been running: the demo's windows and sparklines have a history from the first
+        look (logs, executions and ECS start with the first tick). Returns datums written."""
+        rng = random.Random(f"{self.seed}:backfill:{E.ms(now)}")
+        functions = self._functions()
+        first = now.replace(second=0, microsecond=0) - timedelta(minutes=minutes)
+        ticks_per_minute = int(timedelta(minutes=1) / TICK)
+        datums: list[dict[str, Any]] = []
+        for spec in E.FUNCTIONS:
+            if spec.name not in functions:
+                continue
+            weights = self._live_weights(spec.name)
+            for minute in range(minutes):
+                invocations = [inv for _ in range(ticks_per_minute) for inv in self._invocations(rng, spec, weights)]
+                datums += _datums(spec.name, invocations, 0, first + timedelta(minutes=minute), span=timedelta(minutes=1))
+        self._put_metrics(datums)
+        return len(datums)
+
     # -- Lambda ------------------------------------------------------------
 
     def _functions(self) -> set[str]:
@@ -272,8 +291,9 @@ def _figures(invocations: list[E.Invocation], throttles: int) -> FunctionFigures
 
 
 def _datums(fn: str, invocations: list[E.Invocation], throttles: int, now: datetime,
-            alias: str = E.LIVE_ALIAS) -> list[dict[str, Any]]:
-    """Datums per dimension set: FunctionName, +Resource (alias), +ExecutedVersion."""
+            alias: str = E.LIVE_ALIAS, span: timedelta = TICK) -> list[dict[str, Any]]:
+    """Datums per dimension set: FunctionName, +Resource (alias), +ExecutedVersion, for
+    the invocations of the `span` ending at `now`."""
     groups: list[tuple[list[dict[str, str]], list[E.Invocation], int]] = [
         ([{"Name": "FunctionName", "Value": fn}], invocations, throttles),
         ([{"Name": "FunctionName", "Value": fn}, {"Name": "Resource", "Value": f"{fn}:{alias}"}], invocations, throttles),
@@ -290,7 +310,7 @@ def _datums(fn: str, invocations: list[E.Invocation], throttles: int, now: datet
     for dims, invs, throttled in groups:
         errors = sum(inv.error is not None for inv in invs)
         durations = [inv.duration_ms for inv in invs]
-        concurrency = math.ceil(sum(durations) / TICK.total_seconds() / 1000) if durations else 0
+        concurrency = math.ceil(sum(durations) / span.total_seconds() / 1000) if durations else 0
 
         def datum(name: str, unit: str, **value: Any) -> dict[str, Any]:
             return {"MetricName": name, "Dimensions": dims, "Timestamp": now, "Unit": unit, **value}

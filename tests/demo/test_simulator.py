@@ -90,3 +90,19 @@ def test_logs_executions_and_ecs_churn(endpoint):
     assert task["desiredStatus"] == "STOPPED"
     lines = [e["message"] for e in logs.get_log_events(logGroupName=E.ECS_LOG_GROUP, logStreamName=f"app/app/{replaced}")["events"]]
     assert "Received SIGTERM, shutting down" in lines
+
+
+def test_backfill_writes_an_hour_of_per_minute_history(endpoint):
+    """The demo starts with a history: every minute of the last hour has invocations."""
+    now = NOON + timedelta(hours=1, seconds=30)
+    written = Simulator(endpoint, seed=11, account=ACCOUNT).backfill(now, minutes=60)
+    assert written > 0
+    cw = E.Clients(endpoint, ACCOUNT)("cloudwatch")
+    query = _query("validate-order", "Invocations", "Sum")
+    resp = cw.get_metric_data(MetricDataQueries=[query], StartTime=now - timedelta(minutes=61),
+                              EndTime=now.replace(second=0), ScanBy="TimestampAscending")
+    (result,) = resp["MetricDataResults"]
+    minutes = [ts.replace(tzinfo=timezone.utc) for ts in result["Timestamps"]]
+    first = now.replace(second=0) - timedelta(minutes=60)
+    assert minutes == [first + timedelta(minutes=i) for i in range(60)]
+    assert all(value > 0 for value in result["Values"])

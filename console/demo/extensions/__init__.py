@@ -9,6 +9,8 @@ from __future__ import annotations
 
 def install_all() -> None:
     from . import cloudwatch_index, ecs_tasks, lambda_invoke, overhead, pagination, sfn_sleeps, sso_portal
+    from . import lambda_updates
 
-    for module in (overhead, lambda_invoke, sfn_sleeps, ecs_tasks, cloudwatch_index, pagination, sso_portal):
+    for module in (overhead, lambda_invoke, lambda_updates, sfn_sleeps, ecs_tasks, cloudwatch_index, pagination,
+                   sso_portal):
         module.install()
