@@ -105,6 +105,14 @@ class DeployFormScreen(SourceScreen):
         self.state = "ready"  # ready | planning
         self.message = ""
 
+    def _demo_source(self, image: bool) -> str:
+        """In the demo, a directory to deploy is at hand: opsdeck's tiny example handler."""
+        if image or not getattr(self.app, "target", None) or not self.app.target.demo:
+            return ""
+        from console.deploy import EXAMPLE_SOURCE
+
+        return str(EXAMPLE_SOURCE)
+
     def compose(self) -> ComposeResult:
         f = self.function
         title = Text("Deploy ", style="bold", end="")
@@ -117,7 +125,8 @@ class DeployFormScreen(SourceScreen):
                 yield Static("Source", classes="deploy-label")
                 yield Select(SOURCE_KINDS, value="image" if image else "directory", allow_blank=False,
                              id="deploy-source-kind")
-                yield Input(placeholder="image URI (repo:tag or @digest)" if image else "path of the directory",
+                yield Input(self._demo_source(image),
+                            placeholder="image URI (repo:tag or @digest)" if image else "path of the directory",
                             id="deploy-source")
             with Horizontal(classes="deploy-row"):
                 yield Static("Alias", classes="deploy-label")
