@@ -80,7 +80,9 @@ def echo_progress(event) -> None:
         return
     line = f"[{event.index + 1}/{event.total}] {inert_str(event.step.description)} ... {event.state}"
     if event.error is not None:
-        line += f": {inert_str(event.error.headline)} ({inert_str(event.error.detail)})"
+        line += f": {inert_str(event.error.headline)}"
+        if event.error.detail and event.error.detail.casefold() != event.error.headline.casefold():
+            line += f" ({inert_str(event.error.detail)})"
     click.echo(line)
 
 
