@@ -10,13 +10,14 @@ import zipfile
 
 import pytest
 
-from console.audit import AuditLog
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import ManualClock
-from console.config import Settings
 from console.demo import control
 from console.target import Target
+
+# the same clock, audit trail and Runner as the other guarded-action tests (ctx is ours)
+from tests.actions.conftest import audit, clock, runner  # noqa: E402,F401
 
 ROLE_POLICY = '{"Version":"2012-10-17","Statement":[]}'
 
@@ -75,29 +76,12 @@ def functions(fresh_account, monkeypatch):
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 async def ctx(functions, clock):
     pool = ClientPool(clock)
     try:
         yield AwsContext(pool, Target(None, "us-east-1", functions.account.endpoint))
     finally:
         await pool.close()
-
-
-@pytest.fixture
-def audit(tmp_path, clock) -> AuditLog:
-    return AuditLog(tmp_path / "state" / "audit.jsonl", clock)
-
-
-@pytest.fixture
-def runner(ctx, audit):
-    from console.actions.runner import Runner
-
-    return Runner(ctx, audit, Settings())
 
 
 @pytest.fixture
