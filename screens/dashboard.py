@@ -220,9 +220,6 @@ class DashboardScreen(SourceScreen):
             return any(spec.id == "events" for spec in self.specs) and self.current_panel.id == "events-panel"
         return True
 
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
     def action_toggle_rule(self) -> None:
         """Capture the selected rule's ARN now, then plan and confirm in a modal."""
         from console.actions.events import toggle_for

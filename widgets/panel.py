@@ -82,7 +82,7 @@ class ResourcePanel(Vertical, can_focus=False):
     """One dashboard panel; `show()` takes the items and the state to display."""
 
     def __init__(self, title: str, noun: str, table: ResourceTable, *, id: str) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-loading")  # born loading: no restyle on the first draw
         self.title = title
         self.noun = noun
         self.table = table
