@@ -248,6 +248,10 @@ class PollingEngine:
         primaries = {s.name for s in self._sources.values() if s.subscribers and not s.after}
         return primaries <= self._shown
 
+    @property
+    def first_painted(self) -> bool:
+        return self._first_paint.is_set()
+
     def painted(self) -> None:
         """The UI has drawn what the sources published: once every primary source has
         published, their costly phases may start."""

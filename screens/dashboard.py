@@ -98,7 +98,7 @@ class DashboardScreen(SourceScreen):
             if snapshot.source in spec.sources:
                 self._draw(spec)
         engine = self.opsdeck.engine
-        if engine is not None:  # once drawn: the sources' costly phases wait for the first paint
+        if engine is not None and not engine.first_painted:  # the sources' costly phases wait for it
             self.call_after_refresh(engine.painted)
 
     def refresh_ages(self) -> None:
