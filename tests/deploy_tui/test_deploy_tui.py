@@ -8,6 +8,15 @@ from tests.deploy_tui.conftest import advance, fill, open_form, plan_and_confirm
 from tests.pilot import wait_until
 
 
+async def canary_watching(pilot, app, name: str, source):
+    """A 10%:5m canary of `name` planned from the form, confirmed, and watching."""
+    form = await open_form(pilot, app, name)
+    fill(form, source=str(source), strategy="canary", step="10%:5m", grace="0s")
+    progress, plan_shown = await plan_and_confirm(pilot, app, form)
+    await wait_until(pilot, lambda: progress.event is not None and progress.event.phase == "watching")
+    return progress, plan_shown
+
+
 async def test_deploy_all_at_once_from_the_form(functions, source, clock):
     name = functions.create()
     old_sha = functions.sha(name, "1")
@@ -30,10 +39,7 @@ async def test_canary_shows_weights_and_counts_mid_window_then_promotes(function
     name = functions.create()
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        form = await open_form(pilot, app, name)
-        fill(form, source=str(source), strategy="canary", step="10%:5m", grace="0s")
-        progress, plan_shown = await plan_and_confirm(pilot, app, form)
-        await wait_until(pilot, lambda: progress.event is not None and progress.event.phase == "watching")
+        progress, plan_shown = await canary_watching(pilot, app, name, source)
         assert functions.alias(name) == ("1", {"2": 0.1})  # read back mid-window
         assert "90% on version 1 (old)  ·  10% on version 2 (new)" in progress.view_text()
         assert functions.traffic(name, clock.now(), 100) == {"1": (90, 0), "2": (10, 0)}
@@ -52,10 +58,7 @@ async def test_failing_new_version_is_rolled_back_automatically(functions, sourc
     name = functions.create()
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        form = await open_form(pilot, app, name)
-        fill(form, source=str(source), strategy="canary", step="10%:5m", grace="0s")
-        progress, _ = await plan_and_confirm(pilot, app, form)
-        await wait_until(pilot, lambda: progress.event is not None and progress.event.phase == "watching")
+        progress, _ = await canary_watching(pilot, app, name, source)
         functions.fail(name, "2")  # the demo's control endpoint: version 2 fails
         assert functions.traffic(name, clock.now(), 100) == {"1": (90, 0), "2": (10, 10)}
         await advance(pilot, clock, 65)
@@ -73,10 +76,7 @@ async def test_esc_aborts_a_canary_and_the_alias_goes_back(functions, source, cl
     name = functions.create()
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        form = await open_form(pilot, app, name)
-        fill(form, source=str(source), strategy="canary", step="10%:5m", grace="0s")
-        progress, _ = await plan_and_confirm(pilot, app, form)
-        await wait_until(pilot, lambda: progress.event is not None and progress.event.phase == "watching")
+        progress, _ = await canary_watching(pilot, app, name, source)
         assert functions.alias(name) == ("1", {"2": 0.1})
         await pilot.press("escape")
         ask = await wait_until(pilot, lambda: isinstance(app.screen, AbortDeployScreen) and app.screen)
