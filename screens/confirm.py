@@ -107,7 +107,7 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
 
     def compose(self) -> ComposeResult:
         target = self.runner.ctx.target
-        where = f"profile {target.profile or 'default'} · region {target.region} · account {target.account or '?'}"
+        where = f"profile {target.label} · region {target.region} · account {target.account or '?'}"
         with Vertical():
             yield Static(plan_text(self.plan, where), id="confirm-plan")
             if self.plan.protected and not self.plan.empty:

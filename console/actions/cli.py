@@ -63,7 +63,7 @@ def echo_plan(plan, target) -> None:
     from console.text import inert_str
 
     click.echo(f"Plan: {inert_str(plan.summary or plan.action)}")
-    where = f"profile {target.profile or 'default'}, region {target.region}, account {target.account or '?'}"
+    where = f"profile {target.label}, region {target.region}, account {target.account or '?'}"
     click.echo(f"Target: {inert_str(plan.target_arn)} ({where})")
     if plan.protected:
         click.echo("PROTECTED: this profile or account is marked protected in the config.")
