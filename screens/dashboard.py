@@ -27,14 +27,20 @@ LAMBDA_TITLE = LAMBDA.title
 LAMBDA_KEYS = {"lambda_logs", "lambda_invoke", "lambda_window", "lambda_deploy", "lambda_rollback"}
 
 
+def function_of(item: object) -> LambdaFunction | None:
+    """The function a row shows (the Lambda panel's rows are LambdaRow(function, routing))."""
+    item = getattr(item, "function", item)
+    return item if isinstance(item, LambdaFunction) else None
+
+
 def detail_screen_for(item: object, window_minutes: int | None = None):
     """A function gets its own detail screen (its charts over the panel's window); other
     resources the generic one."""
-    item = getattr(item, "function", item)  # the Lambda panel's rows are LambdaRow(function, routing)
-    if isinstance(item, LambdaFunction):
+    function = function_of(item)
+    if function is not None:
         from screens.function_detail import FunctionDetailScreen
 
-        return FunctionDetailScreen(item) if window_minutes is None else FunctionDetailScreen(item, window_minutes)
+        return FunctionDetailScreen(function) if window_minutes is None else FunctionDetailScreen(function, window_minutes)
     return DetailScreen(item)
 
 
@@ -145,9 +151,7 @@ class DashboardScreen(SourceScreen):
 
     # Lambda keys (only on the Lambda panel) ----------------------------------------------
     def _selected_function(self) -> LambdaFunction | None:
-        item = self.current_panel.table.selected_item
-        item = getattr(item, "function", item)  # the Lambda panel's rows are LambdaRow(function, routing)
-        return item if isinstance(item, LambdaFunction) else None
+        return function_of(self.current_panel.table.selected_item)
 
     def action_lambda_logs(self) -> None:
         from screens.logs import LogViewScreen

@@ -58,6 +58,11 @@ def _count(value: int | str, option: str) -> int:
     return number
 
 
+def _given(value: object) -> str | None:
+    """An optional version from a CLI option or a form field: blank means not given."""
+    return str(value) if value not in (None, "") else None
+
+
 @register
 class LambdaDeploy(Action):
     """Deploy new code to a function behind an alias. Bad options raise PlanRefused (a
@@ -140,7 +145,7 @@ class LambdaRollback(_AliasAction):
     def __init__(self, function: str, alias: str = DEFAULT_ALIAS, to: str | None = None,
                  audit: AuditLog | None = None) -> None:
         super().__init__(function, alias)
-        self.to = str(to) if to not in (None, "") else None
+        self.to = _given(to)
         self.audit = audit
 
     @classmethod
@@ -189,7 +194,7 @@ class LambdaPromote(_AliasAction):
 
     def __init__(self, function: str, alias: str = DEFAULT_ALIAS, version: str | None = None) -> None:
         super().__init__(function, alias)
-        self.version = str(version) if version not in (None, "") else None
+        self.version = _given(version)
 
     @classmethod
     def example_arguments(cls) -> dict[str, str]:
