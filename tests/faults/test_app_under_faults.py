@@ -67,7 +67,8 @@ async def run_for(pilot, app, clock, seconds: float, step: float = 5.0) -> None:
 
 
 def panel(app, name: str) -> ResourcePanel:
-    return app.screen.query_one(f"#{name}-panel", ResourcePanel)
+    # the dashboard keeps its panels: a query races the grid mounting them after the screen
+    return app.screen.panel(name)
 
 
 def status(app) -> str:
