@@ -31,7 +31,7 @@ from screens.problem import ProblemScreen
 from themes import DEFAULT_THEME, STYLESHEET, THEMES
 from widgets.status_bar import StatusBar, StatusInfo
 
-Sources = Mapping[str, tuple]  # name -> (fetch, interval[, after]), see console.sources
+Sources = Mapping[str, tuple]  # name -> Source(fetch, interval[, after]), see console.polling.sources
 Identify = Callable[[AwsContext], Awaitable[str]]
 
 # actions the app forwards to the active screen when it implements them
@@ -83,7 +83,7 @@ class OpsdeckApp(App):
         if read_only:  # enforced below the UI too: the pool refuses mutating calls
             pool.read_only = True
         if sources is None:
-            from console.sources import dashboard_sources
+            from console.services import dashboard_sources
 
             sources = dashboard_sources()
         self.source_table: Sources = sources

@@ -6,6 +6,7 @@ Textual and the app are imported only inside the commands that start the TUI, so
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -13,25 +14,14 @@ import threading
 import click
 
 from console.actions.cli import reads_only
+from console.headless import DEFAULT_REGION, ensure_mfa, headless_target, profile_region
 
-DEFAULT_REGION = "us-east-1"
 DEMO_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_SECURITY_TOKEN": "testing",
 }
-
-
-def profile_region(profile: str | None) -> str | None:
-    """The region botocore would use for `profile` (env vars, then ~/.aws/config)."""
-    import botocore.session
-    from botocore.exceptions import BotoCoreError
-
-    try:
-        return botocore.session.Session(profile=profile).get_config_variable("region")
-    except BotoCoreError:  # e.g. an unknown profile: the problem screen explains it later
-        return None
 
 
 def log_to_file() -> None:
@@ -56,36 +46,6 @@ def run_tui(target, read_only: bool) -> None:
 
     clock = SystemClock()
     OpsdeckApp(target, ClientPool(clock, read_only=read_only), clock, read_only=read_only).run()
-
-
-def read_only_requested(ctx: click.Context) -> bool:
-    """True when `--read-only` was given to `opsdeck`, or config.toml sets `read_only = true`
-    for the profile (or globally). Subcommands that build a ClientPool pass this to it."""
-    from console.config import ConfigError, load_settings
-
-    options = ctx.find_root().obj or {}
-    if options.get("read_only"):
-        return True
-    try:
-        return load_settings().is_read_only(options.get("profile"))
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def headless_target(ctx: click.Context):
-    """(Target, Settings) for a headless subcommand, from `opsdeck`'s global options, by the
-    same rules as the TUI (region: option, config, profile, default)."""
-    from console.config import ConfigError, load_settings
-    from console.target import Target
-
-    options = ctx.find_root().obj or {}
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    profile = options.get("profile")
-    region = options.get("region") or settings.profile(profile).region or profile_region(profile) or DEFAULT_REGION
-    return Target(profile=profile, region=region, endpoint=options.get("endpoint_url") or None), settings
 
 
 @click.group(invoke_without_command=True)
@@ -149,30 +109,6 @@ def serve_headless(aws) -> None:
         aws.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-async def ensure_mfa(pool, target, clock) -> None:
-    """For a role profile with `mfa_serial`: prompt for the code on the terminal and put the
-    temporary credentials from STS AssumeRole into `pool` (headless commands call this before
-    their first AWS call; botocore's own prompt is disabled, see console.aws.credentials)."""
-    from botocore.exceptions import ClientError
-
-    from console.aws.credentials import assume_role_with_mfa, mfa_role
-
-    role = mfa_role(target.profile)
-    if role is None or pool.has_credentials(role.name):
-        return
-    for attempt in range(3):
-        code = click.prompt(f"MFA code for {role.mfa_serial}", hide_input=True, err=True).strip()
-        try:
-            keys = await assume_role_with_mfa(pool.session(role.source_profile), role, code, clock,
-                                              region=target.region, endpoint=target.endpoint)
-        except ClientError as exc:
-            click.echo(f"STS refused the code: {exc.response.get('Error', {}).get('Message', exc)}", err=True)
-            continue
-        pool.use_credentials(role.name, keys)
-        return
-    raise click.ClickException(f"no valid MFA code for profile {role.name} after 3 tries")
 
 
 @main.group()
@@ -279,20 +215,59 @@ def credentials_check(ctx: click.Context) -> None:
                f"source   {source}")
 
 
-# guarded actions and the audit trail: `opsdeck events ...`, `opsdeck audit`
-from console.actions.cli import register_commands  # noqa: E402
+@reads_only
+@main.command("audit")
+@click.option("--since", default=None, help="Only records newer than this: 90s, 15m, 12h, 1d.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, as stored.")
+def audit_command(since: str | None, as_json: bool) -> None:
+    """The audit trail of every action opsdeck applied (and any left unfinished)."""
+    from dataclasses import asdict
+
+    from console.audit import AuditLog, parse_duration
+    from console.clock import SystemClock
+
+    clock = SystemClock()
+    start = None
+    if since:
+        try:
+            start = clock.now() - parse_duration(since)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from None
+    log = AuditLog(None, clock)
+    records = log.since(start)
+    if as_json:
+        for record in records:
+            click.echo(json.dumps(asdict(record), sort_keys=True))
+        return
+    for line in format_records(records):
+        click.echo(line)
+    unfinished = [run for run in log.unfinished() if start is None or run.started.at >= start]
+    for run in unfinished:
+        click.echo(f"UNFINISHED: {run.started.action} on {run.started.target} started {run.started.time} "
+                   f"and never finished; applied: {', '.join(run.applied) or 'none recorded'}")
+    if not records:
+        click.echo(f"No audit records{' since ' + since if since else ''} in {log.path}.")
+
+
+def format_records(records) -> list[str]:
+    """One line per record: time, kind, result, action, target, step."""
+    from console.text import inert_str
+
+    lines = []
+    for r in records:
+        what = r.step or (f"{len(r.steps)} step(s)" if r.steps else "")
+        result = r.result or ""
+        if r.error:
+            result += f" ({r.error.get('headline', '')})"
+        lines.append("  ".join(inert_str(part) for part in (
+            r.time, f"{r.kind}/{r.phase}", result, r.action, r.target, what, r.caller or "")).rstrip())
+    return lines
+
+
+# every service's commands (`opsdeck lambda ...`, `opsdeck events ...`), from the registry
+from console.services import register_commands  # noqa: E402
 
 register_commands(main)
-
-# `opsdeck lambda invoke`
-from console.invoke_cli import register_commands as register_invoke_commands  # noqa: E402
-
-register_invoke_commands(main)
-
-# `opsdeck lambda deploy | rollback | promote`
-from console.deploy_cli import register_commands as register_deploy_commands  # noqa: E402
-
-register_deploy_commands(main)
 
 
 if __name__ == "__main__":

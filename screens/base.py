@@ -8,15 +8,12 @@ SnapshotArrived message that the app posts from the Store's callback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 from textual.message import Message
 from textual.screen import Screen
 
 from console.polling import Snapshot
-
-if TYPE_CHECKING:
-    from console.app import OpsdeckApp
 
 
 class SnapshotArrived(Message):
@@ -28,26 +25,29 @@ class SnapshotArrived(Message):
 
 
 class SourceScreen(Screen):
-    """A screen fed by polling sources; subclasses list them in `SOURCES`."""
+    """A screen fed by polling sources: `SOURCES`, or a `sources` property computed per
+    instance (the dashboard's come from its panels)."""
 
     SOURCES: ClassVar[tuple[str, ...]] = ()
 
     @property
-    def opsdeck(self) -> "OpsdeckApp":
-        return self.app  # type: ignore[return-value]
+    def opsdeck(self) -> Any:
+        """The App (console.app.OpsdeckApp: its engine, store, clock, target). Typed loosely:
+        screens must not import the App that imports them."""
+        return self.app
 
     @property
-    def sources(self) -> set[str]:
-        return set(self.SOURCES)
+    def sources(self) -> tuple[str, ...]:
+        return self.SOURCES
 
     def on_screen_resume(self) -> None:
         engine = self.opsdeck.engine
         if engine is None:
             return
-        for name in self.SOURCES:
+        for name in self.sources:
             if name in engine.sources:
                 engine.subscribe(name, self)
-        for name in self.SOURCES:  # show what the store already has at once
+        for name in self.sources:  # show what the store already has at once
             snapshot = self.opsdeck.store.latest(name)
             if snapshot is not None:
                 self.show_snapshot(snapshot)
@@ -62,7 +62,7 @@ class SourceScreen(Screen):
         engine = self.opsdeck.engine
         if engine is None:
             return
-        for name in self.SOURCES:
+        for name in self.sources:
             if name in engine.sources:
                 engine.unsubscribe(name, self)
 

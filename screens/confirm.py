@@ -217,3 +217,31 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
             self.query_one("#confirm-close", Button).label = "Stopping…"
             return
         self.dismiss(self.outcome)
+
+
+def start_guarded_action(node, action: Any) -> None:
+    """From a key press: plan `action` in a worker, then confirm in the modal. Planning
+    errors (read-only, bad config, resource gone) become a notification, never a traceback;
+    an applied action asks every source for a refresh."""
+    node.run_worker(_plan_and_confirm(node.app, action), group="action-plan")
+
+
+async def _plan_and_confirm(app, action: Any) -> None:
+    from console.aws.errors import describe_problem
+    from console.text import inert_str
+
+    target = app.target
+    try:
+        runner = app.action_runner()
+        plan = await runner.prepare(action)
+    except Exception as exc:  # read-only, bad config, rule gone: said, never a traceback
+        problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
+        message = str(exc) if problem.kind.value == "other" else f"{problem.headline}: {problem.detail}"
+        app.notify(inert_str(message), title=f"{action.name} not started", severity="error", markup=False)
+        return
+
+    def done(outcome: Outcome | None) -> None:
+        if outcome is not None and outcome.result.applied and app.engine is not None:
+            app.engine.refresh_now()
+
+    await app.push_screen(ConfirmActionScreen(runner, action, plan), callback=done)

@@ -20,6 +20,8 @@ HelpGroups = list[tuple[str, list[tuple[str, str]]]]  # (owner, [(key, descripti
 
 
 def owner_name(node: object) -> str:
+    if title := getattr(node, "help_title", None):  # e.g. a service's panel: "Lambda panel"
+        return str(title)
     if isinstance(node, App):
         return "Global"
     if isinstance(node, Screen):

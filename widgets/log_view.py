@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import RichLog
 
-from console.logs import Level, LogEvent, Report
+from console.cloudwatch.logs import Level, LogEvent, Report
 from console.text import inert
 
 DEFAULT_MAX_LINES = 5000  # displayed lines kept (a message with newlines takes several)

@@ -124,7 +124,8 @@ class VerifyResult:
     details: list[str]
 
 
-async def _report(progress: ProgressCallback | None, event: Progress) -> None:
+async def report_progress(progress: ProgressCallback | None, event: Any) -> None:
+    """Hand `event` to `progress` (a plain or async callback; None: nobody listens)."""
     if progress is None:
         return
     result = progress(event)
@@ -132,31 +133,42 @@ async def _report(progress: ProgressCallback | None, event: Progress) -> None:
         await result
 
 
+Explain = Callable[[Exception], Problem]  # what a step's failure means, for the user
+Learnt = Callable[[Step], "dict[str, str] | None"]  # facts a step learnt (audited with it)
+
+
 async def run_steps(ctx: AwsContext, steps: Sequence[Step], progress: ProgressCallback | None = None,
-                    cancel: CancelFlag | None = None) -> ApplyResult:
-    """Run `steps` in order; stop before the next step once `cancel` is set.
+                    cancel: CancelFlag | None = None, *, explain: Explain | None = None,
+                    learnt: Learnt | None = None, first: int = 0, total: int | None = None) -> ApplyResult:
+    """Run `steps` in order; stop before the next step once `cancel` is set. The one step
+    loop of every action (a deploy included).
 
     A step in flight is never interrupted (an AWS call cannot be taken back half-way);
     cancelling stops cleanly at the next step boundary. Exceptions become a Problem on
-    the result; BaseExceptions (Ctrl-C, SystemExit) propagate, leaving the audit's
-    `started` record without its `finished`.
+    the result (`explain` says what they mean; botocore's errors are described by
+    default); BaseExceptions (Ctrl-C, SystemExit) propagate, leaving the audit's
+    `started` record without its `finished`. `learnt(step)` adds what a step found out
+    to its "applied" progress (e.g. the version a deploy published); `first` and `total`
+    number steps that continue an earlier run (a deploy's move back after a failure).
     """
     applied: list[Step] = []
-    total = len(steps)
-    for index, step in enumerate(steps):
+    total = len(steps) if total is None else total
+    for index, step in enumerate(steps, first):
         if cancel is not None and cancel.is_set():
             return ApplyResult(applied, cancelled=True, planned=tuple(steps))
-        await _report(progress, Progress(index, total, step, "running"))
+        await report_progress(progress, Progress(index, total, step, "running"))
         try:
             await step.run(ctx)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            problem = describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint)
-            await _report(progress, Progress(index, total, step, "failed", problem))
+            problem = explain(exc) if explain is not None else \
+                describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint)
+            await report_progress(progress, Progress(index, total, step, "failed", problem))
             return ApplyResult(applied, failed=step, error=problem, planned=tuple(steps))
         applied.append(step)
-        await _report(progress, Progress(index, total, step, "applied"))
+        details = learnt(step) if learnt is not None else None
+        await report_progress(progress, Progress(index, total, step, "applied", details=details))
     return ApplyResult(applied, planned=tuple(steps))
 
 

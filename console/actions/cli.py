@@ -9,7 +9,6 @@ read-only proof can enumerate them from the command tree.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, Callable
 
 import click
@@ -124,7 +123,7 @@ def run_cli_action(ctx: click.Context, make_action: Callable[[], Any], yes: bool
     second one stops opsdeck at once. `offer_undo=False` skips the undo prompt for actions
     that undo by themselves; `after(runner, outcome)` (may be async) prints or records more.
     """
-    from console.cli import headless_target, read_only_requested
+    from console.headless import headless_target, read_only_requested
 
     target, settings = headless_target(ctx)
     read_only = read_only_requested(ctx)
@@ -174,12 +173,12 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
                interruptible: bool = False, offer_undo: bool = True, after=None) -> bool:
     from console.actions.base import PlanRefused
     from console.actions.confirm import ConfirmationError
-    from console.actions.runner import ActionRefused, Confirmation, Runner
+    from console.actions.runner import ActionRefused, Runner
     from console.audit import AuditLog
     from console.aws.clients import ClientPool
     from console.aws.context import AwsContext
     from console.aws.errors import describe_problem
-    from console.cli import ensure_mfa
+    from console.headless import ensure_mfa
     from console.clock import SystemClock
 
     clock = SystemClock()
@@ -245,95 +244,7 @@ def _ask(plan, yes: bool, i_know: bool):
     return Confirmation(typed="y") if click.confirm("Apply this plan?", default=False) else None
 
 
-# commands ---------------------------------------------------------------------------------------
-_YES = click.option("--yes", "-y", is_flag=True, help="Do not ask (refused for protected targets alone).")
-_I_KNOW = click.option("--i-know-this-is-protected", "i_know", is_flag=True,
-                       help="With --yes: apply to a protected profile/account without typing the name.")
-_BUS = click.option("--bus", default="default", show_default=True, help="Event bus of the rule.")
-
-
-@click.group("events")
-def events_group() -> None:
-    """EventBridge rules: enable and disable (guarded, audited)."""
-
-
-@action_command("events.disable-rule")
-@events_group.command("disable")
-@click.argument("rule")
-@_BUS
-@_YES
-@_I_KNOW
-@click.pass_context
-def disable_rule(ctx: click.Context, rule: str, bus: str, yes: bool, i_know: bool) -> None:
-    """Disable RULE (e.g. silence a misfiring schedule)."""
-    from console.actions.events import DisableRule
-
-    run_cli_action(ctx, lambda: DisableRule(rule, bus), yes, i_know)
-
-
-@action_command("events.enable-rule")
-@events_group.command("enable")
-@click.argument("rule")
-@_BUS
-@_YES
-@_I_KNOW
-@click.pass_context
-def enable_rule(ctx: click.Context, rule: str, bus: str, yes: bool, i_know: bool) -> None:
-    """Enable RULE."""
-    from console.actions.events import EnableRule
-
-    run_cli_action(ctx, lambda: EnableRule(rule, bus), yes, i_know)
-
-
-@reads_only
-@click.command("audit")
-@click.option("--since", default=None, help="Only records newer than this: 90s, 15m, 12h, 1d.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, as stored.")
-def audit_command(since: str | None, as_json: bool) -> None:
-    """The audit trail of every action opsdeck applied (and any left unfinished)."""
-    from dataclasses import asdict
-
-    from console.audit import AuditLog, parse_duration
-    from console.clock import SystemClock
-
-    clock = SystemClock()
-    start = None
-    if since:
-        try:
-            start = clock.now() - parse_duration(since)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--since") from None
-    log = AuditLog(None, clock)
-    records = log.since(start)
-    if as_json:
-        for record in records:
-            click.echo(json.dumps(asdict(record), sort_keys=True))
-        return
-    for line in format_records(records):
-        click.echo(line)
-    unfinished = [run for run in log.unfinished() if start is None or run.started.at >= start]
-    for run in unfinished:
-        click.echo(f"UNFINISHED: {run.started.action} on {run.started.target} started {run.started.time} "
-                   f"and never finished; applied: {', '.join(run.applied) or 'none recorded'}")
-    if not records:
-        click.echo(f"No audit records{' since ' + since if since else ''} in {log.path}.")
-
-
-def format_records(records) -> list[str]:
-    """One line per record: time, kind, result, action, target, step."""
-    from console.text import inert_str
-
-    lines = []
-    for r in records:
-        what = r.step or (f"{len(r.steps)} step(s)" if r.steps else "")
-        result = r.result or ""
-        if r.error:
-            result += f" ({r.error.get('headline', '')})"
-        lines.append("  ".join(inert_str(part) for part in (
-            r.time, f"{r.kind}/{r.phase}", result, r.action, r.target, what, r.caller or "")).rstrip())
-    return lines
-
-
-def register_commands(main: click.Group) -> None:
-    main.add_command(events_group)
-    main.add_command(audit_command)
+# options every action command shares --------------------------------------------------------
+YES = click.option("--yes", "-y", is_flag=True, help="Do not ask (refused for protected targets alone).")
+I_KNOW = click.option("--i-know-this-is-protected", "i_know", is_flag=True,
+                      help="With --yes: apply to a protected profile/account without typing the name.")

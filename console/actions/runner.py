@@ -21,12 +21,11 @@ from console.actions.base import (
     ProgressCallback,
     Step,
     VerifyResult,
-    _report,
+    report_progress,
 )
 from console.actions.confirm import check_confirmation, needs_typed_confirmation
 from console.audit import AuditLog, AuditRecord
 from console.aws.context import AwsContext
-from console.aws.errors import error_code
 from console.config import Settings, load_settings
 
 
@@ -115,7 +114,6 @@ class Runner:
         run = self.audit.new_run()
         self.audit.append(self._record("started", run, plan, phase, steps=[s.description for s in steps],
                                        details=dict(plan.details) or None))
-        run_started = clock.monotonic()
         step_started: dict[int, float] = {}
 
         async def hook(event: Progress) -> None:
@@ -129,7 +127,7 @@ class Runner:
                     "step", run, plan, phase, step=event.step.description, step_index=event.index,
                     result=event.state, error=error, details=getattr(event, "details", None),
                     duration=round(clock.monotonic() - step_started.get(event.index, clock.monotonic()), 6)))
-            await _report(progress, event)
+            await report_progress(progress, event)
 
         result = await run_steps(hook)
         return run, result

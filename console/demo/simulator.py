@@ -74,7 +74,7 @@ class Simulator:
             invocations = self._invocations(rng, spec, weights)
             # Throttled requests never run, so they carry no executed version.
             throttles = rng.randrange(1, 4) if spec.name == E.CANARY_FUNCTION and rng.random() < 0.15 else 0
-            fig = figures[spec.name] = _figures(invocations, throttles)
+            figures[spec.name] = _figures(invocations, throttles)
             datums += _datums(spec.name, invocations, throttles, now)
             log_lines += self._write_logs(rng, spec, invocations, now)
         self._put_metrics(datums)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from console.actions.base import Action, Plan, Step
-from console.actions.events import DisableRule, rule_state_step
+from console.services.events.actions import DisableRule, rule_state_step
 from console.actions.runner import Confirmation, Runner
 from console.audit import AuditLog, parse_duration, scrub, secret_values
 from console.aws.clients import ClientPool

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from console.actions.base import Plan
 from console.actions.confirm import ConfirmationError, check_confirmation, needs_typed_confirmation
-from console.actions.events import DisableRule
+from console.services.events.actions import DisableRule
 from console.actions.runner import Confirmation, Runner
 from console.cli import main
-from console.config import Settings, parse_settings
+from console.config import parse_settings
 
 
 def plan(protected: bool) -> Plan:
@@ -140,8 +140,10 @@ def test_cli_unknown_rule_is_a_clear_error(rules):
 
 
 def test_mutating_commands_carry_their_action_name():
-    from console.actions import REGISTRY
     from console.actions.cli import mutating_commands
+    from console.services import registered_actions
+
+    REGISTRY = registered_actions()
 
     found = {path: cmd.action_name for path, cmd in mutating_commands(main).items()}
     assert found == {("events", "disable"): "events.disable-rule", ("events", "enable"): "events.enable-rule",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from console.actions import REGISTRY
-from console.actions.events import DisableRule, EnableRule, parse_rule_arn, toggle_for
+from console.services import registered_actions
+from console.services.events.actions import DisableRule, EnableRule, parse_rule_arn, toggle_for
 
 
 async def test_plan_reads_the_rule_and_names_the_change_without_changing_it(ctx, rules):
@@ -70,6 +70,7 @@ async def test_built_from_the_captured_arn_it_acts_on_that_rule_of_a_custom_bus(
 
 
 def test_registry_lists_the_rule_actions_and_refuses_other_arns():
+    REGISTRY = registered_actions()
     assert REGISTRY["events.disable-rule"] is DisableRule and REGISTRY["events.enable-rule"] is EnableRule
     assert all(cls.mutating for cls in REGISTRY.values())
     with pytest.raises(ValueError):

@@ -10,7 +10,7 @@ import asyncio
 import json
 
 from console.actions.base import Action, Plan
-from console.actions.events import rule_state_step
+from console.services.events.actions import rule_state_step
 from console.actions.runner import Confirmation
 from console.aws.errors import ErrorClass
 from console.demo import control

@@ -11,15 +11,10 @@ from datetime import datetime, timezone
 import pytest
 
 from console.clock import ManualClock
-from console.models import (
-    EcsService,
-    EventRule,
-    ExecutionSummary,
-    LambdaAlias,
-    LambdaFunction,
-    LambdaMetrics,
-    StateMachine,
-)
+from console.services.ecs.models import EcsService
+from console.services.events.models import EventRule
+from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
+from console.services.stepfunctions.models import ExecutionSummary, StateMachine
 from console.target import Target
 
 TARGET = Target(profile=None, region="us-east-1", endpoint="http://127.0.0.1:1", account="123456789012", demo=True)
@@ -67,7 +62,7 @@ def clock() -> ManualClock:
 class FakeEstate:
     """In-process sources for the app: items per source, call counts, injected failures.
 
-    These stand in for console.sources' fetch functions (not for boto): they let a test
+    These stand in for console.polling.sources' fetch functions (not for boto): they let a test
     say exactly what each poll returns and count how often each source is polled.
     """
 

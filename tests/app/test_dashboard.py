@@ -95,7 +95,7 @@ async def test_panel_states_loading_empty_error_and_stale(make_app, estate, cloc
 
 async def test_loading_title_before_first_snapshot(make_app, estate):
     app = make_app()
-    async with app.run_test(size=(160, 50)) as pilot:
+    async with app.run_test(size=(160, 50)):
         # the app's engine exists only after identity; a fresh dashboard has no data yet
         screen = DashboardScreen()
         app.store.reset(app.store.generation + 1)

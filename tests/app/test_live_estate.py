@@ -3,7 +3,6 @@ and changes made through the API reach the screen without a restart."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
 import boto3

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from textual.app import App, ComposeResult
 
-from screens.panels import LAMBDA, LambdaRow
+from screens.lambda_.panel import SPEC as LAMBDA, LambdaRow
 from tests.app.conftest import T0, function
 from widgets.resource_table import ResourceTable
 

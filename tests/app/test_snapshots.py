@@ -45,8 +45,8 @@ def test_lambda_panel_with_sparklines_and_a_jump(snap_compare, make_app, estate)
     toned), `payments` is steady, `reports` throttles for the first time."""
     from dataclasses import replace
 
-    from console.lambda_metrics import summarize
-    from console.models import LambdaMinutes
+    from console.services.lambda_.metrics import summarize
+    from console.services.lambda_.models import LambdaMinutes
     from tests.app.conftest import T0, function
 
     def minutes(inv, err=(), thr=(), avg=(), top=()):

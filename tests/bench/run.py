@@ -25,10 +25,10 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import SystemClock
 from console.demo.process import EmbeddedAws
-from console.lambda_ import AliasSweep
-from console.lambda_metrics import QUERIES_PER_FUNCTION
+from console.services.lambda_.sources import AliasSweep
+from console.services.lambda_.metrics import QUERIES_PER_FUNCTION
 from console.polling import PollingEngine, Store
-from console.sources import dashboard_sources
+from console.services import dashboard_sources
 from console.target import Target
 
 ALIAS_BATCH = AliasSweep().batch

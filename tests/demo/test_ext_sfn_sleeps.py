@@ -8,7 +8,6 @@ import time
 import zipfile
 
 import boto3
-import pytest
 
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from console.deploy.package import load_source
+from console.services.lambda_.deploy.package import load_source
 
 
 def opsdeck(endpoint, *args):

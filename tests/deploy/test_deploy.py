@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from console.actions.lambda_deploy import LambdaDeploy
-from console.deploy.package import load_source
+from console.services.lambda_.actions import LambdaDeploy
+from console.services.lambda_.deploy.package import load_source
 
 from .conftest import run_for, settle, start
 

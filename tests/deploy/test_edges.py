@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from console.actions.base import PlanRefused
-from console.actions.lambda_deploy import LambdaDeploy
+from console.services.lambda_.actions import LambdaDeploy
 from console.audit import AuditLog
 from console.clock import SystemClock
 from console.demo import control

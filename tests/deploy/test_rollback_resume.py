@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from console.actions.lambda_deploy import LambdaDeploy, LambdaPromote, LambdaRollback
+from console.services.lambda_.actions import LambdaDeploy, LambdaPromote, LambdaRollback
 from console.actions.runner import Confirmation
-from console.deploy.resume import finish_open_deploy, open_deploys
+from console.services.lambda_.actions import finish_open_deploy
+from console.services.lambda_.deploy.resume import open_deploys
 
 from .conftest import run_for, settle, start
 

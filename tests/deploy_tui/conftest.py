@@ -32,7 +32,7 @@ def start_app(functions: Functions, clock: ManualClock, read_only: bool = False)
 
 
 async def open_form(pilot, app, name: str):
-    from screens.deploy import DeployFormScreen
+    from screens.lambda_.deploy import DeployFormScreen
 
     await select_function(pilot, app, name)
     await pilot.press("d")
@@ -49,8 +49,8 @@ def fill(form, **values) -> None:
 
 async def plan_and_confirm(pilot, app, form):
     """f5 plans; the generic confirmation shows the plan; Apply starts the progress view."""
-    from screens.deploy import DeployConfirmScreen
-    from screens.deploy_progress import DeployProgressScreen
+    from screens.lambda_.deploy import DeployConfirmScreen
+    from screens.lambda_.deploy_progress import DeployProgressScreen
 
     await pilot.press("f5")
     modal = await wait_until(pilot, lambda: isinstance(app.screen, DeployConfirmScreen) and app.screen)

@@ -3,7 +3,7 @@ through the whole app against the embedded server; Lambda state read back with b
 
 from __future__ import annotations
 
-from console.deploy.package import load_source
+from console.services.lambda_.deploy.package import load_source
 from tests.deploy_tui.conftest import advance, fill, open_form, plan_and_confirm, start_app
 from tests.pilot import wait_until
 
@@ -29,7 +29,7 @@ async def test_deploy_all_at_once_from_the_form(functions, source, clock):
         assert f"CodeSha256 {old_sha} (version 1) -> {new_sha}" in plan_shown
         assert "all traffic at once" in plan_shown
         await wait_until(pilot, lambda: progress.state == "done")
-        assert progress.outcome_text().startswith(f"PROMOTED: version 2 is live on alias live")
+        assert progress.outcome_text().startswith("PROMOTED: version 2 is live on alias live")
         assert progress.query_one("#deploy-outcome").has_class("-promoted")
     assert functions.alias(name) == ("2", {})
     assert functions.sha(name, "2") == new_sha
@@ -71,7 +71,7 @@ async def test_failing_new_version_is_rolled_back_automatically(functions, sourc
 
 
 async def test_esc_aborts_a_canary_and_the_alias_goes_back(functions, source, clock):
-    from screens.deploy_progress import AbortDeployScreen, DeployProgressScreen
+    from screens.lambda_.deploy_progress import AbortDeployScreen, DeployProgressScreen
 
     name = functions.create()
     app = start_app(functions, clock)
@@ -95,7 +95,7 @@ async def test_esc_aborts_a_canary_and_the_alias_goes_back(functions, source, cl
 
 
 async def test_bad_input_names_the_field_and_changes_nothing(functions, source, clock, tmp_path):
-    from screens.deploy import DeployConfirmScreen
+    from screens.lambda_.deploy import DeployConfirmScreen
 
     name = functions.create()
     app = start_app(functions, clock)

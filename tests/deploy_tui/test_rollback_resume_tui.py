@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.widgets import Footer, Input
 
 from console.audit import AuditLog
-from console.deploy.resume import open_deploys
+from console.services.lambda_.deploy.resume import open_deploys
 from screens.confirm import ConfirmActionScreen
 from screens.dashboard import DashboardScreen
-from screens.deploy import DeployFormScreen, ResumeDeployScreen, RollbackScreen
+from screens.lambda_.deploy import DeployFormScreen, ResumeDeployScreen, RollbackScreen
 from tests.deploy.test_rollback_resume import crash_mid_canary
 from tests.deploy_tui.conftest import start_app
 from tests.lambda_tui.conftest import select_function

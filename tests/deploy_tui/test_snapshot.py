@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from console.actions.base import Plan
 from console.actions.runner import Confirmation
-from console.deploy.engine import DeployEvent
-from console.deploy.health import VersionHealth
+from console.services.lambda_.deploy.engine import DeployEvent
+from console.services.lambda_.deploy.health import VersionHealth
 from screens.dashboard import DashboardScreen
 from tests.app.conftest import T0, clock, estate, make_app, settle  # noqa: F401 - fixtures
 
@@ -22,7 +22,7 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 
 
 def test_deploy_progress_mid_canary(snap_compare, make_app):
-    from screens.deploy_progress import DeployProgressScreen
+    from screens.lambda_.deploy_progress import DeployProgressScreen
 
     plan = Plan("lambda.deploy", ARN, "orders", (), details={
         "function": "orders", "alias": "live", "old_version": "3", "strategy": "canary 10% for 5m"})

@@ -14,10 +14,10 @@ import pytest
 from console.app import OpsdeckApp
 from console.aws.clients import ClientPool
 from console.clock import ManualClock
-from console.lambda_ import function_from_api
+from console.services.lambda_.sources import function_from_api
 from console.target import Target
 from screens.dashboard import DashboardScreen
-from screens.function_detail import FunctionDetailScreen
+from screens.lambda_.function_detail import FunctionDetailScreen
 from tests.pilot import wait_until
 
 

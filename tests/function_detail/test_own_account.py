@@ -9,8 +9,8 @@ import zipfile
 from datetime import timedelta
 
 from console.demo import control
-from console.logs import to_ms
-from screens.function_detail import MASK
+from console.cloudwatch.logs import to_ms
+from screens.lambda_.function_detail import MASK
 from tests.function_detail.conftest import field, function_model, make_app, open_detail, rows, settled
 
 HOSTILE = "[bold]x[/] \x1b[31mred\x1b]52;c;ZXZpbA==\x07"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from screens.function_detail import MASK
+from screens.lambda_.function_detail import MASK
 from tests.function_detail.conftest import field, function_model, make_app, open_detail, rows, settled
 
 
@@ -106,7 +106,7 @@ async def test_enter_on_a_lambda_row_opens_its_detail_screen(endpoint, clock):
     from console.aws.clients import ClientPool
     from console.target import Target
     from screens.dashboard import DashboardScreen
-    from screens.function_detail import FunctionDetailScreen
+    from screens.lambda_.function_detail import FunctionDetailScreen
     from tests.pilot import wait_until
 
     app = OpsdeckApp(Target(None, "us-east-1", endpoint, demo=True), ClientPool(clock), clock)

@@ -1,6 +1,6 @@
 """SVG snapshot of the function detail screen, drawn from known models with a frozen clock.
 
-The sections' fetches are replaced by known results (the models console.lambda_detail
+The sections' fetches are replaced by known results (the models console.services.lambda_.detail
 returns), so the picture does not depend on the server's port, ids or times. Update with
 `pytest tests/function_detail/test_snapshot.py --snapshot-update` and look at the SVG.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from console import lambda_detail as D
+from console.services.lambda_ import detail as D
 from console.app import OpsdeckApp
 from console.aws.clients import ClientPool
 from console.clock import ManualClock
-from console.logs import Report
-from console.models import LambdaAlias, LambdaFunction
+from console.cloudwatch.logs import Report
+from console.services.lambda_.models import LambdaAlias, LambdaFunction
 from console.target import Target
-from screens.function_detail import FunctionDetailScreen
+from screens.lambda_.function_detail import FunctionDetailScreen
 
 TARGET = Target(None, "us-east-1", "http://127.0.0.1:1", "123456789012", demo=True)
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)

@@ -14,7 +14,7 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import ManualClock
 from console.demo import control
-from console.sources import dashboard_sources
+from console.services import dashboard_sources
 from console.target import Target
 
 
@@ -154,7 +154,7 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
 
 
 async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account, monkeypatch):
-    from console.lambda_ import AliasSweep
+    from console.services.lambda_.sources import AliasSweep
 
     fresh_account.use(monkeypatch)
     lam = fresh_account.client("lambda")

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from console.demo import control
-from console.invoke import ASYNC_LIMIT_BYTES, SYNC_LIMIT_BYTES
-from console.payloads import save_payload, template_names, template_text
+from console.services.lambda_.invoke import ASYNC_LIMIT_BYTES, SYNC_LIMIT_BYTES
+from console.services.lambda_.payloads import save_payload, template_names, template_text
 
 from .conftest import echoed, invoke_count
 

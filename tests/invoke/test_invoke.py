@@ -1,4 +1,4 @@
-"""console.invoke over HTTP against the seeded estate: results, errors as Problems, limits."""
+"""console.services.lambda_.invoke over HTTP against the seeded estate: results, errors as Problems, limits."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass
 from console.clock import ManualClock
 from console.demo import control
-from console.invoke import (
+from console.services.lambda_.invoke import (
     ASYNC_LIMIT_BYTES,
     SYNC_LIMIT_BYTES,
     InvokeFailed,
@@ -24,7 +24,7 @@ from console.invoke import (
     parse_payload,
     pretty_payload,
 )
-from console.payloads import template_names, template_text
+from console.services.lambda_.payloads import template_names, template_text
 from console.target import Target
 
 from .conftest import invoke_count

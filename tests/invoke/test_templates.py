@@ -8,8 +8,8 @@ import json
 import pytest
 from aws_lambda_powertools.utilities.parser import models
 
-from console.invoke import PayloadError
-from console.payloads import (
+from console.services.lambda_.invoke import PayloadError
+from console.services.lambda_.payloads import (
     TEMPLATES,
     UnknownTemplate,
     load_saved,

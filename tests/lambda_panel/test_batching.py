@@ -8,8 +8,8 @@ import pytest
 
 from console.clock import ManualClock
 from console.demo import control
-from console.lambda_ import FunctionsSource
-from console.lambda_metrics import QUERIES_PER_FUNCTION, MetricWindow
+from console.services.lambda_.sources import FunctionsSource
+from console.services.lambda_.metrics import QUERIES_PER_FUNCTION, MetricWindow
 from tests.integration.test_sources import make_function
 from tests.lambda_panel.conftest import context_for, now_at_half_minute
 

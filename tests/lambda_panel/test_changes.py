@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from console.audit import AuditLog, AuditRecord
 from console.clock import ManualClock
-from console.lambda_health import AliasMoves, changes
+from console.services.lambda_.health import AliasMoves, changes
 from tests.integration.test_sources import make_function
 from tests.lambda_panel.conftest import context_for
 

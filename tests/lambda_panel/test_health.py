@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from console import lambda_metrics
-from console.lambda_health import health, health_of, jump_of
-from console.lambda_metrics import summarize
-from console.models import LambdaMinutes
-from console.sources import dashboard_sources
+from console.services.lambda_ import metrics as lambda_metrics
+from console.services.lambda_.health import health, health_of, jump_of
+from console.services.lambda_.metrics import summarize
+from console.services.lambda_.models import LambdaMinutes
+from console.services import dashboard_sources
 from tests.integration.test_sources import make_function
 from tests.lambda_panel.conftest import ago, context_for, now_at_half_minute, put_minute
 from console.clock import ManualClock

@@ -113,10 +113,10 @@ async def test_w_is_offered_only_on_the_lambda_panel(fresh_account, monkeypatch)
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "solo")
                          and app.screen.panel("events").table.row_count)
-        assert "lambda_window" in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert "lambda.window" in {b.binding.id for b in app.screen.active_bindings.values() if b.enabled}
         app.screen.panel("events").table.focus()
         await pilot.pause()
         assert app.focused is app.screen.panel("events").table
-        assert "lambda_window" not in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert "lambda.window" not in {b.binding.id for b in app.screen.active_bindings.values() if b.enabled}
         await pilot.press("w")  # ignored off the Lambda panel
         assert title(app).startswith("Lambda · 15m")

@@ -11,10 +11,10 @@ import pytest
 from textual.widgets import Input, Select
 
 from console.demo import control
-from console.invoke import ASYNC_LIMIT_BYTES
-from console.payloads import template_names, template_text
+from console.services.lambda_.invoke import ASYNC_LIMIT_BYTES
+from console.services.lambda_.payloads import template_names, template_text
 from screens.dashboard import DashboardScreen
-from screens.invoke import InvokeScreen
+from screens.lambda_.invoke import InvokeScreen
 from tests.integration.test_sources import make_function
 from tests.lambda_tui.conftest import select_function, start_app
 from tests.pilot import wait_until

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from console.demo import control
-from screens.logs import LogViewScreen
+from screens.log_view import LogViewScreen
 from tests.integration.test_sources import make_function
 from tests.lambda_tui.conftest import real_now, select_function, start_app
 from tests.logs.conftest import LogWriter

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
 
-from console.invoke import InvokeResult
-from console.logs import LogEvent
-from console.qualifiers import Qualifiers
+from console.services.lambda_.invoke import InvokeResult
+from console.cloudwatch.logs import LogEvent
+from console.services.lambda_.qualifiers import Qualifiers
 from screens.dashboard import DashboardScreen
 from tests.app.conftest import T0, alias, clock, estate, function, make_app, settle  # noqa: F401 - fixtures
 
@@ -43,7 +42,7 @@ LINES = [
 
 
 class FixedTail:
-    """Stands in for console.logs.LogTail: the lines above once, then nothing."""
+    """Stands in for console.cloudwatch.logs.LogTail: the lines above once, then nothing."""
 
     def __init__(self, ctx, groups, filter_pattern=None, **kw) -> None:
         self.interval = kw.get("interval", 2.0)
@@ -60,14 +59,14 @@ class FixedTail:
 
 
 def test_log_view(snap_compare, make_app, monkeypatch):
-    import screens.logs
+    import screens.log_view
 
-    monkeypatch.setattr(screens.logs, "LogTail", FixedTail)
+    monkeypatch.setattr(screens.log_view, "LogTail", FixedTail)
 
     async def open_logs(pilot):
         await settle(pilot, 6)
         assert isinstance(pilot.app.screen, DashboardScreen)
-        screen = screens.logs.LogViewScreen.for_function(function("orders"))
+        screen = screens.log_view.LogViewScreen([function("orders").log_group], title="Logs · orders")
         await pilot.app.push_screen(screen)
         await settle(pilot, 6)
         assert screen.polls >= 1
@@ -76,7 +75,7 @@ def test_log_view(snap_compare, make_app, monkeypatch):
 
 
 def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch):
-    import screens.invoke
+    import screens.lambda_.invoke
 
     async def qualifiers(ctx, name):
         return Qualifiers((alias("orders", "3", [("4", 0.1)]),), ("$LATEST", "4", "3"))
@@ -90,12 +89,12 @@ def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch
         return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa",
                             invocation_type)
 
-    monkeypatch.setattr(screens.invoke, "fetch_qualifiers", qualifiers)
-    monkeypatch.setattr(screens.invoke, "invoke", fixed_invoke)
+    monkeypatch.setattr(screens.lambda_.invoke, "fetch_qualifiers", qualifiers)
+    monkeypatch.setattr(screens.lambda_.invoke, "invoke", fixed_invoke)
 
     async def open_and_invoke(pilot):
         await settle(pilot, 6)
-        screen = screens.invoke.InvokeScreen(function("orders"))
+        screen = screens.lambda_.invoke.InvokeScreen(function("orders"))
         await pilot.app.push_screen(screen)
         screen.editor.cursor_blink = False  # a blinking cursor would make the snapshot depend on timing
         await settle(pilot, 4)

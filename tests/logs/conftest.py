@@ -10,7 +10,7 @@ import pytest
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import ManualClock
-from console.logs import to_ms
+from console.cloudwatch.logs import to_ms
 from console.target import Target
 
 

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 import console.aws.clients as clients
 from console.aws.errors import ErrorClass, classify
 from console.demo.faultproxy import FaultProxy
-from console.logs import Backoff, LogTail, intervals
+from console.cloudwatch.logs import Backoff, LogTail, intervals
 from tests.logs.conftest import LogWriter, context_for, real_now, wait_asleep
 from console.clock import ManualClock
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from console.clock import ManualClock
-from console.logs import Level, LogEvent, LogTail, Report, level_of, parse_report
+from console.cloudwatch.logs import Level, LogEvent, LogTail, Report, level_of, parse_report
 from tests.logs.conftest import context_for, real_now
 
 

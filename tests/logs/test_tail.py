@@ -7,7 +7,7 @@ import math
 from datetime import timedelta
 
 from console.demo import control
-from console.logs import LogTail, from_ms, to_ms
+from console.cloudwatch.logs import LogTail, from_ms, to_ms
 from tests.logs.conftest import LogWriter, wait_asleep
 
 S = timedelta(seconds=1)

@@ -2,7 +2,7 @@
 embedded server (simulator off) records no request outside the read-only allow-list.
 
 The entry points are enumerated, never listed by hand: the action registry
-(`console.actions.REGISTRY`) and every click command under `console.cli.main` that
+(`console.registered_actions()`) and every click command under `console.cli.main` that
 carries an `action_name`. Each action says how to aim it at the demo estate through
 `example_arguments()` (constructor keyword arguments; the same names are the click
 parameters of its command). An empty registry or command tree fails: it would make the
@@ -40,10 +40,10 @@ REGION = "us-east-1"
 
 # -- enumeration --------------------------------------------------------------------------------
 def registry() -> dict[str, type]:
-    from console import actions
+    from console.services import registered_actions
 
-    found = dict(actions.REGISTRY)
-    assert found, "console.actions.REGISTRY is empty: the read-only proof would prove nothing"
+    found = dict(registered_actions())
+    assert found, "console.registered_actions() is empty: the read-only proof would prove nothing"
     return found
 
 
@@ -143,7 +143,7 @@ def test_the_registry_is_not_empty():
 @pytest.mark.parametrize("name", _action_names())
 async def test_every_registered_action_is_refused_through_the_runner(name, account, tmp_path):
     """The entry point both UIs use (run_action), even when told yes to everything."""
-    from console.actions import ActionRefused, Confirmation, run_action
+    from console.actions.runner import ActionRefused, Confirmation, run_action
     from console.actions.runner import Runner
     from console.audit import AuditLog
 
@@ -212,12 +212,12 @@ def cli_arguments(command: click.Command, values: dict[str, Any]) -> list[str]:
 
 
 def run_cli(account: Account, path: tuple[str, ...], read_only_flag: bool) -> click.testing.Result:
-    from console import actions
+    from console.services import registered_actions
     from console.cli import main
 
     command = mutating_commands()[path]
-    assert command.action_name in actions.REGISTRY, f"{' '.join(path)}: {command.action_name} is not registered"
-    values = example(actions.REGISTRY[command.action_name])
+    assert command.action_name in registered_actions(), f"{' '.join(path)}: {command.action_name} is not registered"
+    values = example(registered_actions()[command.action_name])
     args = ["--endpoint-url", account.endpoint, "--region", REGION]
     args += ["--read-only"] if read_only_flag else []
     names = {param.name for param in command.params}

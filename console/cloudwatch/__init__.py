@@ -1,0 +1,1 @@
+"""CloudWatch, shared by every service: metrics (batched GetMetricData) and logs (the tail)."""

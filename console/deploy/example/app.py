@@ -1,8 +1,0 @@
-"""A tiny handler: the source the read-only proof aims `lambda.deploy` at (console.deploy.EXAMPLE_SOURCE)."""
-
-import json
-
-
-def handler(event, context):
-    print(json.dumps({"level": "INFO", "msg": "example handler called"}))
-    return event

@@ -1,0 +1,5 @@
+"""EventBridge screens: the rules and schedules panel."""
+
+from screens.events.panel import EventsPanel
+
+PANELS = (EventsPanel,)

@@ -1,0 +1,50 @@
+"""The EventBridge panel: rules on every bus and Scheduler schedules; `x` enables or disables a rule."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from screens.confirm import start_guarded_action
+from screens.panel import PanelSpec, ServicePanel
+from widgets import cells
+from widgets.resource_table import Column
+
+SPEC = PanelSpec(
+    id="events",
+    title="EventBridge",
+    noun="rules or schedules",
+    source="events",
+    sort_key=lambda r: (r.kind, r.bus, r.name),
+    columns=(
+        Column("name", "name", lambda r, now: cells.text(r.name)),
+        Column("kind", "kind", lambda r, now: cells.text(r.kind)),
+        Column("bus", "bus/group", lambda r, now: cells.text(r.bus)),
+        Column("state", "state", lambda r, now: cells.text(r.state),
+               tone=lambda r: None if r.state == "ENABLED" else "warning"),
+        Column("schedule", "schedule", lambda r, now: cells.text(r.schedule or ("pattern" if r.pattern else None))),
+        Column("targets", "targets", lambda r, now: cells.count(r.targets)),
+    ),
+)
+
+
+
+class EventsPanel(ServicePanel):
+    SPEC = SPEC
+    # mutating actions have ids starting with "action." (hidden in read-only mode)
+    BINDINGS = [
+        Binding("x", "toggle_rule", "Enable/disable rule", id="action.events.toggle-rule",
+                tooltip="Disable (or enable) the selected EventBridge rule: plan, confirm, apply, verify"),
+    ]
+
+    def action_toggle_rule(self) -> None:
+        """Capture the selected rule's ARN now, then plan and confirm in a modal."""
+        from console.services.events.actions import toggle_for
+
+        item = self.table.selected_item
+        if item is None:
+            return
+        if item.kind != "rule":
+            self.app.notify("Only EventBridge rules can be enabled or disabled here (not Scheduler schedules).",
+                            severity="warning", markup=False)
+            return
+        start_guarded_action(self, toggle_for(item.arn, item.state))

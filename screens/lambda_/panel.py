@@ -1,0 +1,244 @@
+"""The Lambda panel: every function with its metrics and alias routing, the worst first.
+
+Its keys: `enter` details, `l` logs, `i` invoke, `w` metric window, `d` deploy, `r` roll
+back; on start it offers to finish any deploy a crash left open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.binding import Binding
+
+from console.services.lambda_ import metrics as lambda_metrics
+from console.services.lambda_.health import Jump, jump_of
+from console.services.lambda_.metrics import MetricWindow
+from console.services.lambda_.models import LambdaAlias, LambdaFunction
+from screens.panel import PanelSpec, ServicePanel
+from widgets import cells
+from widgets.resource_table import Column
+
+@dataclass(frozen=True)
+class LambdaRow:
+    """A function with the routing of its aliases (from the slower aliases source)."""
+
+    function: LambdaFunction
+    routing: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.function.key
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @cached_property
+    def jump(self) -> Jump | None:
+        """Errors or throttles jumped in the last 5 minutes (console.services.lambda_.health)."""
+        return jump_of(self.function.metrics)
+
+
+def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...]) -> tuple[LambdaRow, ...]:
+    by_function: dict[str, list[str]] = {}
+    for alias in sorted(aliases, key=attrgetter("name")):
+        by_function.setdefault(alias.function_name, []).append(alias.routing)
+    return tuple(LambdaRow(fn, " ".join(by_function.get(fn.name, ()))) for fn in functions)
+
+
+def _metric(name: str) -> Callable[[LambdaRow], float | None]:
+    return lambda row: getattr(row.function.metrics, name) if row.function.metrics else None
+
+
+def _error_rate(row: LambdaRow) -> float | None:
+    return row.function.metrics.error_rate if row.function.metrics else None
+
+
+def _bars(row: LambdaRow, pick) -> tuple[float | None, ...]:
+    return lambda_metrics.bars(row.function.metrics, pick) if row.function.metrics else ()
+
+
+def _lambda_sort(row: LambdaRow) -> tuple[float, str]:
+    rate = _error_rate(row)
+    return (-(rate if rate is not None else -1.0), row.name)
+
+
+def _positive(metric: Callable[[Any], float | None], tone: str) -> Callable[[Any], str | None]:
+    return lambda item: tone if (metric(item) or 0) > 0 else None
+
+
+JUMP_MARKER = "▲ "  # before the name of a jumping row: seen without telling colours apart
+
+
+def _jump_tone(row: LambdaRow) -> str | None:
+    jump = row.jump
+    if not jump:
+        return None
+    return "error" if jump.errors else "warning"
+
+
+def _row_tone(own: Callable[[LambdaRow], str | None] | None = None) -> Callable[[LambdaRow], str | None]:
+    """A jumping row takes the jump's tone in every cell; other rows keep the column's."""
+    return lambda row: _jump_tone(row) or (own(row) if own else None)
+
+
+def _loud(cell: Callable[[LambdaRow, Any], Text]) -> Callable[[LambdaRow, Any], Text]:
+    """Bold cells on a jumping row."""
+    def render(row: LambdaRow, now: Any) -> Text:
+        result = cell(row, now)
+        if row.jump:
+            result = result.copy()
+            result.stylize("bold")
+        return result
+
+    return render
+
+
+def _name(row: LambdaRow, now: Any) -> Text:
+    return cells.text(JUMP_MARKER + row.name) if row.jump else cells.text(row.name)
+
+
+def _lambda_column(key: str, label: str, cell, tone=None) -> Column:
+    return Column(key, label, _loud(cell), tone=_row_tone(tone))
+
+
+# Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
+# incident: error rate, invocations, throttles and max duration. Errors, average duration
+# and concurrency stay bare numbers (their shape is in the error-rate and max-duration
+# sparklines), which keeps every metric and the alias visible at 160 columns; the
+# configuration columns after the alias may scroll off on narrower terminals.
+SPEC = PanelSpec(
+    id="lambda",
+    title="Lambda",
+    noun="functions",
+    source="lambda",
+    related="lambda.aliases",
+    join=join_aliases,
+    sort_key=_lambda_sort,
+    columns=(
+        _lambda_column("name", "function", _name),
+        _lambda_column("error_rate", "err %", lambda r, now: cells.with_spark(
+            cells.percent(_error_rate(r)), _bars(r, lambda_metrics.error_rate_in), floor=10.0),
+            tone=_positive(_error_rate, "error")),
+        _lambda_column("errors", "errors", lambda r, now: cells.count(_metric("errors")(r)),
+                       tone=_positive(_metric("errors"), "error")),
+        _lambda_column("invocations", "invocations", lambda r, now: cells.with_spark(
+            cells.count(_metric("invocations")(r)), _bars(r, lambda_metrics.invocations_in))),
+        _lambda_column("throttles", "throttles", lambda r, now: cells.with_spark(
+            cells.count(_metric("throttles")(r)), _bars(r, lambda_metrics.throttles_in)),
+            tone=_positive(_metric("throttles"), "warning")),
+        _lambda_column("duration_avg", "avg", lambda r, now: cells.millis(_metric("duration_avg_ms")(r))),
+        _lambda_column("duration_max", "max", lambda r, now: cells.with_spark(
+            cells.millis(_metric("duration_max_ms")(r)), _bars(r, lambda_metrics.duration_max_in))),
+        _lambda_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
+        _lambda_column("routing", "alias routing", lambda r, now: cells.text(r.routing)),
+        _lambda_column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
+        _lambda_column("architecture", "arch", lambda r, now: cells.text(r.function.architecture)),
+        _lambda_column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),
+        _lambda_column("timeout", "timeout", lambda r, now: cells.text(f"{r.function.timeout_s}s")),
+        _lambda_column("package", "pkg", lambda r, now: cells.text(r.function.package_type)),
+        _lambda_column("modified", "modified", lambda r, now: cells.text(cells.since(r.function.last_modified, now))),
+    ),
+)
+
+
+
+
+def function_of(item: object) -> LambdaFunction | None:
+    """The function a row shows (rows are LambdaRow(function, routing))."""
+    item = getattr(item, "function", item)
+    return item if isinstance(item, LambdaFunction) else None
+
+
+class LambdaPanel(ServicePanel):
+    SPEC = SPEC
+    # mutating actions have ids starting with "action." (hidden in read-only mode)
+    BINDINGS = [
+        Binding("l", "logs", "Logs", id="lambda.logs", tooltip="Follow the selected function's CloudWatch log group"),
+        Binding("i", "invoke", "Invoke", id="action.lambda.invoke",
+                tooltip="Invoke the selected function with a payload (templates of real event shapes)"),
+        Binding("w", "window", "Window", id="lambda.window",
+                tooltip="Lambda metrics over the last 5, 15 or 60 minutes (cycles)"),
+        Binding("d", "deploy", "Deploy", id="action.lambda.deploy",
+                tooltip="Deploy new code to the selected function: all at once, canary or linear, watched"),
+        Binding("r", "rollback", "Roll back", id="action.lambda.rollback",
+                tooltip="Move the alias back (or abort/promote a deploy in progress)"),
+    ]
+
+    def on_mount(self) -> None:
+        self._title_window()
+
+    def on_dashboard_ready(self) -> None:
+        """Promote / abort / later for each deploy a crash left open (screens.lambda_.deploy)."""
+        from screens.lambda_.deploy import offer_open_deploys
+
+        offer_open_deploys(self.screen)
+
+    # the metric window ---------------------------------------------------------------
+    def window(self) -> MetricWindow | None:
+        """The window the Lambda source reads each tick (console.services.lambda_.sources.
+        FunctionsSource); None when the app was given sources without one."""
+        source = getattr(self.app, "source_table", {}).get(SPEC.source)
+        return getattr(source[0], "window", None) if source else None
+
+    def _title_window(self) -> None:
+        window = self.window()
+        if window is not None:
+            self.title = f"{SPEC.title} · {window.label}"
+            self.set_state(self.state)
+
+    def action_window(self) -> None:
+        """Cycle 5 -> 15 -> 60 minutes; the source reads it at the fetch asked for now."""
+        window = self.window()
+        if window is None:
+            return
+        window.cycle()
+        self._title_window()
+        engine = getattr(self.app, "engine", None)
+        if engine is not None:
+            engine.refresh_now(SPEC.source)
+
+    # keys on the selected function ------------------------------------------------------
+    def selected_function(self) -> LambdaFunction | None:
+        return function_of(self.table.selected_item)
+
+    def detail_screen(self, item: Any):
+        from screens.lambda_.function_detail import FunctionDetailScreen
+
+        function = function_of(item)
+        if function is None:
+            return super().detail_screen(item)
+        window = self.window()
+        return FunctionDetailScreen(function) if window is None else FunctionDetailScreen(function, window.minutes)
+
+    def action_logs(self) -> None:
+        from screens.log_view import LogViewScreen
+
+        function = self.selected_function()
+        if function is not None:
+            self.app.push_screen(LogViewScreen([function.log_group], title=f"Logs · {function.name}"))
+
+    def action_invoke(self) -> None:
+        from screens.lambda_.invoke import InvokeScreen
+
+        function = self.selected_function()
+        if function is not None:
+            self.app.push_screen(InvokeScreen(function))
+
+    def action_deploy(self) -> None:
+        from screens.lambda_.deploy import DeployFormScreen
+
+        function = self.selected_function()
+        if function is not None:
+            self.app.push_screen(DeployFormScreen(function))
+
+    def action_rollback(self) -> None:
+        from screens.lambda_.deploy import open_rollback
+
+        function = self.selected_function()
+        if function is not None:
+            open_rollback(self.screen, function)

@@ -1,0 +1,5 @@
+"""Step Functions screens: the state machines panel."""
+
+from screens.stepfunctions.panel import StepFunctionsPanel
+
+PANELS = (StepFunctionsPanel,)
