@@ -118,3 +118,31 @@ def fresh_account(endpoint) -> Account:
     iam.create_user(UserName="opsdeck-test")
     key = iam.create_access_key(UserName="opsdeck-test")["AccessKey"]
     return Account(account_id, key["AccessKeyId"], key["SecretAccessKey"], endpoint)
+
+
+@pytest.fixture
+def shared_clock(endpoint):
+    """A ManualClock the embedded AWS follows (tests/clock.py), starting now; the server goes
+    back to real time afterwards."""
+    from datetime import datetime, timezone
+
+    from console.demo import control
+    from tests.clock import SharedClock
+
+    clock = SharedClock(endpoint, datetime.now(timezone.utc).replace(microsecond=0))
+    try:
+        yield clock
+    finally:
+        control.set_clock(endpoint, None)
+
+
+@pytest.fixture
+def realism(endpoint):
+    """Turn on some of the embedded AWS's realism knobs for one test: realism(metric_delay=60).
+    Everything is back off afterwards."""
+    from console.demo import control
+
+    try:
+        yield lambda **knobs: control.realism(endpoint, **knobs)
+    finally:
+        control.realism(endpoint, metric_delay=0, lambda_update_seconds=0, throttling=False)

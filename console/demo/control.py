@@ -39,6 +39,17 @@ def tick(endpoint: str, now: datetime | None = None) -> Any:
     return _call(endpoint, "POST", "/_opsdeck/tick", {"now": now.isoformat() if now else None})["summary"]
 
 
+def set_clock(endpoint: str, now: datetime | None) -> datetime:
+    """Freeze the server's clock at ``now`` (it moves only when set again); None: real time."""
+    answer = _call(endpoint, "POST", "/_opsdeck/clock", {"now": now.isoformat() if now else None})
+    return datetime.fromisoformat(answer["now"])
+
+
+def realism(endpoint: str, **knobs: Any) -> dict:
+    """Change the embedded AWS's realism knobs (console.demo.realism); returns them all."""
+    return _call(endpoint, "POST", "/_opsdeck/realism", knobs)
+
+
 def fail_function(
     endpoint: str,
     function: str,

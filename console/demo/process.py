@@ -38,14 +38,19 @@ class EmbeddedAws:
         simulate: bool = True,
         log_path: str | None = None,
         timeout: float = 120,
+        realism: str | None = None,
     ) -> "EmbeddedAws":
-        """Spawn the server and wait for its endpoint line (RuntimeError with the log tail if it never comes)."""
+        """Spawn the server and wait for its endpoint line (RuntimeError with the log tail if it never comes).
+
+        `realism` ("off" or "demo", console.demo.realism) defaults to "demo" with the
+        simulator and "off" without it (tests turn on what they test)."""
         if log_path is None:
             log_path = tempfile.NamedTemporaryFile(prefix="opsdeck-aws-", suffix=".log", delete=False).name
         cmd = [sys.executable, "-m", "console.demo.server", "--port", str(port), "--size", size,
                "--watch-stdin", "--log", log_path]
         if not simulate:
             cmd.append("--no-simulate")
+        cmd += ["--realism", realism or ("demo" if simulate else "off")]
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
         root = str(Path(__file__).resolve().parents[2])

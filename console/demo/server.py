@@ -22,6 +22,9 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from console.demo import clock as demo_clock
+from console.demo import realism
+
 log = logging.getLogger("opsdeck.demo.server")
 
 TICK_SECONDS = 5.0
@@ -55,6 +58,11 @@ class ControlApi:
             ("GET", "/_opsdeck/requests"): lambda body: counter.snapshot(),
             ("POST", "/_opsdeck/requests/reset"): self._reset_requests,
             ("POST", "/_opsdeck/tick"): self._tick,
+            ("GET", "/_opsdeck/clock"): lambda body: {"now": demo_clock.now().isoformat(),
+                                                       "simulated": demo_clock.simulated()},
+            ("POST", "/_opsdeck/clock"): self._set_clock,
+            ("GET", "/_opsdeck/realism"): lambda body: realism.current().as_dict(),
+            ("POST", "/_opsdeck/realism"): lambda body: realism.configure(**body).as_dict(),
             ("POST", "/_opsdeck/lambda/fail"): self._fail_function,
             ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
             ("POST", "/_opsdeck/lambda/traffic"): self._lambda_traffic,
@@ -85,8 +93,12 @@ class ControlApi:
         self.counter.reset()
         return {"ok": True}
 
+    def _set_clock(self, body: dict) -> dict:
+        moment = _moment(body.get("now")) if body.get("now") else None
+        return {"now": demo_clock.set_now(moment).isoformat(), "simulated": demo_clock.simulated()}
+
     def _tick(self, body: dict) -> dict:
-        now = datetime.fromisoformat(body["now"]) if body.get("now") else datetime.now(timezone.utc)
+        now = datetime.fromisoformat(body["now"]) if body.get("now") else demo_clock.now()
         if now.tzinfo is None:
             now = now.replace(tzinfo=timezone.utc)
         return {"summary": self.server.tick(now)}
@@ -169,6 +181,11 @@ class ControlApi:
             region=body.get("region") or "us-east-1",
         )
         return {"ok": True}
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class OpsdeckMiddleware:
@@ -324,7 +341,7 @@ def _make_simulator(endpoint: str) -> Any:
 def _run_simulator(server: Any, stop: threading.Event) -> None:
     while not stop.wait(TICK_SECONDS):
         try:
-            summary = server.tick(datetime.now(timezone.utc))
+            summary = server.tick(demo_clock.now())
             log.debug("tick: %s", summary)
         except Exception:
             log.exception("simulator tick failed")
@@ -373,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--size", choices=["small", "large", "none"], default="small")
     parser.add_argument("--no-simulate", action="store_true")
+    parser.add_argument("--realism", choices=["off", "demo"], default="off",
+                        help="AWS timing and limits to imitate (console.demo.realism)")
     parser.add_argument("--watch-stdin", action="store_true")
     parser.add_argument("--log", default=None)
     args = parser.parse_args(argv)
@@ -414,11 +433,12 @@ def main(argv: list[str] | None = None) -> int:
         from console.demo import extensions
 
         extensions.install_all()
+        realism.reset(realism.DEMO if args.realism == "demo" else realism.OFF)
         _seed(endpoint, args.size)
         server.seeded = True
         server.simulator = _make_simulator(endpoint) if args.size != "none" else None
         if server.simulator is not None and not args.no_simulate:
-            server.simulator.backfill(datetime.now(timezone.utc))  # the last hour's metrics
+            server.simulator.backfill(demo_clock.now())  # the last hour's metrics
             threading.Thread(target=_run_simulator, args=(server, stop), daemon=True, name="simulator").start()
         ready.set()
         if not stop.is_set():

@@ -31,12 +31,14 @@ RETENTION_MINUTES = 180
 STATS = {"Sum", "Average", "Minimum", "Maximum", "SampleCount"}
 _TRIM_EVERY = 20_000  # raw datapoints appended between trims of moto's list
 
+from console.demo import clock as demo_clock
+
 _installed = False
 
 
 def _epoch(ts: Any) -> float:
     if ts is None:
-        return datetime.now(timezone.utc).timestamp()
+        return demo_clock.timestamp()
     if isinstance(ts, (int, float)):
         return float(ts)
     if ts.tzinfo is None:

@@ -25,7 +25,9 @@ _installed = False
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    from console.demo import clock as demo_clock
+
+    return demo_clock.now()
 
 
 def _state(backend: Any) -> dict:
