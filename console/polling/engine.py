@@ -7,6 +7,10 @@
   generation are dropped by the Store.
 - A failed fetch republishes the last items with the error: the UI shows them as stale
   with their age. Throttling doubles the source's interval until a fetch succeeds.
+- A source's interval stretches with what its ticks cost, so a regular source stays
+  within its part of opsdeck's share of each API quota (console.aws.budget); sweeps
+  spend what is left (AwsContext.spare), visible items first (AwsContext.on_screen,
+  which screens keep up to date with `show_keys`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
+from console.aws.budget import current_source
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem
@@ -101,11 +106,13 @@ class _Source:
     fetch: Fetch
     interval: float
     after: tuple[str, ...] = ()  # sources whose first result this one waits for
+    sweep: bool = False  # spends only AwsContext.spare() requests a tick (console.aws.budget)
     subscribers: set[object] = field(default_factory=set)
     backoff: int = 1
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     first_done: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    paced: float = 0.0  # the interval its last tick's cost calls for (console.aws.budget)
 
 
 class PollingEngine:
@@ -126,11 +133,14 @@ class PollingEngine:
         self.ui_paints = ui_paints
         self._first_paint = asyncio.Event()
         self._shown: set[str] = set()
+        self._on_screen: dict[str, frozenset[str]] = {}  # source -> keys of the items on screen
 
-    def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = ()) -> None:
+    def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = (),
+                 sweep: bool = False) -> None:
         """Add a source. With `after`, its first tick waits until those sources have
-        finished theirs, so a costly secondary source never delays the first paint."""
-        self._sources[name] = _Source(name, fetch, interval, tuple(after))
+        finished theirs, so a costly secondary source never delays the first paint. A
+        `sweep` limits its own calls to the budget's spare (see console.aws.budget)."""
+        self._sources[name] = _Source(name, fetch, interval, tuple(after), sweep)
 
     @property
     def sources(self) -> list[str]:
@@ -177,6 +187,18 @@ class PollingEngine:
         self._shown = set()
         self.start()
 
+    def show_keys(self, name: str, keys: frozenset[str]) -> None:
+        """The keys of `name`'s items a screen shows now: sweeps refresh them first."""
+        self._on_screen[name] = frozenset(keys)
+
+    def on_screen(self, name: str) -> frozenset[str]:
+        return self._on_screen.get(name, frozenset())
+
+    def interval(self, name: str) -> float:
+        """Seconds between `name`'s ticks now: its own, stretched to its API cost, backed off."""
+        source = self._sources[name]
+        return max(source.interval, source.paced) * source.backoff
+
     def refresh_now(self, name: str | None = None) -> None:
         """Run the source (or every subscribed one) now instead of at its next tick."""
         for source in self._sources.values():
@@ -201,7 +223,7 @@ class PollingEngine:
             source.wake.clear()
             await self.tick(source.name, replace(context, fresh=asked), generation)
             source.first_done.set()
-            sleeper = asyncio.ensure_future(self.clock.sleep(source.interval * source.backoff))
+            sleeper = asyncio.ensure_future(self.clock.sleep(self.interval(source.name)))
             waker = asyncio.ensure_future(source.wake.wait())
             try:
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -215,7 +237,11 @@ class PollingEngine:
         source = self._sources[name]
         context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items),
                           first_paint=self._first_paint.wait,
-                          peer_items=lambda other: self._items_of(other, context.target, generation))
+                          peer_items=lambda other: self._items_of(other, context.target, generation),
+                          visible=self.on_screen)
+        budget = self.pool.budget
+        spent = budget.source_costs(name, context.target)
+        token = current_source.set(name)
         try:
             items = tuple(await source.fetch(context))
         except asyncio.CancelledError:
@@ -232,9 +258,14 @@ class PollingEngine:
                 snapshot = Snapshot(name, context.target, generation, None, (), problem)
         else:
             source.backoff = 1
+            if not source.sweep:  # a sweep spends only what is spare: no pacing needed
+                cost = {q: n - spent.get(q, 0) for q, n in budget.source_costs(name, context.target).items()}
+                source.paced = budget.interval_for(context.target, cost, 0.0)
             snapshot = Snapshot(
                 name, context.target, generation, self.clock.now(), items, None, self.clock.monotonic()
             )
+        finally:
+            current_source.reset(token)
         self._publish(snapshot)
         return snapshot
 

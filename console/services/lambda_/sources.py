@@ -117,14 +117,18 @@ async def list_aliases(ctx: AwsContext, function_name: str) -> list[LambdaAlias]
 
 
 class AliasSweep:
-    """Aliases of every function, refreshed a batch of functions per tick.
+    """Aliases of every function, a sweep within opsdeck's share of Lambda's quota.
 
-    There is no batch API for aliases: one ListAliases per function. Lambda's control
-    plane allows about 15 requests a second, so refreshing 2,000 functions' aliases
-    every tick would be throttled and would crowd out the calls that matter. Each tick
+    There is no batch API for aliases: one ListAliases per function, and Lambda's
+    control-plane calls share 15 requests a second across the account. So each tick
     takes the function names from the Lambda source's latest list (listing them itself
-    only when run alone), then refreshes up to `batch` of them, those never seen first,
-    then the longest unrefreshed; the rest keep their last known aliases.
+    only when run alone) and refreshes, in this order: functions on screen whose aliases
+    were never read, or all those on screen when the user asked (ctrl+r), at once: what
+    the user looks at must not wait; then, as far as the
+    budget's spare allows (console.aws.budget) and at most `batch`: aliases mid-deploy
+    (weighted routing, which moves), functions on screen, functions never read, then the
+    longest unrefreshed. The rest keep their last known aliases: discovering 2,000
+    functions' aliases takes a while; watching the ones that move does not.
     """
 
     SOURCE = "lambda"  # whose function list the sweep follows
@@ -139,8 +143,15 @@ class AliasSweep:
         if ctx.target != self._target:  # a new target starts from nothing
             self._target, self._known, self._refreshed_at = ctx.target, {}, {}
         listed = ctx.items_of(self.SOURCE)
-        names = [f.name for f in (listed if listed is not None else await list_functions(ctx))]
-        due = sorted(names, key=lambda n: (n in self._refreshed_at, self._refreshed_at.get(n, 0.0)))[: self.batch]
+        functions = list(listed) if listed is not None else await list_functions(ctx)
+        names = [f.name for f in functions]
+        visible = {f.name for f in functions if f.key in ctx.on_screen(self.SOURCE)}
+        unseen_on_screen = [n for n in names if n in visible and (ctx.fresh or n not in self._refreshed_at)]
+        moving = {n for n, aliases in self._known.items() if any(a.weights for a in aliases)}
+        order = sorted((n for n in names if n not in unseen_on_screen), key=lambda n: (
+            n not in moving, n not in visible, n in self._refreshed_at, self._refreshed_at.get(n, 0.0)))
+        allowed = min(self.batch, ctx.spare("lambda", "ListAliases"))
+        due = unseen_on_screen + order[:allowed]
         fetched = await bounded_gather(list_aliases(ctx, name) for name in due)
         now = ctx.clock.monotonic()
         for name, aliases in zip(due, fetched):
