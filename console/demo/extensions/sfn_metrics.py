@@ -78,8 +78,16 @@ def ended_datums(machine_arn: str, status: str, at: datetime, duration_ms: float
     return datums
 
 
+def _as_moto_stores_it(moment: datetime) -> datetime:
+    """moto keeps PutMetricData timestamps as naive UTC (its request parser's output);
+    a mix of naive and aware ones breaks its own timestamp comparisons."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def put(account: str, region: str, datums: list[dict[str, Any]]) -> None:
+    """PutMetricData into the account's CloudWatch, from inside the server's process."""
     if datums:
+        datums = [{**d, "Timestamp": _as_moto_stores_it(d["Timestamp"])} for d in datums]
         _cloudwatch(account, region).put_metric_data(NAMESPACE, datums)
 
 
