@@ -14,8 +14,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-METRICS_PAGE = "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html"
-
 # One definition for every outcome, picked by the input: succeed, fail, or wait (a long
 # wait runs into the machine's timeout when asked to, or is stopped: aborted).
 DEFINITION = {
@@ -97,8 +95,9 @@ def test_list_executions_is_not_supported_for_an_express_state_machine(fresh_acc
 
 @pytest.mark.parametrize("machine_type", ["STANDARD", "EXPRESS"])
 def test_every_execution_is_counted_under_its_outcome(fresh_account, machine_type):
-    """procedure-cw-metrics.html, "Execution metrics" ("All state machines emit metrics",
-    both workflow types): ExecutionsStarted, ExecutionsSucceeded, ExecutionsFailed,
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html,
+    "Execution metrics" ("All state machines emit metrics", both workflow types):
+    ExecutionsStarted, ExecutionsSucceeded, ExecutionsFailed,
     ExecutionsAborted and ExecutionsTimedOut count executions (unit count, statistic Sum),
     per state machine under the dimension StateMachineArn."""
     sfn = fresh_account.client("stepfunctions")
@@ -119,9 +118,10 @@ def test_every_execution_is_counted_under_its_outcome(fresh_account, machine_typ
 
 
 def test_execution_time_is_the_interval_from_start_to_close_in_milliseconds(fresh_account):
-    """procedure-cw-metrics.html: ExecutionTime is the "Interval, in milliseconds, between
-    the time the execution starts and the time it closes" (statistic Average); the
-    execution's start and close are its startDate and stopDate (DescribeExecution)."""
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html:
+    ExecutionTime is the "Interval, in milliseconds, between the time the execution starts
+    and the time it closes" (statistic Average); the execution's start and close are its
+    startDate and stopDate (DescribeExecution)."""
     sfn = fresh_account.client("stepfunctions")
     machine = make_machine(fresh_account, "timed")
     runs = [start(fresh_account, machine, f"run-{i}", outcome) for i, outcome in enumerate(("succeed", "fail"))]
@@ -143,9 +143,10 @@ def test_execution_time_is_the_interval_from_start_to_close_in_milliseconds(fres
 
 
 def test_execution_throttled_is_emitted_only_when_an_execution_is_throttled(fresh_account):
-    """procedure-cw-metrics.html: "The ExecutionThrottled metric will only be emitted in the
-    case of throttled execution." Executions that were not throttled leave no
-    ExecutionThrottled series (ListMetrics), while their other metrics are there."""
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html:
+    "The ExecutionThrottled metric will only be emitted in the case of throttled execution."
+    Executions that were not throttled leave no ExecutionThrottled series (ListMetrics),
+    while their other metrics are there."""
     machine = make_machine(fresh_account, "calm")
     start(fresh_account, machine, "run-1", "succeed")
     cloudwatch = fresh_account.client("cloudwatch")
@@ -159,9 +160,10 @@ def test_execution_throttled_is_emitted_only_when_an_execution_is_throttled(fres
 
 
 def test_executions_started_is_emitted_twice_and_only_sum_counts_executions(fresh_account):
-    """procedure-cw-metrics.html: "Step Functions emits two ExecutionsStarted metrics for
-    every state machine execution ... The SampleCount statistic shows ExecutionStarted=1 and
-    then ExecutionStarted=0 after the execution completes": Sum is the number of executions."""
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html:
+    "Step Functions emits two ExecutionsStarted metrics for every state machine execution ...
+    The SampleCount statistic shows ExecutionStarted=1 and then ExecutionStarted=0 after the
+    execution completes": Sum is the number of executions."""
     machine = make_machine(fresh_account, "twice", "EXPRESS")
     for i in range(3):
         start(fresh_account, machine, f"run-{i}", "succeed")

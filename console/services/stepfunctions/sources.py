@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.errors import error_code
+from console.aws.limits import max_page
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.stepfunctions import metrics as sfn_metrics
 from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
@@ -74,7 +75,7 @@ def machine_from_api(
 
 async def list_state_machines(ctx: AwsContext) -> list[dict]:
     return await ctx.collect("stepfunctions", "list_state_machines", "stateMachines",
-                             PaginationConfig={"PageSize": 1000})
+                             PaginationConfig={"PageSize": max_page("stepfunctions", "ListStateMachines")})
 
 
 async def recent_executions(ctx: AwsContext, machine_arn: str) -> list[ExecutionSummary]:
