@@ -106,4 +106,3 @@ def test_backfill_writes_an_hour_of_per_minute_history(endpoint):
     first = now.replace(second=0) - timedelta(minutes=60)
     assert minutes == [first + timedelta(minutes=i) for i in range(60)]
     assert all(value > 0 for value in result["Values"])
-
