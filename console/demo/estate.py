@@ -47,6 +47,10 @@ ECS_STREAM_PREFIX = "app"
 ORDER_MACHINE = "order-processing"
 BATCH_MACHINE = "batch-fulfilment"
 RECONCILE_MACHINE = "payment-reconciliation"
+# EXPRESS: order status events, many short executions (AWS lists none of them: only its
+# AWS/States metrics show how they went).
+EVENTS_MACHINE = "order-events"
+EVENT_KINDS = (("status", 0.91), ("malformed", 0.06), ("partner", 0.03))  # partner: waits past its timeout
 ORDERS_BUS = "orders-bus"
 
 # The Lambda extension of the embedded server fails an invocation whose
@@ -338,3 +342,57 @@ def order_input(
     if fail_payment:
         order["payment"][FAIL_MARKER] = fail_payment
     return order
+
+
+def order_event(rng: random.Random, number: int, kind: str = "status") -> dict[str, Any]:
+    """An order status event as the shop publishes it; `kind` picks the order-events path
+    (status: delivered, malformed: rejected, partner: waits for a partner and times out)."""
+    event: dict[str, Any] = {
+        "kind": kind,
+        "orderId": f"ord-{number}",
+        "status": rng.choice(("PAID", "PACKED", "SHIPPED", "DELIVERED")),
+    }
+    if kind == "malformed":
+        del event["orderId"]
+    return event
+
+
+def event_kind(rng: random.Random) -> str:
+    roll, edge = rng.random(), 0.0
+    for kind, share in EVENT_KINDS:
+        edge += share
+        if roll < edge:
+            return kind
+    return EVENT_KINDS[0][0]
+
+
+def express_minute_datums(rng: random.Random, machine_arn: str, minute: datetime, mean: float) -> list[dict[str, Any]]:
+    """One minute of AWS/States metrics for an EXPRESS machine that did not run here (the
+    demo's backfilled history, the large estate's bulk machines): what Step Functions
+    writes per execution (console.demo.extensions.sfn_metrics: ExecutionsStarted twice,
+    1 then 0; 1 or 0 per outcome; one ExecutionTime each), folded into one statistic set
+    per metric, so Sum, SampleCount and Average read as if written one by one."""
+    started = max(0, round(rng.gauss(mean, mean * 0.2)))
+    if not started:
+        return []
+    kinds = [event_kind(rng) for _ in range(started)]
+    failed, timed_out = kinds.count("malformed"), kinds.count("partner")
+    times = [rng.uniform(60.0, 180.0) if k == "status" else rng.uniform(5.0, 15.0) if k == "malformed" else 60_000.0
+             for k in kinds]
+    dims = [{"Name": "StateMachineArn", "Value": machine_arn}]
+
+    def stats(name: str, unit: str, samples: int, total: float, low: float, high: float) -> dict[str, Any]:
+        return {"MetricName": name, "Dimensions": dims, "Timestamp": minute, "Unit": unit, "StatisticValues": {
+            "SampleCount": float(samples), "Sum": round(total, 3), "Minimum": low, "Maximum": high}}
+
+    def counts(name: str, ones: int, samples: int) -> dict[str, Any]:
+        return stats(name, "Count", samples, ones, 0.0 if ones < samples else 1.0, 1.0 if ones else 0.0)
+
+    return [
+        counts("ExecutionsStarted", started, 2 * started),
+        counts("ExecutionsSucceeded", started - failed - timed_out, started),
+        counts("ExecutionsFailed", failed, started),
+        counts("ExecutionsAborted", 0, started),
+        counts("ExecutionsTimedOut", timed_out, started),
+        stats("ExecutionTime", "Milliseconds", started, sum(times), min(times), max(times)),
+    ]

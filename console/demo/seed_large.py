@@ -4,7 +4,11 @@ Through the HTTP API this would take minutes (moto re-validates, the Step
 Functions interpreter starts a thread per execution), so it writes straight
 into moto 5.2.5's backends; it must run in the server's process. Executions
 are stored as finished records (no interpreter, hence no history: the
-benchmarks list and describe them, they do not step through them).
+benchmarks list and describe them, they do not step through them), with the
+AWS/States metrics those executions would have written
+(console.demo.extensions.sfn_metrics). The EXPRESS machines have no records
+(AWS lists no EXPRESS executions), only an hour of AWS/States metrics
+(console.demo.estate.express_minute_datums).
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ FUNCTIONS = 2_000
 CLUSTERS = 5
 SERVICES = 200  # spread over the clusters
 TASKS = 2_000  # 10 per service
-STATE_MACHINES = 100
-EXECUTIONS = 2_000  # 20 per state machine
+STATE_MACHINES = 100  # STANDARD
+EXECUTIONS = 2_000  # 20 per STANDARD state machine
+EXPRESS_MACHINES = 10  # no execution records (AWS lists none): an hour of AWS/States metrics each
+EXPRESS_PER_MINUTE = 120.0  # executions a minute, on average, per EXPRESS machine
 RULES = 500
 
 _RUNTIMES = ("python3.12", "python3.11", "nodejs20.x")
@@ -162,6 +168,8 @@ def _sfn_backend(account: str, region: str) -> Any:
 def _state_machines(account: str, region: str, role: str, rng: random.Random) -> dict[str, int]:
     from moto.stepfunctions.models import Execution
 
+    from console.demo.extensions import sfn_metrics
+
     backend = _sfn_backend(account, region)
     sfn_role = role.replace(E.LAMBDA_ROLE, E.SFN_ROLE)
     per_machine = EXECUTIONS // STATE_MACHINES
@@ -177,6 +185,7 @@ def _state_machines(account: str, region: str, role: str, rng: random.Random) ->
             },
         }
         machine = backend.create_state_machine(name=name, definition=json.dumps(definition), roleArn=sfn_role)
+        datums: list[dict[str, Any]] = []
         for e in range(per_machine):
             start = now - timedelta(minutes=5 * (per_machine - e), seconds=rng.randrange(60))
             execution = Execution(
@@ -196,7 +205,21 @@ def _state_machines(account: str, region: str, role: str, rng: random.Random) ->
             else:
                 execution.output = json.dumps({"run": e, "ok": True})
             machine.executions.append(execution)
-    return {"state_machines": STATE_MACHINES, "executions": STATE_MACHINES * per_machine}
+            datums += sfn_metrics.started_datums(machine.arn, execution.start_date)
+            datums += sfn_metrics.ended_datums(machine.arn, execution.status, execution.stop_date,
+                                               (execution.stop_date - start).total_seconds() * 1000)
+        sfn_metrics.put(account, region, datums)
+    for m in range(EXPRESS_MACHINES):
+        team = _TEAMS[m % len(_TEAMS)]
+        definition = {"StartAt": "Route", "States": {"Route": {"Type": "Pass", "End": True}}}
+        machine = backend.create_state_machine(name=f"{team}-events-{m:03d}", definition=json.dumps(definition),
+                                               roleArn=sfn_role, sm_type="EXPRESS")
+        first = now.replace(second=0, microsecond=0) - timedelta(minutes=60)
+        sfn_metrics.put(account, region, [
+            d for minute in range(60)
+            for d in E.express_minute_datums(rng, machine.arn, first + timedelta(minutes=minute), EXPRESS_PER_MINUTE)])
+    return {"state_machines": STATE_MACHINES + EXPRESS_MACHINES, "express_machines": EXPRESS_MACHINES,
+            "executions": STATE_MACHINES * per_machine}
 
 
 def _rules(account: str, region: str) -> int:

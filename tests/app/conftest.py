@@ -14,7 +14,7 @@ from console.clock import ManualClock
 from console.services.ecs.models import EcsService
 from console.services.events.models import EventRule
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
-from console.services.stepfunctions.models import ExecutionSummary, StateMachine
+from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
 from console.target import Target
 
 TARGET = Target(profile=None, region="us-east-1", endpoint="http://127.0.0.1:1", account="123456789012", demo=True)
@@ -43,10 +43,19 @@ def service(name: str, running: int = 2, desired: int = 2, unhealthy: int = 0) -
     )
 
 
-def machine(name: str, failed: int = 0, status: str = "SUCCEEDED") -> StateMachine:
+def machine(name: str, failed: int = 0, status: str = "SUCCEEDED", metrics: StateMachineMetrics | None = None,
+            ) -> StateMachine:
     last = ExecutionSummary(f"arn:exec:{name}", "run-1", status, T0, T0)
+    metrics = metrics or StateMachineMetrics(60, 10, failed, 0, 0, 850.0)
     return StateMachine(TARGET, f"arn:aws:states:us-east-1:123456789012:stateMachine:{name}", name,
-                        "STANDARD", T0, last, 0, 10 - failed, failed, 10)
+                        "STANDARD", T0, last, 0, 10 - failed, failed, 10, metrics=metrics)
+
+
+def express_machine(name: str, metrics: StateMachineMetrics | None = None) -> StateMachine:
+    """An EXPRESS machine: AWS lists no executions for it, only its metrics."""
+    metrics = metrics or StateMachineMetrics(60, 2160, 130, 65, 0, 1930.0)
+    return StateMachine(TARGET, f"arn:aws:states:us-east-1:123456789012:stateMachine:{name}", name,
+                        "EXPRESS", T0, None, 0, 0, 0, None, executions_unavailable="EXPRESS", metrics=metrics)
 
 
 def rule(name: str, schedule: str | None = "rate(5 minutes)") -> EventRule:
@@ -96,7 +105,7 @@ def estate() -> FakeEstate:
     estate.items["lambda"] = (function("orders", 100, 12), function("payments", 100, 1), function("reports", 0, 0))
     estate.items["lambda.aliases"] = (alias("orders", "3", [("4", 0.1)]),)
     estate.items["ecs"] = (service("api"), service("worker", 1, 2, 1))
-    estate.items["stepfunctions"] = (machine("order-processing", 2, "FAILED"),)
+    estate.items["stepfunctions"] = (machine("order-processing", 2, "FAILED"), express_machine("order-events"))
     estate.items["events"] = (rule("nightly"), rule("on-upload", None))
     return estate
 

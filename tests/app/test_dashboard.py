@@ -48,8 +48,14 @@ async def test_dashboard_shows_every_panel_sorted_with_alias_routing(make_app, t
         assert names(app, "ecs") == ["worker", "api"]  # unhealthy first
         ecs = app.screen.query_one("#ecs-table", ResourceTable)
         assert [ecs.get_cell(k, "health").plain for k in ecs.visible_keys] == ["unhealthy (1)", "healthy"]
+        # most failures in the last hour first: the EXPRESS machine, whose executions AWS does not list
+        assert names(app, "stepfunctions") == ["order-events", "order-processing"]
         sfn = app.screen.query_one("#stepfunctions-table", ResourceTable)
-        assert sfn.get_cell(sfn.visible_keys[0], "failed").plain == "2/10"
+        express, standard = sfn.visible_keys
+        assert [sfn.get_cell(express, c).plain for c in ("type", "started", "failed_1h", "timed_out", "last",
+                                                         "running", "failed")] == [
+            "EXPRESS", "2,160", "130", "65", "n/a (EXPRESS)", "n/a", "n/a"]
+        assert sfn.get_cell(standard, "failed").plain == "2/10"
         ev = app.screen.query_one("#events-table", ResourceTable)
         assert sorted(ev.get_cell(k, "schedule").plain for k in ev.visible_keys) == ["pattern", "rate(5 minutes)"]
         app.save_screenshot("dashboard-160x50.svg", str(screenshot_dir(tmp_path)))

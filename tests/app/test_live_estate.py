@@ -109,3 +109,70 @@ async def test_cursor_stays_on_its_function_when_a_refresh_resorts_the_rows(fres
         assert t.selected_key == bravo
         assert t.cursor_row == 2
         assert cell(app, "lambda", "charlie", "error_rate").split()[-1] == "90.0%"
+
+
+async def test_the_seeded_express_machine_is_on_the_step_functions_panel_without_an_error(endpoint):
+    clock = ManualClock(datetime.now(timezone.utc))
+    app = start_app(endpoint, clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: cell(app, "stepfunctions", "order-events", "started") not in (None, "…"))
+        assert cell(app, "stepfunctions", "order-events", "type") == "EXPRESS"
+        assert cell(app, "stepfunctions", "order-events", "last") == "n/a (EXPRESS)"
+        assert cell(app, "stepfunctions", "order-processing", "failed") not in ("n/a", "…")
+        snapshot = app.store.latest("stepfunctions")
+        assert snapshot.error is None and snapshot.complete
+        assert "payment-reconciliation" in names(table(app, "stepfunctions"))
+
+
+async def test_step_functions_metrics_on_screen_are_exactly_what_aws_holds(fresh_account, monkeypatch):
+    """Datapoints the test wrote (an EXPRESS machine) and executions it ran (a STANDARD one),
+    read back to the figure on the panel."""
+    import json
+    import time
+
+    fresh_account.use(monkeypatch)
+    sfn, cloudwatch = fresh_account.client("stepfunctions"), fresh_account.client("cloudwatch")
+    role = f"arn:aws:iam::{fresh_account.id}:role/sfn"
+    definition = json.dumps({"StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "Reject"}],
+                  "Default": "Done"},
+        "Done": {"Type": "Succeed"}, "Reject": {"Type": "Fail", "Error": "Rejected"}}})
+    express = sfn.create_state_machine(name="order-events", definition=definition, roleArn=role,
+                                       type="EXPRESS")["stateMachineArn"]
+    standard = sfn.create_state_machine(name="orders", definition=definition, roleArn=role)["stateMachineArn"]
+    now = datetime.now(timezone.utc).replace(second=30, microsecond=0)
+    dims = [{"Name": "StateMachineArn", "Value": express}]
+    cloudwatch.put_metric_data(Namespace="AWS/States", MetricData=[
+        {"MetricName": metric, "Dimensions": dims, "Timestamp": now - timedelta(minutes=minutes), **value}
+        for metric, minutes, value in (
+            ("ExecutionsStarted", 3, {"Values": [1, 0], "Counts": [1200, 1200]}),
+            ("ExecutionsFailed", 3, {"Value": 31}),
+            ("ExecutionsTimedOut", 40, {"Value": 4}),
+            ("ExecutionThrottled", 10, {"Value": 2}),
+            ("ExecutionTime", 3, {"Values": [150, 250], "Unit": "Milliseconds"}),
+            ("ExecutionsFailed", 75, {"Value": 500}),  # more than an hour ago: not shown
+        )
+    ])
+    for i, fail in enumerate((False, False, True)):
+        sfn.start_execution(stateMachineArn=standard, name=f"run-{i}", input=json.dumps({"fail": fail}))
+    ended = {"Id": "e", "MetricStat": {"Metric": {"Namespace": "AWS/States", "MetricName": "ExecutionsFailed",
+             "Dimensions": [{"Name": "StateMachineArn", "Value": standard}]}, "Period": 3600, "Stat": "SampleCount"}}
+    for _ in range(150):  # the executions' metrics arrive when they end
+        result = cloudwatch.get_metric_data(MetricDataQueries=[ended], StartTime=now - timedelta(hours=1),
+                                            EndTime=now + timedelta(hours=1))["MetricDataResults"][0]
+        if sum(result["Values"]) == 3:
+            break
+        time.sleep(0.2)
+
+    clock = ManualClock(now)
+    app = start_app(fresh_account.endpoint, clock)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_until(pilot, lambda: cell(app, "stepfunctions", "orders", "failed") not in (None, "…"))
+        columns = ("type", "started", "failed_1h", "timed_out", "throttled", "time", "last", "running", "failed")
+        assert [cell(app, "stepfunctions", "order-events", c) for c in columns] == [
+            "EXPRESS", "1,200", "31", "4", "2", "200ms", "n/a (EXPRESS)", "n/a", "n/a"]
+        assert [cell(app, "stepfunctions", "orders", c) for c in columns[:5]] == ["STANDARD", "3", "1", "0", "0"]
+        assert cell(app, "stepfunctions", "orders", "failed") == "1/3"
+        assert cell(app, "stepfunctions", "orders", "last").split()[0] in {"SUCCEEDED", "FAILED"}
+        assert names(table(app, "stepfunctions")) == ["order-events", "orders"]  # 35 failures in the hour first
+        assert app.store.latest("stepfunctions").error is None

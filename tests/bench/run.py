@@ -27,6 +27,7 @@ from console.clock import SystemClock
 from console.demo.process import EmbeddedAws
 from console.services.lambda_.sources import AliasSweep
 from console.services.lambda_.metrics import QUERIES_PER_FUNCTION
+from console.services.stepfunctions.metrics import QUERIES_PER_MACHINE
 from console.polling import PollingEngine, Store
 from console.services import dashboard_sources
 from console.target import Target
@@ -53,7 +54,8 @@ def estate_size(endpoint: str) -> dict:
     rules = [len([r for p in events.get_paginator("list_rules").paginate(EventBusName=b) for r in p["Rules"]]) for b in buses]
     schedules = [s for p in sched.get_paginator("list_schedules").paginate() for s in p["Schedules"]]
     return {"functions": len(functions), "clusters": len(clusters), "per_cluster": per_cluster,
-            "machines": len(machines), "rules_per_bus": rules, "schedules": len(schedules)}
+            "machines": len(machines), "standard_machines": sum(m.get("type") != "EXPRESS" for m in machines),
+            "rules_per_bus": rules, "schedules": len(schedules)}
 
 
 def minimum_calls(size: dict) -> dict[str, int]:
@@ -67,7 +69,10 @@ def minimum_calls(size: dict) -> dict[str, int]:
         "lambda.aliases": min(f, ALIAS_BATCH),
         "ecs": pages(size["clusters"], 100) + math.ceil(size["clusters"] / 100)
         + sum(pages(s, 100) + math.ceil(s / 10) + pages(t, 100) + math.ceil(t / 100) for s, t in size["per_cluster"]),
-        "stepfunctions": pages(size["machines"], 1000) + size["machines"],
+        # ListExecutions for STANDARD machines only (EXPRESS: StateMachineTypeNotSupported);
+        # AWS/States metrics for all, batched
+        "stepfunctions": pages(size["machines"], 1000) + size["standard_machines"]
+        + math.ceil(size["machines"] * QUERIES_PER_MACHINE / 500),
         "events": 1 + sum(pages(r, 100) for r in size["rules_per_bus"]) + pages(size["schedules"], 100) + size["schedules"],
     }
 

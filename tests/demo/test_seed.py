@@ -80,7 +80,10 @@ def test_ecs(aws):
 def test_state_machines_and_past_executions(aws):
     sfn = aws("stepfunctions")
     machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
-    assert set(machines) == {E.ORDER_MACHINE, E.BATCH_MACHINE, E.RECONCILE_MACHINE}
+    assert set(machines) == {E.ORDER_MACHINE, E.BATCH_MACHINE, E.RECONCILE_MACHINE, E.EVENTS_MACHINE}
+    types = {m["name"]: m["type"] for m in sfn.list_state_machines()["stateMachines"]}
+    assert types == {E.ORDER_MACHINE: "STANDARD", E.BATCH_MACHINE: "STANDARD", E.RECONCILE_MACHINE: "STANDARD",
+                     E.EVENTS_MACHINE: "EXPRESS"}
     definition = json.loads(sfn.describe_state_machine(stateMachineArn=machines[E.ORDER_MACHINE])["definition"])
     assert definition["StartAt"] == "ValidateOrder"
     assert set(definition["States"]) == {
@@ -90,10 +93,10 @@ def test_state_machines_and_past_executions(aws):
     batch = json.loads(sfn.describe_state_machine(stateMachineArn=machines[E.BATCH_MACHINE])["definition"])
     assert {s["Type"] for s in batch["States"].values()} >= {"Choice", "Map"}
 
-    def statuses():
+    def statuses():  # EXPRESS machines list no executions (tests/contract/test_stepfunctions.py)
         return {
             e["name"]: e["status"]
-            for arn in machines.values()
+            for name, arn in machines.items() if types[name] == "STANDARD"
             for e in sfn.list_executions(stateMachineArn=arn)["executions"]
         }
 
@@ -112,6 +115,33 @@ def test_state_machines_and_past_executions(aws):
     assert len(failed_lambdas) == 4  # ProcessPayment: the first try and 3 retries
     entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
     assert entered[-1] == "OrderFailed" and "ProcessPayment" in entered
+
+
+def test_the_express_machines_seeded_executions_show_in_its_metrics(aws):
+    """AWS lists no EXPRESS executions; the six seeded ones (four delivered, one malformed,
+    one timed out) are in its AWS/States metrics."""
+    from datetime import datetime, timedelta, timezone
+
+    machine = f"arn:aws:states:{E.REGION}:{E.DEFAULT_ACCOUNT}:stateMachine:{E.EVENTS_MACHINE}"
+    cw = aws("cloudwatch")
+    metrics = ("ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut")
+
+    def sums():
+        now = datetime.now(timezone.utc)
+        queries = [{"Id": f"m{i}", "MetricStat": {"Metric": {
+            "Namespace": "AWS/States", "MetricName": m,
+            "Dimensions": [{"Name": "StateMachineArn", "Value": machine}]}, "Period": 60, "Stat": "Sum"}}
+            for i, m in enumerate(metrics)]
+        results = cw.get_metric_data(MetricDataQueries=queries, StartTime=now - timedelta(hours=3),
+                                     EndTime=now + timedelta(minutes=5))["MetricDataResults"]
+        return [sum(r["Values"]) for r in sorted(results, key=lambda r: r["Id"])]
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and sums() != [6, 4, 1, 1]:
+        time.sleep(0.25)
+    assert sums() == [6, 4, 1, 1]
+    with pytest.raises(aws("stepfunctions").exceptions.StateMachineTypeNotSupported):
+        aws("stepfunctions").list_executions(stateMachineArn=machine)
 
 
 def test_events_and_schedules(aws):
@@ -169,12 +199,32 @@ def test_large_estate_counts(in_process_moto):
     assert sum(len(ecs.list_services(cluster=c)["serviceArns"]) for c in clusters) == counts["services"] >= 200
     assert sum(len(ecs.list_tasks(cluster=c)["taskArns"]) for c in clusters) == counts["tasks"] >= 2000
     sfn = aws("stepfunctions")
-    machines = sfn.list_state_machines()["stateMachines"]
-    assert len(machines) == counts["state_machines"] >= 100
+    listed = [m for p in sfn.get_paginator("list_state_machines").paginate() for m in p["stateMachines"]]
+    assert len(listed) == counts["state_machines"] >= 100
+    express = [m for m in listed if m["type"] == "EXPRESS"]
+    assert len(express) == counts["express_machines"] >= 1
+    machines = [m for m in listed if m["type"] == "STANDARD"]
     executions = [e for m in machines[:3] for e in sfn.list_executions(stateMachineArn=m["stateMachineArn"])["executions"]]
-    assert len(executions) == 3 * counts["executions"] // counts["state_machines"]
+    assert len(executions) == 3 * counts["executions"] // len(machines)
     assert {e["status"] for e in executions} <= {"SUCCEEDED", "FAILED"} and all("stopDate" in e for e in executions)
     failed = next(e for m in machines for e in sfn.list_executions(stateMachineArn=m["stateMachineArn"], statusFilter="FAILED")["executions"])
     assert sfn.describe_execution(executionArn=failed["executionArn"])["error"] == "States.TaskFailed"
     rules = sum(len(p["Rules"]) for p in aws("events").get_paginator("list_rules").paginate())
     assert rules == counts["rules"] >= 500
+    # AWS/States metrics: what each STANDARD machine's records say, an hour of traffic per EXPRESS one
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    first = machines[0]["stateMachineArn"]
+    records = [e for p in sfn.get_paginator("list_executions").paginate(stateMachineArn=first) for e in p["executions"]]
+
+    def total(machine: str, metric: str) -> float:
+        query = {"Id": "q", "MetricStat": {"Metric": {"Namespace": "AWS/States", "MetricName": metric, "Dimensions": [
+            {"Name": "StateMachineArn", "Value": machine}]}, "Period": 3600, "Stat": "Sum"}}
+        (result,) = aws("cloudwatch").get_metric_data(MetricDataQueries=[query], StartTime=now - timedelta(hours=3),
+                                                      EndTime=now + timedelta(minutes=5))["MetricDataResults"]
+        return sum(result["Values"])
+
+    assert total(first, "ExecutionsStarted") == len(records)
+    assert total(first, "ExecutionsFailed") == sum(e["status"] == "FAILED" for e in records)
+    assert total(express[0]["stateMachineArn"], "ExecutionsStarted") > 60 * 60

@@ -34,7 +34,7 @@ SEEDED = {
     "lambda": {"validate-order", "check-inventory", "process-payment", "send-confirmation",
                "update-inventory", "process-upload", "cleanup", "items-api"},
     "ecs": {"my-service", "worker-service"},
-    "stepfunctions": {"order-processing", "batch-fulfilment"},
+    "stepfunctions": {"order-processing", "batch-fulfilment", "order-events"},
     "events": {"s3-upload-rule", "daily-cleanup", "legacy-report"},
 }
 
@@ -150,7 +150,9 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("ecs", "ListServices") == pages
     assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
     assert calls("stepfunctions", "ListStateMachines") == pages
-    assert calls("cloudwatch", "GetMetricData") == 1  # 5 functions x 6 queries in one batch
+    # one batch each: 5 functions x 6 queries, 5 state machines x 5 queries
+    assert calls("cloudwatch", "GetMetricData") == 2
+    assert calls("stepfunctions", "ListExecutions") == 5  # all 5 machines are STANDARD
 
 
 async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account, monkeypatch):
@@ -218,6 +220,10 @@ async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, sou
     elif source == "ecs":  # task health after DescribeTasks; unknown is None, never "healthy"
         assert all(s.unhealthy_tasks is None for s in early)
         assert all(s.unhealthy_tasks is not None for s in complete)
-    else:  # executions after the machines; unknown is None, never "0 failed"
-        assert all(m.recent is None for m in early)
-        assert all(m.recent is not None for m in complete)
+    else:  # executions and metrics after the machines; unknown is None, never "0 failed"
+        assert all(m.recent is None and m.metrics is None for m in early)
+        assert all(m.metrics is not None for m in complete)
+        assert all(m.recent is not None for m in complete if m.type == "STANDARD")
+        # an EXPRESS machine's executions are never read, and it says so from the start
+        express = [m for m in early + complete if m.type == "EXPRESS"]
+        assert express and all(m.recent is None and m.executions_unavailable == "EXPRESS" for m in express)

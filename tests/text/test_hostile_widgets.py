@@ -59,8 +59,9 @@ def hostile_estate() -> FakeEstate:
     estate.items["ecs"] = tuple(
         dataclasses.replace(service(f"svc{i}-{h}"), cluster=h, launch=h, task_definition=h, status=h)
         for i, h in enumerate(HOSTILE))
-    estate.items["stepfunctions"] = tuple(
-        dataclasses.replace(machine(f"sm{i}-{h}", 1, "FAILED"), type=h) for i, h in enumerate(HOSTILE))
+    estate.items["stepfunctions"] = tuple(  # every other one: executions unavailable, for a hostile reason
+        dataclasses.replace(machine(f"sm{i}-{h}", 1, "FAILED"), type=h, executions_unavailable=h if i % 2 else None)
+        for i, h in enumerate(HOSTILE))
     estate.items["events"] = tuple(
         dataclasses.replace(rule(f"r{i}-{h}"), bus=h, state=h, schedule=h, description=h, pattern=h)
         for i, h in enumerate(HOSTILE))

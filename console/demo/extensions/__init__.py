@@ -9,8 +9,8 @@ from __future__ import annotations
 
 def install_all() -> None:
     from . import cloudwatch_index, ecs_tasks, lambda_invoke, overhead, pagination, sfn_sleeps, sso_portal
-    from . import lambda_updates
+    from . import lambda_updates, sfn_express, sfn_metrics
 
-    for module in (overhead, lambda_invoke, lambda_updates, sfn_sleeps, ecs_tasks, cloudwatch_index, pagination,
-                   sso_portal):
+    for module in (overhead, lambda_invoke, lambda_updates, sfn_sleeps, sfn_express, sfn_metrics, ecs_tasks,
+                   cloudwatch_index, pagination, sso_portal):
         module.install()

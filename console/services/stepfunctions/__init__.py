@@ -1,4 +1,4 @@
-"""Step Functions: state machines and the outcome of their recent executions."""
+"""Step Functions: state machines, the outcome of their recent executions, their metrics."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from console.services import Service
 
 def _sources():
     from console.polling.sources import Source
-    from console.services.stepfunctions.sources import fetch_state_machines
+    from console.services.stepfunctions.sources import StateMachinesSource
 
-    return {"stepfunctions": Source(fetch_state_machines, 10.0)}
+    return {"stepfunctions": Source(StateMachinesSource(), 10.0)}  # metrics inside: once a minute
 
 
 SERVICE = Service(id="stepfunctions", title="Step Functions", sources=_sources)

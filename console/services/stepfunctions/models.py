@@ -1,4 +1,5 @@
-"""Step Functions models: state machines and the outcome of their recent executions."""
+"""Step Functions models: state machines, the outcome of their recent executions, and
+their AWS/States execution metrics."""
 
 from __future__ import annotations
 
@@ -18,6 +19,28 @@ class ExecutionSummary:
 
 
 @dataclass(frozen=True)
+class StateMachineMetrics:
+    """AWS/States execution metrics of one machine over the last `window_minutes`.
+
+    Counts are Sums (Step Functions emits ExecutionsStarted twice per execution, 1 then 0:
+    only Sum counts executions); `execution_time_ms` is ExecutionTime's Average, None
+    when no execution closed in the window. ExecutionThrottled exists only when something
+    was throttled, so no datapoint means 0."""
+
+    window_minutes: int
+    started: float
+    failed: float
+    timed_out: float
+    throttled: float
+    execution_time_ms: float | None
+
+    @property
+    def failures(self) -> float:
+        """Executions that did not succeed for a reason worth a look: failed or timed out."""
+        return self.failed + self.timed_out
+
+
+@dataclass(frozen=True)
 class StateMachine:
     target: Target
     arn: str
@@ -28,7 +51,12 @@ class StateMachine:
     running: int
     succeeded: int
     failed: int  # FAILED + TIMED_OUT + ABORTED among the recent executions
-    recent: int | None  # how many recent executions the counts cover; None: not read yet
+    recent: int | None  # how many recent executions the counts cover; None: not read (yet)
+    # Why the recent executions are not shown: "EXPRESS" (AWS lists no EXPRESS executions,
+    # so they are never asked for) or what AWS answered when asked (a machine whose type
+    # changed since the listing). None: they are shown, or not read yet.
+    executions_unavailable: str | None = None
+    metrics: StateMachineMetrics | None = None  # None: not read yet
 
     @property
     def key(self) -> str:

@@ -1,17 +1,35 @@
-"""Step Functions: state machines with the outcome of their recent executions.
+"""Step Functions: state machines, the outcome of their recent executions, their metrics.
 
-One ListExecutions page (the newest RECENT_EXECUTIONS) per machine: the dashboard needs
-what is failing now, not the whole history, so that call is deliberately not paginated.
+- Machines: ListStateMachines, every page (1,000 a page, the documented maximum).
+- Recent executions, STANDARD machines only: one ListExecutions page (the newest
+  RECENT_EXECUTIONS) per machine, `recent_executions(ctx, machine_arn)`. The dashboard needs
+  what is failing now, not the whole history, so that call is deliberately not paginated.
+  ListExecutions "is not supported by EXPRESS state machines" (botocore model), so it is
+  never asked for one; should AWS refuse it anyway (a machine deleted and re-created as
+  EXPRESS since the listing: StateMachineTypeNotSupported), that machine's row says so and
+  the rest of the panel loads. A machine deleted since the listing is left out.
+- AWS/States metrics of every machine over the last hour (console.services.stepfunctions.metrics),
+  in batched GetMetricData calls (500 queries each, 5 per machine): once a minute, their
+  resolution, and at once for machines that appeared since.
 """
 
 from __future__ import annotations
 
 from console.aws.context import AwsContext, bounded_gather
-from console.services.stepfunctions.models import ExecutionSummary, StateMachine
+from console.aws.errors import error_code
+from console.aws.limits import max_page
+from console.cloudwatch.metrics import fetch_metrics
+from console.services.stepfunctions import metrics as sfn_metrics
+from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
 from console.target import Target
 
 RECENT_EXECUTIONS = 100
 FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
+EXPRESS = "EXPRESS"
+METRICS_EVERY = 60.0  # seconds: AWS/States metrics have one-minute resolution
+
+# What the row says when AWS refuses ListExecutions for a machine listed as STANDARD.
+TYPE_NOT_SUPPORTED = "type not supported"
 
 
 def execution_from_api(raw: dict) -> ExecutionSummary:
@@ -24,35 +42,124 @@ def execution_from_api(raw: dict) -> ExecutionSummary:
     )
 
 
-def machine_from_api(target: Target, raw: dict, executions: list[ExecutionSummary] | None) -> StateMachine:
-    """`executions` None: not read yet (a first load's early part); counts are then unknown."""
+def machine_from_api(
+    target: Target,
+    raw: dict,
+    executions: list[ExecutionSummary] | None = None,
+    *,
+    unavailable: str | None = None,
+    metrics: StateMachineMetrics | None = None,
+) -> StateMachine:
+    """`executions` None: not read (yet, or never: `unavailable` says why; an EXPRESS
+    machine's are never read). Counts are then unknown, never zero."""
+    machine_type = raw.get("type", "STANDARD")
+    if machine_type == EXPRESS and unavailable is None:
+        unavailable, executions = EXPRESS, None
     known = executions or []
     newest = max(known, key=lambda e: e.started_at or 0, default=None)
     return StateMachine(
         target=target,
         arn=raw["stateMachineArn"],
         name=raw["name"],
-        type=raw.get("type", "STANDARD"),
+        type=machine_type,
         created_at=raw.get("creationDate"),
         last_execution=newest,
         running=sum(e.status == "RUNNING" for e in known),
         succeeded=sum(e.status == "SUCCEEDED" for e in known),
         failed=sum(e.status in FAILED_STATUSES for e in known),
         recent=None if executions is None else len(executions),
+        executions_unavailable=unavailable,
+        metrics=metrics,
     )
 
 
+async def list_state_machines(ctx: AwsContext) -> list[dict]:
+    return await ctx.collect("stepfunctions", "list_state_machines", "stateMachines",
+                             PaginationConfig={"PageSize": max_page("stepfunctions", "ListStateMachines")})
+
+
 async def recent_executions(ctx: AwsContext, machine_arn: str) -> list[ExecutionSummary]:
+    """The newest RECENT_EXECUTIONS executions of one STANDARD machine (one ListExecutions
+    page). Raises what AWS raises: StateMachineTypeNotSupported for an EXPRESS machine."""
     sfn = await ctx.client("stepfunctions")
     page = await sfn.list_executions(stateMachineArn=machine_arn, maxResults=RECENT_EXECUTIONS)
     return [execution_from_api(raw) for raw in page.get("executions", [])]
 
 
-async def fetch_state_machines(ctx: AwsContext) -> tuple[StateMachine, ...]:
-    machines = await ctx.collect("stepfunctions", "list_state_machines", "stateMachines",
-                                 PaginationConfig={"PageSize": 1000})
-    # Machines first; their executions (one call each) after every panel shows something.
-    ctx.publish_partial(machine_from_api(ctx.target, m, None) for m in machines)
-    await ctx.after_first_paint()
-    executions = await bounded_gather(recent_executions(ctx, m["stateMachineArn"]) for m in machines)
-    return tuple(machine_from_api(ctx.target, m, e) for m, e in zip(machines, executions))
+class _Gone:
+    """The machine was deleted since the listing."""
+
+
+GONE = _Gone()
+
+
+async def _executions_of(ctx: AwsContext, raw: dict) -> list[ExecutionSummary] | str | _Gone | None:
+    """A machine's recent executions; for EXPRESS None (never asked); the reason when AWS
+    refuses them; GONE when the machine no longer exists. Anything else raises (throttling,
+    access denied: the source's tick fails and backs off as usual)."""
+    if raw.get("type") == EXPRESS:
+        return None
+    try:
+        return await recent_executions(ctx, raw["stateMachineArn"])
+    except Exception as exc:
+        code = error_code(exc)
+        if code == "StateMachineTypeNotSupported":
+            return TYPE_NOT_SUPPORTED
+        if code == "StateMachineDoesNotExist":
+            return GONE
+        raise
+
+
+async def fetch_machine_metrics(ctx: AwsContext, machine_arns: list[str]) -> dict[str, StateMachineMetrics]:
+    """AWS/States over the last hour for each machine, by ARN, in batched calls."""
+    start, end = sfn_metrics.window_bounds(ctx.clock.now())
+    results = await fetch_metrics(ctx, sfn_metrics.metric_queries(machine_arns), start, end)
+    return {arn: sfn_metrics.metrics_from_results(i, results) for i, arn in enumerate(machine_arns)}
+
+
+class StateMachinesSource:
+    """The Step Functions panel's polling source.
+
+    Every tick: the machines, then (after the first paint) their metrics when due, then the
+    recent executions of the STANDARD ones. Metrics are fetched again when a minute has
+    passed, the target changed or the user asked (ctrl+r), and at once for machines not
+    seen before; otherwise the last ones stay (they change once a minute at most).
+    """
+
+    def __init__(self, metrics_every: float = METRICS_EVERY) -> None:
+        self.metrics_every = metrics_every
+        self._metrics: dict[str, StateMachineMetrics] = {}  # by machine ARN
+        self._target: Target | None = None
+        self._fetched_at = 0.0  # clock.monotonic()
+
+    async def __call__(self, ctx: AwsContext) -> tuple[StateMachine, ...]:
+        machines = await list_state_machines(ctx)
+        # Machines first; metrics and executions after every panel shows something.
+        ctx.publish_partial(
+            machine_from_api(ctx.target, m, metrics=self._metrics.get(m["stateMachineArn"]))
+            if ctx.target == self._target else machine_from_api(ctx.target, m)
+            for m in machines
+        )
+        await ctx.after_first_paint()
+        await self._refresh_metrics(ctx, [m["stateMachineArn"] for m in machines])
+        outcomes = await bounded_gather(_executions_of(ctx, m) for m in machines)
+        result = []
+        for raw, outcome in zip(machines, outcomes):
+            metrics = self._metrics.get(raw["stateMachineArn"])
+            if isinstance(outcome, _Gone):
+                continue
+            if isinstance(outcome, str):
+                result.append(machine_from_api(ctx.target, raw, unavailable=outcome, metrics=metrics))
+            else:
+                result.append(machine_from_api(ctx.target, raw, outcome, metrics=metrics))
+        return tuple(result)
+
+    async def _refresh_metrics(self, ctx: AwsContext, arns: list[str]) -> None:
+        due = (ctx.fresh or ctx.target != self._target
+               or ctx.clock.monotonic() - self._fetched_at >= self.metrics_every)
+        wanted = arns if due else [arn for arn in arns if arn not in self._metrics]
+        if due:
+            fetched = await fetch_machine_metrics(ctx, wanted)
+            self._metrics, self._target, self._fetched_at = fetched, ctx.target, ctx.clock.monotonic()
+        elif wanted:
+            self._metrics.update(await fetch_machine_metrics(ctx, wanted))

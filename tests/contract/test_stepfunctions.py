@@ -1,0 +1,174 @@
+"""Step Functions behaviour the console relies on, as AWS documents it, on the embedded AWS.
+
+Each test states one documented behaviour and names its source. Executions run in the
+embedded server's interpreter (moto's execute mode, sleeps scaled by
+OPSDECK_SFN_TIME_SCALE), in an account of the test's own.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from botocore.exceptions import ClientError
+
+# One definition for every outcome, picked by the input: succeed, fail, or wait (a long
+# wait runs into the machine's timeout when asked to, or is stopped: aborted).
+DEFINITION = {
+    "TimeoutSeconds": 3600,
+    "StartAt": "Route",
+    "States": {
+        "Route": {
+            "Type": "Choice",
+            "Choices": [
+                {"Variable": "$.outcome", "StringEquals": "fail", "Next": "Reject"},
+                {"Variable": "$.outcome", "StringEquals": "wait", "Next": "Hold"},
+            ],
+            "Default": "Accept",
+        },
+        "Accept": {"Type": "Pass", "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+        "Reject": {"Type": "Fail", "Error": "OrderRejected", "Cause": "the order was malformed"},
+        "Hold": {"Type": "Wait", "Seconds": 1000, "Next": "Done"},  # scaled: 10 s
+    },
+}
+TIMING_OUT = {**DEFINITION, "TimeoutSeconds": 1}  # its "wait" executions time out
+
+
+def make_machine(account, name: str, machine_type: str = "STANDARD", definition: dict = DEFINITION) -> str:
+    sfn = account.client("stepfunctions")
+    role = f"arn:aws:iam::{account.id}:role/sfn"
+    return sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=role,
+                                    type=machine_type)["stateMachineArn"]
+
+
+def start(account, machine: str, name: str, outcome: str) -> str:
+    sfn = account.client("stepfunctions")
+    return sfn.start_execution(stateMachineArn=machine, name=name, input=json.dumps({"outcome": outcome}))[
+        "executionArn"]
+
+
+def sums(account, machine: str, metrics: tuple[str, ...], stat: str = "Sum") -> dict[str, float]:
+    """Each metric's `stat` over the last hour for the machine's {StateMachineArn} series."""
+    cloudwatch = account.client("cloudwatch")
+    now = datetime.now(timezone.utc)
+    queries = [{"Id": f"m{i}", "MetricStat": {"Metric": {
+        "Namespace": "AWS/States", "MetricName": metric,
+        "Dimensions": [{"Name": "StateMachineArn", "Value": machine}]}, "Period": 3600, "Stat": stat}}
+        for i, metric in enumerate(metrics)]
+    results = cloudwatch.get_metric_data(MetricDataQueries=queries, StartTime=now - timedelta(minutes=30),
+                                         EndTime=now + timedelta(minutes=30))["MetricDataResults"]
+    by_id = {r["Id"]: sum(r["Values"]) for r in results}
+    return {metric: by_id[f"m{i}"] for i, metric in enumerate(metrics)}
+
+
+def eventually(read, expected, seconds: float = 60.0):
+    """Metrics are delivered on a best-effort basis, some time after the execution: poll."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if value == expected or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+def test_list_executions_is_not_supported_for_an_express_state_machine(fresh_account):
+    """botocore model, stepfunctions 2016-11-23, ListExecutions: "This API action is not
+    supported by EXPRESS state machines"; its errors include StateMachineTypeNotSupported
+    ("State machine type is not supported."). A STANDARD machine's executions list."""
+    sfn = fresh_account.client("stepfunctions")
+    express = make_machine(fresh_account, "events", "EXPRESS")
+    standard = make_machine(fresh_account, "orders")
+    start(fresh_account, express, "e-1", "succeed")
+    start(fresh_account, standard, "s-1", "succeed")
+
+    with pytest.raises(ClientError) as refused:
+        sfn.list_executions(stateMachineArn=express)
+    assert refused.value.response["Error"]["Code"] == "StateMachineTypeNotSupported"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(sfn.exceptions.StateMachineTypeNotSupported):
+        sfn.list_executions(stateMachineArn=express, statusFilter="SUCCEEDED", maxResults=10)
+    assert [e["name"] for e in sfn.list_executions(stateMachineArn=standard)["executions"]] == ["s-1"]
+
+
+@pytest.mark.parametrize("machine_type", ["STANDARD", "EXPRESS"])
+def test_every_execution_is_counted_under_its_outcome(fresh_account, machine_type):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html,
+    "Execution metrics" ("All state machines emit metrics", both workflow types):
+    ExecutionsStarted, ExecutionsSucceeded, ExecutionsFailed,
+    ExecutionsAborted and ExecutionsTimedOut count executions (unit count, statistic Sum),
+    per state machine under the dimension StateMachineArn."""
+    sfn = fresh_account.client("stepfunctions")
+    machine = make_machine(fresh_account, f"flow-{machine_type.lower()}", machine_type, TIMING_OUT)
+    start(fresh_account, machine, "ok-1", "succeed")
+    start(fresh_account, machine, "ok-2", "succeed")
+    start(fresh_account, machine, "bad-1", "fail")
+    start(fresh_account, machine, "slow-1", "wait")  # the machine times out after 1 s (scaled)
+    other = make_machine(fresh_account, f"held-{machine_type.lower()}", machine_type)
+    sfn.stop_execution(executionArn=start(fresh_account, other, "held-1", "wait"))
+
+    outcomes = ("ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsAborted",
+                "ExecutionsTimedOut")
+    expected = dict(zip(outcomes, (4.0, 2.0, 1.0, 0.0, 1.0)))
+    assert eventually(lambda: sums(fresh_account, machine, outcomes), expected) == expected
+    aborted = dict(zip(outcomes, (1.0, 0.0, 0.0, 1.0, 0.0)))
+    assert eventually(lambda: sums(fresh_account, other, outcomes), aborted) == aborted
+
+
+def test_execution_time_is_the_interval_from_start_to_close_in_milliseconds(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html:
+    ExecutionTime is the "Interval, in milliseconds, between the time the execution starts
+    and the time it closes" (statistic Average); the execution's start and close are its
+    startDate and stopDate (DescribeExecution)."""
+    sfn = fresh_account.client("stepfunctions")
+    machine = make_machine(fresh_account, "timed")
+    runs = [start(fresh_account, machine, f"run-{i}", outcome) for i, outcome in enumerate(("succeed", "fail"))]
+    described = []
+    for arn in runs:
+        for _ in range(300):
+            execution = sfn.describe_execution(executionArn=arn)
+            if execution["status"] != "RUNNING":
+                break
+            time.sleep(0.1)
+        described.append(execution)
+    intervals = [(e["stopDate"] - e["startDate"]).total_seconds() * 1000 for e in described]
+
+    count = eventually(lambda: sums(fresh_account, machine, ("ExecutionTime",), "SampleCount"),
+                       {"ExecutionTime": 2.0})
+    assert count == {"ExecutionTime": 2.0}
+    average = sums(fresh_account, machine, ("ExecutionTime",), "Average")["ExecutionTime"]
+    assert average == pytest.approx(sum(intervals) / 2, abs=2.0)  # DescribeExecution's dates are in ms
+
+
+def test_execution_throttled_is_emitted_only_when_an_execution_is_throttled(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html:
+    "The ExecutionThrottled metric will only be emitted in the case of throttled execution."
+    Executions that were not throttled leave no ExecutionThrottled series (ListMetrics),
+    while their other metrics are there."""
+    machine = make_machine(fresh_account, "calm")
+    start(fresh_account, machine, "run-1", "succeed")
+    cloudwatch = fresh_account.client("cloudwatch")
+    dims = [{"Name": "StateMachineArn", "Value": machine}]
+
+    def listed(metric: str) -> int:
+        return len(cloudwatch.list_metrics(Namespace="AWS/States", MetricName=metric, Dimensions=dims)["Metrics"])
+
+    assert eventually(lambda: listed("ExecutionsSucceeded"), 1) == 1
+    assert listed("ExecutionThrottled") == 0
+
+
+def test_executions_started_is_emitted_twice_and_only_sum_counts_executions(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html:
+    "Step Functions emits two ExecutionsStarted metrics for every state machine execution ...
+    The SampleCount statistic shows ExecutionStarted=1 and then ExecutionStarted=0 after the
+    execution completes": Sum is the number of executions."""
+    machine = make_machine(fresh_account, "twice", "EXPRESS")
+    for i in range(3):
+        start(fresh_account, machine, f"run-{i}", "succeed")
+
+    done = eventually(lambda: sums(fresh_account, machine, ("ExecutionsSucceeded",)), {"ExecutionsSucceeded": 3.0})
+    assert done == {"ExecutionsSucceeded": 3.0}
+    assert sums(fresh_account, machine, ("ExecutionsStarted",)) == {"ExecutionsStarted": 3.0}
+    assert sums(fresh_account, machine, ("ExecutionsStarted",), "SampleCount") == {"ExecutionsStarted": 6.0}
