@@ -14,16 +14,18 @@ Two rules follow, both enforced here for every request opsdeck's clients send:
   SWEEP_CEILING of the share (`spare`). The rest is headroom for screens and actions.
 
 Calls are attributed to the polling source that made them (a context variable the
-engine sets around each tick), so a source's cost is known even while others run.
+engine sets around each tick), so a source's cost is known even while others run;
+calls made inside `sweeping()` are a sweep's and never stretch the source's interval.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, deque
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from console.aws.limits import Quota, quota_for, quotas
 from console.clock import Clock
@@ -36,6 +38,17 @@ WINDOW = 60.0  # seconds over which steady-state use is counted
 
 # The polling source whose tick is running in this task (None: a screen or an action).
 current_source: ContextVar[str | None] = ContextVar("opsdeck_polling_source", default=None)
+_sweeping: ContextVar[bool] = ContextVar("opsdeck_sweeping", default=False)
+
+
+@contextmanager
+def sweeping() -> Iterator[None]:
+    """Calls made inside are a sweep's: limited by `spare`, so they do not pace their source."""
+    token = _sweeping.set(True)
+    try:
+        yield
+    finally:
+        _sweeping.reset(token)
 
 
 @dataclass
@@ -80,7 +93,7 @@ class ApiBudget:
         recent.append(now)
         self._trim(recent, now)
         source = current_source.get()
-        if source is not None:
+        if source is not None and not _sweeping.get():
             self._by_source[(source, key[:-1], quota.name)] += 1
 
     @staticmethod

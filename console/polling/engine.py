@@ -106,7 +106,6 @@ class _Source:
     fetch: Fetch
     interval: float
     after: tuple[str, ...] = ()  # sources whose first result this one waits for
-    sweep: bool = False  # spends only AwsContext.spare() requests a tick (console.aws.budget)
     subscribers: set[object] = field(default_factory=set)
     backoff: int = 1
     wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -135,12 +134,10 @@ class PollingEngine:
         self._shown: set[str] = set()
         self._on_screen: dict[str, frozenset[str]] = {}  # source -> keys of the items on screen
 
-    def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = (),
-                 sweep: bool = False) -> None:
+    def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = ()) -> None:
         """Add a source. With `after`, its first tick waits until those sources have
-        finished theirs, so a costly secondary source never delays the first paint. A
-        `sweep` limits its own calls to the budget's spare (see console.aws.budget)."""
-        self._sources[name] = _Source(name, fetch, interval, tuple(after), sweep)
+        finished theirs, so a costly secondary source never delays the first paint."""
+        self._sources[name] = _Source(name, fetch, interval, tuple(after))
 
     @property
     def sources(self) -> list[str]:
@@ -258,9 +255,8 @@ class PollingEngine:
                 snapshot = Snapshot(name, context.target, generation, None, (), problem)
         else:
             source.backoff = 1
-            if not source.sweep:  # a sweep spends only what is spare: no pacing needed
-                cost = {q: n - spent.get(q, 0) for q, n in budget.source_costs(name, context.target).items()}
-                source.paced = budget.interval_for(context.target, cost, 0.0)
+            cost = {q: n - spent.get(q, 0) for q, n in budget.source_costs(name, context.target).items()}
+            source.paced = budget.interval_for(context.target, cost, 0.0)
             snapshot = Snapshot(
                 name, context.target, generation, self.clock.now(), items, None, self.clock.monotonic()
             )

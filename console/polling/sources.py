@@ -11,4 +11,3 @@ class Source(NamedTuple):
     fetch: Fetch
     interval: float  # seconds between ticks while subscribed
     after: tuple[str, ...] = ()  # sources whose first result this one waits for
-    sweep: bool = False  # spends only AwsContext.spare() calls a tick, visible items first

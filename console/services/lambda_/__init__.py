@@ -11,7 +11,7 @@ def _sources():
 
     return {
         "lambda": Source(FunctionsSource(), 5.0),  # .window: the panel's `w` switches it
-        "lambda.aliases": Source(AliasSweep(), 10.0, after=("lambda",), sweep=True),
+        "lambda.aliases": Source(AliasSweep(), 10.0, after=("lambda",)),
     }
 
 
