@@ -91,10 +91,11 @@ def lambda_traffic(
     account: str | None = None,
     region: str = "us-east-1",
 ) -> dict:
-    """Write exactly ``invocations`` requests to ``function`` through ``alias`` at ``now``:
-    split by the alias's weights (exactly, not at random), failing on versions made to fail
-    with ``fail_function``; metrics by FunctionName/Resource/ExecutedVersion plus log lines.
-    Returns ``{"by_version": {version: {"invocations": n, "errors": e}}}``."""
+    """Write exactly ``invocations`` requests to ``function`` through ``alias`` (or a version
+    number), started at ``now`` and ended by now: split by the alias's weights (exactly, not at
+    random), failing on versions made to fail with ``fail_function``; metrics in the dimension
+    sets Lambda publishes (console.demo.simulator.lambda_datums), stamped ``now``, plus log
+    lines. Returns ``{"by_version": {version: {"invocations": n, "errors": e}}}``."""
     return _call(endpoint, "POST", "/_opsdeck/lambda/traffic", {
         "function": function, "now": now.isoformat(), "invocations": invocations, "alias": alias,
         "account": account, "region": region,

@@ -433,12 +433,17 @@ def main(argv: list[str] | None = None) -> int:
         from console.demo import extensions
 
         extensions.install_all()
-        realism.reset(realism.DEMO if args.realism == "demo" else realism.OFF)
+        # The estate and its last hour of metrics exist before the console looks: they are
+        # made with AWS's delays off (no update InProgress while seeding, the history visible
+        # at once), then the realism the demo asks for applies to everything after.
+        realism.reset(realism.OFF)
         _seed(endpoint, args.size)
         server.seeded = True
         server.simulator = _make_simulator(endpoint) if args.size != "none" else None
         if server.simulator is not None and not args.no_simulate:
             server.simulator.backfill(demo_clock.now())  # the last hour's metrics
+        realism.reset(realism.DEMO if args.realism == "demo" else realism.OFF)
+        if server.simulator is not None and not args.no_simulate:
             threading.Thread(target=_run_simulator, args=(server, stop), daemon=True, name="simulator").start()
         ready.set()
         if not stop.is_set():

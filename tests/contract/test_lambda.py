@@ -1,0 +1,155 @@
+"""Lambda behaviour the console relies on, kept by the embedded AWS.
+
+Each test states one documented behaviour, names its source, and checks it over HTTP
+against the embedded server, in an account of its own. Lambda's metrics come from the
+embedded AWS's traffic writer (console.demo.simulator, through control.lambda_traffic),
+which writes what Lambda writes.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from console.demo import control
+
+METRICS_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html"
+CDK_CATALOGUE = "aws-cdk-lib aws-lambda/lib/lambda-canned-metrics.generated.d.ts"
+ROLE_POLICY = '{"Version":"2012-10-17","Statement":[]}'
+
+PER_INVOCATION = ("Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions")
+FOUR_SETS = {(), ("FunctionName",), ("FunctionName", "Resource"), ("ExecutedVersion", "FunctionName", "Resource")}
+
+
+def zip_of(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("app.py", (2020, 1, 1, 0, 0, 0)), text)
+    return buffer.getvalue()
+
+
+def make_function(account, versions: int = 2, weight: float | None = 0.3) -> str:
+    """A function with `versions` published versions and alias `live` on version 1
+    (with `weight` of its traffic on version 2)."""
+    lam = account.client("lambda")
+    role = account.client("iam").create_role(RoleName=f"contract-{uuid.uuid4().hex[:8]}",
+                                             AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
+    name = f"fn-{uuid.uuid4().hex[:10]}"
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                        Code={"ZipFile": zip_of("v1")}, Publish=True)
+    for number in range(2, versions + 1):
+        lam.update_function_code(FunctionName=name, ZipFile=zip_of(f"v{number}"))
+        lam.publish_version(FunctionName=name)
+    routing = {"RoutingConfig": {"AdditionalVersionWeights": {"2": weight}}} if weight else {}
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1", **routing)
+    return name
+
+
+@pytest.fixture
+def traffic(fresh_account):
+    """A function with versions 1 and 2, `live` routing 30 % to version 2, version 2
+    failing; 10 requests through `live` (7 on 1, 3 on 2) and 4 of version 2 directly."""
+    name = make_function(fresh_account)
+    control.fail_function(fresh_account.endpoint, name, "2", message="boom", account=fresh_account.id)
+    # CloudWatch Logs refuses events far from real time: the traffic is written near it
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=5)
+    try:
+        through_alias = control.lambda_traffic(fresh_account.endpoint, name, now, 10, account=fresh_account.id)
+        direct = control.lambda_traffic(fresh_account.endpoint, name, now, 4, alias="2", account=fresh_account.id)
+    finally:
+        control.clear_failures(fresh_account.endpoint)
+    assert through_alias["by_version"] == {"1": {"invocations": 7, "errors": 0}, "2": {"invocations": 3, "errors": 3}}
+    assert direct["by_version"] == {"2": {"invocations": 4, "errors": 4}}
+    return name, now
+
+
+def _listed(cw, **filters) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
+    found = set()
+    for page in cw.get_paginator("list_metrics").paginate(Namespace="AWS/Lambda", **filters):
+        for metric in page["Metrics"]:
+            found.add((metric["MetricName"], tuple(sorted((d["Name"], d["Value"]) for d in metric["Dimensions"]))))
+    return found
+
+
+def _sum(cw, name: str, now: datetime, dims: dict[str, str], metric: str = "Invocations") -> float:
+    query = {"Id": "q", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": [
+        {"Name": k, "Value": v} for k, v in dims.items()]}, "Period": 60, "Stat": "Sum"}}
+    (result,) = cw.get_metric_data(MetricDataQueries=[query], StartTime=now,
+                                   EndTime=now + timedelta(minutes=1))["MetricDataResults"]
+    return sum(result["Values"])
+
+
+def test_lambda_metrics_exist_only_in_four_dimension_sets(fresh_account, traffic):
+    """Lambda's dimensions: "Across All Functions (none)", "By Function Name (FunctionName)",
+    "By Resource (Resource) – View metrics for a version or alias of a function", "By
+    Executed Version (ExecutedVersion) – View metrics for a combination of alias and
+    version" (METRICS_PAGE); the sets are {}, {FunctionName}, {FunctionName, Resource} and
+    {FunctionName, Resource, ExecutedVersion} (CDK_CATALOGUE). ExecutedVersion "only applies
+    to alias invocations" (the archived monitoring-functions-metrics.md of the Lambda guide)."""
+    name, _ = traffic
+    listed = _listed(fresh_account.client("cloudwatch"))
+    assert {tuple(n for n, _ in dims) for _, dims in listed} == FOUR_SETS
+    executed = {dims for _, dims in listed if len(dims) == 3}
+    assert executed == {(("ExecutedVersion", v), ("FunctionName", name), ("Resource", f"{name}:live")) for v in "12"}
+
+
+def test_resource_names_the_alias_or_version_invoked(fresh_account, traffic):
+    """Resource is "name:alias" for an alias invocation and "name:version" for a version
+    invocation. NOT on an AWS page: aws-cdk#14248 lists it from a real account
+    ({"FunctionName": f, "Resource": "f:live", "ExecutedVersion": "42"}); aws-cdk PR #20836
+    fixed the version form (CDK_CATALOGUE's alias.js builds `${functionName}:${aliasName}`)."""
+    name, _ = traffic
+    resources = {dict(dims)["Resource"] for _, dims in _listed(fresh_account.client("cloudwatch"))
+                 if "Resource" in dict(dims)}
+    assert resources == {f"{name}:live", f"{name}:2"}
+
+
+@pytest.mark.parametrize("metric", PER_INVOCATION)
+def test_per_invocation_metrics_are_published_at_every_level(fresh_account, traffic, metric):
+    """Invocations, Errors, Throttles, Duration and ConcurrentExecutions carry all four sets
+    (CDK_CATALOGUE; "Lambda emits this metric [ConcurrentExecutions] for all functions,
+    versions, and aliases", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html)."""
+    listed = _listed(fresh_account.client("cloudwatch"), MetricName=metric)
+    assert {tuple(n for n, _ in dims) for _, dims in listed} == FOUR_SETS
+
+
+def test_unreserved_concurrency_is_account_wide_only(fresh_account, traffic):
+    """UnreservedConcurrentExecutions: "Lambda emits this metric across all functions in a
+    region" (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html; only
+    the {} set in CDK_CATALOGUE)."""
+    listed = _listed(fresh_account.client("cloudwatch"), MetricName="UnreservedConcurrentExecutions")
+    assert {dims for _, dims in listed} == {()}
+
+
+def test_no_series_is_published_for_function_and_executed_version_alone(fresh_account, traffic):
+    """{FunctionName, ExecutedVersion} is not a published set, and CloudWatch matches dimension
+    sets exactly: "You can only retrieve statistics using combinations of dimensions that
+    you specifically published" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html).
+    A canary reading it sees no traffic at all."""
+    name, now = traffic
+    cw = fresh_account.client("cloudwatch")
+    for version in "12":
+        for metric in ("Invocations", "Errors"):
+            assert _sum(cw, name, now, {"FunctionName": name, "ExecutedVersion": version}, metric) == 0
+
+
+def test_each_version_behind_an_alias_has_its_own_figures(fresh_account, traffic):
+    """{FunctionName, Resource=name:alias, ExecutedVersion} gives each version's own
+    invocations and errors through the alias (METRICS_PAGE: "View metrics for a combination
+    of alias and version"); {FunctionName} is every invocation of the function, and
+    {FunctionName, Resource} each alias or version (METRICS_PAGE)."""
+    name, now = traffic
+    cw = fresh_account.client("cloudwatch")
+    alias = {"FunctionName": name, "Resource": f"{name}:live"}
+    figures = {(v, m): _sum(cw, name, now, {**alias, "ExecutedVersion": v}, m)
+               for v in "12" for m in ("Invocations", "Errors")}
+    assert figures == {("1", "Invocations"): 7, ("1", "Errors"): 0, ("2", "Invocations"): 3, ("2", "Errors"): 3}
+    assert _sum(cw, name, now, alias) == 10
+    assert _sum(cw, name, now, {"FunctionName": name, "Resource": f"{name}:2"}) == 4
+    assert _sum(cw, name, now, {"FunctionName": name}) == 14
+    assert _sum(cw, name, now, {}) == 14  # the account's only function
+
