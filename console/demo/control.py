@@ -82,6 +82,21 @@ def fail_next_update(
     })
 
 
+def set_last_modified(
+    endpoint: str,
+    function: str,
+    times: dict[str, datetime],
+    account: str | None = None,
+    region: str = "us-east-1",
+) -> None:
+    """Set the LastModified of ``function``'s versions (``{"1": t1, "$LATEST": t}``): a seeded
+    estate's release history, which no API can write."""
+    _call(endpoint, "POST", "/_opsdeck/lambda/last-modified", {
+        "function": function, "times": {v: t.isoformat() for v, t in times.items()},
+        "account": account, "region": region,
+    })
+
+
 def lambda_traffic(
     endpoint: str,
     function: str,

@@ -67,6 +67,7 @@ class ControlApi:
             ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
             ("POST", "/_opsdeck/lambda/traffic"): self._lambda_traffic,
             ("POST", "/_opsdeck/lambda/fail-next-update"): self._fail_next_update,
+            ("POST", "/_opsdeck/lambda/last-modified"): self._last_modified,
             ("POST", "/_opsdeck/page-size"): self._page_size,
             ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
@@ -128,6 +129,17 @@ class ControlApi:
             account=body.get("account"),
             region=body.get("region") or "us-east-1",
         )
+        return {"ok": True}
+
+    def _last_modified(self, body: dict) -> dict:
+        from console.demo.accounting import DEFAULT_ACCOUNT
+        from console.demo.extensions import lambda_updates
+
+        if not body.get("function") or not isinstance(body.get("times"), dict):
+            raise ValueError("last-modified needs a function and times by version")
+        for version, moment in body["times"].items():
+            lambda_updates.set_last_modified(body.get("account") or DEFAULT_ACCOUNT, body.get("region") or "us-east-1",
+                                             body["function"], str(version), _moment(moment))
         return {"ok": True}
 
     def _lambda_traffic(self, body: dict) -> dict:

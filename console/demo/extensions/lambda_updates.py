@@ -52,6 +52,19 @@ def lambda_time(moment: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
 
 
+def set_last_modified(account: str, region: str, function: str, version: str, moment: datetime) -> None:
+    """Seeding: `function`'s `version` ("$LATEST" or a number) was last modified at `moment`
+    (LookupError when there is no such function or version)."""
+    from moto.awslambda.utils import get_backend  # the docker-less backend the server uses
+
+    backend = get_backend(account, region)
+    try:
+        fn = backend._lambdas.get_function_by_name_with_qualifier(function, None if version == "$LATEST" else version)
+    except Exception as exc:  # moto's 404
+        raise LookupError(f"no version {version} of function {function} in {account}/{region}") from exc
+    fn.last_modified = lambda_time(moment)
+
+
 def _busy(fn: Any) -> bool:
     until = getattr(fn, BUSY_ATTRIBUTE, None)
     return until is not None and demo_clock.timestamp() < until
