@@ -135,7 +135,7 @@ class Simulator:
         figures = {name: _figures([c for c in ended if c.function == name],
                                   sum(c.function == name for c in self._running))
                    for name in sorted(functions & set(E.FUNCTION_NAMES))}
-        datums = lambda_datums(ended, TICK, self._reserved_of(functions))
+        datums = lambda_datums(ended, TICK, self._reserved_of(functions & set(E.FUNCTION_NAMES)))
         self._put_metrics(datums)
         for spec in E.FUNCTIONS:
             if spec.name in functions:
@@ -174,7 +174,7 @@ class Simulator:
                 start = first + timedelta(minutes=minute)
                 calls += [Call(spec.name, qualifier, _start_in(rng, start + MINUTE, MINUTE), inv)
                           for _ in range(ticks_per_minute) for inv in self._invocations(rng, spec, weights)]
-        datums = lambda_datums(calls, MINUTE, self._reserved_of(functions))
+        datums = lambda_datums(calls, MINUTE, self._reserved_of(functions & set(E.FUNCTION_NAMES)))
         self._put_metrics(datums)
         return len(datums)
 
@@ -188,8 +188,8 @@ class Simulator:
         return names
 
     def _reserved_of(self, functions: set[str]) -> set[str]:
-        """The functions with reserved concurrency (asked once per function): their
-        executions are not in UnreservedConcurrentExecutions."""
+        """Which of `functions` (those with traffic) have reserved concurrency, asked once per
+        function: their executions are not in UnreservedConcurrentExecutions."""
         lam = self.aws("lambda")
         for name in sorted(functions - set(self._reserved)):
             found = lam.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions")

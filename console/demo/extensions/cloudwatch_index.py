@@ -98,13 +98,13 @@ def nearest_rank(values: list[tuple[float, float]], p: Fraction) -> float | None
     """The smallest value with at least p % of the samples at or below it; `values` are
     (value, count) pairs, any order. None without samples."""
     pairs = sorted((v, c) for v, c in values if c > 0)
-    total = sum(Fraction(c) for _, c in pairs)
+    total = math.fsum(c for _, c in pairs)
     if not total:
         return None
-    rank = max(Fraction(1), Fraction(math.ceil(p * total / 100)))
-    seen = Fraction(0)
+    rank = max(1, math.ceil(p * Fraction(total) / 100))  # exact: p99 of 100 values is the 99th
+    seen = 0.0
     for value, count in pairs:
-        seen += Fraction(count)
+        seen += count
         if seen >= rank:
             return value
     return pairs[-1][0]
