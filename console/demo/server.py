@@ -347,7 +347,7 @@ def _make_simulator(endpoint: str) -> Any:
     except ImportError:
         log.exception("console.demo.simulator is not importable; no traffic")
         return None
-    return Simulator(endpoint)
+    return Simulator(endpoint, local=True)
 
 
 def _run_simulator(server: Any, stop: threading.Event) -> None:

@@ -133,3 +133,29 @@ def test_an_invocation_is_stamped_with_its_start_and_written_once_it_has_ended(e
     for fn, still in running.items():
         assert minute_before(fn) == first["functions"][fn]["Invocations"] + still
         assert second["functions"][fn]["Invocations"] >= still  # written now, counted in the old minute
+
+
+def test_the_demo_servers_own_simulator_writes_to_its_backend_and_arrives_a_minute_late():
+    """In the demo the simulator runs inside the server and writes straight to its CloudWatch
+    backend (local=True); what it writes still goes through PutMetricData's extensions: the
+    demo's 60 s ingestion delay and the four dimension sets."""
+    from console.demo import control
+    from console.demo.process import EmbeddedAws
+
+    with EmbeddedAws.start(size="small", simulate=False, realism="demo") as server:
+        t0 = control.set_clock(server.endpoint, datetime.now(timezone.utc).replace(microsecond=0))
+        written = control.tick(server.endpoint, t0)["functions"]["validate-order"]["Invocations"]
+        cw = E.Clients(server.endpoint)("cloudwatch")
+
+        def seen() -> float:
+            (result,) = cw.get_metric_data(MetricDataQueries=[_query("validate-order", "Invocations", "Sum")],
+                                           StartTime=t0 - timedelta(minutes=1),
+                                           EndTime=t0 + timedelta(minutes=1))["MetricDataResults"]
+            return sum(result["Values"])
+
+        assert written > 0 and seen() == 0
+        control.set_clock(server.endpoint, t0 + timedelta(seconds=60))
+        assert seen() == written
+        sets = {tuple(sorted(d["Name"] for d in m["Dimensions"]))
+                for page in cw.get_paginator("list_metrics").paginate(Namespace="AWS/Lambda") for m in page["Metrics"]}
+        assert sets == {(), ("FunctionName",), ("FunctionName", "Resource"), ("ExecutedVersion", "FunctionName", "Resource")}

@@ -275,12 +275,15 @@ def index_of(backend: Any) -> MetricIndex:
     return index
 
 
-def _index_put(backend: Any, namespace: str, metric_data: list[dict], delay: float = 0.0) -> None:
-    """Fold PutMetricData members into the index; visible `delay` seconds from now."""
+def _index_put(backend: Any, namespace: str, metric_data: list[dict], delay: float = 0.0,
+               arrivals: list[Arrival | None] | None = None) -> None:
+    """Fold PutMetricData members into the index (their `arrivals`, when already made);
+    visible `delay` seconds from now."""
     index = index_of(backend)
     visible_at = demo_clock.timestamp() + delay if delay > 0 else None
-    for member in metric_data:
-        arrival = _arrival(member)
+    if arrivals is None:
+        arrivals = [_arrival(member) for member in metric_data]
+    for member, arrival in zip(metric_data, arrivals):
         if arrival is not None:
             index.add(namespace, member["MetricName"], _dims(member.get("Dimensions")), member.get("Unit"),
                       member.get("Timestamp"), arrival, visible_at)
@@ -425,15 +428,15 @@ def install() -> None:
             if member.get("Values"):
                 self._validate_parameters_put_metric_data(member, number)
         original_put(self, namespace, plain)  # validates, feeds ListMetrics/GetMetricStatistics
-        for member in metric_data:  # one statistic set per Values datum, not one object per value
-            arrival = _arrival(member) if member.get("Values") else None
-            if arrival is not None:
+        arrivals = [_arrival(member) for member in metric_data]
+        for member, arrival in zip(metric_data, arrivals):  # one statistic set per Values datum,
+            if arrival is not None and member.get("Values"):  # not one object per value
                 self.metric_data.append(MetricAggregatedDatum(
                     namespace=namespace, name=member["MetricName"], min_stat=arrival.low, max_stat=arrival.high,
                     sample_count=arrival.count, sum_stat=arrival.total,
                     dimensions=member.get("Dimensions") or [], timestamp=member["Timestamp"],
                     unit=member.get("Unit")))
-        _index_put(self, namespace, metric_data, realism.current().metric_delay)
+        _index_put(self, namespace, metric_data, realism.current().metric_delay, arrivals)
         index = index_of(self)
         index.appended += len(self.metric_data) - before
         if index.appended >= _TRIM_EVERY:
