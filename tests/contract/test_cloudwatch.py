@@ -12,8 +12,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 NAMESPACE = "Opsdeck/Contract"  # a custom namespace: nothing else writes here
-CONCEPTS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html"
-STATISTICS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html"
 
 
 def _minute_ago() -> datetime:
@@ -39,12 +37,12 @@ def _put(cw, minute: datetime, dims: list[tuple[str, str]], metric: str = "Laten
 
 
 def test_statistics_match_the_published_dimension_set_exactly(fresh_account):
-    """"CloudWatch treats each unique combination of dimensions as a separate metric ... You
-    can only retrieve statistics using combinations of dimensions that you specifically
-    published" and "CloudWatch does not aggregate across dimensions for your custom
-    metrics" (CONCEPTS, "Dimension combinations"; botocore:cloudwatch
-    GetMetricStatistics.Dimensions: "You must specify the same dimensions that were used
-    when the metrics were created")."""
+    """"CloudWatch treats each unique combination of dimensions as a separate metric ... You can only retrieve
+    statistics using combinations of dimensions that you specifically published" and "CloudWatch does not
+    aggregate across dimensions for your custom metrics"
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html, "Dimension
+    combinations"; botocore:cloudwatch GetMetricStatistics.Dimensions: "You must specify the same dimensions
+    that were used when the metrics were created")."""
     cw = fresh_account.client("cloudwatch")
     minute = _minute_ago()
     _put(cw, minute, [("Service", "shop"), ("Stage", "prod")], Value=7)
@@ -58,8 +56,9 @@ def test_statistics_match_the_published_dimension_set_exactly(fresh_account):
 
 
 def test_list_metrics_lists_each_metric_once(fresh_account):
-    """ListMetrics returns metrics, and "CloudWatch treats each unique combination of
-    dimensions as a separate metric" (CONCEPTS): a metric written many times is listed once
+    """ListMetrics returns metrics, and "CloudWatch treats each unique combination of dimensions as a separate
+    metric" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html): a metric
+    written many times is listed once
     (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html)."""
     cw = fresh_account.client("cloudwatch")
     minute = _minute_ago()
@@ -73,12 +72,12 @@ def test_list_metrics_lists_each_metric_once(fresh_account):
 
 
 def test_a_datapoint_is_returned_only_after_the_ingestion_delay(fresh_account, shared_clock, realism):
-    """Metrics arrive late: "CloudWatch data is generally available from the service within
-    one minute from the end of the time period" (the archived CloudWatch developer guide,
+    """Metrics arrive late: "CloudWatch data is generally available from the service within one minute from the end
+    of the time period" (the archived CloudWatch developer guide,
     http://docs.amazonwebservices.com/AmazonCloudWatch/latest/DeveloperGuide/arch-Amazon-CloudWatch-statistics.html);
-    Step Functions: "The data point for a minute might be delayed before being available
-    through CloudWatch" (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html).
-    AWS documents no current figure: the delay here (60 s) is ASSUMED, as in the demo."""
+    Step Functions: "The data point for a minute might be delayed before being available through CloudWatch"
+    (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html). AWS documents no current
+    figure: the delay here (60 s) is ASSUMED, as in the demo."""
     realism(metric_delay=60)
     cw = fresh_account.client("cloudwatch")
     written = shared_clock.now()
@@ -98,14 +97,14 @@ def test_a_datapoint_is_returned_only_after_the_ingestion_delay(fresh_account, s
 
 
 def test_percentiles_from_raw_values(fresh_account):
-    """"CloudWatch needs raw data points to calculate percentile statistics"; "Using the
-    Values and Counts method enables you to publish up to 150 values per metric with one
-    PutMetricData request, and supports retrieving percentile statistics on this data"
-    (botocore:cloudwatch PutMetricData). What a percentile is: "p95 is the 95th percentile
-    and means that 95 percent of the data within the period is lower than this value"
-    (STATISTICS). AWS does not say how it is computed (nearest rank or interpolation):
-    the embedded AWS uses the NEAREST RANK, an assumption, so the expected figures are
-    values that were published (1..100: p99 is 99, where interpolation would give 99.01)."""
+    """"CloudWatch needs raw data points to calculate percentile statistics"; "Using the Values and Counts method
+    enables you to publish up to 150 values per metric with one PutMetricData request, and supports retrieving
+    percentile statistics on this data" (botocore:cloudwatch PutMetricData). What a percentile is: "p95 is the
+    95th percentile and means that 95 percent of the data within the period is lower than this value"
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html). AWS does not
+    say how it is computed (nearest rank or interpolation): the embedded AWS uses the NEAREST RANK, an
+    assumption, so the expected figures are values that were published (1..100: p99 is 99, where interpolation
+    would give 99.01)."""
     cw = fresh_account.client("cloudwatch")
     minute = _minute_ago()
     _put(cw, minute, [("Fn", "a")], Values=[float(v) for v in range(1, 101)])  # 1..100, once each
@@ -119,8 +118,9 @@ def test_percentiles_from_raw_values(fresh_account):
 
 
 def test_percentiles_across_a_longer_period_use_every_value_in_it(fresh_account):
-    """A statistic aggregates "the data within the period" (STATISTICS): with a 3-minute
-    period, the p90 is over all three minutes' values together."""
+    """A statistic aggregates "the data within the period"
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html): with a
+    3-minute period, the p90 is over all three minutes' values together."""
     cw = fresh_account.client("cloudwatch")
     minute = _minute_ago()
     for offset, values in enumerate(([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0, 10.0])):
@@ -159,8 +159,9 @@ def test_percentiles_from_a_statistic_set_only_under_the_documented_conditions(f
 
 
 def test_no_percentiles_for_a_metric_with_negative_values(fresh_account):
-    """"Percentile statistics are not available for metrics when any of the metric values are
-    negative numbers." (CONCEPTS; botocore:cloudwatch GetMetricStatistics.ExtendedStatistics)"""
+    """"Percentile statistics are not available for metrics when any of the metric values are negative numbers."
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html;
+    botocore:cloudwatch GetMetricStatistics.ExtendedStatistics)"""
     cw = fresh_account.client("cloudwatch")
     minute = _minute_ago()
     _put(cw, minute, [("Fn", "a")], Values=[3.0, 4.0])

@@ -19,8 +19,6 @@ from botocore.exceptions import ClientError
 
 from console.demo import control
 
-METRICS_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html"
-CDK_CATALOGUE = "aws-cdk-lib aws-lambda/lib/lambda-canned-metrics.generated.d.ts"
 ROLE_POLICY = '{"Version":"2012-10-17","Statement":[]}'
 
 PER_INVOCATION = ("Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions")
@@ -86,12 +84,13 @@ def _sum(cw, name: str, now: datetime, dims: dict[str, str], metric: str = "Invo
 
 
 def test_lambda_metrics_exist_only_in_four_dimension_sets(fresh_account, traffic):
-    """Lambda's dimensions: "Across All Functions (none)", "By Function Name (FunctionName)",
-    "By Resource (Resource) – View metrics for a version or alias of a function", "By
-    Executed Version (ExecutedVersion) – View metrics for a combination of alias and
-    version" (METRICS_PAGE); the sets are {}, {FunctionName}, {FunctionName, Resource} and
-    {FunctionName, Resource, ExecutedVersion} (CDK_CATALOGUE). ExecutedVersion "only applies
-    to alias invocations" (the archived monitoring-functions-metrics.md of the Lambda guide)."""
+    """Lambda's dimensions: "Across All Functions (none)", "By Function Name (FunctionName)", "By Resource
+    (Resource) – View metrics for a version or alias of a function", "By Executed Version (ExecutedVersion) –
+    View metrics for a combination of alias and version"
+    (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html); the sets are {},
+    {FunctionName}, {FunctionName, Resource} and {FunctionName, Resource, ExecutedVersion} (aws-cdk-lib 2.276.0
+    aws-lambda/lib/lambda-canned-metrics.generated.d.ts). ExecutedVersion "only applies to alias invocations"
+    (the archived monitoring-functions-metrics.md of the Lambda guide)."""
     name, _ = traffic
     listed = _listed(fresh_account.client("cloudwatch"))
     assert {tuple(n for n, _ in dims) for _, dims in listed} == FOUR_SETS
@@ -103,7 +102,7 @@ def test_resource_names_the_alias_or_version_invoked(fresh_account, traffic):
     """Resource is "name:alias" for an alias invocation and "name:version" for a version
     invocation. NOT on an AWS page: aws-cdk#14248 lists it from a real account
     ({"FunctionName": f, "Resource": "f:live", "ExecutedVersion": "42"}); aws-cdk PR #20836
-    fixed the version form (CDK_CATALOGUE's alias.js builds `${functionName}:${aliasName}`)."""
+    fixed the version form (aws-cdk-lib's aws-lambda/lib/alias.js builds `${functionName}:${aliasName}`)."""
     name, _ = traffic
     resources = {dict(dims)["Resource"] for _, dims in _listed(fresh_account.client("cloudwatch"))
                  if "Resource" in dict(dims)}
@@ -112,9 +111,10 @@ def test_resource_names_the_alias_or_version_invoked(fresh_account, traffic):
 
 @pytest.mark.parametrize("metric", PER_INVOCATION)
 def test_per_invocation_metrics_are_published_at_every_level(fresh_account, traffic, metric):
-    """Invocations, Errors, Throttles, Duration and ConcurrentExecutions carry all four sets
-    (CDK_CATALOGUE; "Lambda emits this metric [ConcurrentExecutions] for all functions,
-    versions, and aliases", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html)."""
+    """Invocations, Errors, Throttles, Duration and ConcurrentExecutions carry all four sets (aws-cdk-lib 2.276.0
+    aws-lambda/lib/lambda-canned-metrics.generated.d.ts; "Lambda emits this metric [ConcurrentExecutions] for
+    all functions, versions, and aliases",
+    https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html)."""
     listed = _listed(fresh_account.client("cloudwatch"), MetricName=metric)
     assert {tuple(n for n, _ in dims) for _, dims in listed} == FOUR_SETS
 
@@ -122,16 +122,16 @@ def test_per_invocation_metrics_are_published_at_every_level(fresh_account, traf
 def test_unreserved_concurrency_is_account_wide_only(fresh_account, traffic):
     """UnreservedConcurrentExecutions: "Lambda emits this metric across all functions in a
     region" (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html; only
-    the {} set in CDK_CATALOGUE)."""
+    the {} set in aws-cdk-lib 2.276.0 aws-lambda/lib/lambda-canned-metrics.generated.d.ts)."""
     listed = _listed(fresh_account.client("cloudwatch"), MetricName="UnreservedConcurrentExecutions")
     assert {dims for _, dims in listed} == {()}
 
 
 def test_no_series_is_published_for_function_and_executed_version_alone(fresh_account, traffic):
-    """{FunctionName, ExecutedVersion} is not a published set, and CloudWatch matches dimension
-    sets exactly: "You can only retrieve statistics using combinations of dimensions that
-    you specifically published" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html).
-    A canary reading it sees no traffic at all."""
+    """{FunctionName, ExecutedVersion} is not a published set, and CloudWatch matches dimension sets exactly: "You
+    can only retrieve statistics using combinations of dimensions that you specifically published"
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html). A canary reading
+    it sees no traffic at all."""
     name, now = traffic
     cw = fresh_account.client("cloudwatch")
     for version in "12":
@@ -140,10 +140,10 @@ def test_no_series_is_published_for_function_and_executed_version_alone(fresh_ac
 
 
 def test_each_version_behind_an_alias_has_its_own_figures(fresh_account, traffic):
-    """{FunctionName, Resource=name:alias, ExecutedVersion} gives each version's own
-    invocations and errors through the alias (METRICS_PAGE: "View metrics for a combination
-    of alias and version"); {FunctionName} is every invocation of the function, and
-    {FunctionName, Resource} each alias or version (METRICS_PAGE)."""
+    """{FunctionName, Resource=name:alias, ExecutedVersion} gives each version's own invocations and errors through
+    the alias (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html: "View metrics for a
+    combination of alias and version"); {FunctionName} is every invocation of the function, and {FunctionName,
+    Resource} each alias or version (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html)."""
     name, now = traffic
     cw = fresh_account.client("cloudwatch")
     alias = {"FunctionName": name, "Resource": f"{name}:live"}
@@ -157,7 +157,6 @@ def test_each_version_behind_an_alias_has_its_own_figures(fresh_account, traffic
 
 
 # -- updates ------------------------------------------------------------------------------------
-STATES_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html"
 IN_PROGRESS = "The operation cannot be performed at this time. An update is in progress for resource: {}"
 
 
@@ -171,9 +170,9 @@ def _advance(clock, seconds: float) -> None:
 
 @pytest.mark.parametrize("update", ["code", "configuration"])
 def test_an_update_is_in_progress_before_it_is_successful(fresh_account, shared_clock, realism, update):
-    """"InProgress – An update is happening on an existing function"; "Successful – The update
-    has completed" (STATES_PAGE); botocore:lambda enum LastUpdateStatus Successful | Failed |
-    InProgress, and its FunctionUpdated waiter polls until Successful. AWS documents no
+    """"InProgress – An update is happening on an existing function"; "Successful – The update has completed"
+    (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html); botocore:lambda enum LastUpdateStatus
+    Successful | Failed | InProgress, and its FunctionUpdated waiter polls until Successful. AWS documents no
     duration ("functions in a VPC can take a minute"): the test sets 30 s."""
     realism(lambda_update_seconds=30)
     name = make_function(fresh_account, versions=1, weight=None)
@@ -196,12 +195,12 @@ def test_an_update_is_in_progress_before_it_is_successful(fresh_account, shared_
 @pytest.mark.parametrize("operation", ["UpdateFunctionCode", "UpdateFunctionConfiguration", "PublishVersion"])
 def test_changes_fail_with_a_conflict_while_an_update_is_in_progress(fresh_account, shared_clock, realism,
                                                                     operation):
-    """"The following operations fail while an asynchronous update is in progress:
-    UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion" (STATES_PAGE); with
-    ResourceConflictException, HTTP 409, "another operation is in progress" (botocore:lambda,
-    listed on all three). The message is OBSERVED in real AWS output, NOT documented:
-    "The operation cannot be performed at this time. An update is in progress for resource:
-    <function ARN>"."""
+    """"The following operations fail while an asynchronous update is in progress: UpdateFunctionCode,
+    UpdateFunctionConfiguration, PublishVersion"
+    (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html); with ResourceConflictException, HTTP
+    409, "another operation is in progress" (botocore:lambda, listed on all three). The message is OBSERVED in
+    real AWS output, NOT documented: "The operation cannot be performed at this time. An update is in progress
+    for resource: <function ARN>"."""
     realism(lambda_update_seconds=30)
     name = make_function(fresh_account, versions=1, weight=None)
     lam = fresh_account.client("lambda")
