@@ -233,6 +233,17 @@ PAGE_LIMITS: tuple[PageLimit, ...] = (
 )
 
 
+# PutMetricData (botocore:cloudwatch PutMetricData; CW_API): "Each PutMetricData request is
+# limited to 1 MB in size for HTTP POST requests. You can send a payload compressed by gzip.
+# Each request is also limited to no more than 1000 different metrics", and "Using the
+# Values and Counts method enables you to publish up to 150 values per metric with one
+# PutMetricData request".
+PUT_METRIC_DATA_MAX_METRICS = 1000
+PUT_METRIC_DATA_MAX_VALUES = 150
+PUT_METRIC_DATA_MAX_BYTES = 1_000_000
+PUT_METRIC_DATA_SOURCE = CW_API.format("PutMetricData")
+
+
 def page_limit(service: str, operation: str) -> PageLimit:
     for limit in PAGE_LIMITS:
         if (limit.service, limit.operation) == (service, operation):

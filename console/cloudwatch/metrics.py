@@ -14,6 +14,12 @@ from console.aws.context import AwsContext, bounded_gather, chunks
 
 MAX_QUERIES_PER_CALL = 500
 
+# CloudWatch's ingestion delay, in seconds: how long after a datapoint is written
+# GetMetricData may still not return it. ASSUMED: AWS documents no current figure (the
+# archived developer guide said data is "generally available from the service within one
+# minute from the end of the time period"; research C.2).
+INGESTION_DELAY = 60.0
+
 
 @dataclass(frozen=True)
 class MetricQuery:

@@ -674,13 +674,17 @@ def per_period(series: Series, start: datetime, end: datetime, period_s: int = M
     return tuple(by_slot.get(i, 0.0) for i in range(slots))
 
 
+def chart_queries(function_name: str) -> list[MetricQuery]:
+    """The charts' queries: the function's own series ({FunctionName}, every version)."""
+    dims = (("FunctionName", function_name),)
+    return [MetricQuery(f"c_{suffix}", NAMESPACE, metric, dims, stat, METRIC_PERIOD)
+            for suffix, metric, stat in _CHART_QUERIES]
+
+
 async def fetch_charts(ctx: AwsContext, function_name: str, minutes: int = DEFAULT_WINDOW_MINUTES) -> FunctionCharts:
     """One GetMetricData call: the function's per-minute series over the last `minutes`."""
     start, end = chart_bounds(ctx.clock.now(), minutes)
-    dims = (("FunctionName", function_name),)
-    queries = [MetricQuery(f"c_{suffix}", NAMESPACE, metric, dims, stat, METRIC_PERIOD)
-               for suffix, metric, stat in _CHART_QUERIES]
-    results = await fetch_metrics(ctx, queries, start, end)
+    results = await fetch_metrics(ctx, chart_queries(function_name), start, end)
 
     def series(suffix: str) -> tuple[float, ...]:
         return per_period(results.get(f"c_{suffix}", []), start, end)

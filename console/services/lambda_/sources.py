@@ -93,9 +93,10 @@ class FunctionsSource:
 async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int) -> dict[str, LambdaMetrics]:
     """Each function's metrics over the last `minutes`, by name, in batched calls."""
     start, end = lambda_metrics.span_bounds(ctx.clock.now(), minutes)
-    results = await fetch_metrics(ctx, lambda_metrics.metric_queries(names), start, end)
+    results = await fetch_metrics(ctx, lambda_metrics.metric_queries(names, minutes), start, end)
     return {
-        name: lambda_metrics.summarize(lambda_metrics.minutes_from_results(i, results, start, end), minutes)
+        name: lambda_metrics.summarize(lambda_metrics.minutes_from_results(i, results, start, end), minutes,
+                                       lambda_metrics.window_value(i, "p99", results, end, minutes))
         for i, name in enumerate(names)
     }
 
