@@ -99,12 +99,11 @@ def constraint_message(parameter: str, value: Any, low: int, high: int) -> str:
            f"Member must have value {bound}"
 
 
-def refusal(service: str, operation: str, value: Any) -> tuple[str, str] | None:
+def refusal(limit: Any, value: Any) -> tuple[str, str] | None:
     """(error code, message) AWS answers for this page size or batch, or None if it is accepted.
-    `value` is the page-size parameter as sent (None: not sent) or, for a batch, its items."""
-    from console.aws.limits import page_limit
-
-    limit = page_limit(service, operation)
+    `limit` is the operation's console.aws.limits.PageLimit; `value` the page-size parameter
+    as sent (None: not sent) or, for a batch, its items."""
+    service = limit.service
     if limit.batch:
         count = len(value) if isinstance(value, (list, tuple)) else 0
         if count <= limit.maximum:
@@ -114,7 +113,7 @@ def refusal(service: str, operation: str, value: Any) -> tuple[str, str] | None:
             name = ECS_BATCH_NAMES.get(limit.parameter, limit.parameter)
             return code, f"{name} can have at most {limit.maximum} items."
         return code, f"The collection {limit.parameter} must not have a size greater than {limit.maximum}."
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     try:
         number = int(value)
@@ -131,8 +130,6 @@ def refusal(service: str, operation: str, value: Any) -> tuple[str, str] | None:
 def _reader(service: str, operation: str, parameter: str) -> Callable[[Any], Any]:
     if service == "lambda":  # rest-json, the page size in the query string
         return lambda response: response.querystring.get(parameter, [None])[0]
-    if service == "scheduler":
-        return lambda response: response._get_param(parameter)
     if (service, operation) == ("cloudwatch", "GetMetricData"):
         def queries(response: Any) -> Any:
             fast = getattr(response, "_opsdeck_gmd", None)  # cloudwatch_index's JSON shortcut
@@ -158,10 +155,11 @@ def _guard(cls: Any, attr: str, service: str, operation: str, refused_class: typ
     from console.aws.limits import page_limit
 
     original = getattr(cls, attr)
-    read = _reader(service, operation, page_limit(service, operation).parameter)
+    limit = page_limit(service, operation)
+    read = _reader(service, operation, limit.parameter)
 
     def handler(self):  # type: ignore[no-untyped-def]
-        refused = refusal(service, operation, read(self))
+        refused = refusal(limit, read(self))
         if refused is not None:
             raise refused_class(*refused)
         return original(self)
