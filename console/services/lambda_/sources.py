@@ -13,6 +13,7 @@ from typing import Any
 
 from console.services.lambda_ import metrics as lambda_metrics
 from console.aws.context import AwsContext, bounded_gather
+from console.aws.limits import max_page
 from console.services.lambda_.metrics import MetricWindow
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
@@ -51,7 +52,8 @@ def function_from_api(target: Target, raw: dict) -> LambdaFunction:
 
 
 async def list_functions(ctx: AwsContext) -> list[LambdaFunction]:
-    raw = await ctx.collect("lambda", "list_functions", "Functions", PaginationConfig={"PageSize": 50})
+    raw = await ctx.collect("lambda", "list_functions", "Functions",
+                            PaginationConfig={"PageSize": max_page("lambda", "ListFunctions")})
     return [function_from_api(ctx.target, item) for item in raw]
 
 
@@ -113,7 +115,8 @@ def alias_from_api(target: Target, function_name: str, raw: dict) -> LambdaAlias
 
 
 async def list_aliases(ctx: AwsContext, function_name: str) -> list[LambdaAlias]:
-    raw = await ctx.collect("lambda", "list_aliases", "Aliases", FunctionName=function_name)
+    raw = await ctx.collect("lambda", "list_aliases", "Aliases", FunctionName=function_name,
+                            PaginationConfig={"PageSize": max_page("lambda", "ListAliases")})
     return [alias_from_api(ctx.target, function_name, item) for item in raw]
 
 

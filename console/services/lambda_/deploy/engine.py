@@ -45,6 +45,7 @@ from console.actions.base import (
 )
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
+from console.aws.limits import max_page
 from console.services.lambda_.deploy.health import VersionHealth, default_settle, minute_end, read_health
 from console.services.lambda_.deploy.package import Source
 from console.services.lambda_.deploy.strategy import Strategy, format_seconds
@@ -643,7 +644,8 @@ class Deployment:
 # -- moving an alias back (or forward) --------------------------------------------------------
 async def previous_published(ctx: AwsContext, function: str, current: str) -> str | None:
     """The highest published version below `current` (None if there is none)."""
-    versions = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=function)
+    versions = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=function,
+                                 PaginationConfig={"PageSize": max_page("lambda", "ListVersionsByFunction")})
     numbers = sorted(int(v["Version"]) for v in versions if str(v["Version"]).isdigit())
     if not current.isdigit():
         return str(numbers[-1]) if numbers else None
