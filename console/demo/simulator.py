@@ -196,8 +196,8 @@ class Simulator:
         datums = [d for minute in range(minutes)
                   for d in E.express_minute_datums(rng, machine, first + timedelta(minutes=minute), per_minute)]
         cw = self.aws("cloudwatch")
-        for i in range(0, len(datums), _PUT_BATCH):
-            cw.put_metric_data(Namespace="AWS/States", MetricData=datums[i : i + _PUT_BATCH])
+        for i in range(0, len(datums), PUT_METRIC_DATA_MAX_METRICS):
+            cw.put_metric_data(Namespace="AWS/States", MetricData=datums[i : i + PUT_METRIC_DATA_MAX_METRICS])
         return len(datums)
 
     # -- Lambda ------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import types
 from collections import deque
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 MAX_EVENTS = 100
