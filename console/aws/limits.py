@@ -166,7 +166,14 @@ def quota_for(service: str, operation: str, region: str = "us-east-1") -> Quota 
 @dataclass(frozen=True)
 class PageLimit:
     """The most items one call returns (a list call) or accepts (a describe call), its
-    parameter, and what AWS does when asked for more."""
+    parameter, and what AWS does when asked for more.
+
+    `maximum` is what the console asks for. `minimum` and `accepts` bound the values AWS
+    takes at all (the botocore model's range; botocore checks only the minimum, and not at
+    all with parameter validation off): between `maximum` and `accepts` a "capped"
+    operation answers at most `maximum` items; outside [minimum, accepts] AWS refuses the
+    call. A `batch` limit counts the items of a list parameter (DescribeServices'
+    `services`), not a page size."""
 
     service: str
     operation: str
@@ -176,6 +183,13 @@ class PageLimit:
     default: int | None = None  # what AWS returns when the parameter is not given
     source: str = ""
     assumed: str = ""
+    minimum: int = 1
+    accepts: int | None = None  # the largest value AWS accepts; None: `maximum`
+    batch: bool = False
+
+    @property
+    def largest_accepted(self) -> int:
+        return self.maximum if self.accepts is None else self.accepts
 
 
 LAMBDA_API = "https://docs.aws.amazon.com/lambda/latest/api/API_{}.html"
@@ -188,52 +202,101 @@ SCHEDULER_API = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_{
 
 
 def _p(service: str, operation: str, parameter: str, maximum: int, over: str, default: int | None, url: str,
-       assumed: str = "") -> PageLimit:
-    return PageLimit(service, operation, parameter, maximum, over, default, url.format(operation), assumed)
+       assumed: str = "", **kw) -> PageLimit:
+    return PageLimit(service, operation, parameter, maximum, over, default, url.format(operation), assumed, **kw)
+
+
+def _b(service: str, operation: str, parameter: str, maximum: int, url: str, assumed: str = "") -> PageLimit:
+    """A describe call's batch: at most `maximum` items in `parameter`, more is refused."""
+    return _p(service, operation, parameter, maximum, "error", None, url, assumed, batch=True)
+
+
+# botocore's MaxListItems (1-10000): the values Lambda's list calls accept at all
+LAMBDA_ACCEPTS = 10_000
+# Where AWS documents a range but not its answer outside it
+REFUSAL = "AWS documents the range, not its answer outside it: assumed a refusal (a validation error)"
+
+
+OVER_10000 = "above MaxListItems' 10000 " + REFUSAL.split(": ", 1)[1]
+
+
+def _also(*notes: str) -> str:
+    return "; ".join(filter(None, notes))
 
 
 PAGE_LIMITS: tuple[PageLimit, ...] = (
     # "ListFunctions returns a maximum of 50 items in each response, even if you set the number higher."
-    _p("lambda", "ListFunctions", "MaxItems", 50, "capped", 50, LAMBDA_API),
-    _p("lambda", "ListVersionsByFunction", "MaxItems", 50, "capped", 50, LAMBDA_API),
-    _p("lambda", "ListEventSourceMappings", "MaxItems", 100, "capped", 100, LAMBDA_API),
+    # ("Lambda returns up to 50 functions per call."); MaxItems: MaxListItems, 1-10000
+    _p("lambda", "ListFunctions", "MaxItems", 50, "capped", 50, LAMBDA_API, OVER_10000, accepts=LAMBDA_ACCEPTS),
+    _p("lambda", "ListVersionsByFunction", "MaxItems", 50, "capped", 50, LAMBDA_API, OVER_10000,
+       accepts=LAMBDA_ACCEPTS),
+    _p("lambda", "ListEventSourceMappings", "MaxItems", 100, "capped", 100, LAMBDA_API,
+       _also("AWS documents no default page size for ListEventSourceMappings: assumed the maximum", OVER_10000),
+       accepts=LAMBDA_ACCEPTS),
     _p("lambda", "ListAliases", "MaxItems", 50, "capped", 50, LAMBDA_API,
-       assumed="AWS documents no per-response cap for ListAliases: assumed 50, like ListFunctions"),
+       _also("AWS documents no per-response cap for ListAliases: assumed 50, like ListFunctions", OVER_10000),
+       accepts=LAMBDA_ACCEPTS),
+    # MaxItems: MaxProvisionedConcurrencyConfigListItems, 1-50
+    _p("lambda", "ListProvisionedConcurrencyConfigs", "MaxItems", 50, "error", None, LAMBDA_API,
+       assumed=_also("AWS documents no default page size for ListProvisionedConcurrencyConfigs", REFUSAL)),
     # "This value can be between 1 and 100."
-    _p("ecs", "ListClusters", "maxResults", 100, "error", 100, ECS_API),
-    _p("ecs", "ListServices", "maxResults", 100, "error", 10, ECS_API),
-    _p("ecs", "ListTasks", "maxResults", 100, "error", 100, ECS_API),
-    _p("ecs", "ListServiceDeployments", "maxResults", 100, "error", 20, ECS_API),
-    # "A list of up to 100 cluster names", "up to 10 services", "up to 100 task IDs"
-    _p("ecs", "DescribeClusters", "clusters", 100, "error", None, ECS_API),
-    _p("ecs", "DescribeServices", "services", 10, "error", None, ECS_API),
-    _p("ecs", "DescribeTasks", "tasks", 100, "error", None, ECS_API),
-    _p("ecs", "DescribeServiceDeployments", "serviceDeploymentArns", 20, "error", None, ECS_API),
-    # "The default is 100 and the maximum allowed page size is 1000."
-    _p("stepfunctions", "ListStateMachines", "maxResults", 1000, "error", 100, SFN_API),
-    _p("stepfunctions", "ListExecutions", "maxResults", 1000, "error", 100, SFN_API),
-    _p("stepfunctions", "GetExecutionHistory", "maxResults", 1000, "error", 100, SFN_API),
-    _p("stepfunctions", "ListMapRuns", "maxResults", 1000, "error", 100, SFN_API),
+    _p("ecs", "ListClusters", "maxResults", 100, "error", 100, ECS_API, REFUSAL),
+    _p("ecs", "ListServices", "maxResults", 100, "error", 10, ECS_API, REFUSAL),
+    _p("ecs", "ListTasks", "maxResults", 100, "error", 100, ECS_API, REFUSAL),
+    _p("ecs", "ListServiceDeployments", "maxResults", 100, "error", 20, ECS_API, REFUSAL),
+    # "A list of up to 100 cluster names", "up to 10 services", "up to 100 task IDs"; more is
+    # refused: "service names can have at most 10 items." (observed on AWS, as for taskIds)
+    _b("ecs", "DescribeClusters", "clusters", 100, ECS_API,
+       "no observed answer for more than 100 clusters: assumed the refusal AWS gives for services and tasks"),
+    _b("ecs", "DescribeServices", "services", 10, ECS_API),
+    _b("ecs", "DescribeTasks", "tasks", 100, ECS_API),
+    _b("ecs", "DescribeServiceDeployments", "serviceDeploymentArns", 20, ECS_API, REFUSAL),
+    # "The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default."
+    _p("stepfunctions", "ListStateMachines", "maxResults", 1000, "error", 100, SFN_API, REFUSAL, minimum=0),
+    _p("stepfunctions", "ListExecutions", "maxResults", 1000, "error", 100, SFN_API, REFUSAL, minimum=0),
+    _p("stepfunctions", "GetExecutionHistory", "maxResults", 1000, "error", 100, SFN_API, REFUSAL, minimum=0),
+    _p("stepfunctions", "ListMapRuns", "maxResults", 1000, "error", 100, SFN_API, REFUSAL, minimum=0),
     # "A single GetMetricData call can include as many as 500 MetricDataQuery structures."
-    _p("cloudwatch", "GetMetricData", "MetricDataQueries", 500, "error", None, CW_API),
+    _b("cloudwatch", "GetMetricData", "MetricDataQueries", 500, CW_API, REFUSAL),
     # "Up to 500 results are returned for any one call."
     _p("cloudwatch", "ListMetrics", "", 500, "capped", 500, CW_API),
     # DescribeLimit: 1-50; "the default is up to 50 items"
     _p("logs", "DescribeLogGroups", "limit", 50, "error", 50, LOGS_API),
     _p("logs", "DescribeLogStreams", "limit", 50, "error", 50, LOGS_API),
+    # EventsLimit: 1-10000; "The default is 10,000 events."
     _p("logs", "FilterLogEvents", "limit", 10_000, "error", 10_000, LOGS_API),
     # LimitMax100: "The maximum number of results per page for requests is 100."
     _p("events", "ListEventBuses", "Limit", 100, "error", 100, EVENTS_API,
-       assumed="AWS documents no default page size for ListEventBuses: assumed the maximum"),
+       assumed=_also("AWS documents no default page size for ListEventBuses: assumed the maximum",
+                   REFUSAL)),
     _p("events", "ListRules", "Limit", 100, "error", 100, EVENTS_API,
-       assumed="AWS documents no default page size for ListRules: assumed the maximum"),
+       assumed=_also("AWS documents no default page size for ListRules: assumed the maximum",
+                   REFUSAL)),
+    _p("events", "ListRuleNamesByTarget", "Limit", 100, "error", 100, EVENTS_API,
+       assumed=_also("AWS documents no default page size for ListRuleNamesByTarget: assumed the maximum",
+                   REFUSAL)),
     _p("events", "ListTargetsByRule", "Limit", 100, "error", 100, EVENTS_API,
-       assumed="AWS documents no default page size for ListTargetsByRule: assumed the maximum"),
+       assumed=_also("AWS documents no default page size for ListTargetsByRule: assumed the maximum",
+                   REFUSAL)),
+    # MaxResults: 1-100
     _p("scheduler", "ListSchedules", "MaxResults", 100, "error", 100, SCHEDULER_API,
-       assumed="AWS documents no default page size for ListSchedules: assumed the maximum"),
+       assumed=_also("AWS documents no default page size for ListSchedules: assumed the maximum",
+                   REFUSAL)),
     _p("scheduler", "ListScheduleGroups", "MaxResults", 100, "error", 100, SCHEDULER_API,
-       assumed="AWS documents no default page size for ListScheduleGroups: assumed the maximum"),
+       assumed=_also("AWS documents no default page size for ListScheduleGroups: assumed the maximum",
+                   REFUSAL)),
 )
+
+
+# PutMetricData (botocore:cloudwatch PutMetricData; CW_API): "Each PutMetricData request is
+# limited to 1 MB in size for HTTP POST requests. You can send a payload compressed by gzip.
+# Each request is also limited to no more than 1000 different metrics", and "Using the
+# Values and Counts method enables you to publish up to 150 values per metric with one
+# PutMetricData request".
+PUT_METRIC_DATA_MAX_METRICS = 1000
+PUT_METRIC_DATA_MAX_VALUES = 150
+PUT_METRIC_DATA_MAX_BYTES = 1_000_000
+PUT_METRIC_DATA_SOURCE = CW_API.format("PutMetricData")
 
 
 def page_limit(service: str, operation: str) -> PageLimit:

@@ -322,7 +322,7 @@ class LogTail:
         self.filter_pattern = filter_pattern
         self.overlap_ms = int(overlap * 1000)
         self.settle_ms = int(settle * 1000)
-        self.page_limit = page_limit
+        self.page_limit = page_limit  # None: AWS's default, its maximum (10,000 events a page)
         self.streams = tuple(streams) if streams else None
         self.backoff = Backoff(interval, max_interval)
         self.seen = SeenEvents()

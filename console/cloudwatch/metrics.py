@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from console.aws.context import AwsContext, bounded_gather, chunks
+from console.aws.limits import max_page
 
-MAX_QUERIES_PER_CALL = 500
+MAX_QUERIES_PER_CALL = max_page("cloudwatch", "GetMetricData")
+
+# CloudWatch's ingestion delay, in seconds: how long after a datapoint is written
+# GetMetricData may still not return it. ASSUMED: AWS documents no current figure (the
+# archived developer guide said data is "generally available from the service within one
+# minute from the end of the time period"; research C.2).
+INGESTION_DELAY = 60.0
 
 
 @dataclass(frozen=True)

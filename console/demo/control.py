@@ -82,6 +82,21 @@ def fail_next_update(
     })
 
 
+def set_last_modified(
+    endpoint: str,
+    function: str,
+    times: dict[str, datetime],
+    account: str | None = None,
+    region: str = "us-east-1",
+) -> None:
+    """Set the LastModified of ``function``'s versions (``{"1": t1, "$LATEST": t}``): a seeded
+    estate's release history, which no API can write."""
+    _call(endpoint, "POST", "/_opsdeck/lambda/last-modified", {
+        "function": function, "times": {v: t.isoformat() for v, t in times.items()},
+        "account": account, "region": region,
+    })
+
+
 def lambda_traffic(
     endpoint: str,
     function: str,
@@ -91,10 +106,11 @@ def lambda_traffic(
     account: str | None = None,
     region: str = "us-east-1",
 ) -> dict:
-    """Write exactly ``invocations`` requests to ``function`` through ``alias`` at ``now``:
-    split by the alias's weights (exactly, not at random), failing on versions made to fail
-    with ``fail_function``; metrics by FunctionName/Resource/ExecutedVersion plus log lines.
-    Returns ``{"by_version": {version: {"invocations": n, "errors": e}}}``."""
+    """Write exactly ``invocations`` requests to ``function`` through ``alias`` (or a version
+    number), started at ``now`` and ended by now: split by the alias's weights (exactly, not at
+    random), failing on versions made to fail with ``fail_function``; metrics in the dimension
+    sets Lambda publishes (console.demo.simulator.lambda_datums), stamped ``now``, plus log
+    lines. Returns ``{"by_version": {version: {"invocations": n, "errors": e}}}``."""
     return _call(endpoint, "POST", "/_opsdeck/lambda/traffic", {
         "function": function, "now": now.isoformat(), "invocations": invocations, "alias": alias,
         "account": account, "region": region,

@@ -12,7 +12,7 @@ import json
 import random
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any
 
@@ -95,6 +95,8 @@ CANARY_STABLE_VERSION = "2"
 CANARY_VERSION = "3"
 CANARY_WEIGHT = 0.1
 CANARY_ERROR_RATE = 0.08
+CANARY_AGE = timedelta(minutes=25)  # the canary's version was published this long before seeding
+RELEASE_GAP = timedelta(days=3)  # between a function's seeded releases
 
 
 class Clients:
@@ -141,13 +143,25 @@ def uploads_bucket(account: str) -> str:
     return UPLOADS_BUCKET if account == DEFAULT_ACCOUNT else f"{UPLOADS_BUCKET}-{account}"
 
 
-def function_zip(spec: FunctionSpec) -> bytes:
-    """A tiny but real deployment package, so GetFunction shows a sane CodeSize."""
+def release_name(number: int) -> str:
+    """The release a function's version `number` carries (version 1 is 1.1.0)."""
+    return f"1.{number}.0"
+
+
+def image_uri(account: str, spec: FunctionSpec, release: int = 1) -> str:
+    """The container image of a function's release (image functions)."""
+    return f"{account}.dkr.ecr.{REGION}.amazonaws.com/{spec.name}:{release_name(release)}"
+
+
+def function_zip(spec: FunctionSpec, release: int = 1) -> bytes:
+    """A tiny but real deployment package, so GetFunction shows a sane CodeSize; each
+    release's code differs (its CodeSha256 too), as a real release's would."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         if spec.runtime.startswith("nodejs"):
             archive.writestr(
                 "index.mjs",
+                f"const RELEASE = '{release_name(release)}';\n"
                 "export const handler = async (event) => {\n"
                 f"  console.log(JSON.stringify({{level: 'INFO', msg: '{spec.name} called'}}));\n"
                 "  return event;\n};\n",
@@ -155,7 +169,7 @@ def function_zip(spec: FunctionSpec) -> bytes:
         else:
             archive.writestr(
                 "app.py",
-                "import json\n\n\ndef handler(event, context):\n"
+                f"import json\n\nRELEASE = '{release_name(release)}'\n\n\ndef handler(event, context):\n"
                 f"    print(json.dumps({{'level': 'INFO', 'msg': '{spec.name} called'}}))\n"
                 "    return event\n",
             )

@@ -96,9 +96,7 @@ class _Seeder:
             }
             if spec.image:
                 kwargs["PackageType"] = "Image"
-                kwargs["Code"] = {
-                    "ImageUri": f"{self.aws.account_id}.dkr.ecr.{E.REGION}.amazonaws.com/{spec.name}:1.4.0"
-                }
+                kwargs["Code"] = {"ImageUri": E.image_uri(self.aws.account_id, spec)}
             else:
                 kwargs.update(Runtime=spec.runtime, Handler=spec.handler, Code={"ZipFile": E.function_zip(spec)})
             if spec.layer:
@@ -106,10 +104,14 @@ class _Seeder:
             arn = lam.create_function(**kwargs)["FunctionArn"]
             self.fn_arns[spec.name] = arn
             for n in range(1, spec.versions + 1):
-                if n > 1:  # moto, like Lambda, publishes nothing when nothing changed
-                    env = {**_environment(spec), "RELEASE": f"1.{n}.0"}
+                if n > 1:  # each release has its own code (CodeSha256) and RELEASE
+                    code = {"ImageUri": E.image_uri(self.aws.account_id, spec, n)} if spec.image else \
+                        {"ZipFile": E.function_zip(spec, n)}
+                    lam.update_function_code(FunctionName=spec.name, **code)
+                    env = {**_environment(spec), "RELEASE": E.release_name(n)}
                     lam.update_function_configuration(FunctionName=spec.name, Environment={"Variables": env})
-                lam.publish_version(FunctionName=spec.name, Description=f"release 1.{n}.0")
+                lam.publish_version(FunctionName=spec.name, Description=f"release {E.release_name(n)}")
+            self._release_history(spec)
             alias: dict[str, Any] = {"FunctionName": spec.name, "Name": E.LIVE_ALIAS}
             if spec.name == E.CANARY_FUNCTION:
                 alias["FunctionVersion"] = E.CANARY_STABLE_VERSION
@@ -119,6 +121,18 @@ class _Seeder:
                 alias["FunctionVersion"] = str(spec.versions)
             lam.create_alias(**alias)
         lam.put_function_concurrency(FunctionName=E.CANARY_FUNCTION, ReservedConcurrentExecutions=50)
+
+    def _release_history(self, spec: E.FunctionSpec) -> None:
+        """Each version published at its own time, RELEASE_GAP apart, the newest a few hours
+        ago (the canary's 25 minutes ago: the deploy in progress), $LATEST updated just
+        before it: the times moto cannot be told through the API (control.set_last_modified)."""
+        from console.demo import control
+
+        index = E.FUNCTION_NAMES.index(spec.name)
+        newest = self.now - (E.CANARY_AGE if spec.name == E.CANARY_FUNCTION else timedelta(hours=3 + 5 * index))
+        times = {str(n): newest - (spec.versions - n) * E.RELEASE_GAP for n in range(1, spec.versions + 1)}
+        times["$LATEST"] = newest - timedelta(seconds=20)
+        control.set_last_modified(self.aws.endpoint, spec.name, times, account=self.aws.account_id, region=E.REGION)
 
     def _triggers(self) -> None:
         """SQS, DynamoDB stream, S3 notification and HTTP API in front of the functions."""

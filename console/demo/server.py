@@ -69,6 +69,7 @@ class ControlApi:
             ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
             ("POST", "/_opsdeck/lambda/traffic"): self._lambda_traffic,
             ("POST", "/_opsdeck/lambda/fail-next-update"): self._fail_next_update,
+            ("POST", "/_opsdeck/lambda/last-modified"): self._last_modified,
             ("POST", "/_opsdeck/page-size"): self._page_size,
             ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
@@ -137,6 +138,17 @@ class ControlApi:
             account=body.get("account"),
             region=body.get("region") or "us-east-1",
         )
+        return {"ok": True}
+
+    def _last_modified(self, body: dict) -> dict:
+        from console.demo.accounting import DEFAULT_ACCOUNT
+        from console.demo.extensions import lambda_updates
+
+        if not body.get("function") or not isinstance(body.get("times"), dict):
+            raise ValueError("last-modified needs a function and times by version")
+        for version, moment in body["times"].items():
+            lambda_updates.set_last_modified(body.get("account") or DEFAULT_ACCOUNT, body.get("region") or "us-east-1",
+                                             body["function"], str(version), _moment(moment))
         return {"ok": True}
 
     def _lambda_traffic(self, body: dict) -> dict:
@@ -362,7 +374,7 @@ def _make_simulator(endpoint: str) -> Any:
     except ImportError:
         log.exception("console.demo.simulator is not importable; no traffic")
         return None
-    return Simulator(endpoint)
+    return Simulator(endpoint, local=True)
 
 
 def _run_simulator(server: Any, stop: threading.Event) -> None:
@@ -460,12 +472,17 @@ def main(argv: list[str] | None = None) -> int:
         from console.demo import extensions
 
         extensions.install_all()
-        realism.reset(realism.DEMO if args.realism == "demo" else realism.OFF)
+        # The estate and its last hour of metrics exist before the console looks: they are
+        # made with AWS's delays off (no update InProgress while seeding, the history visible
+        # at once), then the realism the demo asks for applies to everything after.
+        realism.reset(realism.OFF)
         _seed(endpoint, args.size)
         server.seeded = True
         server.simulator = _make_simulator(endpoint) if args.size != "none" else None
         if server.simulator is not None and not args.no_simulate:
             server.simulator.backfill(demo_clock.now())  # the last hour's metrics
+        realism.reset(realism.DEMO if args.realism == "demo" else realism.OFF)
+        if server.simulator is not None and not args.no_simulate:
             threading.Thread(target=_run_simulator, args=(server, stop), daemon=True, name="simulator").start()
         ready.set()
         if not stop.is_set():

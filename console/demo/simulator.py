@@ -4,10 +4,35 @@ moto produces no Lambda metrics or logs and never moves ECS on its own, so
 the server calls `Simulator.tick(now)` every few seconds in demo mode. Tests
 call it explicitly. Everything a tick writes is drawn from a `random.Random`
 seeded with (seed, now), so the same seed and clock give the same figures.
+
+Lambda's metrics are written the way Lambda writes them (tests/contract/test_lambda.py):
+
+- In the dimension sets Lambda publishes, and only those: {} (the account's
+  functions together), {FunctionName}, {FunctionName, Resource} for invocations
+  through an alias ("name:alias") or of a version ("name:version"), and
+  {FunctionName, Resource, ExecutedVersion} for invocations through an alias (the
+  version the alias routed them to). Unqualified invocations have no Resource.
+  Sources: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html and
+  aws-cdk-lib's lambda-canned-metrics catalogue; the Resource values are not on an AWS page
+  (aws-cdk#14248 shows them listed from a real account).
+- The metrics of every level: Invocations, Errors, Throttles, Duration and
+  ConcurrentExecutions (the catalogue has each at all four levels), plus
+  UnreservedConcurrentExecutions account-wide only. Metrics of features the estate's
+  traffic does not use (provisioned concurrency, extensions, async destinations, stream
+  sources) are not written. Throttled requests never run: they count as Throttles, never
+  as Invocations, and carry no ExecutedVersion.
+- Stamped with each invocation's start and written once it has ended ("The timestamp
+  on a metric reflects when the function was invoked", monitoring-metrics-view.html):
+  a tick writes the invocations that ended by `now`, whichever minute they started in,
+  and keeps the rest running for a later tick. CloudWatch's ingestion delay is the
+  embedded AWS's (console.demo.extensions.cloudwatch_index).
+- Duration as raw values (Values/Counts, each distinct value once, at most 150 per
+  datum, at most 1000 metric data and 1 MB per PutMetricData), so percentiles exist.
 """
 
 from __future__ import annotations
 
+import json
 import json
 import math
 import random
@@ -16,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from console.aws.limits import PUT_METRIC_DATA_MAX_BYTES, PUT_METRIC_DATA_MAX_METRICS, PUT_METRIC_DATA_MAX_VALUES
 from console.demo import control, estate as E
 from console.demo.estate import Clients
 
@@ -25,18 +51,42 @@ EVENTS_PER_TICK = 3.0  # order-events (EXPRESS) executions per tick, on average
 ECS_CHURN_EVERY = 6  # ticks between ECS task replacements
 LOGGED_PER_TICK = 3  # invocations per function whose lines are written each tick
 _BASE_ERROR_RATE = 0.004
-_PUT_BATCH = 500
+MINUTE = timedelta(minutes=1)
+_BODY_BUDGET = PUT_METRIC_DATA_MAX_BYTES * 9 // 10  # our JSON estimate of a request body, with a margin
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request to a function: an invocation that ran, or a throttled request (no
+    `invocation`). `qualifier` is the alias or version it was made through (None:
+    unqualified); `start` is when Lambda received it."""
+
+    function: str
+    qualifier: str | None
+    start: datetime
+    invocation: E.Invocation | None = None
+
+    @property
+    def end(self) -> datetime:
+        if self.invocation is None:
+            return self.start
+        return self.start + timedelta(milliseconds=self.invocation.duration_ms)
+
+    @property
+    def version(self) -> str | None:
+        return self.invocation.version if self.invocation else None
 
 
 @dataclass
 class FunctionFigures:
-    """What one tick reported for one function, summed over its versions."""
+    """What one tick wrote for one function, summed over its versions."""
 
     invocations: int = 0
     errors: int = 0
     throttles: int = 0
     durations: list[float] = field(default_factory=list)
     by_version: Counter = field(default_factory=Counter)
+    running: int = 0  # started, not ended by the tick: written by a later tick
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,38 +97,55 @@ class FunctionFigures:
             "DurationMax": max(self.durations, default=0.0),
             "DurationMin": min(self.durations, default=0.0),
             "ByVersion": dict(self.by_version),
+            "Running": self.running,
         }
 
 
 class Simulator:
     """Writes one tick of traffic for the estate's functions, executions and tasks."""
 
-    def __init__(self, endpoint: str, seed: int = 7, account: str | None = None):
+    def __init__(self, endpoint: str, seed: int = 7, account: str | None = None, local: bool = False):
+        """`local`: running inside the server's process (the demo), metrics go straight to
+        its CloudWatch backend instead of over HTTP (an hour of raw durations is ~600,000
+        values: botocore's serializer alone takes seconds)."""
         self.aws = Clients(endpoint, account)
+        self.local = local
         self.seed = seed
         self.ticks = 0
         self._streams: dict[tuple[str, str], str] = {}
         self._stream_rng = random.Random(seed)
+        self._running: list[Call] = []  # invocations still running at the last tick
+        self._reserved: dict[str, bool] = {}  # function -> has reserved concurrency
 
     def tick(self, now: datetime) -> dict[str, Any]:
-        """Write traffic for the 5 s ending at `now`; return what was written."""
+        """Requests for the 5 s ending at `now`; writes the metrics of every invocation that
+        ended by `now` (stamped with its start) and returns what was written."""
         self.ticks += 1
         rng = random.Random(f"{self.seed}:{E.ms(now)}")
         functions = self._functions()
-        figures: dict[str, FunctionFigures] = {}
-        datums: list[dict[str, Any]] = []
+        calls = [c for c in self._running if c.function in functions]
         log_lines = 0
         for spec in E.FUNCTIONS:
             if spec.name not in functions:
                 continue
             weights = self._live_weights(spec.name)
-            invocations = self._invocations(rng, spec, weights)
-            # Throttled requests never run, so they carry no executed version.
+            qualifier = E.LIVE_ALIAS if weights[0][0] != "$LATEST" else None
+            started = [Call(spec.name, qualifier, _start_in(rng, now, TICK), inv)
+                       for inv in self._invocations(rng, spec, weights)]
             throttles = rng.randrange(1, 4) if spec.name == E.CANARY_FUNCTION and rng.random() < 0.15 else 0
-            figures[spec.name] = _figures(invocations, throttles)
-            datums += _datums(spec.name, invocations, throttles, now)
-            log_lines += self._write_logs(rng, spec, invocations, now)
+            started += [Call(spec.name, qualifier, _start_in(rng, now, TICK)) for _ in range(throttles)]
+            calls += started
+        ended = [c for c in calls if c.end <= now]
+        self._running = [c for c in calls if c.end > now]
+        figures = {name: _figures([c for c in ended if c.function == name],
+                                  sum(c.function == name for c in self._running))
+                   for name in sorted(functions & set(E.FUNCTION_NAMES))}
+        datums = lambda_datums(ended, TICK, self._reserved_of(functions & set(E.FUNCTION_NAMES)))
         self._put_metrics(datums)
+        for spec in E.FUNCTIONS:
+            if spec.name in functions:
+                log_lines += self._write_logs(rng, spec, [c.invocation for c in ended
+                                                          if c.function == spec.name and c.invocation], now)
         summary: dict[str, Any] = {
             "tick": self.ticks,
             "now": now.isoformat(),
@@ -102,15 +169,18 @@ class Simulator:
         rng = random.Random(f"{self.seed}:backfill:{E.ms(now)}")
         functions = self._functions()
         first = now.replace(second=0, microsecond=0) - timedelta(minutes=minutes)
-        ticks_per_minute = int(timedelta(minutes=1) / TICK)
-        datums: list[dict[str, Any]] = []
+        ticks_per_minute = int(MINUTE / TICK)
+        calls: list[Call] = []
         for spec in E.FUNCTIONS:
             if spec.name not in functions:
                 continue
             weights = self._live_weights(spec.name)
+            qualifier = E.LIVE_ALIAS if weights[0][0] != "$LATEST" else None
             for minute in range(minutes):
-                invocations = [inv for _ in range(ticks_per_minute) for inv in self._invocations(rng, spec, weights)]
-                datums += _datums(spec.name, invocations, 0, first + timedelta(minutes=minute), span=timedelta(minutes=1))
+                start = first + timedelta(minutes=minute)
+                calls += [Call(spec.name, qualifier, _start_in(rng, start + MINUTE, MINUTE), inv)
+                          for _ in range(ticks_per_minute) for inv in self._invocations(rng, spec, weights)]
+        datums = lambda_datums(calls, MINUTE, self._reserved_of(functions & set(E.FUNCTION_NAMES)))
         self._put_metrics(datums)
         return len(datums) + self._backfill_express(rng, first, minutes)
 
@@ -126,8 +196,8 @@ class Simulator:
         datums = [d for minute in range(minutes)
                   for d in E.express_minute_datums(rng, machine, first + timedelta(minutes=minute), per_minute)]
         cw = self.aws("cloudwatch")
-        for i in range(0, len(datums), _PUT_BATCH):
-            cw.put_metric_data(Namespace="AWS/States", MetricData=datums[i : i + _PUT_BATCH])
+        for i in range(0, len(datums), PUT_METRIC_DATA_MAX_METRICS):
+            cw.put_metric_data(Namespace="AWS/States", MetricData=datums[i : i + PUT_METRIC_DATA_MAX_METRICS])
         return len(datums)
 
     # -- Lambda ------------------------------------------------------------
@@ -138,6 +208,15 @@ class Simulator:
         for page in lam.get_paginator("list_functions").paginate():
             names.update(f["FunctionName"] for f in page["Functions"])
         return names
+
+    def _reserved_of(self, functions: set[str]) -> set[str]:
+        """Which of `functions` (those with traffic) have reserved concurrency, asked once per
+        function: their executions are not in UnreservedConcurrentExecutions."""
+        lam = self.aws("lambda")
+        for name in sorted(functions - set(self._reserved)):
+            found = lam.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions")
+            self._reserved[name] = found is not None
+        return {name for name in functions if self._reserved.get(name)}
 
     def _live_weights(self, fn: str) -> list[tuple[str, float]]:
         """(version, share) pairs of the `live` alias, as Lambda would route."""
@@ -169,9 +248,7 @@ class Simulator:
         return out
 
     def _put_metrics(self, datums: list[dict[str, Any]]) -> None:
-        cw = self.aws("cloudwatch")
-        for i in range(0, len(datums), _PUT_BATCH):
-            cw.put_metric_data(Namespace="AWS/Lambda", MetricData=datums[i : i + _PUT_BATCH])
+        put_lambda_metrics(self.aws, datums, local=self.local)
 
     def _write_logs(self, rng: random.Random, spec: E.FunctionSpec, invocations: list[E.Invocation], now: datetime) -> int:
         """Lines for a few invocations per version, always including the failed ones."""
@@ -288,22 +365,32 @@ def _injected_failure(aws: Clients, function: str, version: str) -> str | None:
     return failure[0] if failure else None
 
 
+def _start_in(rng: random.Random, end: datetime, span: timedelta) -> datetime:
+    """A moment in the `span` before `end` (millisecond precision)."""
+    return end - timedelta(milliseconds=rng.randrange(1, int(span.total_seconds() * 1000) + 1))
+
+
 def write_traffic(aws: Clients, function: str, now: datetime, invocations: int, alias: str = E.LIVE_ALIAS,
                   seed: int = 7) -> dict[str, Any]:
-    """Write exactly `invocations` requests to `function` through `alias` at `now`, for a test.
+    """Write exactly `invocations` requests to `function` through `alias` (or a published
+    version, when `alias` is a version number), all started at `now` and ended by the time
+    this is called (a test calls it when they have), for a test.
 
-    The requests are split between the alias's versions by its routing weights, exactly
-    (largest remainders, not at random), so a test knows each version's count; versions
-    failing through control.fail_function error on every request, the others never do.
-    Metrics go under FunctionName, Resource and ExecutedVersion as the simulator writes
-    them, with START/END/REPORT log lines for each version. Works in any account: the
+    Through an alias the requests are split between its versions by its routing weights,
+    exactly (largest remainders, not at random), so a test knows each version's count;
+    versions failing through control.fail_function error on every request, the others
+    never do. Metrics go to the dimension sets Lambda writes (lambda_datums, stamped at
+    `now`), with START/END/REPORT log lines for each version. Works in any account: the
     function need not be part of the seeded estate.
     """
     lam = aws("lambda")
     config = lam.get_function_configuration(FunctionName=function)
-    alias_raw = lam.get_alias(FunctionName=function, Name=alias)
-    extra = sorted((alias_raw.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {}).items())
-    weights = [(alias_raw["FunctionVersion"], 1.0 - sum(w for _, w in extra)), *extra]
+    if alias.isdigit():
+        weights = [(alias, 1.0)]
+    else:
+        alias_raw = lam.get_alias(FunctionName=function, Name=alias)
+        extra = sorted((alias_raw.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {}).items())
+        weights = [(alias_raw["FunctionVersion"], 1.0 - sum(w for _, w in extra)), *extra]
     exact = [(v, invocations * w) for v, w in weights]
     counts = {v: int(x) for v, x in exact}
     for v, x in sorted(exact, key=lambda item: item[1] - int(item[1]), reverse=True)[: invocations - sum(counts.values())]:
@@ -314,10 +401,10 @@ def write_traffic(aws: Clients, function: str, now: datetime, invocations: int, 
     for version, count in counts.items():
         error = _injected_failure(aws, function, version)
         out += [E.fake_invocation(rng, spec, version, error=error) for _ in range(count)]
-    datums = _datums(function, out, 0, now, alias)
-    cw = aws("cloudwatch")
-    for i in range(0, len(datums), _PUT_BATCH):
-        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=datums[i : i + _PUT_BATCH])
+    reserved = lam.get_function_concurrency(FunctionName=function).get("ReservedConcurrentExecutions") is not None
+    datums = lambda_datums([Call(function, alias, now, inv) for inv in out], MINUTE,
+                           {function} if reserved else set())
+    put_lambda_metrics(aws, datums)
     logs = aws("logs")
     group = f"/aws/lambda/{function}"
     E.ensure_log_group(logs, group)
@@ -330,9 +417,43 @@ def write_traffic(aws: Clients, function: str, now: datetime, invocations: int, 
                            for v in counts}}
 
 
-def _figures(invocations: list[E.Invocation], throttles: int) -> FunctionFigures:
-    fig = FunctionFigures(throttles=throttles)
-    for inv in invocations:
+def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool = False) -> int:
+    """PutMetricData in AWS/Lambda, in as few calls as its limits allow (at most 1000
+    metric data and 1 MB a call); returns the number of calls. `local`: in the server's
+    own process, straight to its CloudWatch backend (the same PutMetricData, extensions
+    included, without the HTTP round trip)."""
+    if local:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        backend = cloudwatch_backends[aws.account_id][aws.region]
+        for i in range(0, len(datums), PUT_METRIC_DATA_MAX_METRICS):
+            backend.put_metric_data("AWS/Lambda", [dict(d) for d in datums[i : i + PUT_METRIC_DATA_MAX_METRICS]])
+        return math.ceil(len(datums) / PUT_METRIC_DATA_MAX_METRICS)
+    cw = aws("cloudwatch")
+    calls = 0
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for datum in datums:
+        weight = len(json.dumps(datum, default=str)) + 64  # the JSON body, with room for its framing
+        if batch and (len(batch) >= PUT_METRIC_DATA_MAX_METRICS or size + weight > _BODY_BUDGET):
+            cw.put_metric_data(Namespace="AWS/Lambda", MetricData=batch)
+            calls += 1
+            batch, size = [], 0
+        batch.append(datum)
+        size += weight
+    if batch:
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=batch)
+        calls += 1
+    return calls
+
+
+def _figures(calls: list[Call], running: int = 0) -> FunctionFigures:
+    fig = FunctionFigures(running=running)
+    for call in calls:
+        inv = call.invocation
+        if inv is None:
+            fig.throttles += 1
+            continue
         fig.invocations += 1
         fig.errors += inv.error is not None
         fig.durations.append(inv.duration_ms)
@@ -340,48 +461,56 @@ def _figures(invocations: list[E.Invocation], throttles: int) -> FunctionFigures
     return fig
 
 
-def _datums(fn: str, invocations: list[E.Invocation], throttles: int, now: datetime,
-            alias: str = E.LIVE_ALIAS, span: timedelta = TICK) -> list[dict[str, Any]]:
-    """Datums per dimension set: FunctionName, +Resource (alias), +ExecutedVersion, for
-    the invocations of the `span` ending at `now`."""
-    groups: list[tuple[list[dict[str, str]], list[E.Invocation], int]] = [
-        ([{"Name": "FunctionName", "Value": fn}], invocations, throttles),
-        ([{"Name": "FunctionName", "Value": fn}, {"Name": "Resource", "Value": f"{fn}:{alias}"}], invocations, throttles),
-    ]
-    for version in sorted({inv.version for inv in invocations}):
-        groups.append(
-            (
-                [{"Name": "FunctionName", "Value": fn}, {"Name": "ExecutedVersion", "Value": version}],
-                [inv for inv in invocations if inv.version == version],
-                0,
-            )
-        )
-    datums = []
-    for dims, invs, throttled in groups:
-        errors = sum(inv.error is not None for inv in invs)
-        durations = [inv.duration_ms for inv in invs]
-        concurrency = math.ceil(sum(durations) / span.total_seconds() / 1000) if durations else 0
+def dimension_sets(call: Call) -> list[tuple[tuple[str, str], ...]]:
+    """The dimension sets Lambda publishes a request under: the account, the function, the
+    alias or version it was made through ("name:qualifier"), and, through an alias, the
+    version that ran."""
+    sets: list[tuple[tuple[str, str], ...]] = [(), (("FunctionName", call.function),)]
+    if call.qualifier and call.qualifier != "$LATEST":
+        resource = (("FunctionName", call.function), ("Resource", f"{call.function}:{call.qualifier}"))
+        sets.append(resource)
+        if not call.qualifier.isdigit() and call.version is not None:
+            sets.append(resource + (("ExecutedVersion", call.version),))
+    return sets
+
+
+def lambda_datums(calls: list[Call], span: timedelta, reserved: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """AWS/Lambda datums for `calls` (all ended), per dimension set and per minute they
+    started in: Invocations, Errors, Throttles, ConcurrentExecutions (the executions'
+    time over `span`, as a Maximum) and Duration as raw values; UnreservedConcurrentExecutions
+    account-wide only (functions with reserved concurrency left out)."""
+    groups: dict[tuple[tuple[tuple[str, str], ...], datetime], list[Call]] = {}
+    for call in calls:
+        minute = call.start.replace(second=0, microsecond=0)
+        for dims in dimension_sets(call):
+            groups.setdefault((dims, minute), []).append(call)
+    datums: list[dict[str, Any]] = []
+    for (dims, minute), group in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0])):
+        runs = [c.invocation for c in group if c.invocation is not None]
+        dimensions = [{"Name": n, "Value": v} for n, v in dims]
 
         def datum(name: str, unit: str, **value: Any) -> dict[str, Any]:
-            return {"MetricName": name, "Dimensions": dims, "Timestamp": now, "Unit": unit, **value}
+            return {"MetricName": name, "Dimensions": dimensions, "Timestamp": minute, "Unit": unit, **value}
 
+        concurrency = _concurrency(runs, span)
         datums += [
-            datum("Invocations", "Count", Value=len(invs)),
-            datum("Errors", "Count", Value=errors),
-            datum("Throttles", "Count", Value=throttled),
+            datum("Invocations", "Count", Value=len(runs)),
+            datum("Errors", "Count", Value=sum(inv.error is not None for inv in runs)),
+            datum("Throttles", "Count", Value=sum(c.invocation is None for c in group)),
             datum("ConcurrentExecutions", "Count", Value=concurrency),
         ]
-        if durations:
-            datums.append(
-                datum(
-                    "Duration",
-                    "Milliseconds",
-                    StatisticValues={
-                        "SampleCount": len(durations),
-                        "Sum": round(sum(durations), 2),
-                        "Minimum": min(durations),
-                        "Maximum": max(durations),
-                    },
-                )
-            )
+        if not dims:
+            unreserved = [c.invocation for c in group if c.invocation is not None and c.function not in reserved]
+            datums.append(datum("UnreservedConcurrentExecutions", "Count", Value=_concurrency(unreserved, span)))
+        durations = Counter(inv.duration_ms for inv in runs)
+        values = sorted(durations)
+        for i in range(0, len(values), PUT_METRIC_DATA_MAX_VALUES):
+            chunk = values[i : i + PUT_METRIC_DATA_MAX_VALUES]
+            datums.append(datum("Duration", "Milliseconds", Values=chunk, Counts=[durations[v] for v in chunk]))
     return datums
+
+
+def _concurrency(runs: list[E.Invocation], span: timedelta) -> int:
+    """Executions in flight on average over `span`, rounded up (a stand-in for Lambda's
+    sampled maximum)."""
+    return math.ceil(sum(inv.duration_ms for inv in runs) / span.total_seconds() / 1000) if runs else 0

@@ -113,6 +113,16 @@ class DeployFormScreen(SourceScreen):
 
         return str(EXAMPLE_SOURCE)
 
+    def _default_grace(self) -> str:
+        """What a blank Grace means for this function: its timeout + the ingestion delay."""
+        from console.cloudwatch.metrics import INGESTION_DELAY
+        from console.services.lambda_.deploy.health import default_settle
+        from console.services.lambda_.deploy.strategy import format_seconds
+
+        timeout = self.function.timeout_s or 3
+        return (f"{format_seconds(default_settle(timeout))}: timeout {format_seconds(timeout)} + "
+                f"delay {format_seconds(INGESTION_DELAY)} (assumed)")
+
     def compose(self) -> ComposeResult:
         f = self.function
         title = Text("Deploy ", style="bold", end="")
@@ -147,9 +157,9 @@ class DeployFormScreen(SourceScreen):
                 yield Checkbox("allow no traffic", id="deploy-allow-no-traffic")
             with Horizontal(classes="deploy-row"):
                 yield Static("Grace", classes="deploy-label")
-                yield Input("2m", id="deploy-grace")
-                yield Static("wait for CloudWatch's delay before deciding (s/m/h); 0s suits the demo, "
-                             "whose metrics are immediate", classes="deploy-hint")
+                yield Input("", placeholder=self._default_grace(), id="deploy-grace")
+                yield Static("how long after a minute ends its metrics are final (s/m/h); blank: the "
+                             "function's timeout + CloudWatch's delay", classes="deploy-hint")
         yield Static("", id="deploy-form-message", markup=False)
         with Horizontal(id="deploy-form-buttons"):
             yield Button("Plan (f5)", variant="primary", id="deploy-plan")
@@ -198,7 +208,7 @@ class DeployFormScreen(SourceScreen):
             "max_errors": self.value("deploy-max-errors"),
             "min_invocations": "1" if allow else self.value("deploy-min-invocations"),
             "allow_no_traffic": allow,
-            "grace": self.value("deploy-grace"),
+            "grace": self.value("deploy-grace") or None,
         }
 
     def _say(self, message: str, field: str | None = None) -> None:

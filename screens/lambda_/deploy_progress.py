@@ -37,7 +37,7 @@ PHASES = {
     "publishing": "Publishing a version",
     "shifting": "Shifting traffic",
     "watching": "Watching the new version",
-    "grace": "Grace period (CloudWatch's delay)",
+    "grace": "Waiting until the window's last minute is final (CloudWatch's delay)",
     "promoting": "Promoting",
     "rolling-back": "Moving the alias back",
     "done": "Finished",
@@ -243,7 +243,7 @@ class DeployProgressScreen(SourceScreen):
         if left is None:
             text = Text("")
         else:
-            label = "grace left" if phase == "grace" else "time left in the window"
+            label = "until the last minute is final" if phase == "grace" else "time left in the window"
             text = Text(f"{label}: {format_seconds(left)}", end="")
         self.query_one("#deploy-time", Static).update(text)
 

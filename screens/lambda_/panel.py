@@ -107,8 +107,8 @@ def _lambda_column(key: str, label: str, cell, tone=None) -> Column:
 
 
 # Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
-# incident: error rate, invocations, throttles and max duration. Errors, average duration
-# and concurrency stay bare numbers (their shape is in the error-rate and max-duration
+# incident: error rate, invocations, throttles and max duration. Errors, average and p99
+# duration (over the window) and concurrency stay bare numbers (their shape is in the error-rate and max-duration
 # sparklines), which keeps every metric and the alias visible at 160 columns; the
 # configuration columns after the alias may scroll off on narrower terminals.
 SPEC = PanelSpec(
@@ -132,6 +132,7 @@ SPEC = PanelSpec(
             cells.count(_metric("throttles")(r)), _bars(r, lambda_metrics.throttles_in)),
             tone=_positive(_metric("throttles"), "warning")),
         _lambda_column("duration_avg", "avg", lambda r, now: cells.millis(_metric("duration_avg_ms")(r))),
+        _lambda_column("duration_p99", "p99", lambda r, now: cells.millis(_metric("duration_p99_ms")(r))),
         _lambda_column("duration_max", "max", lambda r, now: cells.with_spark(
             cells.millis(_metric("duration_max_ms")(r)), _bars(r, lambda_metrics.duration_max_in))),
         _lambda_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),

@@ -42,7 +42,8 @@ def test_help_screen(snap_compare, make_app):
 
 def test_lambda_panel_with_sparklines_and_a_jump(snap_compare, make_app, estate):
     """Per-minute figures: `orders` jumps (errors in the last 5 minutes, marked ▲ and
-    toned), `payments` is steady, `reports` throttles for the first time."""
+    toned), `payments` is steady, `reports` throttles for the first time (and has no p99:
+    CloudWatch gives none without raw values)."""
     from dataclasses import replace
 
     from console.services.lambda_.metrics import summarize
@@ -59,6 +60,6 @@ def test_lambda_panel_with_sparklines_and_a_jump(snap_compare, make_app, estate)
     payments = minutes([50, 60, 70, 80, 90] * 3, err=[1] * 15, avg=[80] * 15, top=[200] * 15)
     reports = minutes([10] * 15, thr=[0] * 12 + [1, 4, 6], avg=[900] * 15, top=[1500] * 15)
     estate.items["lambda"] = tuple(
-        replace(function(name), metrics=summarize(m, 15))
-        for name, m in (("orders", orders), ("payments", payments), ("reports", reports)))
+        replace(function(name), metrics=summarize(m, 15, p99))
+        for name, m, p99 in (("orders", orders, 2850.0), ("payments", payments, 190.0), ("reports", reports, None)))
     assert snap_compare(make_app(read_only=True), terminal_size=(160, 50), run_before=loaded)

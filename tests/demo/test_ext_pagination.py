@@ -118,3 +118,33 @@ def test_request_limit_below_cap_and_aws_default_without_cap(aws):
         assert len(ecs.list_clusters(maxResults=3)["clusterArns"]) == 3
     finally:
         control.set_page_size(aws.endpoint, 2)
+
+
+def test_the_cap_never_hides_a_refusal(aws):
+    """A page size AWS refuses is refused under the cap too (console.demo.extensions.page_limits)."""
+    from botocore.exceptions import ClientError
+
+    for call in (lambda: aws.clients["ecs"].list_clusters(maxResults=101),
+                 lambda: aws.clients["stepfunctions"].list_state_machines(maxResults=1001),
+                 lambda: aws.clients["logs"].describe_log_groups(limit=51),
+                 lambda: aws.clients["lambda"].list_functions(MaxItems=10_001)):
+        with pytest.raises(ClientError):
+            call()
+    # and a valid one is still capped
+    assert len(aws.clients["ecs"].list_clusters(maxResults=100)["clusterArns"]) == 2
+
+
+def test_list_aliases_returns_at_most_50_even_when_asked_for_more(aws):
+    """AWS documents no per-response cap for ListAliases; console.aws.limits assumes
+    ListFunctions' 50, and the embedded AWS keeps it (the console pages either way)."""
+    lam = aws.clients["lambda"]
+    for i in range(51):
+        lam.create_alias(FunctionName="f1", Name=f"many{i}", FunctionVersion="$LATEST")
+    control.set_page_size(aws.endpoint, None)
+    try:
+        page = lam.list_aliases(FunctionName="f1", MaxItems=1000)
+        assert len(page["Aliases"]) == 50 and page.get("NextMarker")
+        rest = lam.list_aliases(FunctionName="f1", MaxItems=1000, Marker=page["NextMarker"])
+        assert len(rest["Aliases"]) == 1 and not rest.get("NextMarker")
+    finally:
+        control.set_page_size(aws.endpoint, 2)

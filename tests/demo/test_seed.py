@@ -36,6 +36,26 @@ def test_functions_versions_and_canary(aws):
     assert lam.get_function_concurrency(FunctionName="process-payment")["ReservedConcurrentExecutions"] == 50
 
 
+def test_each_release_has_its_own_code_and_time(aws):
+    """Seeded versions differ as releases do: their own CodeSha256 and LastModified, RELEASE_GAP
+    apart; $LATEST runs the newest release's code; the canary's version is the newest of all."""
+    from console.services.lambda_.sources import _parse_time
+
+    lam = aws("lambda")
+    for spec in E.FUNCTIONS:
+        found = {v["Version"]: (v["CodeSha256"], _parse_time(v["LastModified"]))
+                 for v in lam.list_versions_by_function(FunctionName=spec.name)["Versions"]}
+        numbered = [found[str(n)] for n in range(1, spec.versions + 1)]
+        assert len({sha for sha, _ in numbered}) == spec.versions, spec.name
+        assert [b[1] - a[1] for a, b in zip(numbered, numbered[1:])] == [E.RELEASE_GAP] * (spec.versions - 1)
+        assert found["$LATEST"][0] == numbered[-1][0] and found["$LATEST"][1] < numbered[-1][1]
+    canary = _parse_time(lam.get_function_configuration(FunctionName=E.CANARY_FUNCTION,
+                                                        Qualifier=E.CANARY_VERSION)["LastModified"])
+    others = [_parse_time(lam.get_function_configuration(FunctionName=name)["LastModified"])
+              for name in E.FUNCTION_NAMES if name != E.CANARY_FUNCTION]
+    assert all(canary > other for other in others)
+
+
 def test_triggers(aws):
     lam = aws("lambda")
     (sqs,) = lam.list_event_source_mappings(FunctionName="validate-order")["EventSourceMappings"]

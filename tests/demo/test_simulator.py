@@ -53,7 +53,8 @@ def test_metrics_read_back_exactly(endpoint):
             ("Throttles", "Sum", None, fig["Throttles"]),
             ("Invocations", "Sum", {"Resource": f"{fn}:live"}, fig["Invocations"]),
             ("Duration", "Maximum", None, fig["DurationMax"]),
-        ] + [("Invocations", "Sum", {"ExecutedVersion": v}, n) for v, n in fig["ByVersion"].items()]:
+        ] + [("Invocations", "Sum", {"Resource": f"{fn}:live", "ExecutedVersion": v}, n)
+             for v, n in fig["ByVersion"].items()]:
             q = _query(fn, metric, stat, extra)
             queries.append(q)
             expect[q["Id"]] = value
@@ -106,3 +107,55 @@ def test_backfill_writes_an_hour_of_per_minute_history(endpoint):
     first = now.replace(second=0) - timedelta(minutes=60)
     assert minutes == [first + timedelta(minutes=i) for i in range(60)]
     assert all(value > 0 for value in result["Values"])
+
+
+def test_an_invocation_is_stamped_with_its_start_and_written_once_it_has_ended(endpoint):
+    """Lambda: "The timestamp on a metric reflects when the function was invoked. Depending
+    on the duration of the invocation, this can be several minutes before the metric is
+    emitted" (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html).
+    A tick at 13:00:00 writes what ended by then; what started at 12:59:5x and still runs
+    is written by the next tick, still stamped 12:59."""
+    sim = Simulator(endpoint, seed=21, account=ACCOUNT)
+    boundary = NOON + timedelta(hours=3)
+    first = sim.tick(boundary)
+    running = {fn: fig["Running"] for fn, fig in first["functions"].items() if fig["Running"]}
+    assert running, "this seed leaves some invocations running at the tick"
+    cw = E.Clients(endpoint, ACCOUNT)("cloudwatch")
+
+    def minute_before(fn: str) -> float:
+        (result,) = cw.get_metric_data(MetricDataQueries=[_query(fn, "Invocations", "Sum")],
+                                       StartTime=boundary - timedelta(minutes=1), EndTime=boundary)["MetricDataResults"]
+        return sum(result["Values"])
+
+    for fn in running:
+        assert minute_before(fn) == first["functions"][fn]["Invocations"]
+    second = sim.tick(boundary + timedelta(seconds=5))
+    for fn, still in running.items():
+        assert minute_before(fn) == first["functions"][fn]["Invocations"] + still
+        assert second["functions"][fn]["Invocations"] >= still  # written now, counted in the old minute
+
+
+def test_the_demo_servers_own_simulator_writes_to_its_backend_and_arrives_a_minute_late():
+    """In the demo the simulator runs inside the server and writes straight to its CloudWatch
+    backend (local=True); what it writes still goes through PutMetricData's extensions: the
+    demo's 60 s ingestion delay and the four dimension sets."""
+    from console.demo import control
+    from console.demo.process import EmbeddedAws
+
+    with EmbeddedAws.start(size="small", simulate=False, realism="demo") as server:
+        t0 = control.set_clock(server.endpoint, datetime.now(timezone.utc).replace(microsecond=0))
+        written = control.tick(server.endpoint, t0)["functions"]["validate-order"]["Invocations"]
+        cw = E.Clients(server.endpoint)("cloudwatch")
+
+        def seen() -> float:
+            (result,) = cw.get_metric_data(MetricDataQueries=[_query("validate-order", "Invocations", "Sum")],
+                                           StartTime=t0 - timedelta(minutes=1),
+                                           EndTime=t0 + timedelta(minutes=1))["MetricDataResults"]
+            return sum(result["Values"])
+
+        assert written > 0 and seen() == 0
+        control.set_clock(server.endpoint, t0 + timedelta(seconds=60))
+        assert seen() == written
+        sets = {tuple(sorted(d["Name"] for d in m["Dimensions"]))
+                for page in cw.get_paginator("list_metrics").paginate(Namespace="AWS/Lambda") for m in page["Metrics"]}
+        assert sets == {(), ("FunctionName",), ("FunctionName", "Resource"), ("ExecutedVersion", "FunctionName", "Resource")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -150,15 +151,31 @@ async def test_promotion_without_traffic_when_allowed(functions, runner, source,
 
 
 async def test_min_invocations_and_grace(functions, runner, source, clock):
-    """Traffic written during the grace period counts: the decision waits for it."""
+    """A minute is final `grace` after it ends: traffic of the window that arrives late
+    (Lambda stamps an invocation with its start) counts; the decision waits for it."""
     name = functions.create()
     action, events = deploy(name, source, canary="10%:1m", grace="2m", min_invocations=5)
     task = start(runner, action)
     await run_for(clock, task, 70)
     assert not task.done() and [e for e in events if e.phase == "grace"]  # window over, in grace
-    functions.traffic(name, clock.now(), 50)  # 5 on version 2
+    functions.traffic(name, clock.now() - timedelta(seconds=40), 50)  # started in the window: 5 on version 2
     await run_for(clock, task, 130)
     assert (await task).ok and functions.alias(name) == ("2", {})
+
+
+async def test_traffic_after_the_window_never_promotes(functions, runner, source, clock):
+    """Traffic in a minute that is not final at the decision (here: after the window) is
+    not counted towards --min-invocations: a minute still filling never promotes."""
+    name = functions.create()
+    action, _ = deploy(name, source, canary="10%:1m", grace="2m", min_invocations=5)
+    task = start(runner, action)
+    await run_for(clock, task, 70)
+    functions.traffic(name, clock.now(), 50)  # 5 on version 2, in the minute after the window
+    await run_for(clock, task, 130)
+    outcome = await task
+    assert not outcome.ok and "not enough traffic" in outcome.result.error.headline
+    assert functions.alias(name) == ("1", {})
+    assert action.report().new.partial_invocations == 5 and action.report().new.invocations == 0
 
 
 async def test_abort_with_the_cancel_flag(functions, runner, audit, source, clock):

@@ -17,7 +17,8 @@ def test_traffic_follows_weights_and_injected_failures(functions):
     now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=5)
     assert functions.traffic(name, now, 10) == {"1": (7, 0), "2": (3, 3)}
     cw = functions.account.client("cloudwatch")
-    dims = [{"Name": "FunctionName", "Value": name}, {"Name": "ExecutedVersion", "Value": "2"}]
+    dims = [{"Name": "FunctionName", "Value": name}, {"Name": "Resource", "Value": f"{name}:live"},
+            {"Name": "ExecutedVersion", "Value": "2"}]
     figures = cw.get_metric_data(MetricDataQueries=[
         {"Id": m.lower(), "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": m, "Dimensions": dims},
                                          "Period": 60, "Stat": "Sum"}} for m in ("Invocations", "Errors")],

@@ -48,7 +48,9 @@ async def test_canary_shows_weights_and_counts_mid_window_then_promotes(function
         assert "version 1: 90 invocations, 0 errors (0.0%)" in progress.view_text()
         await wait_until(pilot, lambda: "time left in the window: 4m" in progress.view_text())
         assert progress.state == "running" and functions.alias(name) == ("1", {"2": 0.1})
-        await advance(pilot, clock, 245)
+        await advance(pilot, clock, 240)  # the window ends; its last minute is final at the next full minute
+        assert progress.state == "running" and functions.alias(name) == ("1", {"2": 0.1})
+        await advance(pilot, clock, 65)
         await wait_until(pilot, lambda: progress.state == "done")
         assert progress.outcome_text().startswith("PROMOTED: version 2 is live on alias live")
     assert functions.alias(name) == ("2", {})

@@ -13,7 +13,7 @@ from console.services.lambda_.metrics import QUERIES_PER_FUNCTION, MetricWindow
 from tests.integration.test_sources import make_function
 from tests.lambda_panel.conftest import context_for, now_at_half_minute
 
-FUNCTIONS = 90  # 540 queries: two calls
+FUNCTIONS = 90  # 630 queries: two calls
 
 
 @pytest.mark.parametrize("minutes", [5, 60])
@@ -33,7 +33,7 @@ async def test_one_get_metric_data_call_per_500_queries(fresh_account, monkeypat
     def calls(counts):
         return control.count_of(counts, "cloudwatch", "GetMetricData", fresh_account.id)
 
-    assert QUERIES_PER_FUNCTION == 6
+    assert QUERIES_PER_FUNCTION == 7
     assert len(functions) == FUNCTIONS and all(f.metrics.window_minutes == minutes for f in functions)
     assert calls(after) - calls(before) == math.ceil(FUNCTIONS * QUERIES_PER_FUNCTION / 500) == 2
 

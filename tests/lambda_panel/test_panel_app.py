@@ -120,3 +120,36 @@ async def test_w_is_offered_only_on_the_lambda_panel(fresh_account, monkeypatch)
         assert "lambda.window" not in {b.binding.id for b in app.screen.active_bindings.values() if b.enabled}
         await pilot.press("w")  # ignored off the Lambda panel
         assert title(app).startswith("Lambda · 15m")
+
+
+def p99_cell(app, name: str) -> str | None:
+    table = lambda_table(app)
+    for key in table.visible_keys:
+        if table.name_of(table._items[key]) == name:
+            return table.get_cell(key, "duration_p99").plain
+    return None
+
+
+async def test_p99_duration_is_the_windows_own_percentile_of_raw_durations(fresh_account, monkeypatch):
+    """Durations published as raw values (one per invocation, as Lambda does): the p99 cell
+    is CloudWatch's p99 over the whole window (nearest rank, tests/contract/test_cloudwatch.py),
+    not a figure derived from minutes. 5m: 98 values 10..980 -> the 98th; 15m: also 2500
+    and 3000 ten minutes ago -> the 99th of 100; 60m: also 100 x 7000 forty minutes ago."""
+    fresh_account.use(monkeypatch)
+    now = now_at_half_minute()
+    make_function(fresh_account, "tail")
+    cw = fresh_account.client("cloudwatch")
+    dims = [{"Name": "FunctionName", "Value": "tail"}]
+    for minutes, values, counts in ((2, [float(v) for v in range(10, 990, 10)], None),
+                                    (10, [2500.0, 3000.0], None), (40, [7000.0], [100.0])):
+        datum = {"MetricName": "Duration", "Dimensions": dims, "Timestamp": ago(now, minutes), "Values": values,
+                 "Unit": "Milliseconds"}
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[datum | ({"Counts": counts} if counts else {})])
+    clock = ManualClock(now)
+    app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint, demo=True), ClientPool(clock), clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and p99_cell(app, "tail") == "2500ms")
+        await pilot.press("w")
+        await wait_until(pilot, lambda: p99_cell(app, "tail") == "7000ms")
+        await pilot.press("w")
+        await wait_until(pilot, lambda: p99_cell(app, "tail") == "980ms")

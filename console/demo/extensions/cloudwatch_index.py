@@ -1,14 +1,40 @@
-"""GetMetricData from an index of per-minute buckets instead of moto's full scan.
+"""GetMetricData from an index of per-minute buckets, with CloudWatch's delay and percentiles.
 
 moto's GetMetricData walks every stored datapoint for every query and period
 (100 functions: ~30 s a call, growing without bound). PutMetricData here also
-folds each datapoint into (namespace, metric, dimensions) -> minute -> [sum,
-count, min, max], keeping the 3 hours before the newest datapoint of each
-series, and GetMetricData answers MetricStat queries (Sum, Average, Minimum,
-Maximum, SampleCount; Period a multiple of 60) from it in O(buckets) per query.
-Metric math, Insights and percentiles answer empty values with StatusCode
-Complete. moto's own datapoint list is still filled (ListMetrics and
-GetMetricStatistics read it) but trimmed to the same window.
+folds each datapoint into (namespace, metric, dimensions) -> unit -> minute ->
+bucket (sum, count, min, max, and the raw values percentiles need), keeping the
+3 hours before the newest datapoint of each series, and GetMetricData answers
+MetricStat queries (Sum, Average, Minimum, Maximum, SampleCount, pNN and pNN.N;
+Period a multiple of 60) from it in O(buckets) per query. Metric math, Insights
+and the other extended statistics answer empty values with StatusCode Complete.
+
+What it adds to moto, each with a contract test in tests/contract/test_cloudwatch.py:
+
+- Ingestion delay. A datapoint becomes visible to GetMetricData only once the
+  server's clock (console.demo.clock) reaches the time it was written plus
+  realism.metric_delay (read when it is written; AWS documents no figure, the demo
+  assumes 60 s). Until then it is held apart from its bucket.
+- Percentiles from raw values. "CloudWatch needs raw data points to calculate
+  percentile statistics"; from a statistic set only when "The Min and Max are equal,
+  and Sum is equal to Min multiplied by SampleCount" (the newer, stricter wording of
+  the PutMetricData reference; its other case, SampleCount 1 with Min = Max = Sum,
+  is included in it); never when any value of the metric is negative. A period
+  holding any other statistic set has no percentile. AWS documents what a
+  percentile means ("p95 ... means that 95 percent of the data within the period is
+  lower than this value", Statistics-definitions.html) but not how it is computed:
+  this index uses the nearest rank (the smallest value with at least p % of the
+  samples at or below it), an assumption, which always answers a value that was
+  published.
+- ListMetrics lists each metric (namespace, name, dimension set) once: moto's
+  de-duplication compares dimension lists wrongly and lists a metric with two or
+  more dimensions, or none, once per datapoint.
+
+Values/Counts datums are kept in moto's own list as one statistic set each (moto
+stores one object per value otherwise: hundreds of bytes per Lambda invocation).
+The raw values a bucket keeps for percentiles are bounded: above
+MAX_BUCKET_VALUES distinct values a bucket merges equal values and then rounds them
+to 4 significant digits (the embedded AWS's own memory bound, not AWS behaviour).
 
 Requests in the JSON protocol (what boto3 sends) also skip moto's generic
 request parser and response serializer, which cost more than the index itself
@@ -21,17 +47,26 @@ shortcut off, so tests can compare both.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+import math
 import os
+import re
 import threading
+from array import array
 from datetime import datetime, timezone
+from fractions import Fraction
 from typing import Any
+
+from console.demo import clock as demo_clock
+from console.demo import realism
 
 RETENTION_MINUTES = 180
 STATS = {"Sum", "Average", "Minimum", "Maximum", "SampleCount"}
+PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100(?:\.0+)?)$")  # p50, p99, p99.9, p100
+MAX_BUCKET_VALUES = 20_000  # distinct raw values kept per minute bucket (memory bound)
 _TRIM_EVERY = 20_000  # raw datapoints appended between trims of moto's list
-
-from console.demo import clock as demo_clock
 
 _installed = False
 
@@ -50,61 +85,186 @@ def _dims(dimensions: Any) -> frozenset:
     return frozenset((d["Name"], d.get("Value")) for d in dimensions or ())
 
 
+def percentile_of(stat: str) -> Fraction | None:
+    """The percentile a statistic names (p99 -> 99, p99.9 -> 99.9), None for anything else."""
+    match = PERCENTILE.match(stat or "")
+    if not match:
+        return None
+    value = Fraction(match.group(1))
+    return value if 0 < value <= 100 else None
 
-def _merge(buckets: dict, key: int, total: float, count: float, low: float, high: float) -> None:
-    """Fold one aggregate (sum, count, min, max) into buckets[key]."""
-    bucket = buckets.get(key)
-    if bucket is None:
-        buckets[key] = [total, count, low, high]
-    else:
-        bucket[0] += total
-        bucket[1] += count
-        bucket[2] = min(bucket[2], low)
-        bucket[3] = max(bucket[3], high)
+
+def nearest_rank(values: list[tuple[float, float]], p: Fraction) -> float | None:
+    """The smallest value with at least p % of the samples at or below it; `values` are
+    (value, count) pairs, any order. None without samples."""
+    pairs = sorted((v, c) for v, c in values if c > 0)
+    total = math.fsum(c for _, c in pairs)
+    if not total:
+        return None
+    rank = max(1, math.ceil(p * Fraction(total) / 100))  # exact: p99 of 100 values is the 99th
+    seen = 0.0
+    for value, count in pairs:
+        seen += count
+        if seen >= rank:
+            return value
+    return pairs[-1][0]
+
+
+class Arrival:
+    """What one PutMetricData member adds to one minute of a series."""
+
+    __slots__ = ("total", "count", "low", "high", "values", "counts", "exact")
+
+    def __init__(self, total: float, count: float, low: float, high: float,
+                 values: list[float], counts: list[float], exact: bool) -> None:
+        self.total, self.count, self.low, self.high = total, count, low, high
+        self.values, self.counts, self.exact = values, counts, exact
+
+
+class Bucket:
+    """One minute of one series: sum, count, min, max, and (value, count) pairs for
+    percentiles; `exact` is False once a statistic set without its values was added."""
+
+    __slots__ = ("total", "count", "low", "high", "values", "counts", "exact")
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.count = 0.0
+        self.low = math.inf
+        self.high = -math.inf
+        self.values = array("d")
+        self.counts = array("d")
+        self.exact = True
+
+    def add(self, arrival: Arrival) -> None:
+        self.total += arrival.total
+        self.count += arrival.count
+        self.low = min(self.low, arrival.low)
+        self.high = max(self.high, arrival.high)
+        self.exact = self.exact and arrival.exact
+        if self.exact:
+            self.values.extend(arrival.values)
+            self.counts.extend(arrival.counts)
+            if len(self.values) > MAX_BUCKET_VALUES:
+                self._compact()
+        else:
+            self.values, self.counts = array("d"), array("d")
+
+    def _compact(self) -> None:
+        merged: dict[float, float] = {}
+        for value, count in zip(self.values, self.counts):
+            merged[value] = merged.get(value, 0.0) + count
+        if len(merged) > MAX_BUCKET_VALUES:
+            coarse: dict[float, float] = {}
+            for value, count in merged.items():
+                key = float(f"{value:.4g}")
+                coarse[key] = coarse.get(key, 0.0) + count
+            merged = coarse
+        self.values = array("d", merged.keys())
+        self.counts = array("d", merged.values())
+
+
+def _arrival(member: dict) -> Arrival | None:
+    """A PutMetricData member as one Arrival (None: nothing to add, e.g. all counts 0)."""
+    if member.get("Values"):
+        counts = member.get("Counts") or [1] * len(member["Values"])
+        pairs = [(float(v), float(c)) for v, c in zip(member["Values"], counts) if float(c) > 0]
+        if not pairs:
+            return None
+        values = [v for v, _ in pairs]
+        return Arrival(sum(v * c for v, c in pairs), sum(c for _, c in pairs), min(values), max(values),
+                       values, [c for _, c in pairs], True)
+    if member.get("StatisticValues"):
+        s = member["StatisticValues"]
+        total, count = float(s["Sum"]), float(s["SampleCount"])
+        low, high = float(s["Minimum"]), float(s["Maximum"])
+        # "The Min and Max are equal, and Sum is equal to Min multiplied by SampleCount":
+        # then every value is Min, and percentiles can use it
+        exact = low == high and math.isclose(total, low * count, rel_tol=1e-9, abs_tol=1e-9)
+        return Arrival(total, count, low, high, [low] if exact else [], [count] if exact else [], exact)
+    value = float(member.get("Value", 0))
+    return Arrival(value, 1.0, value, value, [value], [1.0], True)
+
 
 class MetricIndex:
-    """Per-backend index: series key -> unit -> {epoch minute: [sum, count, min, max]}."""
+    """Per-backend index: series key -> unit -> {epoch minute: Bucket}, plus the arrivals
+    still inside CloudWatch's delay (a heap by the time they become visible)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.series: dict[tuple, dict[Any, dict[int, list[float]]]] = {}
+        self.series: dict[tuple, dict[Any, dict[int, Bucket]]] = {}
+        self.negative: set[tuple] = set()  # series with a negative value: no percentiles
+        self.pending: list[tuple[float, int, tuple, Any, int, Arrival]] = []
+        self._order = itertools.count()
         self.appended = 0
 
-    def add(self, namespace: str, name: str, dims: frozenset, unit: Any, ts: Any,
-            total: float, count: float, low: float, high: float) -> None:
+    def add(self, namespace: str, name: str, dims: frozenset, unit: Any, ts: Any, arrival: Arrival,
+            visible_at: float | None = None) -> None:
+        """Fold `arrival` into its minute now, or once the server's clock reaches `visible_at`."""
         minute = int(_epoch(ts) // 60)
+        key = (namespace, name, dims)
         with self.lock:
-            units = self.series.setdefault((namespace, name, dims), {})
-            buckets = units.setdefault(unit, {})
-            _merge(buckets, minute, total, count, low, high)
-            cutoff = minute - RETENTION_MINUTES  # oldest-first by insertion: pop from the front
-            while buckets:
-                first = next(iter(buckets))
-                if first >= cutoff:
-                    break
-                del buckets[first]
+            if arrival.low < 0:
+                self.negative.add(key)
+            if visible_at is not None and visible_at > demo_clock.timestamp():
+                heapq.heappush(self.pending, (visible_at, next(self._order), key, unit, minute, arrival))
+                return
+            self._fold(key, unit, minute, arrival)
+
+    def _fold(self, key: tuple, unit: Any, minute: int, arrival: Arrival) -> None:
+        units = self.series.setdefault(key, {})
+        buckets = units.setdefault(unit, {})
+        bucket = buckets.get(minute)
+        if bucket is None:
+            bucket = buckets[minute] = Bucket()
+        bucket.add(arrival)
+        cutoff = minute - RETENTION_MINUTES  # oldest-first by insertion: pop from the front
+        while buckets:
+            first = next(iter(buckets))
+            if first >= cutoff:
+                break
+            del buckets[first]
+
+    def settle(self, now: float) -> None:
+        """Fold every held arrival whose time has come."""
+        with self.lock:
+            while self.pending and self.pending[0][0] <= now:
+                _, _, key, unit, minute, arrival = heapq.heappop(self.pending)
+                self._fold(key, unit, minute, arrival)
 
     def query(self, namespace: str, name: str, dims: frozenset, unit: Any,
               start: float, end: float, period: int, stat: str) -> list[tuple[float, float]]:
         """[(period start epoch, value)] ascending, only periods with data in [start, end)."""
+        self.settle(demo_clock.timestamp())
+        key = (namespace, name, dims)
+        p = percentile_of(stat)
         with self.lock:
-            units = self.series.get((namespace, name, dims), {})
+            if p is not None and key in self.negative:
+                return []  # "not available for metrics when any of the metric values are negative"
+            units = self.series.get(key, {})
             chosen = [units.get(unit, {})] if unit else list(units.values())
-            rows = [(m, b) for buckets in chosen for m, b in buckets.items()]
-        origin = int(start // 60) * 60
-        grouped: dict[int, list[float]] = {}
-        for minute, (total, count, low, high) in rows:
-            t = minute * 60
-            if t < start or t >= end:
-                continue
-            slot = origin + ((t - origin) // period) * period
-            _merge(grouped, slot, total, count, low, high)
-        out = []
-        for slot in sorted(grouped):
-            total, count, low, high = grouped[slot]
-            value = {"Sum": total, "SampleCount": count, "Minimum": low, "Maximum": high,
-                     "Average": total / count if count else 0.0}[stat]
-            out.append((float(slot), value))
+            rows = [(m, b) for buckets in chosen for m, b in buckets.items() if start <= m * 60 < end]
+            origin = int(start // 60) * 60
+            grouped: dict[int, list[Bucket]] = {}
+            for minute, bucket in rows:
+                t = minute * 60
+                grouped.setdefault(origin + ((t - origin) // period) * period, []).append(bucket)
+            out = []
+            for slot in sorted(grouped):
+                buckets = grouped[slot]
+                if p is not None:
+                    if not all(b.exact for b in buckets):
+                        continue  # a statistic set percentiles cannot use
+                    value = nearest_rank([(v, c) for b in buckets for v, c in zip(b.values, b.counts)], p)
+                    if value is None:
+                        continue
+                else:
+                    total = sum(b.total for b in buckets)
+                    count = sum(b.count for b in buckets)
+                    value = {"Sum": total, "SampleCount": count,
+                             "Minimum": min(b.low for b in buckets), "Maximum": max(b.high for b in buckets),
+                             "Average": total / count if count else 0.0}[stat]
+                out.append((float(slot), value))
         return out
 
 
@@ -115,26 +275,18 @@ def index_of(backend: Any) -> MetricIndex:
     return index
 
 
-def _index_put(backend: Any, namespace: str, metric_data: list[dict]) -> None:
+def _index_put(backend: Any, namespace: str, metric_data: list[dict], delay: float = 0.0,
+               arrivals: list[Arrival | None] | None = None) -> None:
+    """Fold PutMetricData members into the index (their `arrivals`, when already made);
+    visible `delay` seconds from now."""
     index = index_of(backend)
-    for member in metric_data:
-        name = member["MetricName"]
-        dims = _dims(member.get("Dimensions"))
-        unit = member.get("Unit")
-        ts = member.get("Timestamp")
-        if member.get("Values"):
-            counts = member.get("Counts") or ["1"] * len(member["Values"])
-            for value, count in zip(member["Values"], counts):
-                value, count = float(value), int(float(count))
-                if count > 0:
-                    index.add(namespace, name, dims, unit, ts, value * count, count, value, value)
-        elif member.get("StatisticValues"):
-            s = member["StatisticValues"]
-            index.add(namespace, name, dims, unit, ts, float(s["Sum"]), float(s["SampleCount"]),
-                      float(s["Minimum"]), float(s["Maximum"]))
-        else:
-            value = float(member.get("Value", 0))
-            index.add(namespace, name, dims, unit, ts, value, 1, value, value)
+    visible_at = demo_clock.timestamp() + delay if delay > 0 else None
+    if arrivals is None:
+        arrivals = [_arrival(member) for member in metric_data]
+    for member, arrival in zip(metric_data, arrivals):
+        if arrival is not None:
+            index.add(namespace, member["MetricName"], _dims(member.get("Dimensions")), member.get("Unit"),
+                      member.get("Timestamp"), arrival, visible_at)
 
 
 def _trim_raw(backend: Any) -> None:
@@ -168,7 +320,7 @@ def get_metric_data(backend: Any, queries: list[dict], start_time: datetime, end
         stat_query = query.get("MetricStat")
         values: list[float] = []
         stamps: list[datetime] = []
-        if stat_query and stat_query.get("Stat") in STATS:
+        if stat_query and (stat_query.get("Stat") in STATS or percentile_of(stat_query.get("Stat")) is not None):
             metric = stat_query["Metric"]
             period = max(60, int(stat_query["Period"]) // 60 * 60)
             rows = index.query(metric["Namespace"], metric["MetricName"], _dims(metric.get("Dimensions")),
@@ -264,18 +416,49 @@ def install() -> None:
     CloudWatchBackend._opsdeck_original_get_metric_data = CloudWatchBackend.get_metric_data
 
     def put_metric_data(self, namespace, metric_data):  # type: ignore[no-untyped-def]
+        from moto.cloudwatch.models import MetricAggregatedDatum
+
+        now = demo_clock.now().replace(tzinfo=None)  # moto's own default is the wall clock
+        for member in metric_data:
+            if member.get("Timestamp") is None:
+                member["Timestamp"] = now
         before = len(self.metric_data)
-        original_put(self, namespace, metric_data)  # validates, feeds ListMetrics/GetMetricStatistics
-        _index_put(self, namespace, metric_data)
+        plain = [m for m in metric_data if not m.get("Values")]
+        for number, member in enumerate(metric_data, 1):
+            if member.get("Values"):
+                self._validate_parameters_put_metric_data(member, number)
+        original_put(self, namespace, plain)  # validates, feeds ListMetrics/GetMetricStatistics
+        arrivals = [_arrival(member) for member in metric_data]
+        for member, arrival in zip(metric_data, arrivals):  # one statistic set per Values datum,
+            if arrival is not None and member.get("Values"):  # not one object per value
+                self.metric_data.append(MetricAggregatedDatum(
+                    namespace=namespace, name=member["MetricName"], min_stat=arrival.low, max_stat=arrival.high,
+                    sample_count=arrival.count, sum_stat=arrival.total,
+                    dimensions=member.get("Dimensions") or [], timestamp=member["Timestamp"],
+                    unit=member.get("Unit")))
+        _index_put(self, namespace, metric_data, realism.current().metric_delay, arrivals)
         index = index_of(self)
         index.appended += len(self.metric_data) - before
         if index.appended >= _TRIM_EVERY:
             index.appended = 0
             _trim_raw(self)
 
+    def get_filtered_metrics(self, metric_name, namespace, dimensions):  # type: ignore[no-untyped-def]
+        """Each metric once: moto's de-duplication lists a metric per datapoint when it has
+        no dimensions or more than one."""
+        seen: set[tuple] = set()
+        listed = []
+        for md in self.get_all_metrics():
+            key = (md.namespace, md.name, frozenset((d.name, d.value) for d in md.dimensions))
+            if key not in seen and md.filter(namespace=namespace, name=metric_name, dimensions=dimensions):
+                seen.add(key)
+                listed.append(md)
+        return listed
+
     def indexed_get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscending"):  # type: ignore[no-untyped-def]
         return get_metric_data(self, queries, start_time, end_time, scan_by)
 
     CloudWatchBackend.put_metric_data = put_metric_data
+    CloudWatchBackend.get_filtered_metrics = get_filtered_metrics
     CloudWatchBackend.get_metric_data = indexed_get_metric_data
     _installed = True

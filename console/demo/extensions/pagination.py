@@ -3,11 +3,17 @@
 moto returns every Lambda function, alias, version, event source mapping and
 every ECS cluster, service and task in one page, so a console that forgets to
 paginate looks fine on moto and breaks on AWS. Those operations get AWS's page
-sizes and tokens here (only the page is serialised). The other listed
-operations moto already paginates. On top, ``set_default_page_size(n)`` (control
-API ``POST /_opsdeck/page-size``) caps every one of them at n items per page,
-even when the client asks for more, by rewriting the request's limit before
-moto reads it; tests use it to prove pagination with a handful of resources.
+sizes and tokens here (only the page is serialised), read from
+console.aws.limits: the default when the client asks for none, and Lambda's
+silent cap ("returns a maximum of 50 items in each response, even if you set
+the number higher"). The other listed operations moto already paginates. What
+AWS does with a page size outside its range is console.demo.extensions.page_limits.
+
+On top, ``set_default_page_size(n)`` (control API ``POST /_opsdeck/page-size``)
+caps every one of them at n items per page, even when the client asks for more,
+by rewriting the request's limit before moto reads it; tests use it to prove
+pagination with a handful of resources. A limit AWS would refuse is left as
+sent, so the refusal still happens.
 """
 
 from __future__ import annotations
@@ -36,9 +42,40 @@ LIMITS: dict[tuple[str, str], tuple[str, str]] = {
     ("logs", "DescribeLogGroups"): ("json", "limit"),
 }
 
-# AWS's own default/maximum page sizes for the operations patched here.
-AWS_DEFAULTS = {"ListFunctions": 50, "ListAliases": 50, "ListVersionsByFunction": 50,
-                "ListEventSourceMappings": 100, "ListClusters": 100, "ListServices": 10, "ListTasks": 100}
+
+
+def _page_sizes(service: str, operations: tuple[str, ...]) -> dict[str, tuple[int, int | None]]:
+    """operation -> (AWS's default page size, the most it returns whatever is asked: None when
+    AWS refuses more instead), from console.aws.limits."""
+    from console.aws.limits import page_limit
+
+    sizes = {}
+    for operation in operations:
+        limit = page_limit(service, operation)
+        assert limit.default is not None, operation
+        sizes[operation] = (limit.default, limit.maximum if limit.over == "capped" else None)
+    return sizes
+
+
+# AWS's own default and capped page sizes for the operations patched here.
+PAGE_SIZES = {
+    **_page_sizes("lambda", ("ListFunctions", "ListAliases", "ListVersionsByFunction", "ListEventSourceMappings")),
+    **_page_sizes("ecs", ("ListClusters", "ListServices", "ListTasks")),
+}
+
+
+def _accepted() -> dict[tuple[str, str], tuple[int, int]]:
+    """(service, operation) -> the range of limits AWS accepts, for the operations the cap rewrites."""
+    from console.aws.limits import page_limit
+
+    ranges = {}
+    for service, operation in LIMITS:
+        limit = page_limit(service, operation)
+        ranges[(service, operation)] = (limit.minimum, limit.largest_accepted)
+    return ranges
+
+
+ACCEPTED = _accepted()
 
 _lock = threading.Lock()
 _cap: int | None = None
@@ -57,6 +94,21 @@ def default_page_size() -> int | None:
     return _cap
 
 
+def _clamped(service: str, operation: str, requested: Any, cap: int) -> int | None:
+    """The limit to send moto under the cap; None: leave the request as it is (a limit AWS
+    refuses, or one that is not a number, so moto and page_limits answer what AWS answers)."""
+    if requested in (None, ""):
+        return cap
+    try:
+        value = int(requested)
+    except (TypeError, ValueError):
+        return None
+    low, high = ACCEPTED[(service, operation)]
+    if not low <= value <= high:
+        return None
+    return min(value, cap) if value else cap  # 0 (Step Functions): AWS's default, capped
+
+
 def rewrite_request(service: str, operation: str, environ: dict, body: bytes) -> bytes:
     """Clamp the request's limit to the cap (called by the server middleware before moto)."""
     cap = _cap
@@ -65,17 +117,21 @@ def rewrite_request(service: str, operation: str, environ: dict, body: bytes) ->
         return body
     kind, name = where
     if kind == "query":
-        pairs = [(k, v) for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True) if k != name]
-        requested = dict(parse_qsl(environ.get("QUERY_STRING", ""))).get(name)
-        pairs.append((name, str(min(int(requested), cap) if requested else cap)))
-        environ["QUERY_STRING"] = urlencode(pairs)
+        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        limit = _clamped(service, operation, dict(query).get(name), cap)
+        if limit is not None:
+            environ["QUERY_STRING"] = urlencode([(k, v) for k, v in query if k != name] + [(name, str(limit))])
         return body
     try:
         data = json.loads(body or b"{}")
     except ValueError:
         return body
-    requested = data.get(name)
-    data[name] = min(int(requested), cap) if requested else cap
+    if not isinstance(data, dict):
+        return body
+    limit = _clamped(service, operation, data.get(name), cap)
+    if limit is None:
+        return body
+    data[name] = limit
     new = json.dumps(data).encode()
     environ["CONTENT_LENGTH"] = str(len(new))
     return new
@@ -120,7 +176,8 @@ def _lambda_list(attr: str, result_key: str, fetch: Callable[[Any], Sequence[Any
                  render: Callable[[Any], dict], key: Callable[[Any], str], operation: str):
     def handler(self):  # type: ignore[no-untyped-def]
         items = list(fetch(self))
-        limit = _int(self.querystring.get("MaxItems", [None])[0]) or AWS_DEFAULTS[operation]
+        default, most = PAGE_SIZES[operation]
+        limit = min(_int(self.querystring.get("MaxItems", [None])[0]) or default, most or default)
         page, token = paginate(items, key, limit, self.querystring.get("Marker", [None])[0])
         result: dict[str, Any] = {result_key: [render(i) for i in page]}
         if token:
@@ -136,7 +193,7 @@ def _ecs_list(original: Callable, result_key: str, operation: str):
     def handler(self):  # type: ignore[no-untyped-def]
         result = original(self)
         arns = result.result[result_key]
-        limit = _int(self._get_param("maxResults")) or AWS_DEFAULTS[operation]
+        limit = _int(self._get_param("maxResults")) or PAGE_SIZES[operation][0]
         page, token = paginate(arns, str, limit, self._get_param("nextToken"))
         result.result[result_key] = page
         if token:

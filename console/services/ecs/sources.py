@@ -2,7 +2,9 @@
 
 Calls per refresh: ListClusters pages, DescribeClusters per 100 clusters, ListServices
 pages per cluster, DescribeServices per 10 services, ListTasks pages per cluster and
-DescribeTasks per 100 tasks — the batch sizes the API allows.
+DescribeTasks per 100 tasks — the page and batch sizes the API allows
+(console.aws.limits: 100 a list page, describe batches of 100 clusters, 10 services,
+100 tasks).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from collections import Counter
 from typing import Any
 
 from console.aws.context import AwsContext, bounded_gather, chunks
+from console.aws.limits import max_page
 from console.services.ecs.models import EcsDeployment, EcsService
 from console.target import Target
 
-DESCRIBE_SERVICES_MAX = 10
-DESCRIBE_TASKS_MAX = 100
-DESCRIBE_CLUSTERS_MAX = 100
+DESCRIBE_SERVICES_MAX = max_page("ecs", "DescribeServices")
+DESCRIBE_TASKS_MAX = max_page("ecs", "DescribeTasks")
+DESCRIBE_CLUSTERS_MAX = max_page("ecs", "DescribeClusters")
 
 
 def _name(arn: str) -> str:
@@ -88,18 +91,19 @@ async def _describe(ctx: AwsContext, operation: str, key: str, batch_size: int, 
 
 async def _cluster_services(ctx: AwsContext, cluster_arn: str) -> list[dict]:
     arns = await ctx.collect("ecs", "list_services", "serviceArns", cluster=cluster_arn,
-                             PaginationConfig={"PageSize": 100})
+                             PaginationConfig={"PageSize": max_page("ecs", "ListServices")})
     return await _describe(ctx, "describe_services", "services", DESCRIBE_SERVICES_MAX, arns, cluster=cluster_arn)
 
 
 async def _cluster_tasks(ctx: AwsContext, cluster_arn: str) -> list[dict]:
     arns = await ctx.collect("ecs", "list_tasks", "taskArns", cluster=cluster_arn, desiredStatus="RUNNING",
-                             PaginationConfig={"PageSize": 100})
+                             PaginationConfig={"PageSize": max_page("ecs", "ListTasks")})
     return await _describe(ctx, "describe_tasks", "tasks", DESCRIBE_TASKS_MAX, arns, cluster=cluster_arn)
 
 
 async def fetch_services(ctx: AwsContext) -> tuple[EcsService, ...]:
-    cluster_arns = await ctx.collect("ecs", "list_clusters", "clusterArns", PaginationConfig={"PageSize": 100})
+    cluster_arns = await ctx.collect("ecs", "list_clusters", "clusterArns",
+                                     PaginationConfig={"PageSize": max_page("ecs", "ListClusters")})
     clusters = await _describe(ctx, "describe_clusters", "clusters", DESCRIBE_CLUSTERS_MAX, cluster_arns)
     strategies = {c["clusterArn"]: _strategy(c.get("defaultCapacityProviderStrategy")) for c in clusters}
     services_by_cluster = await bounded_gather(_cluster_services(ctx, arn) for arn in cluster_arns)

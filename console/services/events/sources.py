@@ -6,6 +6,7 @@ ListSchedules does not return the expression, so each schedule costs one GetSche
 from __future__ import annotations
 
 from console.aws.context import AwsContext, bounded_gather
+from console.aws.limits import max_page
 from console.services.events.models import EventRule
 from console.target import Target
 
@@ -45,7 +46,7 @@ async def list_buses(ctx: AwsContext) -> list[str]:
     """ListEventBuses has no botocore paginator: follow NextToken by hand."""
     events = await ctx.client("events")
     names: list[str] = []
-    params: dict = {"Limit": 100}
+    params: dict = {"Limit": max_page("events", "ListEventBuses")}
     while True:
         page = await events.list_event_buses(**params)
         names.extend(bus["Name"] for bus in page.get("EventBuses", []))
@@ -57,7 +58,8 @@ async def list_buses(ctx: AwsContext) -> list[str]:
 async def fetch_rules(ctx: AwsContext) -> tuple[EventRule, ...]:
     buses = await list_buses(ctx)
     per_bus = await bounded_gather(
-        ctx.collect("events", "list_rules", "Rules", EventBusName=bus, PaginationConfig={"PageSize": 100})
+        ctx.collect("events", "list_rules", "Rules", EventBusName=bus,
+                    PaginationConfig={"PageSize": max_page("events", "ListRules")})
         for bus in buses
     )
     rules = [rule_from_api(ctx.target, raw) for raws in per_bus for raw in raws]
@@ -65,7 +67,8 @@ async def fetch_rules(ctx: AwsContext) -> tuple[EventRule, ...]:
 
 
 async def fetch_schedules(ctx: AwsContext) -> tuple[EventRule, ...]:
-    summaries = await ctx.collect("scheduler", "list_schedules", "Schedules", PaginationConfig={"PageSize": 100})
+    summaries = await ctx.collect("scheduler", "list_schedules", "Schedules",
+                                  PaginationConfig={"PageSize": max_page("scheduler", "ListSchedules")})
     scheduler = await ctx.client("scheduler")
     details = await bounded_gather(
         scheduler.get_schedule(Name=s["Name"], GroupName=s.get("GroupName", "default")) for s in summaries

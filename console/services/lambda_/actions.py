@@ -75,13 +75,15 @@ class LambdaDeploy(Action):
     def __init__(self, function: str, directory: str | None = None, zip: str | None = None,
                  image: str | None = None, alias: str = DEFAULT_ALIAS, canary: str | None = None,
                  linear: str | None = None, max_errors: int | str = 0, min_invocations: int | str = 1,
-                 allow_no_traffic: bool = False, grace: str | float = "2m",
+                 allow_no_traffic: bool = False, grace: str | float | None = None,
                  listener: DeployListener | None = None, check_every: float = 60.0) -> None:
         if not function:
             raise PlanRefused("FUNCTION: give the name of the function to deploy")
         source = load_source(directory, zip, image)
         strategy = parse_strategy(canary, linear)
-        grace_s = float(grace) if isinstance(grace, (int, float)) else parse_duration(grace, "--grace")
+        # None (or blank): the function's timeout plus CloudWatch's ingestion delay, once planned
+        grace_s = None if grace in (None, "") else \
+            float(grace) if isinstance(grace, (int, float)) else parse_duration(grace, "--grace")
         rules = HealthRules(_count(max_errors, "--max-errors"), _count(min_invocations, "--min-invocations"),
                             bool(allow_no_traffic), grace_s, check_every)
         self.function = function

@@ -87,14 +87,15 @@ def _close_open_deploys(function: str, alias: str):
 @click.option("--min-invocations", default=None, type=int,
               help="Fewer invocations of the new version in the window is not healthy [default: 1].")
 @click.option("--allow-no-traffic", is_flag=True, help="Promote even if the new version got no traffic.")
-@click.option("--grace", default="2m", show_default=True,
-              help="Wait this long after the window for CloudWatch's delay (s/m/h; 0s for the demo).")
+@click.option("--grace", default=None, metavar="DURATION",
+              help="How long after a minute ends its metrics count as final (s/m/h) [default: the function's "
+                   "timeout + CloudWatch's delay, assumed 60s].")
 @YES
 @I_KNOW
 @click.pass_context
 def deploy_command(ctx: click.Context, function: str, directory: str | None, zip: str | None, image: str | None,
                    alias: str, canary: str | None, linear: str | None, max_errors: int,
-                   min_invocations: int | None, allow_no_traffic: bool, grace: str, yes: bool,
+                   min_invocations: int | None, allow_no_traffic: bool, grace: str | None, yes: bool,
                    i_know: bool) -> None:
     """Deploy new code to FUNCTION and move its alias: all at once, --canary or --linear.
 

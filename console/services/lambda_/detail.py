@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from console.aws.accounting import expecting
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.errors import ErrorClass, classify, error_code
+from console.aws.limits import max_page
 from console.services.lambda_.sources import _parse_time, list_aliases
 from console.services.lambda_.metrics import DEFAULT_WINDOW_MINUTES, NAMESPACE, WINDOW_CHOICES
 from console.cloudwatch.logs import LogEvent, Report, to_ms
@@ -215,7 +216,8 @@ async def fetch_concurrency(ctx: AwsContext, function_name: str) -> Concurrency:
 
     async def provisioned() -> tuple[ProvisionedConcurrency, ...]:
         raw = await ctx.collect("lambda", "list_provisioned_concurrency_configs", "ProvisionedConcurrencyConfigs",
-                                FunctionName=function_name)
+                                FunctionName=function_name,
+                                PaginationConfig={"PageSize": max_page("lambda", "ListProvisionedConcurrencyConfigs")})
         return tuple(
             ProvisionedConcurrency(
                 _qualifier_of(item.get("FunctionArn") or ""),
@@ -280,7 +282,8 @@ class FunctionVersion:
 
 
 async def fetch_versions(ctx: AwsContext, function_name: str) -> tuple[FunctionVersion, ...]:
-    raw = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=function_name)
+    raw = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=function_name,
+                            PaginationConfig={"PageSize": max_page("lambda", "ListVersionsByFunction")})
     versions = [
         FunctionVersion(item.get("Version") or "", item.get("Description") or "", item.get("CodeSha256") or "",
                         _parse_time(item.get("LastModified")))
@@ -350,7 +353,8 @@ def mapping_from_api(raw: dict) -> EventSourceMapping:
 
 
 async def fetch_event_source_mappings(ctx: AwsContext, function_name: str) -> tuple[EventSourceMapping, ...]:
-    raw = await ctx.collect("lambda", "list_event_source_mappings", "EventSourceMappings", FunctionName=function_name)
+    raw = await ctx.collect("lambda", "list_event_source_mappings", "EventSourceMappings", FunctionName=function_name,
+                            PaginationConfig={"PageSize": max_page("lambda", "ListEventSourceMappings")})
     return tuple(mapping_from_api(item) for item in raw)
 
 
@@ -532,7 +536,8 @@ async def _event_buses(ctx: AwsContext) -> list[str]:
     names: list[str] = []
     token: str | None = None
     while True:
-        page = await client.list_event_buses(**({"NextToken": token} if token else {}))
+        page = await client.list_event_buses(Limit=max_page("events", "ListEventBuses"),
+                                             **({"NextToken": token} if token else {}))
         names.extend(bus["Name"] for bus in page.get("EventBuses") or ())
         token = page.get("NextToken")
         if not token:
@@ -548,7 +553,8 @@ async def fetch_rules(ctx: AwsContext, function_name: str, function_arn: str) ->
     pairs = [(bus, arn) for bus in buses for arn in arns]
 
     async def names(bus: str, arn: str) -> list[str]:
-        return await ctx.collect("events", "list_rule_names_by_target", "RuleNames", TargetArn=arn, EventBusName=bus)
+        return await ctx.collect("events", "list_rule_names_by_target", "RuleNames", TargetArn=arn, EventBusName=bus,
+                                 PaginationConfig={"PageSize": max_page("events", "ListRuleNamesByTarget")})
 
     found = await bounded_gather(names(bus, arn) for bus, arn in pairs)
     wanted: dict[tuple[str, str], str] = {}
@@ -674,13 +680,17 @@ def per_period(series: Series, start: datetime, end: datetime, period_s: int = M
     return tuple(by_slot.get(i, 0.0) for i in range(slots))
 
 
+def chart_queries(function_name: str) -> list[MetricQuery]:
+    """The charts' queries: the function's own series ({FunctionName}, every version)."""
+    dims = (("FunctionName", function_name),)
+    return [MetricQuery(f"c_{suffix}", NAMESPACE, metric, dims, stat, METRIC_PERIOD)
+            for suffix, metric, stat in _CHART_QUERIES]
+
+
 async def fetch_charts(ctx: AwsContext, function_name: str, minutes: int = DEFAULT_WINDOW_MINUTES) -> FunctionCharts:
     """One GetMetricData call: the function's per-minute series over the last `minutes`."""
     start, end = chart_bounds(ctx.clock.now(), minutes)
-    dims = (("FunctionName", function_name),)
-    queries = [MetricQuery(f"c_{suffix}", NAMESPACE, metric, dims, stat, METRIC_PERIOD)
-               for suffix, metric, stat in _CHART_QUERIES]
-    results = await fetch_metrics(ctx, queries, start, end)
+    results = await fetch_metrics(ctx, chart_queries(function_name), start, end)
 
     def series(suffix: str) -> tuple[float, ...]:
         return per_period(results.get(f"c_{suffix}", []), start, end)

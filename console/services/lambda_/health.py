@@ -28,6 +28,7 @@ from console.services.lambda_ import metrics as lambda_metrics
 from console.audit import AuditLog
 from console.services.lambda_.sources import alias_from_api, function_from_api
 from console.aws.context import AwsContext
+from console.aws.limits import max_page
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics, LambdaMinutes
 
 RECENT_MINUTES = lambda_metrics.RECENT_MINUTES
@@ -239,7 +240,8 @@ async def changes(
     if current.last_modified is not None and current.last_modified >= since:
         found.append(Change(current.last_modified, "updated",
                             f"$LATEST updated (code {current.code_sha256[:12]})", "lambda", "$LATEST"))
-    versions = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=name)
+    versions = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=name,
+                                 PaginationConfig={"PageSize": max_page("lambda", "ListVersionsByFunction")})
     published = sorted((v for v in versions if v.get("Version") != "$LATEST"), key=lambda v: int(v["Version"]))
     previous_sha = None
     for raw_version in published:
@@ -252,7 +254,8 @@ async def changes(
                                 "lambda", raw_version["Version"]))
         previous_sha = sha
     if moves is not None:
-        aliases = await ctx.collect("lambda", "list_aliases", "Aliases", FunctionName=name)
+        aliases = await ctx.collect("lambda", "list_aliases", "Aliases", FunctionName=name,
+                                    PaginationConfig={"PageSize": max_page("lambda", "ListAliases")})
         moves.observe([alias_from_api(ctx.target, name, a) for a in aliases], ctx.clock.now())
         found.extend(moves.moves(name, since))
     if audit is not None:

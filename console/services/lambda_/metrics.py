@@ -1,11 +1,13 @@
 """The Lambda panel's metric window, its GetMetricData queries, and per-minute series.
 
-Six queries per function, all with a one-minute period: Invocations, Errors, Throttles
-(Sum), Duration (Average and Maximum) and ConcurrentExecutions (Maximum). Per-minute
-values draw every sparkline and add up to the window's figures, so no window-long
-query is needed on top; error rate is computed (Errors / Invocations), never queried.
-No percentiles: the embedded endpoint cannot compute them, and a wrong p99 is worse
-than none.
+Seven queries per function. Six with a one-minute period: Invocations, Errors, Throttles
+(Sum), Duration (Average and Maximum) and ConcurrentExecutions (Maximum); per-minute
+values draw every sparkline and add up to the window's figures. Error rate is computed
+(Errors / Invocations), never queried. And one whose period is the window itself:
+Duration p99, the figure on-call engineers look at first. A percentile cannot be added up
+from per-minute percentiles, so CloudWatch computes it over the window's raw values
+(Lambda publishes one Duration value per invocation); where it has none (statistic sets,
+negative values: tests/contract/test_cloudwatch.py) the cell shows "–".
 
 The span fetched is the window, but never less than 15 minutes: the jump test
 (console.services.lambda_.health) compares the last 5 minutes with the minutes before them,
@@ -39,7 +41,11 @@ QUERIES = (
     ("dmax", "Duration", "Maximum"),
     ("conc", "ConcurrentExecutions", "Maximum"),
 )
-QUERIES_PER_FUNCTION = len(QUERIES)
+# (query id suffix, metric, statistic), each over the whole window (Period = the window)
+WINDOW_QUERIES = (
+    ("p99", "Duration", "p99"),
+)
+QUERIES_PER_FUNCTION = len(QUERIES) + len(WINDOW_QUERIES)
 
 
 class MetricWindow:
@@ -76,14 +82,28 @@ def span_bounds(now: datetime, window_minutes: int) -> tuple[datetime, datetime]
     return end - timedelta(minutes=span_minutes(window_minutes)), end
 
 
-def metric_queries(names: Sequence[str]) -> list[MetricQuery]:
-    """QUERIES_PER_FUNCTION queries per function, ids `f<index>_<suffix>`."""
+def metric_queries(names: Sequence[str], window_minutes: int = DEFAULT_WINDOW_MINUTES) -> list[MetricQuery]:
+    """QUERIES_PER_FUNCTION queries per function, ids `f<index>_<suffix>`. The span
+    (span_bounds) is a whole number of windows, so a window-long period's last datapoint
+    covers exactly the window."""
     queries: list[MetricQuery] = []
     for index, name in enumerate(names):
         dims = (("FunctionName", name),)
         for suffix, metric, stat in QUERIES:
             queries.append(MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, PERIOD))
+        for suffix, metric, stat in WINDOW_QUERIES:
+            queries.append(MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, window_minutes * 60))
     return queries
+
+
+def window_value(index: int, suffix: str, results: dict[str, Series], end: datetime,
+                 window_minutes: int) -> float | None:
+    """A window-long query's value for the window ending at `end` (None: no datapoint)."""
+    start = end - timedelta(minutes=window_minutes)
+    for stamp, value in results.get(f"f{index}_{suffix}", []):
+        if stamp.replace(second=0, microsecond=0) == start:
+            return value
+    return None
 
 
 def _per_minute(series: Series, start: datetime, count: int, missing: float | None) -> tuple:
@@ -125,8 +145,9 @@ def _peak(values: Sequence[float | None]) -> float | None:
     return max((v for v in values if v is not None), default=None)
 
 
-def summarize(minutes: LambdaMinutes, window_minutes: int) -> LambdaMetrics:
-    """The window's figures from the newest `window_minutes` of the span."""
+def summarize(minutes: LambdaMinutes, window_minutes: int, duration_p99_ms: float | None = None) -> LambdaMetrics:
+    """The window's figures from the newest `window_minutes` of the span (and the window's
+    p99 duration, from its own query: it cannot be derived from the minutes)."""
     window = minutes.last(window_minutes)
     return LambdaMetrics(
         invocations=sum(window.invocations),
@@ -135,6 +156,7 @@ def summarize(minutes: LambdaMinutes, window_minutes: int) -> LambdaMetrics:
         duration_avg_ms=weighted_average(window.duration_avg_ms, window.invocations),
         duration_max_ms=_peak(window.duration_max_ms),
         concurrency_max=_peak(window.concurrency_max),
+        duration_p99_ms=duration_p99_ms,
         series=window.invocations,
         window_minutes=window_minutes,
         minutes=minutes,

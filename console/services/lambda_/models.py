@@ -61,6 +61,7 @@ class LambdaMetrics:
     duration_avg_ms: float | None
     duration_max_ms: float | None
     concurrency_max: float | None
+    duration_p99_ms: float | None = None  # over the whole window (CloudWatch's p99 of Duration)
     series: tuple[float, ...] = ()
     window_minutes: int = 15  # the window the figures above cover
     # per-minute figures of the whole fetched span (at least 15 minutes, so the last 5

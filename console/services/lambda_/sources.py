@@ -14,6 +14,7 @@ from typing import Any
 from console.services.lambda_ import metrics as lambda_metrics
 from console.aws.budget import sweeping
 from console.aws.context import AwsContext, bounded_gather
+from console.aws.limits import max_page
 from console.services.lambda_.metrics import MetricWindow
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
@@ -53,7 +54,8 @@ def function_from_api(target: Target, raw: dict) -> LambdaFunction:
 
 
 async def list_functions(ctx: AwsContext) -> list[LambdaFunction]:
-    raw = await ctx.collect("lambda", "list_functions", "Functions", PaginationConfig={"PageSize": 50})
+    raw = await ctx.collect("lambda", "list_functions", "Functions",
+                            PaginationConfig={"PageSize": max_page("lambda", "ListFunctions")})
     return [function_from_api(ctx.target, item) for item in raw]
 
 
@@ -95,9 +97,10 @@ class FunctionsSource:
 async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int) -> dict[str, LambdaMetrics]:
     """Each function's metrics over the last `minutes`, by name, in batched calls."""
     start, end = lambda_metrics.span_bounds(ctx.clock.now(), minutes)
-    results = await fetch_metrics(ctx, lambda_metrics.metric_queries(names), start, end)
+    results = await fetch_metrics(ctx, lambda_metrics.metric_queries(names, minutes), start, end)
     return {
-        name: lambda_metrics.summarize(lambda_metrics.minutes_from_results(i, results, start, end), minutes)
+        name: lambda_metrics.summarize(lambda_metrics.minutes_from_results(i, results, start, end), minutes,
+                                       lambda_metrics.window_value(i, "p99", results, end, minutes))
         for i, name in enumerate(names)
     }
 
@@ -114,7 +117,8 @@ def alias_from_api(target: Target, function_name: str, raw: dict) -> LambdaAlias
 
 
 async def list_aliases(ctx: AwsContext, function_name: str) -> list[LambdaAlias]:
-    raw = await ctx.collect("lambda", "list_aliases", "Aliases", FunctionName=function_name)
+    raw = await ctx.collect("lambda", "list_aliases", "Aliases", FunctionName=function_name,
+                            PaginationConfig={"PageSize": max_page("lambda", "ListAliases")})
     return [alias_from_api(ctx.target, function_name, item) for item in raw]
 
 

@@ -24,12 +24,12 @@ from console.aws.errors import error_code
 from console.aws.limits import max_page
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.stepfunctions import metrics as sfn_metrics
-from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
 from console.polling.sweep import Sweep
+from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
 from console.target import Target
 
 SOURCE = "stepfunctions"  # the source this is, whose rows on screen the sweep reads first
-RECENT_EXECUTIONS = 100
+RECENT_EXECUTIONS = 100  # one page by choice: AWS allows up to 1,000 (console.aws.limits)
 FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 EXPRESS = "EXPRESS"
 METRICS_EVERY = 60.0  # seconds: AWS/States metrics have one-minute resolution

@@ -6,17 +6,26 @@ publish a version, then move the alias all at once, as a canary, or linearly, an
 promote. Every step starts with its own change, so a step is never a bare wait.
 
 During a canary or linear shift the new version's health is read from its own metrics
-(console.services.lambda_.deploy.health) every `check_every` seconds of the injected clock: more than
-`max_errors` errors rolls the alias back at once; at the end of the window (after
-`grace`, CloudWatch's delay) too few invocations counts as unhealthy unless traffic-less
+through the alias (console.services.lambda_.deploy.health) every `check_every` seconds of
+the injected clock. A minute's figures are final only `grace` seconds after it ends
+(default: the function's timeout plus CloudWatch's ingestion delay, assumed 60 s): until
+then they may still grow. More than `max_errors` errors, counted in any minute, final or
+not, rolls the alias back at once. Nothing else is decided on a minute still arriving: at
+the end of the window the deploy waits until the window's last minute is final, then
+promotes, or, with too few invocations in final minutes, rolls back unless traffic-less
 promotion was allowed. A cancel flag aborts (alias back to the old version) within a
 second. Progress goes to the Runner (one Progress per step, audited) and, in detail,
 to a listener as DeployEvents for a live display.
+
+The code update waits for LastUpdateStatus Successful on the injected clock and publishes
+nothing before; Lambda refuses updates and PublishVersion while an update is in progress
+(ResourceConflictException): a plan refuses a function whose update is in progress, and
+a conflict during the deploy stops it with that reason, never retried in a loop.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Sequence
 
@@ -36,7 +45,8 @@ from console.actions.base import (
 )
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
-from console.services.lambda_.deploy.health import VersionHealth, read_health
+from console.aws.limits import max_page
+from console.services.lambda_.deploy.health import VersionHealth, default_settle, minute_end, read_health
 from console.services.lambda_.deploy.package import Source
 from console.services.lambda_.deploy.strategy import Strategy, format_seconds
 
@@ -95,13 +105,19 @@ class DeployReport:
 
 @dataclass(frozen=True)
 class HealthRules:
-    """When the new version counts as healthy."""
+    """When the new version counts as healthy. `grace`: seconds after a minute ends until
+    its figures are final; None: the function's timeout plus CloudWatch's ingestion delay
+    (health.default_settle), known once the plan has read the function."""
 
     max_errors: int = 0
     min_invocations: int = 1
     allow_no_traffic: bool = False
-    grace: float = 120.0
+    grace: float | None = None
     check_every: float = CHECK_EVERY
+
+    @property
+    def settle(self) -> float:
+        return self.grace if self.grace is not None else default_settle(0)
 
 
 class Unhealthy(Exception):
@@ -113,7 +129,20 @@ class Aborted(Exception):
 
 
 class UpdateFailed(Exception):
-    """Lambda reported LastUpdateStatus Failed (or never finished)."""
+    """Lambda reported LastUpdateStatus Failed (or never finished), or refused the change."""
+
+
+UPDATE_IN_PROGRESS = "ResourceConflictException"
+
+
+def conflict(exc: Exception) -> bool:
+    """Lambda's answer to a change while an update is in progress (HTTP 409)."""
+    return isinstance(exc, ClientError) and error_code(exc) == UPDATE_IN_PROGRESS
+
+
+def describe_conflict(exc: ClientError) -> str:
+    message = (exc.response.get("Error") or {}).get("Message") or ""
+    return f"{UPDATE_IN_PROGRESS}: {message}" if message else UPDATE_IN_PROGRESS
 
 
 # -- alias helpers ----------------------------------------------------------------------------
@@ -270,7 +299,9 @@ class Deployment:
         self.source = source
         self.alias = alias
         self.strategy = strategy
+        self.given_rules = rules
         self.rules = rules
+        self.grace_note = ""
         self.listener = listener
         self.old_version = ""
         self.old_sha = ""
@@ -281,6 +312,10 @@ class Deployment:
         fn = await read_function(ctx, self.function)
         latest = fn["Configuration"]
         arn = unqualified_arn(latest["FunctionArn"])
+        if latest.get("LastUpdateStatus") == "InProgress":
+            raise PlanRefused(f"an update of {self.function} is in progress (LastUpdateStatus InProgress): Lambda "
+                              "refuses another update or a publish until it is Successful; plan again then")
+        self._resolve_grace(latest)
         package = latest.get("PackageType") or "Zip"
         if self.source.kind == "image" and package != "Image":
             raise PlanRefused(f"{self.function} is a Zip function: deploy it with --dir or --zip, not --image")
@@ -311,6 +346,16 @@ class Deployment:
         return Plan(action_name, arn, self.function, tuple(self._steps(fn, old)), summary=summary,
                     details=details)
 
+    def _resolve_grace(self, latest: dict) -> None:
+        """--grace as given, or the function's timeout plus CloudWatch's ingestion delay."""
+        if self.given_rules.grace is not None:
+            self.rules, self.grace_note = self.given_rules, ""
+            return
+        timeout = float(latest.get("Timeout") or 3)
+        self.rules = replace(self.given_rules, grace=default_settle(timeout))
+        self.grace_note = (f": the function's timeout {format_seconds(timeout)} + CloudWatch's delay "
+                           f"{format_seconds(self.rules.settle - timeout)} (assumed)")
+
     def _steps(self, fn: dict, old: dict) -> list[Step]:
         name, alias, before = self.function, self.alias, self.old_version
         if self.source.kind == "zip":
@@ -338,10 +383,11 @@ class Deployment:
                 text = (f"Shift alias {alias} of {name}: {share:.0%} to the new version, watch its own errors "
                         f"for {format_seconds(self.strategy.interval)}")
             if final:
-                text += (f", then decide (grace {format_seconds(self.rules.grace)}; more than "
+                grace = f"grace {format_seconds(self.rules.settle)}{self.grace_note}"
+                text += (f", then decide once its last minute is final ({grace}; more than "
                          f"{self.rules.max_errors} errors or fewer than {self.rules.min_invocations} "
                          "invocations rolls back)" if not self.rules.allow_no_traffic else
-                         f", then decide (grace {format_seconds(self.rules.grace)}; more than "
+                         f", then decide once its last minute is final ({grace}; more than "
                          f"{self.rules.max_errors} errors rolls back; no traffic allowed)")
             steps.append(Step(text, back, self._shifter(share, final), self._back_to_old,
                               revert_check=alias_is(name, alias, before, {})))
@@ -373,10 +419,15 @@ class Deployment:
         run = self._state()
         lam = await ctx.client("lambda")
         await self._emit(ctx, "updating", f"updating the code of {self.function}")
-        if self.source.kind == "zip":
-            response = await lam.update_function_code(FunctionName=self.function, ZipFile=self.source.zip_bytes)
-        else:
-            response = await lam.update_function_code(FunctionName=self.function, ImageUri=self.source.image_uri)
+        code = {"ZipFile": self.source.zip_bytes} if self.source.kind == "zip" else {"ImageUri": self.source.image_uri}
+        try:
+            response = await lam.update_function_code(FunctionName=self.function, **code)
+        except ClientError as exc:
+            if conflict(exc):
+                raise UpdateFailed(f"Lambda refused to update the code of {self.function}: another update of it is "
+                                   f"in progress ({describe_conflict(exc)}); nothing was changed. Deploy again "
+                                   "once its LastUpdateStatus is Successful") from None
+            raise
         config = await wait_until_updated(ctx, self.function)
         run.new_sha = config.get("CodeSha256") or response.get("CodeSha256")
 
@@ -394,8 +445,14 @@ class Deployment:
             await self._emit(ctx, "publishing", f"publishing a version of {self.function}")
             sha = run.new_sha or self.source.code_sha256
             params = {"CodeSha256": sha} if sha else {}
-            response = await lam.publish_version(FunctionName=self.function,
-                                                 Description="published by opsdeck deploy", **params)
+            try:
+                response = await lam.publish_version(FunctionName=self.function,
+                                                     Description="published by opsdeck deploy", **params)
+            except ClientError as exc:
+                if conflict(exc):
+                    raise UpdateFailed(f"Lambda refused to publish a version of {self.function}: another update "
+                                       f"of it is in progress ({describe_conflict(exc)})") from None
+                raise
             run.new_version, run.new_sha = str(response["Version"]), response.get("CodeSha256") or sha
         return run.new_version
 
@@ -426,9 +483,11 @@ class Deployment:
             await self._emit(ctx, "shifting", f"alias {self.alias}: {share:.0%} on version {version}, "
                                               f"{1 - share:.0%} on version {self.old_version}")
             await self._watch(ctx, self.strategy.interval, "watching")
-            if final:
-                if self.rules.grace > 0:
-                    await self._watch(ctx, self.rules.grace, "grace")
+            if final:  # decide on final minutes only: wait until the window's last one is
+                now = ctx.clock.now()
+                settled = minute_end(now) + timedelta(seconds=self.rules.settle)
+                if settled > now:
+                    await self._watch(ctx, (settled - now).total_seconds(), "grace")
                 self._judge(await self._read(ctx), final=True)
         return shift
 
@@ -452,16 +511,18 @@ class Deployment:
     async def _read(self, ctx: AwsContext) -> VersionHealth:
         run = self._state()
         assert run.new_version is not None and run.first_shift_at is not None
-        found = await read_health(ctx, self.function, [run.new_version, self.old_version],
-                                  run.first_shift_at, ctx.clock.now())
+        found = await read_health(ctx, self.function, self.alias, [run.new_version, self.old_version],
+                                  run.first_shift_at, ctx.clock.now(), self.rules.settle)
         run.new, run.old = found[run.new_version], found[self.old_version]
         return run.new
 
     def _judge(self, health: VersionHealth, final: bool) -> None:
-        if health.errors > self.rules.max_errors:
-            raise Unhealthy(f"{health.errors} errors on version {health.version} "
-                            f"(more than --max-errors {self.rules.max_errors}) out of {health.invocations} "
-                            "invocations")
+        """More errors than allowed, in any minute, rolls back; `final` (every minute of the
+        window is final): too few invocations in final minutes rolls back too."""
+        if health.errors_seen > self.rules.max_errors:
+            raise Unhealthy(f"{health.errors_seen} errors on version {health.version} "
+                            f"(more than --max-errors {self.rules.max_errors}) out of "
+                            f"{health.invocations + health.partial_invocations} invocations")
         if final and not self.rules.allow_no_traffic and health.invocations < self.rules.min_invocations:
             raise Unhealthy(f"not enough traffic to judge version {health.version}: {health.invocations} "
                             f"invocations (--min-invocations {self.rules.min_invocations}); "
@@ -583,7 +644,8 @@ class Deployment:
 # -- moving an alias back (or forward) --------------------------------------------------------
 async def previous_published(ctx: AwsContext, function: str, current: str) -> str | None:
     """The highest published version below `current` (None if there is none)."""
-    versions = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=function)
+    versions = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=function,
+                                 PaginationConfig={"PageSize": max_page("lambda", "ListVersionsByFunction")})
     numbers = sorted(int(v["Version"]) for v in versions if str(v["Version"]).isdigit())
     if not current.isdigit():
         return str(numbers[-1]) if numbers else None

@@ -1,8 +1,19 @@
-"""A version's own health, from its own metrics (FunctionName + ExecutedVersion).
+"""A version's own health during a deploy, from the series Lambda publishes for it.
 
-Never the function's total: during a canary the old version keeps most of the traffic,
-and its errors must neither roll back a healthy new version nor hide a failing one.
-Both versions are read in one batched GetMetricData call (console.cloudwatch.metrics).
+Lambda publishes a version's figures behind an alias only in the dimension set
+{FunctionName, Resource="<function>:<alias>", ExecutedVersion} (the Lambda guide's
+metrics page; aws-cdk-lib's lambda-canned-metrics; tests/contract/test_lambda.py), and
+CloudWatch matches dimension sets exactly. Never the function's total: during a canary
+the old version keeps most of the traffic, and its errors must neither roll back a
+healthy new version nor hide a failing one. Both versions are read in one batched
+GetMetricData call (console.cloudwatch.metrics).
+
+Lambda stamps a datapoint with the invocation's start and emits it when the invocation
+ends, and CloudWatch adds its ingestion delay, so a minute keeps filling for up to the
+function's timeout plus that delay after it ends. Figures are split accordingly: minutes
+whose end is at least `settle` seconds ago are complete; later ones are partial. Only
+complete minutes may promote, judge "no traffic" or give a rate; partial ones count only
+towards an absolute error count (more errors than allowed can only grow).
 """
 
 from __future__ import annotations
@@ -11,33 +22,58 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from console.aws.context import AwsContext
-from console.cloudwatch.metrics import MetricQuery, fetch_metrics
+from console.cloudwatch.metrics import INGESTION_DELAY, MetricQuery, fetch_metrics
 
 NAMESPACE = "AWS/Lambda"
 PERIOD = 60
+MINUTE = timedelta(seconds=PERIOD)
+
+
+def default_settle(timeout_s: float) -> float:
+    """Seconds after a minute ends until its figures are final: the function's timeout
+    (an invocation started in the minute may run that long) plus CloudWatch's ingestion
+    delay (assumed, console.cloudwatch.metrics.INGESTION_DELAY)."""
+    return float(timeout_s) + INGESTION_DELAY
 
 
 @dataclass(frozen=True)
 class VersionHealth:
-    """Invocations and errors of one version over a window."""
+    """Invocations and errors of one version over a window: in complete minutes, and in
+    the minutes that may still fill (`partial_*`)."""
 
     version: str
     invocations: int = 0
     errors: int = 0
+    partial_invocations: int = 0
+    partial_errors: int = 0
 
     @property
     def error_rate(self) -> float | None:
+        """From complete minutes only."""
         return self.errors / self.invocations if self.invocations else None
+
+    @property
+    def errors_seen(self) -> int:
+        """Every error counted so far, complete minutes or not (it can only grow)."""
+        return self.errors + self.partial_errors
 
     def describe(self) -> str:
         rate = f" ({self.error_rate:.1%})" if self.error_rate is not None else ""
-        return f"version {self.version}: {self.invocations} invocations, {self.errors} errors{rate}"
+        text = f"version {self.version}: {self.invocations} invocations, {self.errors} errors{rate}"
+        if self.partial_invocations or self.partial_errors:
+            text += (f"; {self.partial_invocations} more invocations, {self.partial_errors} errors "
+                     "in minutes still arriving")
+        return text
 
 
-def version_queries(function: str, versions: list[str]) -> list[MetricQuery]:
+def version_dimensions(function: str, alias: str, version: str) -> tuple[tuple[str, str], ...]:
+    return (("FunctionName", function), ("Resource", f"{function}:{alias}"), ("ExecutedVersion", version))
+
+
+def version_queries(function: str, alias: str, versions: list[str]) -> list[MetricQuery]:
     queries = []
     for index, version in enumerate(versions):
-        dims = (("FunctionName", function), ("ExecutedVersion", version))
+        dims = version_dimensions(function, alias, version)
         queries.append(MetricQuery(f"v{index}_inv", NAMESPACE, "Invocations", dims, "Sum", PERIOD))
         queries.append(MetricQuery(f"v{index}_err", NAMESPACE, "Errors", dims, "Sum", PERIOD))
     return queries
@@ -46,18 +82,33 @@ def version_queries(function: str, versions: list[str]) -> list[MetricQuery]:
 def window(start: datetime, now: datetime) -> tuple[datetime, datetime]:
     """Whole minutes covering [start, now]: CloudWatch stores Lambda metrics per minute."""
     begin = start.replace(second=0, microsecond=0)
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    end = now.replace(second=0, microsecond=0) + MINUTE
     return begin, end
 
 
-async def read_health(ctx: AwsContext, function: str, versions: list[str], start: datetime,
-                      now: datetime) -> dict[str, VersionHealth]:
-    """Each version's invocations and errors between `start` and `now` (one batched call)."""
+def minute_end(moment: datetime) -> datetime:
+    """The end of the minute traffic up to `moment` falls in (`moment` itself on a boundary)."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + MINUTE
+
+
+def complete(minute: datetime, now: datetime, settle: float) -> bool:
+    """Is the minute starting at `minute` final: has it been over for `settle` seconds?"""
+    return now >= minute + MINUTE + timedelta(seconds=settle)
+
+
+async def read_health(ctx: AwsContext, function: str, alias: str, versions: list[str], start: datetime,
+                      now: datetime, settle: float) -> dict[str, VersionHealth]:
+    """Each version's invocations and errors through `alias` between `start` and `now`
+    (one batched call), split into complete and partial minutes."""
     begin, end = window(start, now)
-    results = await fetch_metrics(ctx, version_queries(function, versions), begin, end)
+    results = await fetch_metrics(ctx, version_queries(function, alias, versions), begin, end)
     health = {}
     for index, version in enumerate(versions):
-        invocations = sum(v for _, v in results.get(f"v{index}_inv", []))
-        errors = sum(v for _, v in results.get(f"v{index}_err", []))
-        health[version] = VersionHealth(version, int(round(invocations)), int(round(errors)))
+        figures = {"inv": [0.0, 0.0], "err": [0.0, 0.0]}  # [complete, partial]
+        for kind, split in figures.items():
+            for stamp, value in results.get(f"v{index}_{kind}", []):
+                split[0 if complete(stamp, now, settle) else 1] += value
+        health[version] = VersionHealth(version, round(figures["inv"][0]), round(figures["err"][0]),
+                                        round(figures["inv"][1]), round(figures["err"][1]))
     return health
