@@ -10,8 +10,10 @@ Two rules follow, both enforced here for every request opsdeck's clients send:
 - At steady state, at most SHARE (a tenth) of each quota. Polling sources are scheduled
   from what their last tick cost (`interval_for`: on average a regular source uses at
   most REGULAR_SHARE of the share), and sweeps -- per-resource calls such as one
-  ListAliases per function -- spend only what the last minute's calls left of
-  SWEEP_CEILING of the share (`spare`). The rest is headroom for screens and actions.
+  ListAliases per function -- spend only what is left of SWEEP_CEILING of the share
+  (`spare`): the last minute's sweep calls and the average minute of everything else
+  over the last five (so a regular source's tick landing after a sweep does not push a
+  minute over). The rest is headroom.
 
 Calls are attributed to the polling source that made them (a context variable the
 engine sets around each tick), so a source's cost is known even while others run;
@@ -20,11 +22,12 @@ calls made inside `sweeping()` are a sweep's and never stretch the source's inte
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import Counter, deque
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from console.aws.limits import Quota, quota_for, quotas
@@ -33,8 +36,15 @@ from console.target import Target
 
 SHARE = 0.1  # of each quota, at steady state
 REGULAR_SHARE = 0.4  # of that share, on average, for a source that refreshes a fixed set of calls
-SWEEP_CEILING = 0.8  # of that share: a sweep tops the last minute's calls up to this, no further
+SWEEP_CEILING = 0.9  # of that share: sweeps top a minute's calls up to this, no further
 WINDOW = 60.0  # seconds over which steady-state use is counted
+AVERAGE_OVER = 300.0  # seconds over which the other calls' average minute is taken
+MIN_WAIT = 1e-3  # seconds: never a wait too short to move a clock
+# opsdeck refills its buckets a little slower than AWS documents and keeps one token fewer:
+# AWS counts a request when it arrives, we when we send it, and a request that takes
+# longer on the way lands beside the next ones.
+PACE = 0.98
+SLACK = 1.0
 
 # The polling source whose tick is running in this task (None: a screen or an action).
 current_source: ContextVar[str | None] = ContextVar("opsdeck_polling_source", default=None)
@@ -55,6 +65,9 @@ def sweeping() -> Iterator[None]:
 class _Bucket:
     tokens: float
     at: float  # clock.monotonic() of the last refill
+    # Requests waiting for a token queue here, first come first served; only the one at
+    # the head sleeps on the clock (50 sleepers re-checking every refill cost O(n^2) wakes).
+    queue: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def _where(target: Target) -> tuple[Any, ...]:
@@ -67,7 +80,10 @@ class ApiBudget:
         self.clock = clock
         self.share = share
         self._buckets: dict[tuple[Any, ...], _Bucket] = {}
-        self._recent: dict[tuple[Any, ...], deque[float]] = {}  # call times in the last WINDOW
+        # call times per (account, region, endpoint, quota): a sweep's in the last WINDOW, the
+        # others (regular sources, screens, actions) in the last AVERAGE_OVER
+        self._swept: dict[tuple[Any, ...], deque[float]] = {}
+        self._other: dict[tuple[Any, ...], deque[float]] = {}
         self._by_source: Counter[tuple[str, tuple[Any, ...], str]] = Counter()  # (source, where, quota) -> calls
 
     # the hard limit ------------------------------------------------------------------
@@ -77,50 +93,63 @@ class ApiBudget:
         if quota is None:
             return
         key = (*_where(target), quota.name)
-        while True:
-            now = self.clock.monotonic()
-            bucket = self._buckets.setdefault(key, _Bucket(quota.burst, now))
-            bucket.tokens = min(quota.burst, bucket.tokens + (now - bucket.at) * quota.rate)
-            bucket.at = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                break
-            await self.clock.sleep((1.0 - bucket.tokens) / quota.rate)
+        burst = max(1.0, quota.burst - SLACK)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Bucket(burst, self.clock.monotonic())
+        async with bucket.queue:
+            while True:
+                now = self.clock.monotonic()
+                bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) * quota.rate * PACE)
+                bucket.at = now
+                if bucket.tokens >= 1.0:
+                    bucket.tokens -= 1.0
+                    break
+                # at least MIN_WAIT: a refill can land a hair short of a whole token, and a
+                # wait too short to move the clock would never end
+                await self.clock.sleep(max((1.0 - bucket.tokens) / (quota.rate * PACE), MIN_WAIT))
         self._record(key, quota, now)
 
     def _record(self, key: tuple[Any, ...], quota: Quota, now: float) -> None:
-        recent = self._recent.setdefault(key, deque())
-        recent.append(now)
-        self._trim(recent, now)
+        swept = _sweeping.get()
+        times = (self._swept if swept else self._other).setdefault(key, deque())
+        times.append(now)
         source = current_source.get()
-        if source is not None and not _sweeping.get():
+        if source is not None and not swept:
             self._by_source[(source, key[:-1], quota.name)] += 1
 
-    @staticmethod
-    def _trim(recent: deque[float], now: float) -> None:
-        while recent and now - recent[0] >= WINDOW:
-            recent.popleft()
+    def _count(self, calls: dict[tuple[Any, ...], deque[float]], key: tuple[Any, ...], horizon: float) -> int:
+        """Calls in the last `horizon` seconds (forgetting those older than any horizon)."""
+        times = calls.get(key)
+        if not times:
+            return 0
+        now = self.clock.monotonic()
+        keep = AVERAGE_OVER if calls is self._other else WINDOW
+        while times and now - times[0] >= keep:
+            times.popleft()
+        return sum(1 for at in times if now - at < horizon)
 
     # the steady-state share ------------------------------------------------------------
     def used(self, target: Target, quota: Quota) -> int:
         """Requests under `quota` in the last WINDOW seconds."""
-        recent = self._recent.get((*_where(target), quota.name))
-        if not recent:
-            return 0
-        self._trim(recent, self.clock.monotonic())
-        return len(recent)
+        key = (*_where(target), quota.name)
+        return self._count(self._swept, key, WINDOW) + self._count(self._other, key, WINDOW)
 
     def allowance(self, quota: Quota) -> float:
         """Requests a WINDOW of steady state may make under `quota`."""
         return quota.rate * WINDOW * self.share
 
     def spare(self, target: Target, service: str, operation: str) -> int:
-        """How many more `operation` requests a sweep may make now: what the last WINDOW's
-        requests under its quota left of SWEEP_CEILING of the share."""
+        """How many more `operation` requests a sweep may make now: what SWEEP_CEILING of
+        the share leaves after the last WINDOW's sweep calls under its quota and the
+        average WINDOW of the other calls."""
         quota = quota_for(service, operation, target.region)
         if quota is None:
             return 1_000_000
-        return max(0, math.floor(self.allowance(quota) * SWEEP_CEILING - self.used(target, quota)))
+        key = (*_where(target), quota.name)
+        others = self._count(self._other, key, AVERAGE_OVER) * WINDOW / AVERAGE_OVER
+        swept = self._count(self._swept, key, WINDOW)
+        return max(0, math.floor(self.allowance(quota) * SWEEP_CEILING - others - swept))
 
     def source_costs(self, source: str, target: Target) -> dict[str, int]:
         """Requests per quota name `source` has made so far (for its next interval)."""

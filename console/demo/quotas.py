@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 
 from console.aws.limits import Quota, quota_for
 from console.demo import clock as demo_clock
@@ -21,7 +22,7 @@ from console.demo.errors import Response, error_response
 @dataclass
 class _Bucket:
     tokens: float
-    at: float  # server time of the last refill
+    at: datetime  # server time of the last refill (a datetime: exact to the microsecond)
 
 
 class QuotaBuckets:
@@ -39,10 +40,11 @@ class QuotaBuckets:
         quota = quota_for(service, operation, region)
         if quota is None:
             return None
-        now = demo_clock.timestamp()
+        now = demo_clock.now()
         with self._lock:
             bucket = self._buckets.setdefault((account, region, quota.name), _Bucket(quota.burst, now))
-            bucket.tokens = min(quota.burst, bucket.tokens + max(0.0, now - bucket.at) * quota.rate)
+            elapsed = max(0.0, (now - bucket.at).total_seconds())
+            bucket.tokens = min(quota.burst, bucket.tokens + elapsed * quota.rate)
             bucket.at = now
             if bucket.tokens >= 1.0:
                 bucket.tokens -= 1.0
