@@ -10,9 +10,10 @@ calls are faulted too: the plan is made with faults off, verify runs with them o
 verify that cannot read the state back must say so, not pass). Every injected fault
 here happens before the request reaches the server, so "applied" must match the state
 exactly; a write that lands but whose answer is lost is not simulated by the proxy.
-botocore's retries sleep in real time, so this test's pool makes 2 attempts, not 4, in
-botocore's "standard" retry mode: "adaptive" (production) adds client-side rate-limit
-sleeps after throttles that doubled this test's time without changing what it checks.
+botocore's retry delays pass on the clock (tests.clock.time_flies). The pool makes 3
+attempts per call (max_attempts counts retries) in botocore's "standard" mode, not
+production's 5 in adaptive mode: with 5, every run of this seed completes, and the runs
+that stop half-way are the point.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class DisableAll(DisableBoth):
 
 @pytest.fixture
 def few_retries(monkeypatch):
-    """Two attempts per call instead of four, no adaptive rate limiting: retries sleep in real time."""
+    """Three attempts per call instead of five, no adaptive rate limiting: some runs must fail."""
     original = clients.client_config
 
     def config() -> AioConfig:
