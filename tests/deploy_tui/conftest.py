@@ -53,7 +53,9 @@ async def plan_and_confirm(pilot, app, form):
     from screens.lambda_.deploy_progress import DeployProgressScreen
 
     await pilot.press("f5")
-    modal = await wait_until(pilot, lambda: isinstance(app.screen, DeployConfirmScreen) and app.screen)
+    # the modal is the screen before its buttons are mounted: wait for the one clicked
+    modal = await wait_until(pilot, lambda: isinstance(app.screen, DeployConfirmScreen)
+                             and app.screen.query("#confirm-apply") and app.screen)
     plan_shown = str(modal.query_one("#confirm-plan").render())
     await pilot.click("#confirm-apply")
     progress = await wait_until(pilot, lambda: isinstance(app.screen, DeployProgressScreen) and app.screen)
