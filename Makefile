@@ -17,11 +17,13 @@ demo: $(STAMP)
 
 # Workers: the suite waits on its servers and on real terminals about half the time, so 4
 # workers beat 2 on a 2-core machine (measured). Each has its own embedded AWS.
-# `make test WORKERS=0` runs serially; `worksteal` lets an idle worker take queued tests.
+# loadgroup hands out one test at a time, in collection order (tests marked `long` first),
+# and keeps a module with a module-scoped fixture on one worker (tests/conftest.py).
+# `make test WORKERS=0` runs serially.
 WORKERS ?= 4
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run

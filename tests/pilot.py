@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 
-async def wait_until(pilot, predicate, rounds: int = 200):
-    """Let the app run (real I/O to the server) until `predicate()` holds; its value."""
+async def wait_until(pilot, predicate, rounds: int = 600):
+    """Let the app run (real I/O to the server) until `predicate()` holds; its value.
+    At most `rounds` pauses of 50 ms: generous, since parallel workers share the cores."""
     for _ in range(rounds):
         if (value := predicate()):
             return value

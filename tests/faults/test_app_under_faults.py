@@ -241,6 +241,7 @@ def standard_retries(monkeypatch):
                         lambda: original().merge(AioConfig(retries={**original().retries, "mode": "standard"})))
 
 
+@pytest.mark.long
 async def test_throttled_panel_goes_stale_backs_off_and_recovers(estate, standard_retries):
     proxy = estate
     calls = await Calls.observe(proxy)
@@ -296,6 +297,7 @@ async def test_throttled_panel_goes_stale_backs_off_and_recovers(estate, standar
         assert "Traceback" not in app.export_screenshot()
 
 
+@pytest.mark.long
 async def test_500s_stalls_and_drops_never_crash_it_and_it_recovers(estate, monkeypatch):
     proxy = estate
     calls = await Calls.observe(proxy)

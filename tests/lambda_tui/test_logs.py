@@ -52,6 +52,7 @@ async def open_logs(pilot, app, groups, **kw) -> LogViewScreen:
     return screen
 
 
+@pytest.mark.long
 async def test_l_shows_lines_written_through_the_api_once_each_in_order_across_windows(account):
     make_function(account, "pay")
     logs = LogWriter(account, "/aws/lambda/pay")
