@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import math
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -63,7 +64,10 @@ class ManualClock:
             await asyncio.sleep(0)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self._elapsed + seconds, next(self._order), future))
+        # A positive sleep always moves time, as real time does, even by less than a float
+        # can add to `_elapsed` (a waiter re-checking a rate limit would otherwise spin).
+        deadline = max(self._elapsed + seconds, math.nextafter(self._elapsed, math.inf))
+        heapq.heappush(self._sleepers, (deadline, next(self._order), future))
         await future
 
     @property

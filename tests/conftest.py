@@ -21,6 +21,23 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _accounts = itertools.count(1)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """How `make test` spreads the suite over its workers (--dist loadgroup, one test at a time):
+
+    - tests marked `long` (tens of seconds each) come first, so each starts at once on a
+      worker of its own and the run does not end waiting for one that started last;
+    - the tests of a module with a module-scoped fixture (an embedded server of its own, a
+      seeded account) form one xdist group: one worker runs them, the fixture is set up once.
+    """
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        defs = fixtures.name2fixturedefs.values() if fixtures else ()
+        if any(d[-1].scope == "module" for d in defs) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: otherwise as collected
+
+
 @pytest.fixture(autouse=True)
 def aws_sandbox(tmp_path, monkeypatch):
     """Dummy credentials, private config dirs, and no request to anything but localhost."""

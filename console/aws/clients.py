@@ -2,7 +2,8 @@
 
 Clients are created on first use and closed together on `close()` (an AsyncExitStack).
 Every client gets the standard config (adaptive retries, timeouts, a connection pool
-sized to the concurrency bound) and the call-accounting hooks.
+sized to the concurrency bound), the call-accounting hooks, and waits between retries
+on the pool's clock (console.aws.retries).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aiobotocore.session import AioSession
 from console.aws.accounting import CallStats
 from console.aws.budget import ApiBudget
 from console.aws.readonly import make_guard
+from console.aws.retries import use_clock
 from console.clock import Clock
 from console.target import Target
 
@@ -106,6 +108,7 @@ class ClientPool:
                     verify=None if _tls(target.endpoint) else False,
                 )
                 client = await self._stack.enter_async_context(creator)
+                use_clock(client, self.clock)  # retry delays and adaptive rate limiting
                 events = client.meta.events
                 events.register("provide-client-params", self._guard)  # first event of every call
                 events.register("before-send", self._pacer(target, service))

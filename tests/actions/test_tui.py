@@ -17,7 +17,7 @@ from screens.confirm import ConfirmActionScreen
 from screens.dashboard import DashboardScreen
 from textual.widgets import DataTable, Input, Static
 from widgets.resource_table import ResourceTable
-from tests.pilot import wait_until
+from tests.pilot import click, wait_until
 
 
 def start_app(endpoint: str) -> OpsdeckApp:
@@ -57,7 +57,7 @@ async def test_x_on_the_eventbridge_panel_plans_confirms_and_disables_the_rule(r
         assert "Disable rule daily-cleanup on bus default: ENABLED -> DISABLED" in plan_shown
         assert arn in plan_shown
         assert rules.state("daily-cleanup") == "ENABLED"  # nothing before confirming
-        await pilot.click("#confirm-apply")
+        await click(pilot, "#confirm-apply")
         await wait_until(pilot, lambda: modal.state == "done")
         assert "Done: 1/1 steps applied and verified" in text_of(app, "#confirm-result")
         assert rules.state("daily-cleanup") == "DISABLED"
@@ -78,7 +78,7 @@ async def test_a_protected_account_needs_the_name_typed_in_the_modal(rules, tmp_
         await pilot.press("x")
         modal = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
         assert modal.plan.protected and "PROTECTED" in text_of(app, "#confirm-plan")
-        await pilot.click("#confirm-apply")  # nothing typed
+        await click(pilot, "#confirm-apply")  # nothing typed
         await wait_until(pilot, lambda: "type its name exactly" in text_of(app, "#confirm-error"))
         assert rules.state("daily-cleanup") == "ENABLED"
         box = app.screen.query_one("#confirm-name", Input)

@@ -21,7 +21,7 @@ from textual.widgets import Button, Static
 
 from tests.actions.test_partial import DisableBoth
 from tests.actions.test_tui import start_app
-from tests.pilot import wait_until
+from tests.pilot import click, wait_until
 
 STEP1 = "Disable rule first on bus default: ENABLED -> DISABLED"
 STEP2 = "Disable rule second on bus default: ENABLED -> DISABLED"
@@ -105,7 +105,7 @@ async def test_failure_half_way_shows_applied_and_failed_steps_and_u_undoes_step
             undo_button = modal.query_one("#confirm-undo", Button)
             assert not undo_button.display  # nothing to undo before anything ran
 
-            await pilot.click("#confirm-apply")
+            await click(pilot, "#confirm-apply")
             await wait_until(pilot, lambda: modal.state == "done")
             assert (rules.state("first"), rules.state("second")) == ("DISABLED", "ENABLED")
 
@@ -158,7 +158,7 @@ async def test_escape_between_steps_cancels_with_exactly_step_1_applied_and_undo
     action = HeldDisableBoth("first", "second")
     async with app.run_test(size=(160, 50)) as pilot:
         modal = await open_modal(pilot, app, action)
-        await pilot.click("#confirm-apply")
+        await click(pilot, "#confirm-apply")
         await wait_until(pilot, action.reached.is_set)  # step 1's DisableRule has been sent
         assert modal.state == "applying"
         assert str(modal.query_one("#confirm-close", Button).label) == "Stop after this step"
@@ -187,7 +187,7 @@ async def test_escape_between_steps_cancels_with_exactly_step_1_applied_and_undo
         undo_button = modal.query_one("#confirm-undo", Button)
         assert undo_button.display and not undo_button.disabled
 
-        await pilot.click("#confirm-undo")
+        await click(pilot, "#confirm-undo")
         await wait_until(pilot, lambda: modal.state == "done" and shown(modal, "#confirm-result").startswith("Undo"))
         assert (rules.state("first"), rules.state("second")) == ("ENABLED", "ENABLED")
         assert "Undo: Done: 1/1 steps applied and verified" in shown(modal, "#confirm-result")
@@ -215,7 +215,7 @@ async def test_escape_during_the_last_step_cannot_cancel_what_is_already_sent(ru
         # hold step 2 instead: swap the plan so the held step is the last one
         steps = modal.plan.steps
         modal.plan = dataclasses.replace(modal.plan, steps=(steps[1], steps[0]))
-        await pilot.click("#confirm-apply")
+        await click(pilot, "#confirm-apply")
         await wait_until(pilot, action.reached.is_set)
         await pilot.press("escape")
         action.gate.set()
@@ -253,7 +253,7 @@ async def test_escape_during_undo_stops_before_the_next_inverse_and_says_so(rule
 
         steps = modal.plan.steps
         modal.plan = dataclasses.replace(modal.plan, steps=(steps[0], dataclasses.replace(steps[1], check=sabotaged)))
-        await pilot.click("#confirm-apply")
+        await click(pilot, "#confirm-apply")
         await wait_until(pilot, lambda: modal.state == "done")
         text = shown(modal, "#confirm-result")
         assert "Verify FAILED" in text and "MISMATCH: rule second on bus default is ENABLED" in text
@@ -287,7 +287,7 @@ async def test_a_run_that_cannot_start_returns_the_modal_to_asking_cleanly(rules
     app = start_app(rules.account.endpoint)
     async with app.run_test(size=(160, 50)) as pilot:
         modal = await open_modal(pilot, app, DisableBoth("first", "second"))
-        await pilot.click("#confirm-apply")
+        await click(pilot, "#confirm-apply")
         await wait_until(pilot, lambda: shown(modal, "#confirm-error"))
         assert modal.state == "asking"
         assert (rules.state("first"), rules.state("second")) == ("ENABLED", "ENABLED")
@@ -297,7 +297,7 @@ async def test_a_run_that_cannot_start_returns_the_modal_to_asking_cleanly(rules
         blocker.rmdir()
         # a Button ignores clicks during its 0.2 s press animation: wait it out, as a user would
         await wait_until(pilot, lambda: not apply_button.has_class("-active"))
-        await pilot.click("#confirm-apply")
+        await click(pilot, "#confirm-apply")
         await wait_until(pilot, lambda: modal.state == "done")
         assert "Done: 2/2 steps applied and verified" in shown(modal, "#confirm-result")
         assert (rules.state("first"), rules.state("second")) == ("DISABLED", "DISABLED")

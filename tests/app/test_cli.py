@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import re
 import signal
@@ -30,6 +32,7 @@ def test_help_lists_the_options():
         assert option in result.output
 
 
+@pytest.mark.long
 def test_demo_headless_prints_one_line_serves_and_stops_on_sigterm():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     proc = subprocess.Popen([str(OPSDECK), "demo", "--headless"], stdout=subprocess.PIPE,

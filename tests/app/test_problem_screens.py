@@ -13,6 +13,7 @@ from console.clock import ManualClock
 from console.target import Target
 from screens.dashboard import DashboardScreen
 from screens.problem import ProblemScreen
+from tests.clock import time_flies
 from textual.widgets import Static
 
 
@@ -25,7 +26,7 @@ def closed_port() -> int:
 async def problem_text(target: Target) -> str:
     clock = ManualClock()
     app = OpsdeckApp(target, ClientPool(clock), clock)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot, time_flies(clock):  # botocore's retry delays pass
         for _ in range(400):
             if isinstance(app.screen, (ProblemScreen, DashboardScreen)):
                 break

@@ -4,6 +4,8 @@ expired SSO session without a restart."""
 
 from __future__ import annotations
 
+import pytest
+
 from textual.widgets import Static
 
 from console.app import OpsdeckApp
@@ -91,6 +93,7 @@ async def test_cancelled_mfa_says_so_and_ctrl_r_asks_again(fresh_account, aws_fi
         assert app.target.account == "210987654323"
 
 
+@pytest.mark.long
 async def test_switch_region_and_back(endpoint):
     app = make_app(Target(None, "us-east-1", endpoint))
     async with app.run_test(size=(160, 50)) as pilot:
@@ -110,6 +113,7 @@ async def test_switch_region_and_back(endpoint):
                        clock=app.clock)
 
 
+@pytest.mark.long
 async def test_switch_profile(fresh_account, aws_files, endpoint):
     aws_files.keys("sandbox", fresh_account.access_key, fresh_account.secret_key)
     aws_files.profile("sandbox", region="us-east-1")

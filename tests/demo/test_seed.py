@@ -205,6 +205,7 @@ def test_size_none_seeds_nothing(endpoint):
     assert E.Clients(endpoint, "111111111111")("lambda").list_functions()["Functions"] == []
 
 
+@pytest.mark.long
 def test_large_estate_counts(in_process_moto):
     """Bulk seeding writes to the server's own backends (same process here)."""
     account = "222222222222"

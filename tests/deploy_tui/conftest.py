@@ -17,7 +17,7 @@ from console.clock import ManualClock
 from console.target import Target
 from tests.deploy.conftest import Functions, audit, ctx, functions, runner, source  # noqa: F401 - fixtures
 from tests.lambda_tui.conftest import select_function
-from tests.pilot import wait_until
+from tests.pilot import click, wait_until
 
 
 @pytest.fixture
@@ -53,9 +53,11 @@ async def plan_and_confirm(pilot, app, form):
     from screens.lambda_.deploy_progress import DeployProgressScreen
 
     await pilot.press("f5")
-    modal = await wait_until(pilot, lambda: isinstance(app.screen, DeployConfirmScreen) and app.screen)
+    # the modal is the screen before its buttons are mounted: wait for the one clicked
+    modal = await wait_until(pilot, lambda: isinstance(app.screen, DeployConfirmScreen)
+                             and app.screen.query("#confirm-apply") and app.screen)
     plan_shown = str(modal.query_one("#confirm-plan").render())
-    await pilot.click("#confirm-apply")
+    await click(pilot, "#confirm-apply")
     progress = await wait_until(pilot, lambda: isinstance(app.screen, DeployProgressScreen) and app.screen)
     return progress, plan_shown
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from console.services.lambda_.deploy.package import load_source
 from tests.deploy_tui.conftest import advance, fill, open_form, plan_and_confirm, start_app
-from tests.pilot import wait_until
+from tests.pilot import click, wait_until
 
 
 async def canary_watching(pilot, app, name: str, source):
@@ -83,7 +83,7 @@ async def test_esc_aborts_a_canary_and_the_alias_goes_back(functions, source, cl
         await pilot.press("escape")
         ask = await wait_until(pilot, lambda: isinstance(app.screen, AbortDeployScreen) and app.screen)
         assert "Abort the deploy? The alias goes back to version 1." in str(ask.query_one("#abort-question").render())
-        await pilot.click("#abort-yes")
+        await click(pilot, "#abort-yes")
         await wait_until(pilot, lambda: isinstance(app.screen, DeployProgressScreen))
         await advance(pilot, clock, 2, step=1)  # the engine notices the flag within a second
         await wait_until(pilot, lambda: progress.state == "done")

@@ -13,7 +13,7 @@ from screens.lambda_.deploy import DeployFormScreen, ResumeDeployScreen, Rollbac
 from tests.deploy.test_rollback_resume import crash_mid_canary
 from tests.deploy_tui.conftest import start_app
 from tests.lambda_tui.conftest import select_function
-from tests.pilot import wait_until
+from tests.pilot import click, wait_until
 
 
 def publish(functions, name: str, marker: int) -> str:
@@ -33,7 +33,7 @@ async def open_rollback(pilot, app, name: str) -> RollbackScreen:
 async def confirm(pilot, app) -> str:
     modal = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
     plan_shown = str(modal.query_one("#confirm-plan").render())
-    await pilot.click("#confirm-apply")
+    await click(pilot, "#confirm-apply")
     await wait_until(pilot, lambda: modal.state == "done")
     assert str(modal.query_one("#confirm-result").render()).startswith("Done: 1/1 steps applied and verified")
     await pilot.press("escape")
@@ -49,7 +49,7 @@ async def test_r_rolls_the_alias_back_to_the_previous_version(functions, clock):
         modal = await open_rollback(pilot, app, name)
         assert "alias live: version 2" in str(modal.query_one("#rollback-where").render())
         assert not modal.query_one("#rollback-promote").display  # no deploy in progress
-        await pilot.click("#rollback-go")
+        await click(pilot, "#rollback-go")
         plan_shown = await confirm(pilot, app)
         assert "version 2 -> version 1 (no weights; the previous published version)" in plan_shown
     assert functions.alias(name) == ("1", {})
@@ -64,12 +64,12 @@ async def test_r_to_a_chosen_version_and_a_bad_one(functions, clock):
     async with app.run_test(size=(160, 45)) as pilot:
         modal = await open_rollback(pilot, app, name)
         modal.query_one("#rollback-to", Input).value = "9"
-        await pilot.click("#rollback-go")
+        await click(pilot, "#rollback-go")
         await wait_until(pilot, lambda: "--to: version 9" in str(modal.query_one("#rollback-message").render()))
         assert functions.alias(name) == ("3", {})  # nothing changed
         modal.query_one("#rollback-to", Input).value = "1"
         await pilot.pause(0.3)  # a Button ignores a second click while its 0.2 s press effect lasts
-        await pilot.click("#rollback-go")
+        await click(pilot, "#rollback-go")
         plan_shown = await confirm(pilot, app)
         assert "version 3 -> version 1 (no weights; version chosen with --to)" in plan_shown
     assert functions.alias(name) == ("1", {})
@@ -86,7 +86,7 @@ async def test_r_on_a_canary_offers_promote(functions, clock):
         assert "A deploy is in progress" in str(modal.query_one("#rollback-where").render())
         assert str(modal.query_one("#rollback-go").label) == "Abort deploy"
         assert modal.query_one("#rollback-promote").display
-        await pilot.click("#rollback-promote")
+        await click(pilot, "#rollback-promote")
         plan_shown = await confirm(pilot, app)
         assert "version 1 with 10% on 2 -> version 2 (100%, no weights)" in plan_shown
     assert functions.alias(name) == ("2", {})
@@ -103,7 +103,7 @@ async def test_resume_modal_after_a_crash_aborts_the_open_deploy(functions, runn
         assert modal.query("#resume-promote") and modal.query("#resume-abort")
         # the modal, not also the generic "unfinished actions" notification
         assert not [n for n in app._notifications if n.title == "Actions left unfinished by a crash"]
-        await pilot.click("#resume-abort")
+        await click(pilot, "#resume-abort")
         plan_shown = await confirm(pilot, app)
         assert "version 1 with 10% on 2 -> version 1" in plan_shown
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
@@ -128,7 +128,7 @@ async def test_read_only_hides_and_refuses_d_and_r_and_the_resume_modal_offers_n
         modal = await wait_until(pilot, lambda: isinstance(app.screen, ResumeDeployScreen) and app.screen)
         assert "Read-only mode" in str(modal.query_one("#resume-note").render())
         assert not modal.query("#resume-promote") and not modal.query("#resume-abort")
-        await pilot.click("#resume-later")
+        await click(pilot, "#resume-later")
         await select_function(pilot, app, name)
         screen = app.screen
         ids = {a.binding.id for a in screen.active_bindings.values()}

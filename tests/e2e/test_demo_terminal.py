@@ -45,6 +45,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.e2e
+@pytest.mark.long
 @pytest.mark.parametrize("backend", ["default", "pyte"])
 def test_demo_shows_the_seeded_estate_and_quits_cleanly(backend, tmp_path):
     env = {"OPSDECK_CONFIG_DIR": str(tmp_path / "config"), "OPSDECK_STATE_DIR": str(tmp_path / "state"),
@@ -62,6 +63,7 @@ def test_demo_shows_the_seeded_estate_and_quits_cleanly(backend, tmp_path):
 
 
 @pytest.mark.e2e
+@pytest.mark.long
 def test_the_embedded_server_dies_with_a_killed_console(tmp_path):
     env = {"OPSDECK_CONFIG_DIR": str(tmp_path / "config"), "PYTHONPATH": str(ROOT)}
     terminal = PyteTerminal(opsdeck_command(), env, str(ROOT))

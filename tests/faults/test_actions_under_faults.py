@@ -10,9 +10,10 @@ calls are faulted too: the plan is made with faults off, verify runs with them o
 verify that cannot read the state back must say so, not pass). Every injected fault
 here happens before the request reaches the server, so "applied" must match the state
 exactly; a write that lands but whose answer is lost is not simulated by the proxy.
-botocore's retries sleep in real time, so this test's pool makes 2 attempts, not 4, in
-botocore's "standard" retry mode: "adaptive" (production) adds client-side rate-limit
-sleeps after throttles that doubled this test's time without changing what it checks.
+botocore's retry delays pass on the clock (tests.clock.time_flies). The pool makes 3
+attempts per call (max_attempts counts retries) in botocore's "standard" mode, not
+production's 5 in adaptive mode: with 5, every run of this seed completes, and the runs
+that stop half-way are the point.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from console.config import Settings
 from console.demo.faultproxy import FaultProxy
 from console.target import Target
 from tests.actions.test_partial import DisableBoth
+from tests.clock import time_flies
 
 RULES = ("first", "second", "third")
 BYSTANDER = "bystander"  # not in the plan: must never change
@@ -49,7 +51,7 @@ class DisableAll(DisableBoth):
 
 @pytest.fixture
 def few_retries(monkeypatch):
-    """Two attempts per call instead of four, no adaptive rate limiting: retries sleep in real time."""
+    """Three attempts per call instead of five, no adaptive rate limiting: some runs must fail."""
     original = clients.client_config
 
     def config() -> AioConfig:
@@ -75,38 +77,38 @@ async def test_each_run_completes_or_reports_exactly_what_it_applied(fresh_accou
     with FaultProxy(fresh_account.endpoint, seed=7) as proxy:
         pool = ClientPool(clock)
         try:
-            runner = Runner(AwsContext(pool, Target(None, "us-east-1", proxy.endpoint)), audit, Settings())
-            for run in range(RUNS):
-                await clock.advance(1)  # a run makes about a second's worth of EventBridge's quota
-                proxy.off()
-                for name in RULES:  # back to the start, straight to the server
-                    events.enable_rule(Name=name)
-                action = DisableAll(*RULES)
-                plan = await runner.prepare(action)
-                proxy.set(services={"events"}, throttle=0.2, error=0.15, drop=0.15)
-                outcome = await runner.execute(action, plan, Confirmation(yes=True))
-                proxy.off()
+            async with time_flies(clock):  # botocore's retry delays pass on the clock, at once
+                runner = Runner(AwsContext(pool, Target(None, "us-east-1", proxy.endpoint)), audit, Settings())
+                for run in range(RUNS):
+                    proxy.off()
+                    for name in RULES:  # back to the start, straight to the server
+                        events.enable_rule(Name=name)
+                    action = DisableAll(*RULES)
+                    plan = await runner.prepare(action)
+                    proxy.set(services={"events"}, throttle=0.2, error=0.15, drop=0.15)
+                    outcome = await runner.execute(action, plan, Confirmation(yes=True))
+                    proxy.off()
 
-                after = states(events)
-                visible = [step for step, name in zip(plan.steps, RULES) if after[name] == "DISABLED"]
-                result = outcome.result
-                if outcome.ok:
-                    assert result.applied == list(plan.steps) and outcome.verify.ok, run
-                else:
-                    # exactly the steps whose effect is visible, in order, and the first
-                    # step not applied is the one reported failed
-                    assert result.applied == visible, (run, result, after)
-                    assert result.failed is not None or not outcome.verify.ok, run
-                    if result.failed is not None:
-                        assert result.failed == plan.steps[len(result.applied)], run
-                        assert result.error is not None
-                        assert result.not_applied == list(plan.steps[len(result.applied):])
-                assert after[BYSTANDER] == "ENABLED", run  # nothing else changed
-                assert set(after) == set(RULES) | {BYSTANDER}, run
-                finished = [json.loads(line) for line in audit.path.read_text().splitlines()][-1]
-                assert finished["kind"] == "finished" and finished["run"] == outcome.run
-                assert finished["steps"] == [s.description for s in result.applied], run
-                outcomes.append(outcome)
+                    after = states(events)
+                    visible = [step for step, name in zip(plan.steps, RULES) if after[name] == "DISABLED"]
+                    result = outcome.result
+                    if outcome.ok:
+                        assert result.applied == list(plan.steps) and outcome.verify.ok, run
+                    else:
+                        # exactly the steps whose effect is visible, in order, and the first
+                        # step not applied is the one reported failed
+                        assert result.applied == visible, (run, result, after)
+                        assert result.failed is not None or not outcome.verify.ok, run
+                        if result.failed is not None:
+                            assert result.failed == plan.steps[len(result.applied)], run
+                            assert result.error is not None
+                            assert result.not_applied == list(plan.steps[len(result.applied):])
+                    assert after[BYSTANDER] == "ENABLED", run  # nothing else changed
+                    assert set(after) == set(RULES) | {BYSTANDER}, run
+                    finished = [json.loads(line) for line in audit.path.read_text().splitlines()][-1]
+                    assert finished["kind"] == "finished" and finished["run"] == outcome.run
+                    assert finished["steps"] == [s.description for s in result.applied], run
+                    outcomes.append(outcome)
         finally:
             await pool.close()
         faults = proxy.faults()

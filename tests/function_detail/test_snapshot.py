@@ -16,7 +16,9 @@ from console.clock import ManualClock
 from console.cloudwatch.logs import Report
 from console.services.lambda_.models import LambdaAlias, LambdaFunction
 from console.target import Target
+from screens.dashboard import DashboardScreen
 from screens.lambda_.function_detail import FunctionDetailScreen
+from tests.pilot import wait_until
 
 TARGET = Target(None, "us-east-1", "http://127.0.0.1:1", "123456789012", demo=True)
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -78,10 +80,11 @@ def test_function_detail(snap_compare):
     app = OpsdeckApp(TARGET, ClientPool(clock), clock, sources={}, identify=identify_ok)
 
     async def open_screen(pilot):
-        for _ in range(50):
-            if app.screen.__class__.__name__ == "DashboardScreen":
-                break
-            await pilot.pause(0.05)
+        # Until the app has connected and shows the dashboard: a screen pushed before that is
+        # replaced by the dashboard when connect() ends (it did on a loaded machine, after the
+        # 2.5 s this used to wait at most before pushing anyway).
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                         and not any(w.group == "connect" and not w.is_finished for w in app.workers), rounds=600)
         await app.push_screen(KnownDetailScreen(FUNCTION))
         await pilot.pause(0.2)
         await pilot.press("down")

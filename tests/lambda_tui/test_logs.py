@@ -52,6 +52,7 @@ async def open_logs(pilot, app, groups, **kw) -> LogViewScreen:
     return screen
 
 
+@pytest.mark.long
 async def test_l_shows_lines_written_through_the_api_once_each_in_order_across_windows(account):
     make_function(account, "pay")
     logs = LogWriter(account, "/aws/lambda/pay")
@@ -197,7 +198,19 @@ async def test_scrolling_up_pauses_following_and_f_resumes(account):
         assert "● following" in screen.status_text()
 
 
-async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(account):
+@pytest.fixture
+def retries_on_their_own_clock(monkeypatch):
+    """botocore's retry delays pass at once on a clock of their own, not the app's: this test
+    moves the app's clock poll by poll and reads the screen's own back-off from it."""
+    import console.aws.clients as clients
+    from tests.clock import InstantClock
+
+    retry_clock = InstantClock()
+    use_clock = clients.use_clock
+    monkeypatch.setattr(clients, "use_clock", lambda client, clock: use_clock(client, retry_clock))
+
+
+async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(account, retries_on_their_own_clock):
     from console.demo.faultproxy import FaultProxy
 
     logs = LogWriter(account, "/throttled")
@@ -208,7 +221,7 @@ async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(acc
             screen = await open_logs(pilot, app, ["/throttled"])
             assert screen.state == "ok"
             proxy.set(throttle=1.0, services=["logs"])
-            await step(pilot, screen, app.clock, screen.interval, rounds=1200)  # botocore retries first, for real
+            await step(pilot, screen, app.clock, screen.interval, rounds=1200)  # botocore retries first
             assert screen.state == "throttled"
             assert screen.status_text() == "throttled, retrying in 4 s · 1 events kept"  # 2 s doubled
             await app.clock.advance(1)
@@ -216,7 +229,7 @@ async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(acc
             assert screen.status_text().startswith("throttled, retrying in 3 s")
             before = screen.polls
             await app.clock.advance(3)
-            await wait_until(pilot, lambda: screen.polls > before, rounds=1200)  # botocore retries for real
+            await wait_until(pilot, lambda: screen.polls > before, rounds=1200)  # botocore retries first
             assert screen.status_text().startswith("throttled, retrying in 8 s")
             proxy.off()
             before = screen.polls

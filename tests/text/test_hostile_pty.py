@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.e2e
+@pytest.mark.long
 def test_hostile_rule_description_reaches_the_pty_inert(fresh_account, tmp_path):
     fresh_account.client("events").put_rule(Name="hostile-rule", ScheduleExpression="rate(1 day)",
                                             Description=ONE)

@@ -85,6 +85,7 @@ def assert_clean(recorded: list[str], where: str) -> str:
     return stream
 
 
+@pytest.mark.long
 async def test_every_dashboard_panel_detail_status_and_help_render_hostile_text_inert(recorded):
     clock = ManualClock(T0)
     estate = hostile_estate()
