@@ -252,12 +252,13 @@ class OpsdeckMiddleware:
 
     def _refusal(self, environ: dict, account: str, service: str, operation: str):
         """("denied" | "throttled", AWS's answer) when the server refuses the call itself,
-        else (None, None): access denied on demand, then the quotas of the realistic mode."""
+        else (None, None): access denied on demand, then the quotas of the realistic mode
+        (never for the embedded AWS's own seeder and simulator, which stand in for AWS)."""
         if self.control.denials.denied(environ, service, operation):
             from console.demo.denials import access_denied
 
             return "denied", access_denied(environ, service, operation)
-        if realism.current().throttling:
+        if realism.current().throttling and not environ.get("HTTP_X_OPSDECK_EMBEDDED"):
             from console.demo.accounting import region_of
             from console.demo.quotas import throttled
 
