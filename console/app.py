@@ -220,6 +220,8 @@ class OpsdeckApp(App):
 
     def refresh_status(self) -> None:
         """Every second: the status bar, and any ages the active screen shows."""
+        if not self.screen_stack:  # shutting down: the timer can fire after the last screen went
+            return
         screen = self.screen
         if not screen.is_mounted:  # a screen being switched in has no widgets to update yet
             return

@@ -72,12 +72,22 @@ class DashboardScreen(SourceScreen):
         engine = self.opsdeck.engine
         if engine is not None and not engine.first_painted:  # the sources' costly phases wait for it
             self.call_after_refresh(engine.painted)
+        self.call_after_refresh(self.report_rows_in_view)
 
     def refresh_ages(self) -> None:
+        """Every second: ages of stale panels, and which rows are on screen (sweeps go there
+        first: console.aws.budget)."""
         store = self.opsdeck.store
         for panel in self.panels:
             if panel.state.name == "stale":
                 panel.set_state(panel.state_from(store, panel.state.count))
+        self.report_rows_in_view()
+
+    def report_rows_in_view(self) -> None:
+        engine = self.opsdeck.engine
+        if engine is not None:
+            for panel in self.panels:
+                engine.show_keys(panel.spec.source, panel.table.keys_in_view())
 
     def _draw(self, panel: ServicePanel) -> None:
         store = self.opsdeck.store

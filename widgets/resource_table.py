@@ -70,6 +70,16 @@ class ResourceTable(DataTable):
         """Row keys in display order."""
         return [row.key.value for row in self.ordered_rows]
 
+    def keys_in_view(self) -> frozenset[str]:
+        """Keys of the rows the table shows on screen now (what sweeps refresh first);
+        none while the table is hidden."""
+        if not self.display or not self.row_count:
+            return frozenset()
+        header = self.header_height if self.show_header else 0
+        first = int(self.scroll_y)
+        height = max(1, self.size.height - header) if self.size.height else 20
+        return frozenset(row.key.value for row in self.ordered_rows[first:first + height])
+
     @property
     def selected_key(self) -> str | None:
         if not 0 <= self.cursor_row < self.row_count:

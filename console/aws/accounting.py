@@ -51,15 +51,19 @@ class CallStats:
         self.total = 0
         self.by_operation: Counter[tuple[str, str]] = Counter()
         self.by_error: Counter[ErrorClass] = Counter()
+        self.in_flight = 0  # requests sent whose answer (or failure) has not arrived
 
     # botocore event handlers -------------------------------------------------
     def on_before_send(self, request: Any, **_: Any) -> None:
         request.context["opsdeck_started"] = self._clock.monotonic()
+        self.in_flight += 1
 
     def on_response_received(self, *, context: dict, parsed_response: Any = None,
                              response_dict: Any = None, exception: Any = None,
                              event_name: str = "", **_: Any) -> None:
         _, service, operation = event_name.split(".", 2)
+        if "opsdeck_started" in context:
+            self.in_flight = max(0, self.in_flight - 1)
         started = context.get("opsdeck_started", self._clock.monotonic())
         error: ErrorClass | None = None
         if exception is not None:

@@ -16,6 +16,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from console.aws.accounting import CallStats
+from console.aws.budget import ApiBudget
 from console.aws.readonly import make_guard
 from console.aws.retries import use_clock
 from console.clock import Clock
@@ -50,6 +51,9 @@ class ClientPool:
     def __init__(self, clock: Clock, stats: CallStats | None = None, read_only: bool = False) -> None:
         self.clock = clock
         self.stats = stats or CallStats(clock)
+        # AWS's quotas, and opsdeck's share of them (console.aws.budget): every request
+        # waits for its quota's token before it is sent.
+        self.budget = ApiBudget(clock)
         # Checked on every call by the guard each client carries (console.aws.readonly):
         # in read-only mode a call outside the allow-list raises before anything is sent.
         self.read_only = read_only
@@ -107,10 +111,19 @@ class ClientPool:
                 use_clock(client, self.clock)  # retry delays and adaptive rate limiting
                 events = client.meta.events
                 events.register("provide-client-params", self._guard)  # first event of every call
+                events.register("before-send", self._pacer(target, service))
                 events.register("before-send", self.stats.on_before_send)
                 events.register("response-received", self.stats.on_response_received)
                 self._clients[key] = client
         return self._clients[key]
+
+    def _pacer(self, target: Target, service: str):
+        """A before-send handler: wait for the request's quota token (every attempt counts)."""
+
+        async def pace(*, event_name: str, **_: Any) -> None:
+            await self.budget.acquire(target, service, event_name.rsplit(".", 1)[-1])
+
+        return pace
 
     async def close(self) -> None:
         self._clients.clear()

@@ -26,6 +26,8 @@ class AwsContext:
     # Also set by the engine: the items another source last published for this target,
     # so one source can build on another's listing instead of repeating its calls.
     peer_items: Callable[[str], tuple[Any, ...] | None] | None = None
+    # Also set by the engine: keys of a source's items on screen now (sweeps go there first).
+    visible: Callable[[str], frozenset[str]] | None = None
     # True when the user asked for this refresh (ctrl+r, a window switch): skip caches.
     fresh: bool = False
 
@@ -40,6 +42,15 @@ class AwsContext:
     def items_of(self, source: str) -> tuple[Any, ...] | None:
         """What `source` last published for this target; None if unknown here."""
         return self.peer_items(source) if self.peer_items is not None else None
+
+    def on_screen(self, source: str) -> frozenset[str]:
+        """Keys of `source`'s items a screen shows now (empty when unknown)."""
+        return self.visible(source) if self.visible is not None else frozenset()
+
+    def spare(self, service: str, operation: str) -> int:
+        """How many more `operation` calls fit opsdeck's steady-state share of its quota
+        (console.aws.budget): what a sweep may spend now."""
+        return self.pool.budget.spare(self.target, service, operation)
 
     @property
     def clock(self) -> Clock:

@@ -14,6 +14,7 @@ is what it is; `make bench` prints "assumed" beside those quotas.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Regions where Step Functions documents larger buckets (service-quotas.html: "US East
 # (N. Virginia), US West (Oregon), and Europe (Ireland)").
@@ -71,6 +72,7 @@ _ECS = dict(source=ECS_THROTTLING)
 _SFN = dict(source=SFN_QUOTAS)
 
 
+@lru_cache(maxsize=None)
 def quotas(region: str = "us-east-1") -> tuple[Quota, ...]:
     """Every quota opsdeck's calls fall under, with `region`'s figures."""
     large = region in SFN_LARGE_REGIONS
@@ -151,6 +153,7 @@ def quotas(region: str = "us-east-1") -> tuple[Quota, ...]:
     )
 
 
+@lru_cache(maxsize=None)
 def quota_for(service: str, operation: str, region: str = "us-east-1") -> Quota | None:
     """The quota a call falls under (None: no documented request-rate quota, e.g. Invoke)."""
     for quota in quotas(region):

@@ -30,29 +30,36 @@ _SIGNING_TO_SERVICE = {
 
 
 class RequestCounter:
-    """Thread-safe counter of (account, service, operation) -> requests."""
+    """Thread-safe counter of (account, service, operation) -> requests, and how many of
+    them the server throttled (realistic mode)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str, str]] = Counter()
+        self._throttled: Counter[tuple[str, str, str]] = Counter()
 
-    def add(self, account: str, service: str, operation: str) -> None:
+    def add(self, account: str, service: str, operation: str, throttled: bool = False) -> None:
         with self._lock:
             self._counts[(account, service, operation)] += 1
+            if throttled:
+                self._throttled[(account, service, operation)] += 1
 
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._throttled.clear()
 
     def snapshot(self) -> dict:
         with self._lock:
             items = sorted(self._counts.items())
+            throttled = dict(self._throttled)
         return {
             "requests": [
-                {"account": a, "service": s, "operation": o, "count": n}
+                {"account": a, "service": s, "operation": o, "count": n, "throttled": throttled.get((a, s, o), 0)}
                 for (a, s, o), n in items
             ],
             "total": sum(n for _, n in items),
+            "throttled": sum(throttled.values()),
         }
 
 
@@ -63,6 +70,12 @@ def service_of(environ: dict) -> str | None:
         return None
     signing = match.group(2)
     return _SIGNING_TO_SERVICE.get(signing, signing)
+
+
+def region_of(environ: dict) -> str:
+    """The region of the SigV4 credential scope (us-east-1 for an unsigned request)."""
+    match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else "us-east-1"
 
 
 def account_of(environ: dict) -> str:

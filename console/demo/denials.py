@@ -8,10 +8,11 @@ sends for that service's protocol, so the console sees exactly what real AWS ret
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass
+
+from console.demo.errors import Response, error_response, protocol_of
 
 _ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
 
@@ -48,43 +49,11 @@ class Denials:
             return any(rule.matches(match.group(1), service, operation) for rule in self._rules)
 
 
-def _protocol(environ: dict, service: str) -> str:
-    """The wire protocol of this request: services like CloudWatch speak several."""
-    if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
-        return "smithy-rpc-v2-cbor"
-    if environ.get("HTTP_X_AMZ_TARGET"):
-        return "json"
-    if "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", ""):
-        return "query"
-    return "rest-json"
-
-
-def _cbor_text(value: str) -> bytes:
-    data = value.encode()
-    if len(data) < 24:
-        return bytes([0x60 + len(data)]) + data
-    if len(data) < 256:
-        return bytes([0x78, len(data)]) + data
-    return bytes([0x79]) + len(data).to_bytes(2, "big") + data
-
-
-def _cbor_map(fields: dict[str, str]) -> bytes:
-    """A CBOR map of short text keys and values: all an rpc-v2-cbor error body needs."""
-    return bytes([0xA0 + len(fields)]) + b"".join(_cbor_text(k) + _cbor_text(v) for k, v in fields.items())
-
-
-def access_denied(environ: dict, service: str, operation: str) -> tuple[str, list[tuple[str, str]], bytes]:
-    """(status line, headers, body) of AWS's AccessDenied answer in the request's protocol."""
+def access_denied(environ: dict, service: str, operation: str) -> Response:
+    """AWS's AccessDenied answer in the request's protocol."""
     message = (f"User: arn:aws:iam::123456789012:user/opsdeck-test is not authorized to perform: "
                f"{service}:{operation} because no identity-based policy allows the {service}:{operation} action")
-    protocol = _protocol(environ, service)
-    if protocol == "query":
-        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-                f"<Message>{message}</Message></Error><RequestId>opsdeck-denied</RequestId></ErrorResponse>").encode()
-        return "403 Forbidden", [("Content-Type", "text/xml")], body
-    if protocol == "smithy-rpc-v2-cbor":
-        body = _cbor_map({"__type": "AccessDenied", "message": message})
-        return "403 Forbidden", [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")], body
-    body = json.dumps({"__type": "AccessDeniedException", "message": message, "Message": message}).encode()
-    headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "AccessDeniedException")]
-    return ("400 Bad Request" if protocol == "json" else "403 Forbidden"), headers, body
+    protocol = protocol_of(environ)
+    if protocol in ("query", "smithy-rpc-v2-cbor"):
+        return error_response(environ, 403, "AccessDenied", message)
+    return error_response(environ, 400 if protocol == "json" else 403, "AccessDeniedException", message)

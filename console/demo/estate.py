@@ -22,6 +22,7 @@ from botocore.config import Config
 REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 ACCOUNT_HEADER = "x-moto-account-id"
+EMBEDDED_HEADER = "x-opsdeck-embedded"  # a request the embedded AWS makes of itself (seeder, simulator)
 
 LAMBDA_ROLE = "opsdeck-demo-lambda"
 SFN_ROLE = "opsdeck-demo-sfn"
@@ -103,7 +104,9 @@ class Clients:
     """boto3 clients for the embedded server, optionally pinned to one moto account.
 
     moto picks the account from the `x-moto-account-id` header, so tests that
-    change state can each work in an account of their own.
+    change state can each work in an account of their own. Every request carries
+    EMBEDDED_HEADER: the seeder and the simulator stand in for AWS itself and for the
+    account's workloads, so the realistic mode's API quotas never refuse them.
     """
 
     def __init__(self, endpoint: str, account: str | None = None, region: str = REGION):
@@ -125,13 +128,14 @@ class Clients:
                 endpoint_url=self.endpoint,
                 config=Config(retries={"max_attempts": 2, "mode": "standard"}),
             )
-            if self.account:
-                client.meta.events.register("before-send", self._add_account_header)
+            client.meta.events.register("before-send", self._add_headers)
             self._clients[service] = client
         return client
 
-    def _add_account_header(self, request: Any, **_: Any) -> None:
-        request.headers[ACCOUNT_HEADER] = self.account
+    def _add_headers(self, request: Any, **_: Any) -> None:
+        request.headers[EMBEDDED_HEADER] = "1"
+        if self.account:
+            request.headers[ACCOUNT_HEADER] = self.account
 
     @cached_property
     def account_id(self) -> str:

@@ -35,7 +35,7 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from console.demo.accounting import operation_of, service_of
-from console.demo.denials import _cbor_map, _protocol
+from console.demo.errors import Response, error_response, protocol_of
 
 FAULTS = ("throttle", "error", "stall", "drop")
 CONTROL_PREFIX = "/_faultproxy/"
@@ -178,31 +178,9 @@ class FaultProxy:
             return fault, rates, self._wake
 
 
-def error_response(environ: dict, status: int, code: str, message: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """(status, headers, body) of an AWS error in the protocol the request spoke."""
-    protocol = _protocol(environ, "")
-    if protocol == "query":
-        body = (f"<ErrorResponse><Error><Type>{'Sender' if status < 500 else 'Receiver'}</Type>"
-                f"<Code>{_xml(code)}</Code><Message>{_xml(message)}</Message></Error>"
-                f"<RequestId>opsdeck-fault</RequestId></ErrorResponse>").encode()
-        return status, [("Content-Type", "text/xml")], body
-    query_code = f"{code};{'Sender' if status < 500 else 'Receiver'}"
-    if protocol == "smithy-rpc-v2-cbor":
-        body = _cbor_map({"__type": code, "message": message})
-        return status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
-                        ("x-amzn-query-error", query_code)], body
-    body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
-    return status, [("Content-Type", "application/x-amz-json-1.1" if protocol == "json" else "application/json"),
-                    ("x-amzn-ErrorType", code), ("x-amzn-query-error", query_code)], body
-
-
-def throttle_response(environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
-    code = "Throttling" if _protocol(environ, "") == "query" else "ThrottlingException"
+def throttle_response(environ: dict) -> Response:
+    code = "Throttling" if protocol_of(environ) == "query" else "ThrottlingException"
     return error_response(environ, 400, code, "Rate exceeded")
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:

@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from console.demo import clock as demo_clock
 from console.demo import realism
+from console.demo.errors import status_line
 
 log = logging.getLogger("opsdeck.demo.server")
 
@@ -47,10 +48,11 @@ def _dummy_environment() -> None:
 class ControlApi:
     """``/_opsdeck/*`` on the server's port: JSON in, JSON out."""
 
-    def __init__(self, counter, server: "EmbeddedServer") -> None:
+    def __init__(self, counter, server: "EmbeddedServer", quotas) -> None:
         from console.demo.denials import Denials
 
         self.denials = Denials()
+        self.quotas = quotas
         self.counter = counter
         self.server = server
         self.routes: dict[tuple[str, str], Callable[[dict], Any]] = {
@@ -62,7 +64,7 @@ class ControlApi:
                                                        "simulated": demo_clock.simulated()},
             ("POST", "/_opsdeck/clock"): self._set_clock,
             ("GET", "/_opsdeck/realism"): lambda body: realism.current().as_dict(),
-            ("POST", "/_opsdeck/realism"): lambda body: realism.configure(**body).as_dict(),
+            ("POST", "/_opsdeck/realism"): self._realism,
             ("POST", "/_opsdeck/lambda/fail"): self._fail_function,
             ("POST", "/_opsdeck/lambda/clear"): self._clear_failures,
             ("POST", "/_opsdeck/lambda/traffic"): self._lambda_traffic,
@@ -93,6 +95,13 @@ class ControlApi:
     def _reset_requests(self, body: dict) -> dict:
         self.counter.reset()
         return {"ok": True}
+
+    def _realism(self, body: dict) -> dict:
+        was = realism.current().throttling
+        now = realism.configure(**body)
+        if now.throttling and not was:  # a quota starts with a full bucket
+            self.quotas.reset()
+        return now.as_dict()
 
     def _set_clock(self, body: dict) -> dict:
         moment = _moment(body.get("now")) if body.get("now") else None
@@ -208,8 +217,11 @@ class OpsdeckMiddleware:
 
         self.app = app
         self.default_account = DEFAULT_ACCOUNT
+        from console.demo.quotas import QuotaBuckets
+
         self.counter = RequestCounter()
-        self.control = ControlApi(self.counter, server)
+        self.quotas = QuotaBuckets()
+        self.control = ControlApi(self.counter, server, self.quotas)
 
     def __call__(self, environ: dict, start_response):
         path = environ.get("PATH_INFO", "")
@@ -227,17 +239,33 @@ class OpsdeckMiddleware:
             if service is not None:
                 account = account_of(environ)
                 operation = operation_of(service, environ, body)
-                self.counter.add(account, service, operation)
-                if self.control.denials.denied(environ, service, operation):
-                    from console.demo.denials import access_denied
-
-                    status, headers, data = access_denied(environ, service, operation)
-                    start_response(status, headers + [("Content-Length", str(len(data)))])
+                kind, refusal = self._refusal(environ, account, service, operation)
+                self.counter.add(account, service, operation, throttled=kind == "throttled")
+                if refusal is not None:
+                    status, headers, data = refusal
+                    start_response(status_line(status), headers + [("Content-Length", str(len(data)))])
                     return [data]
                 from console.demo.extensions import pagination
 
                 environ["wsgi.input"] = io.BytesIO(pagination.rewrite_request(service, operation, environ, body))
         return self.app(environ, start_response)
+
+    def _refusal(self, environ: dict, account: str, service: str, operation: str):
+        """("denied" | "throttled", AWS's answer) when the server refuses the call itself,
+        else (None, None): access denied on demand, then the quotas of the realistic mode
+        (never for the embedded AWS's own seeder and simulator, which stand in for AWS)."""
+        if self.control.denials.denied(environ, service, operation):
+            from console.demo.denials import access_denied
+
+            return "denied", access_denied(environ, service, operation)
+        if realism.current().throttling and not environ.get("HTTP_X_OPSDECK_EMBEDDED"):
+            from console.demo.accounting import region_of
+            from console.demo.quotas import throttled
+
+            quota = self.quotas.take(account, region_of(environ), service, operation)
+            if quota is not None:
+                return "throttled", throttled(environ, quota)
+        return None, None
 
     @staticmethod
     def _read_body(environ: dict) -> bytes:

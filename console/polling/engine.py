@@ -7,6 +7,10 @@
   generation are dropped by the Store.
 - A failed fetch republishes the last items with the error: the UI shows them as stale
   with their age. Throttling doubles the source's interval until a fetch succeeds.
+- A source's interval stretches with what its ticks cost, so a regular source stays
+  within its part of opsdeck's share of each API quota (console.aws.budget); sweeps
+  spend what is left (AwsContext.spare), visible items first (AwsContext.on_screen,
+  which screens keep up to date with `show_keys`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
+from console.aws.budget import current_source
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem
@@ -106,6 +111,7 @@ class _Source:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     first_done: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    paced: float = 0.0  # the interval its last tick's cost calls for (console.aws.budget)
 
 
 class PollingEngine:
@@ -126,6 +132,7 @@ class PollingEngine:
         self.ui_paints = ui_paints
         self._first_paint = asyncio.Event()
         self._shown: set[str] = set()
+        self._on_screen: dict[str, frozenset[str]] = {}  # source -> keys of the items on screen
 
     def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = ()) -> None:
         """Add a source. With `after`, its first tick waits until those sources have
@@ -177,6 +184,18 @@ class PollingEngine:
         self._shown = set()
         self.start()
 
+    def show_keys(self, name: str, keys: frozenset[str]) -> None:
+        """The keys of `name`'s items a screen shows now: sweeps refresh them first."""
+        self._on_screen[name] = frozenset(keys)
+
+    def on_screen(self, name: str) -> frozenset[str]:
+        return self._on_screen.get(name, frozenset())
+
+    def interval(self, name: str) -> float:
+        """Seconds between `name`'s ticks now: its own, stretched to its API cost, backed off."""
+        source = self._sources[name]
+        return max(source.interval, source.paced) * source.backoff
+
     def refresh_now(self, name: str | None = None) -> None:
         """Run the source (or every subscribed one) now instead of at its next tick."""
         for source in self._sources.values():
@@ -201,7 +220,7 @@ class PollingEngine:
             source.wake.clear()
             await self.tick(source.name, replace(context, fresh=asked), generation)
             source.first_done.set()
-            sleeper = asyncio.ensure_future(self.clock.sleep(source.interval * source.backoff))
+            sleeper = asyncio.ensure_future(self.clock.sleep(self.interval(source.name)))
             waker = asyncio.ensure_future(source.wake.wait())
             try:
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -215,7 +234,11 @@ class PollingEngine:
         source = self._sources[name]
         context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items),
                           first_paint=self._first_paint.wait,
-                          peer_items=lambda other: self._items_of(other, context.target, generation))
+                          peer_items=lambda other: self._items_of(other, context.target, generation),
+                          visible=self.on_screen)
+        budget = self.pool.budget
+        spent = budget.source_costs(name, context.target)
+        token = current_source.set(name)
         try:
             items = tuple(await source.fetch(context))
         except asyncio.CancelledError:
@@ -232,9 +255,13 @@ class PollingEngine:
                 snapshot = Snapshot(name, context.target, generation, None, (), problem)
         else:
             source.backoff = 1
+            cost = {q: n - spent.get(q, 0) for q, n in budget.source_costs(name, context.target).items()}
+            source.paced = budget.interval_for(context.target, cost, 0.0)
             snapshot = Snapshot(
                 name, context.target, generation, self.clock.now(), items, None, self.clock.monotonic()
             )
+        finally:
+            current_source.reset(token)
         self._publish(snapshot)
         return snapshot
 

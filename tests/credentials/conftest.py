@@ -116,13 +116,16 @@ def panel_states(app) -> dict[str, str] | None:
     return states if all(name in states for name in PANELS) else None
 
 
-async def wait_for(pilot, condition, what: str, rounds: int = 300):
-    """Pause until `condition()` is truthy (Pilot pauses, not wall-clock assertions)."""
+async def wait_for(pilot, condition, what: str, rounds: int = 300, clock=None):
+    """Pause until `condition()` is truthy (Pilot pauses, not wall-clock assertions); with
+    a ManualClock, move it 0.1 s a round (calls beyond a quota's burst wait on it)."""
     for _ in range(rounds):
         value = condition()
         if value:
             return value
         await pilot.pause(0.05)
+        if clock is not None:
+            await clock.advance(0.1)
     raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
 
 

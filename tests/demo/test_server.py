@@ -63,7 +63,7 @@ def test_account_comes_from_header_or_access_key(aws):
 def test_reset_clears_counts(aws):
     _client(aws, "ecs").list_clusters()
     control.reset_request_counts(aws.endpoint)
-    assert control.request_counts(aws.endpoint) == {"requests": [], "total": 0}
+    assert control.request_counts(aws.endpoint) == {"requests": [], "total": 0, "throttled": 0}
 
 
 def test_unknown_control_route_is_an_error(aws):

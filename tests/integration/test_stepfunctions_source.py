@@ -144,11 +144,25 @@ async def test_one_get_metric_data_call_per_500_queries(fresh_account, monkeypat
     for i in range(count):
         create(fresh_account, f"m-{i:03d}", "EXPRESS" if i % 2 else "STANDARD")
     control.reset_request_counts(fresh_account.endpoint)
-    machines = await run(StateMachinesSource(), context_for(fresh_account.endpoint))
-    assert len(machines) == count and all(m.metrics is not None for m in machines)
-    assert calls(fresh_account.endpoint, fresh_account, "GetMetricData", "cloudwatch") == math.ceil(
-        count * QUERIES_PER_MACHINE / 500) == 2
-    assert calls(fresh_account.endpoint, fresh_account, "ListExecutions") == 51  # the STANDARD ones
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx, source = context_for(fresh_account.endpoint, clock), StateMachinesSource()
+    try:
+        machines = await source(ctx)
+        assert len(machines) == count and all(m.metrics is not None for m in machines)
+        assert calls(fresh_account.endpoint, fresh_account, "GetMetricData", "cloudwatch") == math.ceil(
+            count * QUERIES_PER_MACHINE / 500) == 2
+        # ListExecutions is a sweep within opsdeck's share of its quota (5 a second in
+        # us-east-1: a tenth is 30 a minute, a sweep tops a minute up to 90% of that)
+        assert calls(fresh_account.endpoint, fresh_account, "ListExecutions") == 27
+        for _ in range(2):
+            await clock.advance(60)
+            machines = await source(ctx)
+    finally:
+        await ctx.pool.close()
+    # three minutes, 27 a minute: every STANDARD machine read (and the oldest again), no EXPRESS one
+    assert calls(fresh_account.endpoint, fresh_account, "ListExecutions") == 3 * 27
+    assert {m.name for m in machines if m.recent is not None} == {m.name for m in machines if m.type == "STANDARD"}
+    assert sum(m.type == "STANDARD" for m in machines) == 51
 
 
 async def test_executions_that_ran_show_in_both_columns(fresh_account, monkeypatch):

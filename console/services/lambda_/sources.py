@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from console.services.lambda_ import metrics as lambda_metrics
+from console.aws.budget import sweeping
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.limits import max_page
 from console.services.lambda_.metrics import MetricWindow
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
+from console.polling.sweep import Sweep
 from console.target import Target
 
 
@@ -121,36 +123,44 @@ async def list_aliases(ctx: AwsContext, function_name: str) -> list[LambdaAlias]
 
 
 class AliasSweep:
-    """Aliases of every function, refreshed a batch of functions per tick.
+    """Aliases of every function, read as a sweep (console.polling.sweep) within opsdeck's
+    share of Lambda's quota.
 
-    There is no batch API for aliases: one ListAliases per function. Lambda's control
-    plane allows about 15 requests a second, so refreshing 2,000 functions' aliases
-    every tick would be throttled and would crowd out the calls that matter. Each tick
-    takes the function names from the Lambda source's latest list (listing them itself
-    only when run alone), then refreshes up to `batch` of them, those never seen first,
-    then the longest unrefreshed; the rest keep their last known aliases.
+    There is no batch API for aliases: one ListAliases per function, and Lambda's
+    control-plane calls share 15 requests a second across the account. Each tick takes the
+    function names from the Lambda source's latest list (listing them itself only when run
+    alone); aliases mid-deploy (weighted routing) are the moving ones. The rest keep their
+    last known aliases: discovering 2,000 functions' aliases takes a while; watching what
+    is on screen and what moves does not.
     """
 
     SOURCE = "lambda"  # whose function list the sweep follows
 
     def __init__(self, batch: int = 50) -> None:
-        self.batch = batch
+        self.sweep = Sweep(batch)
         self._target: Target | None = None
         self._known: dict[str, tuple[LambdaAlias, ...]] = {}
-        self._refreshed_at: dict[str, float] = {}
+
+    @property
+    def batch(self) -> int:
+        return self.sweep.batch
 
     async def __call__(self, ctx: AwsContext) -> tuple[LambdaAlias, ...]:
         if ctx.target != self._target:  # a new target starts from nothing
-            self._target, self._known, self._refreshed_at = ctx.target, {}, {}
+            self._target, self._known = ctx.target, {}
+            self.sweep.reset()
         listed = ctx.items_of(self.SOURCE)
-        names = [f.name for f in (listed if listed is not None else await list_functions(ctx))]
-        due = sorted(names, key=lambda n: (n in self._refreshed_at, self._refreshed_at.get(n, 0.0)))[: self.batch]
-        fetched = await bounded_gather(list_aliases(ctx, name) for name in due)
-        now = ctx.clock.monotonic()
-        for name, aliases in zip(due, fetched):
-            self._known[name] = tuple(aliases)
-            self._refreshed_at[name] = now
-        present = set(names)
-        for gone in [n for n in self._known if n not in present]:
-            del self._known[gone], self._refreshed_at[gone]
+        functions = list(listed) if listed is not None else await list_functions(ctx)
+        names = [f.name for f in functions]
+        shown = ctx.on_screen(self.SOURCE)
+        due = self.sweep.due(
+            names, spare=ctx.spare("lambda", "ListAliases"), fresh=ctx.fresh,
+            on_screen={f.name for f in functions if f.key in shown},
+            moving={n for n, aliases in self._known.items() if any(a.weights for a in aliases)})
+        with sweeping():
+            fetched = await bounded_gather(list_aliases(ctx, name) for name in due)
+        self.sweep.read(due, ctx.clock.monotonic())
+        self._known.update(zip(due, map(tuple, fetched)))
+        for gone in self.sweep.keep_only(set(names)):
+            self._known.pop(gone, None)
         return tuple(alias for name in names for alias in self._known.get(name, ()))

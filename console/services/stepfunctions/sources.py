@@ -4,6 +4,9 @@
 - Recent executions, STANDARD machines only: one ListExecutions page (the newest
   RECENT_EXECUTIONS) per machine, `recent_executions(ctx, machine_arn)`. The dashboard needs
   what is failing now, not the whole history, so that call is deliberately not paginated.
+  ListExecutions' quota is small (5 a second in the largest regions, 2 elsewhere), so they
+  are read as a sweep (console.polling.sweep): machines on screen first, those with a
+  running execution next, the rest as opsdeck's share of the quota allows.
   ListExecutions "is not supported by EXPRESS state machines" (botocore model), so it is
   never asked for one; should AWS refuse it anyway (a machine deleted and re-created as
   EXPRESS since the listing: StateMachineTypeNotSupported), that machine's row says so and
@@ -15,14 +18,17 @@
 
 from __future__ import annotations
 
+from console.aws.budget import sweeping
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.errors import error_code
 from console.aws.limits import max_page
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.stepfunctions import metrics as sfn_metrics
+from console.polling.sweep import Sweep
 from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
 from console.target import Target
 
+SOURCE = "stepfunctions"  # the source this is, whose rows on screen the sweep reads first
 RECENT_EXECUTIONS = 100  # one page by choice: AWS allows up to 1,000 (console.aws.limits)
 FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 EXPRESS = "EXPRESS"
@@ -126,11 +132,14 @@ class StateMachinesSource:
     seen before; otherwise the last ones stay (they change once a minute at most).
     """
 
-    def __init__(self, metrics_every: float = METRICS_EVERY) -> None:
+    def __init__(self, metrics_every: float = METRICS_EVERY, batch: int = 50) -> None:
         self.metrics_every = metrics_every
         self._metrics: dict[str, StateMachineMetrics] = {}  # by machine ARN
         self._target: Target | None = None
         self._fetched_at = 0.0  # clock.monotonic()
+        self.sweep = Sweep(batch)
+        self._executions: dict[str, list[ExecutionSummary] | str] = {}  # by machine ARN: the last read
+        self._executions_target: Target | None = None
 
     async def __call__(self, ctx: AwsContext) -> tuple[StateMachine, ...]:
         machines = await list_state_machines(ctx)
@@ -142,17 +151,44 @@ class StateMachinesSource:
         )
         await ctx.after_first_paint()
         await self._refresh_metrics(ctx, [m["stateMachineArn"] for m in machines])
-        outcomes = await bounded_gather(_executions_of(ctx, m) for m in machines)
+        gone = await self._sweep_executions(ctx, machines)
         result = []
-        for raw, outcome in zip(machines, outcomes):
-            metrics = self._metrics.get(raw["stateMachineArn"])
-            if isinstance(outcome, _Gone):
+        for raw in machines:
+            arn = raw["stateMachineArn"]
+            if arn in gone:
                 continue
+            metrics = self._metrics.get(arn)
+            outcome = self._executions.get(arn)
             if isinstance(outcome, str):
                 result.append(machine_from_api(ctx.target, raw, unavailable=outcome, metrics=metrics))
             else:
                 result.append(machine_from_api(ctx.target, raw, outcome, metrics=metrics))
         return tuple(result)
+
+    async def _sweep_executions(self, ctx: AwsContext, machines: list[dict]) -> set[str]:
+        """Read the recent executions of the STANDARD machines the sweep picks; the ARNs
+        of machines found deleted since the listing."""
+        if ctx.target != self._executions_target:
+            self._executions, self._executions_target = {}, ctx.target
+            self.sweep.reset()
+        standard = {m["stateMachineArn"]: m for m in machines if m.get("type") != EXPRESS}
+        running = {arn for arn, known in self._executions.items()
+                   if isinstance(known, list) and any(e.status == "RUNNING" for e in known)}
+        due = self.sweep.due(standard, spare=ctx.spare("stepfunctions", "ListExecutions"), fresh=ctx.fresh,
+                             on_screen=ctx.on_screen(SOURCE), moving=running)
+        with sweeping():
+            outcomes = await bounded_gather(_executions_of(ctx, standard[arn]) for arn in due)
+        self.sweep.read(due, ctx.clock.monotonic())
+        gone = set()
+        for arn, outcome in zip(due, outcomes):
+            if isinstance(outcome, _Gone):
+                gone.add(arn)
+                self._executions.pop(arn, None)
+            elif outcome is not None:
+                self._executions[arn] = outcome
+        for arn in self.sweep.keep_only(set(standard) - gone):
+            self._executions.pop(arn, None)
+        return gone
 
     async def _refresh_metrics(self, ctx: AwsContext, arns: list[str]) -> None:
         due = (ctx.fresh or ctx.target != self._target
