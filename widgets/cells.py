@@ -13,12 +13,18 @@ from rich.text import Text
 
 from console.text import inert
 
-DASH = "–"
+DASH = "–"  # known to be nothing, or unknown (a failed call, a minute still arriving)
+PENDING = "…"  # not read yet: a first load's early part. Never a zero, never a dash.
 
 
 def text(value: object) -> Text:
     """Any value, shown literally; None becomes a dash."""
     return inert(DASH if value is None or value == "" else value)
+
+
+def pending(right: bool = False) -> Text:
+    """A value not read yet."""
+    return _RIGHT_PENDING if right else _PENDING
 
 
 def count(value: float | int | None) -> Text:
@@ -106,3 +112,5 @@ def _right(value: str) -> Text:
 # One shared dash for every empty number: a first load shows 2,000 functions before their
 # metrics, and tables never change a cell in place (widgets copy before styling one).
 _RIGHT_DASH = _right(DASH)
+_RIGHT_PENDING = _right(PENDING)
+_PENDING = inert(PENDING)

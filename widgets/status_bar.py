@@ -39,8 +39,15 @@ class StatusBar(Static):
     """
 
     def show(self, info: StatusInfo) -> None:
+        """Draw `info`; nothing when it says what is already drawn. The bar is one docked
+        line: a new text never changes the layout, so none is asked for (a layout of the
+        whole screen every second was most of an idle console's CPU)."""
         self.info = info
-        self.update(status_text(info, self._style))
+        text = status_text(info, self._style)
+        if text == getattr(self, "_drawn", None):  # ages move a step a second at most
+            return
+        self._drawn = text
+        self.update(text, layout=False)
 
     def _style(self, tone: str) -> str:
         return self.app.theme_variables.get(tone, "")

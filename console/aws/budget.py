@@ -114,6 +114,9 @@ class ApiBudget:
         swept = _sweeping.get()
         times = (self._swept if swept else self._other).setdefault(key, deque())
         times.append(now)
+        keep = WINDOW if swept else AVERAGE_OVER
+        while now - times[0] >= keep:  # bounded whether or not anyone asks
+            times.popleft()
         source = current_source.get()
         if source is not None and not swept:
             self._by_source[(source, key[:-1], quota.name)] += 1

@@ -109,6 +109,7 @@ class _Source:
     subscribers: set[object] = field(default_factory=set)
     backoff: int = 1
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    asked: bool = False  # the wake was the user's (ctrl+r): the tick is `fresh`
     first_done: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     paced: float = 0.0  # the interval its last tick's cost calls for (console.aws.budget)
@@ -185,8 +186,16 @@ class PollingEngine:
         self.start()
 
     def show_keys(self, name: str, keys: frozenset[str]) -> None:
-        """The keys of `name`'s items a screen shows now: sweeps refresh them first."""
-        self._on_screen[name] = frozenset(keys)
+        """The keys of `name`'s items a screen shows now: sweeps refresh them first. When
+        rows come into view, the sources that follow `name` (`after`) run at once, so what
+        the user scrolls to is read now, not at their next tick."""
+        keys = frozenset(keys)
+        before = self._on_screen.get(name, frozenset())
+        self._on_screen[name] = keys
+        if keys - before:
+            for source in self._sources.values():
+                if name in source.after and source.task is not None:
+                    source.wake.set()
 
     def on_screen(self, name: str) -> frozenset[str]:
         return self._on_screen.get(name, frozenset())
@@ -201,6 +210,7 @@ class PollingEngine:
         for source in self._sources.values():
             if name is None or source.name == name:
                 source.backoff = 1
+                source.asked = True
                 source.wake.set()
 
     # the loop -------------------------------------------------------------------------
@@ -215,8 +225,8 @@ class PollingEngine:
             before = self._sources[name]
             if before.subscribers:
                 await before.first_done.wait()
-        asked = False  # this tick was asked for (refresh_now), not just due
         while True:
+            asked, source.asked = source.asked, False  # asked for (refresh_now), not just due
             source.wake.clear()
             await self.tick(source.name, replace(context, fresh=asked), generation)
             source.first_done.set()
@@ -225,7 +235,6 @@ class PollingEngine:
             try:
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                asked = source.wake.is_set()
                 sleeper.cancel()
                 waker.cancel()
 
@@ -292,10 +301,11 @@ class PollingEngine:
         return snapshot.items
 
     def _publish_partial(self, name: str, target: Target, generation: int, items: tuple[Any, ...]) -> None:
-        """Show early results only while nothing better is on screen: never replace a
-        complete snapshot (that would blank the metrics on every refresh)."""
+        """Show early results only while nothing better is on screen: a later part of a
+        first load replaces an earlier one, but nothing replaces a complete snapshot (that
+        would blank the metrics on every refresh)."""
         previous = self.store.latest(name)
-        if previous is not None and previous.generation == generation and previous.loaded:
+        if previous is not None and previous.generation == generation and previous.loaded and previous.complete:
             return
         self._publish(Snapshot(name, target, generation, self.clock.now(), items, None,
                                self.clock.monotonic(), complete=False))

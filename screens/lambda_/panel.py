@@ -6,7 +6,7 @@ back; on start it offers to finish any deploy a crash left open.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, Callable
@@ -18,6 +18,7 @@ from console.services.lambda_ import metrics as lambda_metrics
 from console.services.lambda_.health import Jump, jump_of
 from console.services.lambda_.metrics import MetricWindow
 from console.services.lambda_.models import LambdaAlias, LambdaFunction
+from console.services.lambda_.sources import AliasSweep
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
@@ -27,7 +28,7 @@ class LambdaRow:
     """A function with the routing of its aliases (from the slower aliases source)."""
 
     function: LambdaFunction
-    routing: str = ""
+    routing: str | None = ""  # None: its aliases not read yet
 
     @property
     def key(self) -> str:
@@ -102,8 +103,21 @@ def _name(row: LambdaRow, now: Any) -> Text:
     return cells.text(JUMP_MARKER + row.name) if row.jump else cells.text(row.name)
 
 
-def _lambda_column(key: str, label: str, cell, tone=None) -> Column:
-    return Column(key, label, _loud(cell), tone=_row_tone(tone))
+def _lambda_column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
+    return Column(key, label, _loud(cell), tone=_row_tone(tone), ages=ages)
+
+
+def _metric_column(key: str, label: str, cell, tone=None) -> Column:
+    """A metric's column: "…" until the function's metrics have been read (a first load
+    lists 2,000 functions before their metrics), "–" where the figure is unknown."""
+    def known(row: LambdaRow, now: Any) -> Text:
+        return cell(row, now) if row.function.metrics is not None else cells.pending(right=True)
+
+    return _lambda_column(key, label, known, tone)
+
+
+def _routing(row: LambdaRow, now: Any) -> Text:
+    return cells.pending() if row.routing is None else cells.text(row.routing)
 
 
 # Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
@@ -121,28 +135,29 @@ SPEC = PanelSpec(
     sort_key=_lambda_sort,
     columns=(
         _lambda_column("name", "function", _name),
-        _lambda_column("error_rate", "err %", lambda r, now: cells.with_spark(
+        _metric_column("error_rate", "err %", lambda r, now: cells.with_spark(
             cells.percent(_error_rate(r)), _bars(r, lambda_metrics.error_rate_in), floor=10.0),
             tone=_positive(_error_rate, "error")),
-        _lambda_column("errors", "errors", lambda r, now: cells.count(_metric("errors")(r)),
+        _metric_column("errors", "errors", lambda r, now: cells.count(_metric("errors")(r)),
                        tone=_positive(_metric("errors"), "error")),
-        _lambda_column("invocations", "invocations", lambda r, now: cells.with_spark(
+        _metric_column("invocations", "invocations", lambda r, now: cells.with_spark(
             cells.count(_metric("invocations")(r)), _bars(r, lambda_metrics.invocations_in))),
-        _lambda_column("throttles", "throttles", lambda r, now: cells.with_spark(
+        _metric_column("throttles", "throttles", lambda r, now: cells.with_spark(
             cells.count(_metric("throttles")(r)), _bars(r, lambda_metrics.throttles_in)),
             tone=_positive(_metric("throttles"), "warning")),
-        _lambda_column("duration_avg", "avg", lambda r, now: cells.millis(_metric("duration_avg_ms")(r))),
-        _lambda_column("duration_p99", "p99", lambda r, now: cells.millis(_metric("duration_p99_ms")(r))),
-        _lambda_column("duration_max", "max", lambda r, now: cells.with_spark(
+        _metric_column("duration_avg", "avg", lambda r, now: cells.millis(_metric("duration_avg_ms")(r))),
+        _metric_column("duration_p99", "p99", lambda r, now: cells.millis(_metric("duration_p99_ms")(r))),
+        _metric_column("duration_max", "max", lambda r, now: cells.with_spark(
             cells.millis(_metric("duration_max_ms")(r)), _bars(r, lambda_metrics.duration_max_in))),
-        _lambda_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
-        _lambda_column("routing", "alias routing", lambda r, now: cells.text(r.routing)),
+        _metric_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
+        _lambda_column("routing", "alias routing", _routing),
         _lambda_column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
         _lambda_column("architecture", "arch", lambda r, now: cells.text(r.function.architecture)),
         _lambda_column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),
         _lambda_column("timeout", "timeout", lambda r, now: cells.text(f"{r.function.timeout_s}s")),
         _lambda_column("package", "pkg", lambda r, now: cells.text(r.function.package_type)),
-        _lambda_column("modified", "modified", lambda r, now: cells.text(cells.since(r.function.last_modified, now))),
+        _lambda_column("modified", "modified", lambda r, now: cells.text(cells.since(r.function.last_modified, now)),
+                       ages=True),
     ),
 )
 
@@ -172,6 +187,15 @@ class LambdaPanel(ServicePanel):
 
     def on_mount(self) -> None:
         self._title_window()
+
+    def rows(self, store) -> tuple[Any, ...]:
+        """Functions with their routing; "…" where the alias sweep has not read a function yet."""
+        rows = super().rows(store)
+        source = getattr(self.app, "source_table", {}).get(SPEC.related)
+        sweep = source[0] if source else None
+        if not isinstance(sweep, AliasSweep):
+            return rows
+        return tuple(row if sweep.has_read(row.name) else replace(row, routing=None) for row in rows)
 
     def on_dashboard_ready(self) -> None:
         """Promote / abort / later for each deploy a crash left open (screens.lambda_.deploy)."""

@@ -96,7 +96,7 @@ SPEC = PanelSpec(
         # why that is not known), recent failures, then the hour's metrics
         Column("name", "state machine", lambda m, now: cells.text(m.name)),
         Column("type", "type", lambda m, now: cells.text(m.type)),
-        Column("last", "last execution", _last_execution, tone=_last_tone),
+        Column("last", "last execution", _last_execution, tone=_last_tone, ages=True),
         Column("failed", "failed/recent", _executions_cell(lambda m: cells.ratio(m.failed, m.recent or 0)),
                tone=lambda m: "error" if m.failed else None),
         Column("failed_1h", f"failed {WINDOW}", _metric(lambda x: x.failed),

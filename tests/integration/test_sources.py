@@ -227,3 +227,21 @@ async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, sou
         # an EXPRESS machine's executions are never read, and it says so from the start
         express = [m for m in early + complete if m.type == "EXPRESS"]
         assert express and all(m.recent is None and m.executions_unavailable == "EXPRESS" for m in express)
+
+
+async def test_a_long_function_list_shows_its_first_page_before_the_rest(fresh_account, monkeypatch):
+    """41 pages take seconds at Lambda's quota: the first page is on screen meanwhile."""
+    from dataclasses import replace
+
+    fresh_account.use(monkeypatch)
+    for i in range(3):
+        make_function(fresh_account, f"fn-{i}")
+    control.set_page_size(fresh_account.endpoint, 2)
+    partials = []
+    try:
+        ctx = replace(context_for(fresh_account.endpoint), partial=partials.append)
+        complete = await fetch("lambda", ctx)
+    finally:
+        control.set_page_size(fresh_account.endpoint, None)
+    assert [len(p) for p in partials] == [2, 3]  # the first page, then every function before metrics
+    assert len(complete) == 3 and all(f.metrics is not None for f in complete)

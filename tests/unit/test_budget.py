@@ -96,3 +96,13 @@ async def test_waiting_for_a_token_always_moves_time_forward():
     await asyncio.wait_for(clock.advance(3.0), timeout=5)  # 30 tokens at 15 a second, paced a little under
     await asyncio.sleep(0)
     assert all(w.done() for w in waiting)
+
+
+async def test_call_times_are_forgotten_after_five_minutes_even_if_nobody_asks():
+    """A console left open for a shift must not keep every call it ever made."""
+    clock = ManualClock()
+    budget = ApiBudget(clock)
+    for _ in range(400):
+        await budget.acquire(TARGET, "ecs", "DescribeServices")  # nobody asks for its spare
+        await clock.advance(1.0)
+    assert sum(len(times) for times in budget._other.values()) <= 300

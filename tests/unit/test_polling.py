@@ -280,3 +280,37 @@ async def test_with_a_ui_the_costly_phases_wait_until_it_has_drawn():
     await settle()
     assert order == ["a-costly"] and store.latest("a").items == ("a",)
     await engine.stop()
+
+
+async def test_rows_coming_into_view_run_the_sources_that_follow_theirs_at_once():
+    """A sweep (aliases of the functions on screen) reads what the user scrolls to now,
+    not at its next tick; the same rows reported again wake nothing, and a wake of this
+    kind is not a refresh the user asked for."""
+    clock, store, engine = make_engine()
+    ticks = []
+
+    async def listing(ctx):
+        return ("a", "b", "c")
+
+    async def sweep(ctx):
+        ticks.append((ctx.on_screen("listing"), ctx.fresh))
+        return ()
+
+    engine.register("listing", listing, 5.0)
+    engine.register("sweep", sweep, 30.0, after=("listing",))
+    for name in ("listing", "sweep"):
+        engine.subscribe(name, "screen")
+    engine.start()
+    await settle()
+    assert ticks == [(frozenset(), False)]
+    engine.show_keys("listing", frozenset({"a", "b"}))
+    await settle()
+    assert ticks[-1] == (frozenset({"a", "b"}), False) and len(ticks) == 2
+    engine.show_keys("listing", frozenset({"a", "b"}))  # nothing new in view
+    engine.show_keys("listing", frozenset({"a"}))  # scrolled away from b
+    await settle()
+    assert len(ticks) == 2
+    engine.refresh_now("sweep")  # ctrl+r: fresh
+    await settle()
+    assert ticks[-1] == (frozenset({"a"}), True)
+    await engine.stop()

@@ -63,6 +63,7 @@ async def fetch_rules(ctx: AwsContext) -> tuple[EventRule, ...]:
         for bus in buses
     )
     rules = [rule_from_api(ctx.target, raw) for raws in per_bus for raw in raws]
+    ctx.publish_partial(rules)  # the rules, while each schedule costs a GetSchedule
     return tuple(rules) + await fetch_schedules(ctx)
 
 
