@@ -18,8 +18,9 @@ class AwsContext:
     pool: ClientPool
     target: Target
     # Set by the polling engine: lets a fetch show what it has so far (e.g. functions
-    # before their metrics) on the first load of a source.
-    partial: Callable[[tuple[Any, ...]], None] | None = None
+    # before their metrics) on the first load of a source, or (`whole`) a sweep's result
+    # so far, as good as its last full one and newer where it has read.
+    partial: Callable[[tuple[Any, ...], bool], None] | None = None
     # Also set by the engine: resolves once every panel shows something, so a fetch can
     # hold its costly phase (metrics, task health, executions) behind the first paint.
     first_paint: Callable[[], Awaitable[Any]] | None = None
@@ -33,7 +34,12 @@ class AwsContext:
 
     def publish_partial(self, items: Sequence[Any]) -> None:
         if self.partial is not None:
-            self.partial(tuple(items))
+            self.partial(tuple(items), False)
+
+    def publish_progress(self, items: Sequence[Any]) -> None:
+        """A sweep's result so far (what is on screen read first): shown at once."""
+        if self.partial is not None:
+            self.partial(tuple(items), True)
 
     async def after_first_paint(self) -> None:
         if self.first_paint is not None:

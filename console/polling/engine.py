@@ -241,7 +241,8 @@ class PollingEngine:
     async def tick(self, name: str, context: AwsContext, generation: int) -> Snapshot:
         """Fetch one source once and publish the result (or the error, keeping old items)."""
         source = self._sources[name]
-        context = replace(context, partial=lambda items: self._publish_partial(name, context.target, generation, items),
+        context = replace(context, partial=lambda items, whole: self._publish_partial(
+                              name, context.target, generation, items, whole),
                           first_paint=self._first_paint.wait,
                           peer_items=lambda other: self._items_of(other, context.target, generation),
                           visible=self.on_screen)
@@ -300,12 +301,15 @@ class PollingEngine:
             return None
         return snapshot.items
 
-    def _publish_partial(self, name: str, target: Target, generation: int, items: tuple[Any, ...]) -> None:
+    def _publish_partial(self, name: str, target: Target, generation: int, items: tuple[Any, ...],
+                         whole: bool = False) -> None:
         """Show early results only while nothing better is on screen: a later part of a
         first load replaces an earlier one, but nothing replaces a complete snapshot (that
-        would blank the metrics on every refresh)."""
+        would blank the metrics on every refresh) -- except a `whole` one (a sweep's
+        result so far, everything it knew and newer where it has read)."""
         previous = self.store.latest(name)
-        if previous is not None and previous.generation == generation and previous.loaded and previous.complete:
+        if (not whole and previous is not None and previous.generation == generation and previous.loaded
+                and previous.complete):
             return
         self._publish(Snapshot(name, target, generation, self.clock.now(), items, None,
-                               self.clock.monotonic(), complete=False))
+                               self.clock.monotonic(), complete=whole))

@@ -11,9 +11,19 @@ read, then the longest unread. Calls for them belong inside console.aws.budget.s
 
 from __future__ import annotations
 
-from typing import Collection, Hashable, Iterable, TypeVar
+from dataclasses import dataclass
+from typing import Collection, Generic, Hashable, Iterable, TypeVar
 
 K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Due(Generic[K]):
+    """What a tick reads: `now` (on screen and unread, or asked for) before anything else,
+    published as soon as it is read; then `then`, within the budget."""
+
+    now: list[K]
+    then: list[K]
 
 
 class Sweep:
@@ -22,14 +32,14 @@ class Sweep:
         self.read_at: dict[Hashable, float] = {}
 
     def due(self, keys: Iterable[K], *, spare: int, on_screen: Collection[K] = (), moving: Collection[K] = (),
-            fresh: bool = False) -> list[K]:
-        """The keys to read now, in order."""
+            fresh: bool = False) -> Due[K]:
+        """The keys to read this tick, in order."""
         keys = list(keys)
         now_first = [k for k in keys if k in on_screen and (fresh or k not in self.read_at)]
         urgent = set(now_first)
         rest = sorted((k for k in keys if k not in urgent), key=lambda k: (
             k not in moving, k not in on_screen, k in self.read_at, self.read_at.get(k, 0.0)))
-        return now_first + rest[:max(0, min(self.batch, spare))]
+        return Due(now_first, rest[:max(0, min(self.batch, spare))])
 
     def read(self, keys: Iterable[Hashable], at: float) -> None:
         for key in keys:

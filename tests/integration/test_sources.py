@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import io
 import json
 import math
@@ -178,6 +180,29 @@ async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account
     assert control.count_of(counts, "lambda", "ListAliases", fresh_account.id) == 6  # 2 per tick
 
 
+async def test_alias_sweep_shows_the_rows_on_screen_before_reading_the_rest(fresh_account, monkeypatch):
+    """The functions on screen are read first and published at once (a progress
+    snapshot), before the tick goes on with the functions off screen."""
+    from console.services.lambda_.sources import AliasSweep
+
+    fresh_account.use(monkeypatch)
+    lam = fresh_account.client("lambda")
+    for i in range(4):
+        make_function(fresh_account, f"fn-{i}")
+        lam.publish_version(FunctionName=f"fn-{i}")
+        lam.create_alias(FunctionName=f"fn-{i}", Name="live", FunctionVersion="1")
+    shown = lam.get_function(FunctionName="fn-2")["Configuration"]["FunctionArn"]  # a row's key
+    published = []
+    ctx = replace(context_for(fresh_account.endpoint), visible=lambda source: frozenset({shown}),
+                  partial=lambda items, whole: published.append((whole, sorted(a.function_name for a in items))))
+    try:
+        everything = await AliasSweep(batch=10)(ctx)
+    finally:
+        await ctx.pool.close()
+    assert published == [(True, ["fn-2"])]  # a whole snapshot (it replaces the last one), on-screen only
+    assert sorted(a.function_name for a in everything) == [f"fn-{i}" for i in range(4)]
+
+
 async def test_alias_sweep_follows_the_lambda_sources_list_instead_of_listing_again(fresh_account, monkeypatch):
     from console.polling import PollingEngine, Store
 
@@ -211,7 +236,7 @@ async def test_a_first_load_shows_resources_before_the_costly_part(endpoint, sou
     from dataclasses import replace
 
     partials = []
-    ctx = replace(context_for(endpoint), partial=partials.append)
+    ctx = replace(context_for(endpoint), partial=lambda items, whole: partials.append(items))
     complete = await fetch(source, ctx)
     (early,) = partials
     assert {item.key for item in early} == {item.key for item in complete}
@@ -239,7 +264,7 @@ async def test_a_long_function_list_shows_its_first_page_before_the_rest(fresh_a
     control.set_page_size(fresh_account.endpoint, 2)
     partials = []
     try:
-        ctx = replace(context_for(fresh_account.endpoint), partial=partials.append)
+        ctx = replace(context_for(fresh_account.endpoint), partial=lambda items, whole: partials.append(items))
         complete = await fetch("lambda", ctx)
     finally:
         control.set_page_size(fresh_account.endpoint, None)

@@ -72,7 +72,7 @@ async def test_a_machine_whose_executions_aws_refuses_says_so_and_the_rest_loads
     gone = create(fresh_account, "gone")
     sfn = fresh_account.client("stepfunctions")
 
-    def between_listing_and_executions(items):  # the source publishes the listing first
+    def between_listing_and_executions(items, whole):  # the source publishes the listing first
         sfn.delete_state_machine(stateMachineArn=flipped)
         assert create(fresh_account, "flipped", "EXPRESS") == flipped
         sfn.delete_state_machine(stateMachineArn=gone)

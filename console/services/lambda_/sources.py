@@ -1,12 +1,14 @@
 """Lambda: functions with their metrics, and aliases.
 
 `FunctionsSource` lists every function (paginated) and fetches AWS/Lambda metrics for all
-of them in batched GetMetricData calls: refresh cost grows with pages, not functions.
+of them in batched GetMetricData calls, while the list pages: refresh cost grows with
+pages, not functions.
 Aliases need one ListAliases per function, so they are their own, slower source.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable
@@ -16,7 +18,7 @@ from console.aws.budget import sweeping
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.limits import max_page
 from console.services.lambda_.metrics import MetricWindow
-from console.cloudwatch.metrics import fetch_metrics
+from console.cloudwatch.metrics import MAX_QUERIES_PER_CALL, fetch_metrics
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
 from console.polling.sweep import Sweep
 from console.target import Target
@@ -53,17 +55,20 @@ def function_from_api(target: Target, raw: dict) -> LambdaFunction:
     )
 
 
-async def list_functions(ctx: AwsContext, first_page: Callable[[list[LambdaFunction]], None] | None = None
-                         ) -> list[LambdaFunction]:
+async def list_functions(ctx: AwsContext, first_page: Callable[[list[LambdaFunction]], None] | None = None,
+                         each_page: Callable[[list[LambdaFunction]], None] | None = None) -> list[LambdaFunction]:
     """Every function, page by page (50 a page, the documented maximum); `first_page` sees
     the first page as soon as it arrives (41 pages of a large account take seconds at
-    Lambda's 15 requests a second: something is on screen meanwhile)."""
+    Lambda's 15 requests a second: something is on screen meanwhile), `each_page` every
+    page."""
     functions: list[LambdaFunction] = []
     async for page in ctx.pages("lambda", "list_functions",
                                 PaginationConfig={"PageSize": max_page("lambda", "ListFunctions")}):
         batch = [function_from_api(ctx.target, item) for item in page.get("Functions", [])]
         if first_page is not None and not functions and batch and page.get("NextMarker"):
             first_page(batch)  # more pages to come
+        if each_page is not None:
+            each_page(batch)
         functions.extend(batch)
     return functions
 
@@ -89,18 +94,60 @@ class FunctionsSource:
         self._fetched_at = 0.0  # clock.monotonic()
 
     async def __call__(self, ctx: AwsContext) -> tuple[LambdaFunction, ...]:
-        functions = await list_functions(ctx, first_page=ctx.publish_partial)
-        ctx.publish_partial(functions)
-        await ctx.after_first_paint()
-        minutes = self.window.minutes  # read after the listing: a switch made meanwhile applies
+        minutes = self.window.minutes
         basis = (ctx.target, minutes)
-        due = ctx.fresh or basis != self._basis or ctx.clock.monotonic() - self._fetched_at >= self.metrics_every
-        wanted = functions if due else [f for f in functions if f.name not in self._metrics]
-        if due:
+        if ctx.fresh or basis != self._basis or ctx.clock.monotonic() - self._fetched_at >= self.metrics_every:
             self._metrics, self._basis, self._fetched_at = {}, basis, ctx.clock.monotonic()
-        if wanted:
-            self._metrics.update(await fetch_window_metrics(ctx, [f.name for f in wanted], minutes))
+        reading = _MetricsAsListed(ctx, minutes, known=set(self._metrics))
+        try:
+            functions = await list_functions(ctx, first_page=ctx.publish_partial, each_page=reading.add)
+        except BaseException:
+            reading.cancel()
+            raise
+        ctx.publish_partial(functions)
+        self._metrics.update(await reading.finish())
         return tuple(replace(f, metrics=self._metrics.get(f.name)) for f in functions)
+
+
+class _MetricsAsListed:
+    """Metrics of the functions not known yet, read while the list is still paging: a
+    GetMetricData call (500 queries, the documented maximum) starts as soon as a call's
+    worth of functions is listed, so the metrics of 2,000 functions arrive with their last
+    page rather than after it. Calls wait for the first paint (AwsContext.first_paint)."""
+
+    def __init__(self, ctx: AwsContext, minutes: int, known: set[str]) -> None:
+        self.ctx, self.minutes, self.known = ctx, minutes, known
+        per_function = len(lambda_metrics.metric_queries(["f"], minutes))
+        self.per_call = max(1, MAX_QUERIES_PER_CALL // per_function)
+        self.waiting: list[str] = []
+        self.calls: list[asyncio.Task[dict[str, LambdaMetrics]]] = []
+
+    def add(self, functions: list[LambdaFunction]) -> None:
+        self.waiting.extend(f.name for f in functions if f.name not in self.known)
+        while len(self.waiting) >= self.per_call:
+            self._call(self.waiting[:self.per_call])
+            del self.waiting[:self.per_call]
+
+    def _call(self, names: list[str]) -> None:
+        async def read() -> dict[str, LambdaMetrics]:
+            await self.ctx.after_first_paint()
+            return await fetch_window_metrics(self.ctx, names, self.minutes)
+
+        self.calls.append(asyncio.ensure_future(read()))
+
+    def cancel(self) -> None:
+        for call in self.calls:
+            call.cancel()
+
+    async def finish(self) -> dict[str, LambdaMetrics]:
+        if self.waiting:
+            self._call(self.waiting)
+            self.waiting = []
+        try:
+            results = await asyncio.gather(*self.calls)
+        finally:  # a failed call leaves none running
+            self.cancel()
+        return {name: metrics for result in results for name, metrics in result.items()}
 
 
 async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int) -> dict[str, LambdaMetrics]:
@@ -170,10 +217,16 @@ class AliasSweep:
             names, spare=ctx.spare("lambda", "ListAliases"), fresh=ctx.fresh,
             on_screen={f.name for f in functions if f.key in shown},
             moving={n for n, aliases in self._known.items() if any(a.weights for a in aliases)})
-        with sweeping():
-            fetched = await bounded_gather(list_aliases(ctx, name) for name in due)
-        self.sweep.read(due, ctx.clock.monotonic())
-        self._known.update(zip(due, map(tuple, fetched)))
+        for group in (due.now, due.then):
+            if group is due.then and due.now:  # what the user looks at, before the rest
+                ctx.publish_progress(self._aliases_of(names))
+            with sweeping():
+                fetched = await bounded_gather(list_aliases(ctx, name) for name in group)
+            self.sweep.read(group, ctx.clock.monotonic())
+            self._known.update(zip(group, map(tuple, fetched)))
         for gone in self.sweep.keep_only(set(names)):
             self._known.pop(gone, None)
+        return self._aliases_of(names)
+
+    def _aliases_of(self, names: list[str]) -> tuple[LambdaAlias, ...]:
         return tuple(alias for name in names for alias in self._known.get(name, ()))

@@ -152,6 +152,10 @@ class StateMachinesSource:
         await ctx.after_first_paint()
         await self._refresh_metrics(ctx, [m["stateMachineArn"] for m in machines])
         gone = await self._sweep_executions(ctx, machines)
+        return self._machines(ctx, machines, gone)
+
+    def _machines(self, ctx: AwsContext, machines: list[dict], gone: set[str]) -> tuple[StateMachine, ...]:
+        """The listed machines (but those found gone) with what is known of each."""
         result = []
         for raw in machines:
             arn = raw["stateMachineArn"]
@@ -176,16 +180,19 @@ class StateMachinesSource:
                    if isinstance(known, list) and any(e.status == "RUNNING" for e in known)}
         due = self.sweep.due(standard, spare=ctx.spare("stepfunctions", "ListExecutions"), fresh=ctx.fresh,
                              on_screen=ctx.on_screen(SOURCE), moving=running)
-        with sweeping():
-            outcomes = await bounded_gather(_executions_of(ctx, standard[arn]) for arn in due)
-        self.sweep.read(due, ctx.clock.monotonic())
-        gone = set()
-        for arn, outcome in zip(due, outcomes):
-            if isinstance(outcome, _Gone):
-                gone.add(arn)
-                self._executions.pop(arn, None)
-            elif outcome is not None:
-                self._executions[arn] = outcome
+        gone: set[str] = set()
+        for group in (due.now, due.then):
+            if group is due.then and due.now:  # what the user looks at, before the rest
+                ctx.publish_progress(self._machines(ctx, machines, gone))
+            with sweeping():
+                outcomes = await bounded_gather(_executions_of(ctx, standard[arn]) for arn in group)
+            self.sweep.read(group, ctx.clock.monotonic())
+            for arn, outcome in zip(group, outcomes):
+                if isinstance(outcome, _Gone):
+                    gone.add(arn)
+                    self._executions.pop(arn, None)
+                elif outcome is not None:
+                    self._executions[arn] = outcome
         for arn in self.sweep.keep_only(set(standard) - gone):
             self._executions.pop(arn, None)
         return gone
