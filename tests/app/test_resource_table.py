@@ -77,6 +77,22 @@ async def test_filter_narrows_rows_by_name_and_keeps_the_cursor_key():
         assert table.row_count == 3 and table.selected_key == fns[1].key
 
 
+async def test_a_table_refreshed_for_hours_holds_only_the_renders_of_what_is_on_screen():
+    """Each refresh re-renders the rows on screen; the renders of earlier refreshes are
+    never drawn again and must not pile up (make bench's soak: 2.5 MB a minute)."""
+    app = TableApp()
+    async with app.run_test(size=(160, 20)) as pilot:
+        table = app.query_one(ResourceTable)
+        fns = [function(f"fn-{i:03d}", 100, i % 7) for i in range(200)]
+        for refresh in range(40):  # every refresh changes every row's error count
+            table.update_items(rows(*(replace(f, metrics=replace(f.metrics, errors=refresh + i % 7))
+                                      for i, f in enumerate(fns))), T0)
+            await pilot.pause()
+        on_screen = table.size.height * len(table.columns)
+        assert len(table._cell_render_cache) <= 2 * on_screen  # what one screen renders, not 40
+        assert len(table._line_cache) <= 2 * table.size.height
+
+
 HOSTILE = ["[/]", "\x1b]52;c;AAAA\x07", "[bold]x", "\x9b31m", "tab\there"]
 
 
