@@ -105,17 +105,19 @@ def test_log_view(snap_compare, make_app, monkeypatch):
 
 # generic screens ----------------------------------------------------------------------------
 def test_confirm_modal(snap_compare, make_app):
-    """A plan of three steps with their undos."""
+    """A plan taller than the terminal: the box scrolls, the focused Apply button in view."""
     from screens.confirm import ConfirmActionScreen
 
     def noop(ctx):
         return None
 
+    shifts = [Step(f"alias live: {w}% on version 4, {100 - w}% on version 3", "alias live: all on version 3",
+                   noop, noop) for w in (10, 20, 40, 60, 80)]
     steps = (Step("update the code of orders ($LATEST) from sha abc to sha def", "restore the code of $LATEST",
                   noop, noop),
-             Step("publish version 4 of orders", None, noop),
+             Step("publish version 4 of orders", None, noop), *shifts,
              Step("alias live: version 3 -> version 4 (100%)", "alias live: back to version 3", noop, noop))
-    plan = Plan("lambda.deploy", ARN, "orders", steps, summary="Deploy orders: all at once to alias live")
+    plan = Plan("lambda.deploy", ARN, "orders", steps, summary="Deploy orders: linear 20% every 1m to alias live")
 
     def modal(app):
         return ConfirmActionScreen(app.action_runner(), None, plan)
