@@ -167,3 +167,43 @@ def test_switch_region(snap_compare, make_app):
         pilot.app.action_switch_region()
         await settle(pilot, 3)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=picker)
+
+
+def test_rollback_modal_mid_deploy(snap_compare, make_app, monkeypatch):
+    """`r` while alias live carries weights: abort or promote."""
+    import console.services.lambda_.deploy.engine as engine
+    from screens.lambda_.deploy import RollbackScreen
+
+    async def live_mid_canary(ctx, name, alias):
+        return "3", {"4": 0.1}
+
+    monkeypatch.setattr(engine, "get_alias", live_mid_canary)
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=opened(lambda app: RollbackScreen(function("orders"))))
+
+
+def test_resume_modal(snap_compare, make_app):
+    """At start, a deploy a crash left open."""
+    from console.services.lambda_.deploy.resume import DeployRecord
+    from screens.lambda_.deploy import ResumeDeployScreen
+
+    record = DeployRecord("r1", "orders", ARN, "live", "3", "4", T0.isoformat(), None, "us-east-1",
+                          "123456789012", None)
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=opened(lambda app: ResumeDeployScreen(record, read_only=False)))
+
+
+def test_mfa_modal(snap_compare, make_app):
+    from screens.mfa import MfaScreen
+
+    serial = "arn:aws:iam::123456789012:mfa/oncall"
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=opened(lambda app: MfaScreen("prod", serial)))
+
+
+def test_resource_detail(snap_compare, make_app):
+    """`enter` on an ECS service: every field, the table scrolls."""
+    async def detail(pilot):
+        await on_panel("2")(pilot)
+        await pilot.press("enter")
+        await settle(pilot, 3)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=detail)
