@@ -54,6 +54,9 @@ def _mutating_binding(node: Any, action: str) -> bool:
 class OpsdeckApp(App):
     TITLE = "opsdeck"
     CSS_PATH = STYLESHEET
+    # Every screen is `-narrow` below 120 columns (80x24 is where many terminals open), `-wide`
+    # above: themes/opsdeck.tcss stacks what sits side by side when narrow.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMANDS = App.COMMANDS | {OpsdeckCommands, TargetCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),

@@ -21,7 +21,8 @@ def unfinished_text(runs: list[UnfinishedRun]) -> Text:
         text.append("UNFINISHED ", style="bold")
         text.append_text(inert(f"{run.started.action} on {run.started.target} (started {run.started.time})"))
         applied = run.applied
-        text.append_text(inert(f"\n  {len(applied)}/{len(run.started.steps)} steps applied"
+        text.append("\n")  # inert() would show a newline inside its text as ␊
+        text.append_text(inert(f"  {len(applied)}/{len(run.started.steps)} steps applied"
                                + ("; undo by hand:" if applied else "")))
         for step in applied:
             text.append("\n  applied: ")

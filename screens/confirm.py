@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -109,7 +109,8 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         target = self.runner.ctx.target
         where = f"profile {target.label} · region {target.region} · account {target.account or '?'}"
         with Vertical():
-            yield Static(plan_text(self.plan, where), id="confirm-plan")
+            with VerticalScroll(id="confirm-plan-scroll"):
+                yield Static(plan_text(self.plan, where), id="confirm-plan")
             if self.plan.protected and not self.plan.empty:
                 yield Input(placeholder=f"type {self.plan.target_name} to confirm", id="confirm-name")
             yield Static("", id="confirm-error")

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from console.text import inert, inert_str
@@ -68,5 +69,9 @@ class HelpScreen(Screen):
         self.groups = groups
 
     def compose(self) -> ComposeResult:
-        yield Static(render_help(self.groups), id="help")
+        with VerticalScroll(id="help-scroll"):  # focused: the arrows and page keys scroll a long help
+            yield Static(render_help(self.groups), id="help")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()

@@ -16,6 +16,17 @@ async def loaded(pilot):
     await settle(pilot, 6)
 
 
+async def no_credentials(ctx):
+    raise NoCredentialsError()
+
+
+async def help_open(pilot):
+    """`?` on the dashboard."""
+    await loaded(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot, 3)
+
+
 def test_dashboard(snap_compare, make_app):
     assert snap_compare(make_app(read_only=True), terminal_size=(160, 50), run_before=loaded)
 
@@ -25,18 +36,10 @@ def test_dashboard_narrow_terminal(snap_compare, make_app):
 
 
 def test_problem_screen(snap_compare, make_app):
-    async def no_credentials(ctx):
-        raise NoCredentialsError()
-
     assert snap_compare(make_app(identify=no_credentials), terminal_size=(120, 30), run_before=loaded)
 
 
 def test_help_screen(snap_compare, make_app):
-    async def help_open(pilot):
-        await loaded(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot, 3)
-
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=help_open)
 
 

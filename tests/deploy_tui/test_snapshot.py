@@ -21,7 +21,8 @@ SIZE = (160, 45)
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 
 
-def test_deploy_progress_mid_canary(snap_compare, make_app):
+async def show_mid_canary(pilot):
+    """The progress view of a canary deploy of `orders`, 3m20s into its 5-minute watch."""
     from screens.lambda_.deploy_progress import DeployProgressScreen
 
     plan = Plan("lambda.deploy", ARN, "orders", (), details={
@@ -32,25 +33,26 @@ def test_deploy_progress_mid_canary(snap_compare, make_app):
         return DeployEvent(phase, "orders", "live", "3", "4" if phase != "updating" else None, weight, message,
                            new, old, window_end)
 
-    async def show(pilot):
-        await settle(pilot, 6)
-        assert isinstance(pilot.app.screen, DashboardScreen)
-        screen = DeployProgressScreen(pilot.app.action_runner(), None, plan, Confirmation(typed="y"),
-                                      autostart=False)
-        await pilot.app.push_screen(screen)
-        await settle(pilot, 2)
-        screen.state = "running"
-        for e in (
-            event("updating", "updating the code of orders", 0.0),
-            event("publishing", "published version 4 of orders", 0.0),
-            event("shifting", "alias live: 10% on version 4, 90% on version 3"),
-            event("watching", "watching 5m", window_end=end),
-            event("watching", "version 4: 12 invocations, 0 errors (0.0%); version 3: 108 invocations, 0 errors (0.0%)",
-                  new=VersionHealth("4", 12, 0), old=VersionHealth("3", 108, 0), window_end=end),
-        ):
-            screen.on_deploy_event(e)
-        screen.step_line = "step 3 of 4"
-        screen._draw()
-        await settle(pilot, 4)
+    await settle(pilot, 6)
+    assert isinstance(pilot.app.screen, DashboardScreen)
+    screen = DeployProgressScreen(pilot.app.action_runner(), None, plan, Confirmation(typed="y"),
+                                  autostart=False)
+    await pilot.app.push_screen(screen)
+    await settle(pilot, 2)
+    screen.state = "running"
+    for e in (
+        event("updating", "updating the code of orders", 0.0),
+        event("publishing", "published version 4 of orders", 0.0),
+        event("shifting", "alias live: 10% on version 4, 90% on version 3"),
+        event("watching", "watching 5m", window_end=end),
+        event("watching", "version 4: 12 invocations, 0 errors (0.0%); version 3: 108 invocations, 0 errors (0.0%)",
+              new=VersionHealth("4", 12, 0), old=VersionHealth("3", 108, 0), window_end=end),
+    ):
+        screen.on_deploy_event(e)
+    screen.step_line = "step 3 of 4"
+    screen._draw()
+    await settle(pilot, 4)
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show)
+
+def test_deploy_progress_mid_canary(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=show_mid_canary)

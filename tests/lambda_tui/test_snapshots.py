@@ -58,49 +58,61 @@ class FixedTail:
                          at, message, str(i)) for i, message in enumerate(LINES)]
 
 
+async def open_logs(pilot):
+    """The log view of `orders`, its tail answered by FixedTail (patched in by the test)."""
+    import screens.log_view
+
+    await settle(pilot, 6)
+    assert isinstance(pilot.app.screen, DashboardScreen)
+    screen = screens.log_view.LogViewScreen([function("orders").log_group], title="Logs · orders")
+    await pilot.app.push_screen(screen)
+    await settle(pilot, 6)
+    assert screen.polls >= 1
+
+
 def test_log_view(snap_compare, make_app, monkeypatch):
     import screens.log_view
 
     monkeypatch.setattr(screens.log_view, "LogTail", FixedTail)
-
-    async def open_logs(pilot):
-        await settle(pilot, 6)
-        assert isinstance(pilot.app.screen, DashboardScreen)
-        screen = screens.log_view.LogViewScreen([function("orders").log_group], title="Logs · orders")
-        await pilot.app.push_screen(screen)
-        await settle(pilot, 6)
-        assert screen.polls >= 1
-
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_logs)
 
 
-def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch):
+async def known_qualifiers(ctx, name):
+    return Qualifiers((alias("orders", "3", [("4", 0.1)]),), ("$LATEST", "4", "3"))
+
+
+async def invoke_failing(ctx, name, body, qualifier, invocation_type):
+    error = {"errorMessage": "card declined", "errorType": "PaymentError",
+             "stackTrace": ['  File "/var/task/handler.py", line 12, in handler\n']}
+    tail = ("START RequestId: 1f0e-aa Version: 4\n[ERROR]\tPaymentError: card declined\n"
+            "END RequestId: 1f0e-aa\nREPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\t"
+            "Billed Duration: 813 ms\tMemory Size: 256 MB\tMax Memory Used: 91 MB\t\n")
+    return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa", invocation_type)
+
+
+def answer_invokes(monkeypatch) -> None:
+    """The qualifier list and the invoke call answer with the fixed results above."""
     import screens.lambda_.invoke
 
-    async def qualifiers(ctx, name):
-        return Qualifiers((alias("orders", "3", [("4", 0.1)]),), ("$LATEST", "4", "3"))
+    monkeypatch.setattr(screens.lambda_.invoke, "fetch_qualifiers", known_qualifiers)
+    monkeypatch.setattr(screens.lambda_.invoke, "invoke", invoke_failing)
 
-    async def fixed_invoke(ctx, name, body, qualifier, invocation_type):
-        error = {"errorMessage": "card declined", "errorType": "PaymentError",
-                 "stackTrace": ['  File "/var/task/handler.py", line 12, in handler\n']}
-        tail = ("START RequestId: 1f0e-aa Version: 4\n[ERROR]\tPaymentError: card declined\n"
-                "END RequestId: 1f0e-aa\nREPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\t"
-                "Billed Duration: 813 ms\tMemory Size: 256 MB\tMax Memory Used: 91 MB\t\n")
-        return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa",
-                            invocation_type)
 
-    monkeypatch.setattr(screens.lambda_.invoke, "fetch_qualifiers", qualifiers)
-    monkeypatch.setattr(screens.lambda_.invoke, "invoke", fixed_invoke)
+async def open_and_invoke(pilot):
+    """The invoke screen of `orders` (its live alias chosen), after f5."""
+    import screens.lambda_.invoke
 
-    async def open_and_invoke(pilot):
-        await settle(pilot, 6)
-        screen = screens.lambda_.invoke.InvokeScreen(function("orders"))
-        await pilot.app.push_screen(screen)
-        screen.editor.cursor_blink = False  # a blinking cursor would make the snapshot depend on timing
-        await settle(pilot, 4)
-        assert screen.qualifier == "live"
-        await pilot.press("f5")
-        await settle(pilot, 4)
-        assert screen.state == "done"
+    await settle(pilot, 6)
+    screen = screens.lambda_.invoke.InvokeScreen(function("orders"))
+    await pilot.app.push_screen(screen)
+    screen.editor.cursor_blink = False  # a blinking cursor would make the snapshot depend on timing
+    await settle(pilot, 4)
+    assert screen.qualifier == "live"
+    await pilot.press("f5")
+    await settle(pilot, 4)
+    assert screen.state == "done"
 
+
+def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch):
+    answer_invokes(monkeypatch)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_and_invoke)
