@@ -230,7 +230,8 @@ def print_report(result: dict) -> None:
     refresh = result["refresh"]
     print()
     print("API calls per full refresh of every source (opsdeck's engine in this process, `fresh` ticks until a pass "
-          "comes round; server-side counts; minimum: estate ÷ documented page/batch size, console.aws.limits)")
+          "comes round, sweeps included, without the budget's waits; server-side counts; minimum: estate ÷ "
+          "documented page/batch size, console.aws.limits)")
     print(f"  {'source':16}{'ticks':>6}{'items':>7}  {'operation':36}{'calls':>7}{'minimum':>9}{'over':>8}")
     for row in refresh["operations"]:
         source = refresh["sources"][row["source"]]
