@@ -14,12 +14,11 @@ from typing import Any, Callable
 from rich.text import Text
 
 from console.services.stepfunctions.metrics import WINDOW_MINUTES
-from console.services.stepfunctions.models import StateMachine, StateMachineMetrics
+from console.services.stepfunctions.models import FAILED_STATUSES, StateMachine, StateMachineMetrics
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
 
-FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 WINDOW = f"{WINDOW_MINUTES // 60}h" if WINDOW_MINUTES % 60 == 0 else f"{WINDOW_MINUTES}m"  # "1h"
 NOT_READ = "…"  # not read yet (a first load's early part): never a zero
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from console.target import Target
 
+FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 
 @dataclass(frozen=True)
 class ExecutionSummary:
@@ -16,6 +17,29 @@ class ExecutionSummary:
     status: str  # RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED | PENDING_REDRIVE
     started_at: datetime | None
     stopped_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecentExecutions:
+    """What the panel shows of a machine's newest executions (up to a page of 100): kept
+    instead of the executions themselves, which a console left open on a hundred machines
+    would otherwise hold ten thousand of."""
+
+    newest: ExecutionSummary | None
+    running: int
+    succeeded: int
+    failed: int  # FAILED + TIMED_OUT + ABORTED
+    count: int
+
+    @classmethod
+    def of(cls, executions: list[ExecutionSummary]) -> "RecentExecutions":
+        return cls(
+            newest=max(executions, key=lambda e: e.started_at or 0, default=None),
+            running=sum(e.status == "RUNNING" for e in executions),
+            succeeded=sum(e.status == "SUCCEEDED" for e in executions),
+            failed=sum(e.status in FAILED_STATUSES for e in executions),
+            count=len(executions),
+        )
 
 
 @dataclass(frozen=True)

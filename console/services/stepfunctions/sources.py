@@ -25,12 +25,13 @@ from console.aws.limits import max_page
 from console.cloudwatch.metrics import fetch_metrics
 from console.services.stepfunctions import metrics as sfn_metrics
 from console.polling.sweep import Sweep
-from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
+from console.services.stepfunctions.models import (
+    ExecutionSummary, RecentExecutions, StateMachine, StateMachineMetrics,
+)
 from console.target import Target
 
 SOURCE = "stepfunctions"  # the source this is, whose rows on screen the sweep reads first
 RECENT_EXECUTIONS = 100  # one page by choice: AWS allows up to 1,000 (console.aws.limits)
-FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 EXPRESS = "EXPRESS"
 METRICS_EVERY = 60.0  # seconds: AWS/States metrics have one-minute resolution
 
@@ -51,7 +52,7 @@ def execution_from_api(raw: dict) -> ExecutionSummary:
 def machine_from_api(
     target: Target,
     raw: dict,
-    executions: list[ExecutionSummary] | None = None,
+    executions: list[ExecutionSummary] | RecentExecutions | None = None,
     *,
     unavailable: str | None = None,
     metrics: StateMachineMetrics | None = None,
@@ -61,19 +62,18 @@ def machine_from_api(
     machine_type = raw.get("type", "STANDARD")
     if machine_type == EXPRESS and unavailable is None:
         unavailable, executions = EXPRESS, None
-    known = executions or []
-    newest = max(known, key=lambda e: e.started_at or 0, default=None)
+    recent = executions if isinstance(executions, RecentExecutions) else RecentExecutions.of(executions or [])
     return StateMachine(
         target=target,
         arn=raw["stateMachineArn"],
         name=raw["name"],
         type=machine_type,
         created_at=raw.get("creationDate"),
-        last_execution=newest,
-        running=sum(e.status == "RUNNING" for e in known),
-        succeeded=sum(e.status == "SUCCEEDED" for e in known),
-        failed=sum(e.status in FAILED_STATUSES for e in known),
-        recent=None if executions is None else len(executions),
+        last_execution=recent.newest,
+        running=recent.running,
+        succeeded=recent.succeeded,
+        failed=recent.failed,
+        recent=None if executions is None else recent.count,
         executions_unavailable=unavailable,
         metrics=metrics,
     )
@@ -138,7 +138,7 @@ class StateMachinesSource:
         self._target: Target | None = None
         self._fetched_at = 0.0  # clock.monotonic()
         self.sweep = Sweep(batch)
-        self._executions: dict[str, list[ExecutionSummary] | str] = {}  # by machine ARN: the last read
+        self._executions: dict[str, RecentExecutions | str] = {}  # by machine ARN: the last read
         self._executions_target: Target | None = None
 
     async def __call__(self, ctx: AwsContext) -> tuple[StateMachine, ...]:
@@ -177,7 +177,7 @@ class StateMachinesSource:
             self.sweep.reset()
         standard = {m["stateMachineArn"]: m for m in machines if m.get("type") != EXPRESS}
         running = {arn for arn, known in self._executions.items()
-                   if isinstance(known, list) and any(e.status == "RUNNING" for e in known)}
+                   if isinstance(known, RecentExecutions) and known.running}
         due = self.sweep.due(standard, spare=ctx.spare("stepfunctions", "ListExecutions"), fresh=ctx.fresh,
                              on_screen=ctx.on_screen(SOURCE), moving=running)
         gone: set[str] = set()
@@ -191,8 +191,10 @@ class StateMachinesSource:
                 if isinstance(outcome, _Gone):
                     gone.add(arn)
                     self._executions.pop(arn, None)
-                elif outcome is not None:
+                elif isinstance(outcome, str):
                     self._executions[arn] = outcome
+                elif outcome is not None:
+                    self._executions[arn] = RecentExecutions.of(outcome)
         for arn in self.sweep.keep_only(set(standard) - gone):
             self._executions.pop(arn, None)
         return gone
