@@ -12,6 +12,7 @@ from typing import Sequence
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Footer
 
@@ -22,7 +23,22 @@ from widgets.resource_table import ResourceTable
 from widgets.status_bar import StatusBar
 
 
+DASHBOARD_HELP_TITLE = "Dashboard"
+DASHBOARD_HELP = """\
+Every service's resources in the account and region in the status bar, one panel each, the
+worst first. The cursor starts on the top row; `enter` opens the selected row. A panel's
+title says what it knows: its row count, "loading…", an error, or "stale" with the age of
+the data it keeps showing when a refresh fails. Red is failing, yellow needs a look, green
+is healthy; "…" is not read yet."""
+
+
 class DashboardScreen(SourceScreen):
+    # Textual's focus keys, bound here in opsdeck's words (help lists only opsdeck's bindings)
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next panel", id="dashboard.next-panel", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous panel", id="dashboard.previous-panel", show=False),
+    ]
+
     def __init__(self, panels: Sequence[type[ServicePanel]] | None = None) -> None:
         super().__init__()
         if panels is None:
@@ -55,6 +71,12 @@ class DashboardScreen(SourceScreen):
 
     def panel(self, panel_id: str) -> ServicePanel:
         return self._panels[panel_id]
+
+    def help_sections(self) -> list[tuple[str, str]]:
+        """`?` help: what each panel shows (PanelSpec.help), the focused one first."""
+        first = self.current_panel
+        ordered = [first] + [panel for panel in self.panels if panel is not first]
+        return [(DASHBOARD_HELP_TITLE, DASHBOARD_HELP)] + [(panel.spec.title, panel.spec.help) for panel in ordered]
 
     @property
     def current_panel(self) -> ServicePanel:
@@ -121,13 +143,7 @@ class DashboardScreen(SourceScreen):
         ]
         for panel in self.panels:
             entries += panel.palette_commands()
-        return entries + [("audit", "Audit trail of applied actions (and any left unfinished)", self.open_audit)]
-
-    def open_audit(self) -> None:
-        from console.audit import AuditLog
-        from screens.audit import AuditScreen
-
-        self.app.push_screen(AuditScreen(AuditLog(None, self.opsdeck.clock)))
+        return entries
 
     def report_unfinished_actions(self) -> None:
         """On start: any action a crash left half-done, as a notification (details in :audit);

@@ -48,6 +48,7 @@ class Column:
 class ResourceTable(DataTable, inherit_bindings=False):
     """Rows of resources; `update_items` diffs, `filter_text` narrows by name."""
 
+    help_title = "Rows"  # how `?` help heads these keys
     # Its own keys, not DataTable's: k9s's, and in words `?` help can show.
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="table.open", show=False),

@@ -93,6 +93,14 @@ class DeployConfirmScreen(ConfirmActionScreen):
 class DeployFormScreen(SourceScreen):
     """The options of `opsdeck lambda deploy` as a form; enter plans, esc goes back."""
 
+    HELP = """\
+New code for the function, from a directory, a zip file or an image URI, published as a
+new version and moved onto the alias that carries its traffic: all at once, as a canary
+(P% for D, then all) or linearly (+P% every D). More errors than "Max errors" on the new
+version, or fewer invocations than "Min invocations", move the alias back. Grace: how
+long after a minute ends its metrics count as final. Nothing changes before you confirm
+the plan."""
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="deploy.back"),
         Binding("f5", "plan", "Plan", id="action.lambda.deploy-plan", priority=True,

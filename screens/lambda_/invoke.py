@@ -75,6 +75,12 @@ def function_error_text(result: InvokeResult) -> str | None:
 class InvokeScreen(SourceScreen):
     """Invoke one function; esc goes back."""
 
+    HELP = """\
+Invoke the function with a payload: pick a template of a real event shape (or a payload
+saved before), edit it, choose the qualifier (an alias or version) and whether to wait
+for the result, then send it. The result shows the status, any function error, the
+version that ran, the payload it returned and the tail of its log."""
+
     BINDINGS = [
         Binding("f5", "invoke", "Invoke", id="action.lambda.invoke-send", priority=True,
                 tooltip="Send the payload to the function at the chosen qualifier"),
