@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable, Mapping
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
@@ -198,8 +199,12 @@ class OpsdeckApp(App):
 
     # data flow ------------------------------------------------------------------------
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        """Store listener (runs on the event loop): hand the snapshot to the screen."""
-        self.screen.post_message(SnapshotArrived(snapshot))
+        """Store listener (runs on the event loop): hand the snapshot to the screens in view,
+        the active one and any under the modals on top of it."""
+        for screen in reversed(self.screen_stack):
+            screen.post_message(SnapshotArrived(snapshot))
+            if not isinstance(screen, ModalScreen):
+                break
 
     def status_info(self) -> StatusInfo:
         screen = self.screen

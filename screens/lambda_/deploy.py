@@ -456,9 +456,15 @@ async def confirm_and_settle(app, runner, action, plan, function: str, alias: st
 
 # -- deploys a crash left open ----------------------------------------------------------------------
 class ResumeDeployScreen(ModalScreen[str | None]):
-    """One open deploy: what was happening, and Promote / Abort / Later (read-only: Later only)."""
+    """One open deploy: what was happening, and Promote / Abort / Later (read-only: Later only).
+    A modal, but it blocks nothing else: the dashboard under it keeps loading (screens.base),
+    and one key, `l` or esc, puts off this offer and the ones after it."""
 
-    BINDINGS = [Binding("escape", "later", "Later", id="resume.later")]
+    BINDINGS = [
+        Binding("l,escape", "later", "Later", id="resume.later"),
+        Binding("p", "promote", "Promote", id="action.resume.promote"),
+        Binding("a", "abort", "Abort", id="action.resume.abort"),
+    ]
 
     def __init__(self, record, read_only: bool, blocked: str = "") -> None:
         super().__init__()
@@ -475,7 +481,7 @@ class ResumeDeployScreen(ModalScreen[str | None]):
             yield Static(inert(where, style="dim"), markup=False)
             if self.read_only:
                 note = ("Read-only mode: nothing can be changed from this session. Settle it from one that may "
-                        f"change things (opsdeck lambda promote|rollback {r.function}).")
+                        "change things: `r` on the function promotes or aborts it.")
             elif self.blocked:
                 note = self.blocked
             else:
@@ -484,22 +490,34 @@ class ResumeDeployScreen(ModalScreen[str | None]):
                 note += f"Abort: alias {r.alias} goes back to version {r.old_version}. Both ask to confirm."
             yield Static(inert(note), id="resume-note", markup=False)
             with Horizontal(id="resume-buttons"):
-                can_act = not self.read_only and not self.blocked
-                if can_act and r.new_version:
+                if self.can_promote:
                     yield Button("Promote", variant="primary", id="resume-promote")
-                if can_act:
+                if self.can_act:
                     yield Button("Abort", variant="warning", id="resume-abort")
                 yield Button("Later", id="resume-later")
+            keys = (["p promote"] if self.can_promote else []) + (["a abort"] if self.can_act else [])
+            yield Static(Text("  ·  ".join(keys + ["l later (esc)"]), style="dim"), id="resume-keys", markup=False)
+
+    @property
+    def can_act(self) -> bool:
+        return not self.read_only and not self.blocked
+
+    @property
+    def can_promote(self) -> bool:
+        return self.can_act and bool(self.record.new_version)
 
     def on_mount(self) -> None:
         self.query_one("#resume-later", Button).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return {"promote": self.can_promote, "abort": self.can_act}.get(action, True)
+
     @on(Button.Pressed, "#resume-promote")
-    def _promote(self) -> None:
+    def action_promote(self) -> None:
         self.dismiss("promote")
 
     @on(Button.Pressed, "#resume-abort")
-    def _abort(self) -> None:
+    def action_abort(self) -> None:
         self.dismiss("abort")
 
     @on(Button.Pressed, "#resume-later")
@@ -523,7 +541,7 @@ def offer_open_deploys(screen) -> None:
 async def _resume_flow(app, records) -> None:
     from console.services.lambda_.actions import resolution_action
 
-    for record in records:
+    for number, record in enumerate(records):
         target = app.target
         blocked = ""
         if record.region and record.region != target.region:
@@ -531,6 +549,11 @@ async def _resume_flow(app, records) -> None:
         elif record.account and target.account and record.account != target.account:
             blocked = f"It ran in account {record.account}, not {target.account}: switch profile to settle it."
         decision = await app.push_screen_wait(ResumeDeployScreen(record, app.read_only, blocked))
+        if decision is None:  # later: for this one and the rest, not one key per deploy
+            left = len(records) - number
+            app.notify("`r` on the function promotes or aborts it; :audit lists it.",
+                       title=f"{left} deploy{'s' if left > 1 else ''} left open", timeout=20, markup=False)
+            return
         if decision not in ("promote", "abort") or app.read_only or blocked:
             continue
         try:

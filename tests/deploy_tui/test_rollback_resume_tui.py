@@ -111,6 +111,30 @@ async def test_resume_modal_after_a_crash_aborts_the_open_deploy(functions, runn
     assert open_deploys(AuditLog(None, clock)) == []  # the open run is closed in the trail
 
 
+async def test_the_resume_offer_does_not_block_the_dashboard_and_later_is_one_key(
+        functions, runner, audit, source, clock):
+    """Two deploys a crash left open: the offer shows at once, the dashboard's data loads
+    behind it (rows drawn while it is up), and one key puts off both offers."""
+    first = await crash_mid_canary(functions, runner, source, clock)
+    second = await crash_mid_canary(functions, runner, source, clock)
+    app = start_app(functions, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        modal = await wait_until(pilot, lambda: isinstance(app.screen, ResumeDeployScreen) and app.screen)
+        dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
+        table = dashboard.panel("lambda").table
+        await wait_until(pilot, lambda: {first, second} <= {table.name_of(i) for i in table.items}, clock=clock)
+        assert app.screen is modal  # drawn behind the offer, which is still up
+        assert "l later" in str(modal.query_one("#resume-keys").render())
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause(0.3)
+        assert app.screen is dashboard  # the second deploy's offer is put off too
+        assert not any(isinstance(s, ResumeDeployScreen) for s in app.screen_stack)
+        later = [n for n in app._notifications if n.title == "2 deploys left open"]
+        assert later and "`r` on the function" in later[0].message
+    assert functions.alias(first) == ("1", {"2": 0.1}) and functions.alias(second) == ("1", {"2": 0.1})
+
+
 async def test_no_resume_modal_when_nothing_is_open(functions, clock):
     name = functions.create()
     app = start_app(functions, clock)
