@@ -13,6 +13,7 @@ open gets a modal: promote, abort, or later.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from rich.text import Text
@@ -42,7 +43,21 @@ FIELD_OF_OPTION = {
     "give the code": "deploy-source", "give only one source": "deploy-source",
     "--canary": "deploy-step", "--linear": "deploy-step", "give --canary": "deploy-step",
     "--grace": "deploy-grace", "--max-errors": "deploy-max-errors",
-    "--min-invocations": "deploy-min-invocations", "alias": "deploy-alias",
+    "--min-invocations": "deploy-min-invocations", "alias": "deploy-alias", "--alias": "deploy-alias",
+}
+# the form's words for the options a refusal worded for the command line names
+FORM_WORDS = {
+    "--dir": "directory", "--zip": "zip file", "--image": "image URI", "--canary": "canary", "--linear": "linear",
+    "--grace": "Grace", "--max-errors": "Max errors", "--min-invocations": "Min invocations",
+    "--allow-no-traffic": "allow no traffic", "--alias": "Alias", "--to": "To version", "--version": "version",
+}
+_OPTION = re.compile(r"(--[a-z][a-z-]*)(?: [A-Z]+\b)?")  # `--zip FILE`: the option and its metavariable
+_LEADING_OPTION = re.compile(r"^(--[a-z][a-z-]*): ")
+# a field and the controls that change what it means (the source's kind, the strategy)
+FIELD_GROUPS = {
+    "deploy-source": {"deploy-source", "deploy-source-kind"},
+    "deploy-step": {"deploy-step", "deploy-strategy"},
+    "deploy-min-invocations": {"deploy-min-invocations", "deploy-allow-no-traffic"},
 }
 FIELD_LABELS = {
     "deploy-source": "Source", "deploy-step": "Strategy", "deploy-grace": "Grace",
@@ -61,8 +76,21 @@ def field_of(message: str) -> str | None:
     return None
 
 
+def in_form_words(message: str, field_named: bool = False) -> str:
+    """A refusal of the actions' options (worded for the command line: `--max-errors: expected
+    ...`) in the words of the form that sets them: no opsdeck flags in the console. The option
+    it starts with is dropped when the form names its field already (`field_named`)."""
+    if field_named:
+        message = _LEADING_OPTION.sub("", message)
+    else:
+        message = _LEADING_OPTION.sub(lambda m: f"{FORM_WORDS.get(m.group(1), m.group(1)[2:])}: ", message)
+    return _OPTION.sub(lambda m: f'"{FORM_WORDS.get(m.group(1), m.group(1)[2:].replace("-", " "))}"', message)
+
+
 def _problem_text(app, exc: Exception) -> str:
-    if isinstance(exc, (PlanRefused, ConfirmationError)):
+    if isinstance(exc, PlanRefused):
+        return exc.tui
+    if isinstance(exc, ConfirmationError):
         return str(exc)
     target = app.target
     problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
@@ -112,6 +140,8 @@ the plan."""
         self.function = function
         self.state = "ready"  # ready | planning
         self.message = ""
+        self.invalid_field: str | None = None  # the field the message is about
+        self._invalid_values: tuple[object, ...] = ()  # and what it held then
 
     def _demo_source(self, image: bool) -> str:
         """In the demo, a directory to deploy is at hand: opsdeck's tiny example handler."""
@@ -219,15 +249,29 @@ the plan."""
             "grace": self.value("deploy-grace") or None,
         }
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _field_changed(self) -> None:
+        """The error about a field goes as soon as that field (or what it depends on) is edited:
+        the plan checks it again, and reading a directory on every key would be too slow."""
+        if self.invalid_field is not None and self._group_values(self.invalid_field) != self._invalid_values:
+            self._say("")
+
+    def _group_values(self, field: str) -> tuple[object, ...]:
+        return tuple(self.query_one(f"#{name}").value for name in sorted(FIELD_GROUPS.get(field, {field})))
+
     def _say(self, message: str, field: str | None = None) -> None:
         for box in self.query(Input):
             box.remove_class("-invalid")
+        self.invalid_field = field
+        self._invalid_values = self._group_values(field) if field is not None else ()
         self.message = message
         shown = Text(end="")
         if field is not None:
             self.query_one(f"#{field}", Input).add_class("-invalid")
             shown.append(f"{FIELD_LABELS.get(field, field)}: ", style="bold")
-        shown.append_text(inert(message))
+        shown.append_text(inert(in_form_words(message, field_named=field is not None)))
         box = self.query_one("#deploy-form-message", Static)
         box.update(shown)
         box.set_class(bool(message), "-error")
@@ -254,7 +298,7 @@ the plan."""
         try:
             action = LambdaDeploy(self.function.name, **self.options())
         except ValueError as exc:  # PlanRefused is a ValueError: the message names the option
-            self._say(str(exc), field_of(str(exc)))
+            self._say(_problem_text(self.app, exc), field_of(str(exc)))
             return
         self._say("Planning: reading the function and its alias…")
         self.plan_deploy(action)
@@ -378,7 +422,7 @@ class RollbackScreen(ModalScreen):
         try:
             action = make(alias)
         except ValueError as exc:
-            self._say(str(exc))
+            self._say(_problem_text(self.app, exc))
             return
         self.plan_action(runner, action)
 
@@ -399,7 +443,7 @@ class RollbackScreen(ModalScreen):
 
     def _say(self, message: str) -> None:
         box = self.query_one("#rollback-message", Static)
-        box.update(inert(message))
+        box.update(inert(in_form_words(message)))
         box.set_class(bool(message) and message != "Planning…", "-error")
 
     @on(Button.Pressed, "#rollback-cancel")

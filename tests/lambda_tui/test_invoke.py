@@ -90,6 +90,13 @@ async def test_bad_json_shows_line_and_column_moves_the_cursor_and_sends_nothing
         assert screen.state == "ready"
         await pilot.pause(0.2)
         assert invoke_count(endpoint) == before
+        await pilot.press("1")  # `"amount": 1,` then `}`: still not JSON, the error stays
+        await pilot.pause()
+        assert screen.message_text().startswith("Payload: invalid JSON")
+        await pilot.press("delete")  # the trailing comma goes: JSON, and the error with it
+        await pilot.pause()
+        assert json.loads(screen.editor.text) == {"orderId": "o-1", "amount": 1}
+        assert screen.message_text() == ""
 
 
 async def test_oversize_payload_is_refused_with_the_limit_named(endpoint):
@@ -196,6 +203,7 @@ async def test_read_only_refuses_clearly_and_sends_nothing(endpoint):
         await app.push_screen(screen)  # opened some other way: it still refuses
         await pilot.pause()
         assert screen.message_text().startswith("Read-only mode: opsdeck will not call lambda:Invoke.")
+        assert "--" not in screen.message_text() and "config.toml" in screen.message_text()
         before = invoke_count(endpoint)
         screen.action_invoke()
         await pilot.pause(0.2)
