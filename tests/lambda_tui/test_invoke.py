@@ -145,6 +145,22 @@ async def test_a_qualifier_gone_since_the_screen_opened_is_a_clear_message(accou
         assert screen.result_text().startswith("no invocation yet")
 
 
+async def test_a_function_gone_since_the_screen_opened_is_said_in_the_consoles_words(account):
+    """The command line says "check --profile and --region"; the console names no opsdeck flag."""
+    name = function_with_live_alias(account)
+    app = start_app(account.endpoint)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_invoke(pilot, app, name)
+        account.client("lambda").delete_function(FunctionName=name)
+        await send(pilot, screen)
+        assert screen.state == "failed"
+        shown = screen.message_text()
+        assert shown.startswith(f"Function {name} or its version/alias 'live' not found\n") or \
+            shown.startswith(f"No function {name!r} in ")
+        assert "--" not in shown and "opsdeck " not in shown
+        assert "--profile" in screen.problem.cli_remedy
+
+
 async def test_a_failing_version_shows_the_function_error(account):
     name = function_with_live_alias(account)
     control.fail_function(account.endpoint, name, version="1", message="card declined [/]",
