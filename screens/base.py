@@ -3,8 +3,8 @@
 Subscriptions decide which pollers run, so a screen subscribes to its sources when it
 becomes the active screen and unsubscribes when it is hidden or closed: a dashboard
 under a detail screen stops costing API calls. A modal (a confirmation, an offer) hides
-nothing: the screen under it stays subscribed, and keeps drawing behind it. Snapshots reach screens as a
-SnapshotArrived message that the app posts from the Store's callback.
+nothing: the screen under it stays subscribed and keeps drawing behind it. Snapshots
+reach screens as a SnapshotArrived message that the app posts from the Store's callback.
 """
 
 from __future__ import annotations
