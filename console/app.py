@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable, Mapping
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
@@ -25,7 +26,7 @@ from screens.base import SnapshotArrived, SourceScreen
 from screens.commands import OpsdeckCommands
 from screens.switch import TargetCommands
 from screens.dashboard import DashboardScreen
-from screens.help import HelpScreen, help_groups
+from screens.help import HelpScreen, help_groups, help_sections
 from screens.loading import LoadingScreen
 from screens.problem import ProblemScreen
 from themes import DEFAULT_THEME, STYLESHEET, THEMES
@@ -201,8 +202,12 @@ class OpsdeckApp(App):
 
     # data flow ------------------------------------------------------------------------
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        """Store listener (runs on the event loop): hand the snapshot to the screen."""
-        self.screen.post_message(SnapshotArrived(snapshot))
+        """Store listener (runs on the event loop): hand the snapshot to the screens in view,
+        the active one and any under the modals on top of it."""
+        for screen in reversed(self.screen_stack):
+            screen.post_message(SnapshotArrived(snapshot))
+            if not isinstance(screen, ModalScreen):
+                break
 
     def status_info(self) -> StatusInfo:
         screen = self.screen
@@ -271,7 +276,26 @@ class OpsdeckApp(App):
         if isinstance(self.screen, HelpScreen):
             return
         groups = help_groups(self.screen.active_bindings.values(), self.get_key_display)
-        self.push_screen(HelpScreen(groups))
+        self.push_screen(HelpScreen(groups, help_sections(self.screen)))
+
+    # the `:` palette -------------------------------------------------------------------------
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        """(name, help, callback) entries the palette offers on every screen."""
+        return [("audit", "Audit trail of applied actions (and any left unfinished)", self.open_audit)]
+
+    def get_system_commands(self, screen: Any):
+        """Textual's own palette entries, less those opsdeck has as keys (Quit: q) or replaces
+        (Keys: `?` help; Maximize: panels size themselves)."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Screenshot"):
+                yield command
+
+    def open_audit(self) -> None:
+        from console.audit import AuditLog
+        from screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen(AuditLog(None, self.clock)))
 
     async def action_back(self) -> None:
         if len(self.screen_stack) > 2:  # never pop the home screen (or Textual's default)

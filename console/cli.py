@@ -210,7 +210,7 @@ def credentials_check(ctx: click.Context) -> None:
         raise
     except Exception as exc:
         problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-        raise click.ClickException(f"{problem.headline}: {problem.detail}\n{problem.remedy}") from None
+        raise click.ClickException(problem.cli_message()) from None
     click.echo(f"profile  {target.label}\naccount  {identity['Account']}\narn      {identity['Arn']}\n"
                f"source   {source}")
 

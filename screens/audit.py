@@ -31,6 +31,12 @@ def unfinished_text(runs: list[UnfinishedRun]) -> Text:
 
 
 class AuditScreen(Screen):
+    HELP = """\
+Every action opsdeck applied, newest first, from its audit trail: when, who, what on
+which resource, and how it ended. Runs a crash left unfinished are listed on top, with
+the steps they had applied (undo them by hand, or settle a deploy from its function's
+`r`)."""
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Close", id="audit.close")]
 
     def __init__(self, log: AuditLog) -> None:

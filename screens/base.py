@@ -2,8 +2,9 @@
 
 Subscriptions decide which pollers run, so a screen subscribes to its sources when it
 becomes the active screen and unsubscribes when it is hidden or closed: a dashboard
-under a detail screen stops costing API calls. Snapshots reach screens as a
-SnapshotArrived message that the app posts from the Store's callback.
+under a detail screen stops costing API calls. A modal (a confirmation, an offer) hides
+nothing: the screen under it stays subscribed and keeps drawing behind it. Snapshots
+reach screens as a SnapshotArrived message that the app posts from the Store's callback.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from console.polling import Snapshot
 
@@ -53,7 +54,8 @@ class SourceScreen(Screen):
                 self.show_snapshot(snapshot)
 
     def on_screen_suspend(self) -> None:
-        self._unsubscribe()
+        if not isinstance(self.app.screen, ModalScreen):  # under a modal it is still in view
+            self._unsubscribe()
 
     def on_unmount(self) -> None:
         self._unsubscribe()

@@ -1,7 +1,10 @@
 """The `:` command palette's opsdeck entries: panels to jump to and every action.
 
 Actions come from the bindings active on the screen the palette was opened from, so
-the palette, the footer and `?` help can never disagree about what exists.
+the palette, the footer and `?` help can never disagree about what exists: opsdeck's
+own (with an id, as in help) that the footer shows, not cursor keys or Textual's
+built-ins. The app adds entries that work on every screen (`:audit`). Each name
+appears once.
 """
 
 from __future__ import annotations
@@ -18,16 +21,18 @@ class OpsdeckCommands(Provider):
     def _entries(self) -> list[Entry]:
         screen = self.screen
         entries: list[Entry] = list(getattr(screen, "palette_commands", lambda: [])())
-        seen: set[str] = set()
+        entries += getattr(self.app, "palette_commands", lambda: [])()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.action in seen or binding.action == "command_palette":
+            if not (binding.description and binding.id and binding.show) or binding.action == "command_palette":
                 continue
-            seen.add(binding.action)
             key = self.app.get_key_display(binding)
             run = partial(self.app.run_action, binding.action, active.node)
             entries.append((binding.description, f"{binding.tooltip or binding.description} ({key})", run))
-        return entries
+        once: dict[str, Entry] = {}
+        for entry in entries:
+            once.setdefault(entry[0].casefold(), entry)
+        return list(once.values())
 
     async def discover(self) -> Hits:
         for name, help_text, run in self._entries():

@@ -237,7 +237,8 @@ async def _plan_and_confirm(app, action: Any) -> None:
         plan = await runner.prepare(action)
     except Exception as exc:  # read-only, bad config, rule gone: said, never a traceback
         problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-        message = str(exc) if problem.kind.value == "other" else f"{problem.headline}: {problem.detail}"
+        said = getattr(exc, "tui", None) or str(exc)  # PlanRefused: its words for the console
+        message = said if problem.kind.value == "other" else f"{problem.headline}: {problem.detail}"
         app.notify(inert_str(message), title=f"{action.name} not started", severity="error", markup=False)
         return
 

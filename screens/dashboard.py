@@ -57,6 +57,15 @@ def grid_panel_sizes(width: int, height: int, columns: int, rows: Sequence[tuple
     return [(width * min(max(1, span), columns) // columns, heights[r]) for span, r in zip(spans, row_of)]
 
 
+DASHBOARD_HELP_TITLE = "Dashboard"
+DASHBOARD_HELP = """\
+Every service's resources in the account and region in the status bar, one panel each, the
+worst first. The cursor starts on the top row; `enter` opens the selected row. A panel's
+title says what it knows: its row count, "loading…", an error, or "stale" with the age of
+the data it keeps showing when a refresh fails. Red is failing, yellow needs a look, green
+is healthy; "…" is not read yet."""
+
+
 class DashboardScreen(SourceScreen):
     BINDINGS = [
         Binding("tab", "next_panel(1)", "Next panel", id="dashboard.next-panel", show=False),
@@ -186,6 +195,12 @@ class DashboardScreen(SourceScreen):
     def panel(self, panel_id: str) -> ServicePanel:
         return self._panels[panel_id]
 
+    def help_sections(self) -> list[tuple[str, str]]:
+        """`?` help: what each panel shows (PanelSpec.help), the focused one first."""
+        first = self.current_panel
+        ordered = [first] + [panel for panel in self.panels if panel is not first]
+        return [(DASHBOARD_HELP_TITLE, DASHBOARD_HELP)] + [(panel.spec.title, panel.spec.help) for panel in ordered]
+
     @property
     def current_panel(self) -> ServicePanel:
         """The panel holding the focus (else the one shown, while tabbed; else the first)."""
@@ -253,13 +268,7 @@ class DashboardScreen(SourceScreen):
         ]
         for panel in self.panels:
             entries += panel.palette_commands()
-        return entries + [("audit", "Audit trail of applied actions (and any left unfinished)", self.open_audit)]
-
-    def open_audit(self) -> None:
-        from console.audit import AuditLog
-        from screens.audit import AuditScreen
-
-        self.app.push_screen(AuditScreen(AuditLog(None, self.opsdeck.clock)))
+        return entries
 
     def report_unfinished_actions(self) -> None:
         """On start: any action a crash left half-done, as a notification (details in :audit);

@@ -37,6 +37,8 @@ def fields_of(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 class DetailScreen(Screen):
     """Every field of one resource; esc goes back."""
 
+    HELP = "Every field opsdeck read for this resource, as AWS gave it: one row per field."
+
     def __init__(self, item: Any) -> None:
         super().__init__()
         self.item = item

@@ -1,7 +1,11 @@
-"""`?` help: generated from the bindings active where it was opened, never hand-kept.
+"""`?` help: the keys that work on the screen below now, then what that screen shows.
 
-Bindings are grouped by the screen or widget that owns them, so what the help lists
-is exactly what the keys do right now (user keymaps included).
+The keys are generated from the bindings active where help was opened, never hand-kept,
+grouped by the screen or widget that owns them (user keymaps included). Only opsdeck's
+own bindings are listed: every one has an id (DESIGN: "Every action is a Binding with an
+id"); Textual's built-ins (focus cycling, copy, ctrl+q) have none. What the screen shows
+(its columns, colours, markers, windows) comes from the screen itself: a `help_sections()`
+method (the dashboard: one section per panel, from PanelSpec.help) or a `HELP` string.
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ from typing import Iterable
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
-from textual.screen import Screen
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from console.text import inert, inert_str
 
-HelpGroups = list[tuple[str, list[tuple[str, str]]]]  # (owner, [(key, description)])
+HelpGroups = list[tuple[str, list[tuple[str, str]]]]  # (owner, [(keys, description)])
+HelpSections = list[tuple[str, str]]  # (heading, what it explains)
 
 
 def owner_name(node: object) -> str:
@@ -31,21 +36,34 @@ def owner_name(node: object) -> str:
 
 
 def help_groups(active: Iterable[ActiveBinding], display_key) -> HelpGroups:
-    """Group bindings with a description by owner, app-wide ones first."""
-    groups: dict[str, list[tuple[str, str]]] = {}
+    """opsdeck's bindings with a description, by owner, app-wide ones first; keys that do the
+    same thing share a row ("↓ j  Next row")."""
+    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
     for entry in active:
         binding = entry.binding
-        if not binding.description:
+        if not binding.description or not binding.id:
             continue
-        rows = groups.setdefault(owner_name(entry.node), [])
-        row = (display_key(binding), binding.description)
-        if row not in rows:
-            rows.append(row)
+        rows = groups.setdefault(owner_name(entry.node), {})
+        keys = rows.setdefault((binding.action, binding.description), [])
+        key = display_key(binding)
+        if key not in keys:
+            keys.append(key)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] != "Global", kv[0]))
-    return [(owner, rows) for owner, rows in ordered]
+    return [(owner, [(" ".join(keys), description) for (_, description), keys in rows.items()])
+            for owner, rows in ordered if rows]
 
 
-def render_help(groups: HelpGroups) -> Text:
+def help_sections(screen: object) -> HelpSections:
+    """What `screen` explains about itself: its help_sections(), else its HELP text."""
+    sections = getattr(screen, "help_sections", None)
+    if callable(sections):
+        return [(heading, text) for heading, text in sections() if text]
+    text = getattr(screen, "HELP", "")
+    return [(owner_name(screen), text)] if text else []
+
+
+def render_help(groups: HelpGroups, sections: HelpSections = ()) -> Text:
+    """The keys first (what help is opened for, mostly), then what the screen shows."""
     result = Text(end="")
     for owner, rows in groups:
         result.append_text(inert(owner, style="bold underline"))
@@ -56,22 +74,29 @@ def render_help(groups: HelpGroups) -> Text:
             result.append_text(inert(description))
             result.append("\n")
         result.append("\n")
+    for heading, text in sections:
+        result.append_text(inert(heading, style="bold underline"))
+        result.append("\n")
+        for paragraph in text.strip().split("\n\n"):  # lines joined: the screen's width wraps them
+            result.append_text(inert(" ".join(paragraph.split())))
+            result.append("\n\n")
     return result
 
 
 class HelpScreen(Screen):
-    """The keys that work on the screen below, grouped; esc or ? closes it."""
+    """The keys that work on the screen below and what it shows; esc or ? closes it."""
 
     BINDINGS = [("escape,question_mark", "app.pop_screen", "Close help")]
 
-    def __init__(self, groups: HelpGroups) -> None:
+    def __init__(self, groups: HelpGroups, sections: HelpSections = ()) -> None:
         super().__init__()
         self.groups = groups
+        self.sections = list(sections)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-scroll"):  # focused: the arrows and page keys scroll a long help
-            yield Static(render_help(self.groups), id="help")
+        with VerticalScroll(id="help-scroll"):
+            yield Static(render_help(self.groups, self.sections), id="help")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#help-scroll").focus()
+        self.query_one("#help-scroll").focus()  # arrows, pgup/pgdn scroll a long help

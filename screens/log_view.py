@@ -39,6 +39,13 @@ LOG_STATES = ("loading", "empty", "missing", "error", "throttled", "stale", "ok"
 class LogViewScreen(SourceScreen):
     """Lines of `groups` (filtered by `filter_pattern`), newest at the bottom, following live."""
 
+    HELP = """\
+The log group's lines as CloudWatch Logs has them, newest at the bottom, read again every
+few seconds. Each line starts with its time; errors are red, warnings yellow; a REPORT
+line sums up an invocation (duration, memory), marked when it was a cold start. Scrolling
+up stops following; `f` (or End) follows the newest lines again. The title says when the
+last read was and, if reading fails, why (the lines already read stay)."""
+
     BINDINGS = [
         Binding("ctrl+r", "poll_now", "Poll now", id="logs.poll-now", tooltip="Read the log groups now"),
     ]

@@ -44,6 +44,10 @@ class MfaScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#mfa-code", Input).focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A new code is being typed: the error was about the last one."""
+        self.query_one("#mfa-error", Static).update("")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         code = event.value.strip()

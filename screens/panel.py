@@ -32,6 +32,8 @@ class PanelSpec:
     columns: tuple[Column, ...]
     sort_key: Callable[[Any], Any]
     name_of: Callable[[Any], str] = attrgetter("name")
+    # what `?` help says about the panel: its columns, colours, markers, windows
+    help: str = ""
     # a second source merged into the rows, and how: join(primary items, its items)
     related: str | None = None
     join: Callable[[tuple[Any, ...], tuple[Any, ...]], tuple[Any, ...]] | None = None

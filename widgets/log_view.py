@@ -72,8 +72,8 @@ class LogView(RichLog, can_focus=True):
         "log-view--cold",
     }
     BINDINGS = [
-        Binding("f", "follow", "Follow", tooltip="Scroll to the newest line and keep following"),
-        Binding("end", "follow", "Follow", show=False),
+        Binding("f", "follow", "Follow", id="logs.follow", tooltip="Scroll to the newest line and keep following"),
+        Binding("end", "follow", "Follow", id="logs.follow-end", show=False),
     ]
 
     following: var[bool] = var(True)

@@ -81,6 +81,9 @@ class FilterInput(Input):
 class ResourcePanel(Vertical, can_focus=False):
     """One dashboard panel; `show()` takes the items and the state to display."""
 
+    # esc clears a filter still applied after its box closed, before it can mean "back"
+    BINDINGS = [Binding("escape", "clear_filter", "Clear filter", id="filter.clear")]
+
     def __init__(self, title: str, noun: str, table: ResourceTable, *, id: str) -> None:
         super().__init__(id=id, classes="-loading")  # born loading: no restyle on the first draw
         self.title = title
@@ -145,6 +148,14 @@ class ResourcePanel(Vertical, can_focus=False):
         box = self.query_one(".panel-filter", Input)
         box.display = True
         box.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.table.filter_text)  # else esc falls through to the app's "back"
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.query_one(".panel-filter", FilterInput).action_close()
 
     @on(Input.Changed, ".panel-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

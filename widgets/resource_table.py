@@ -4,6 +4,11 @@ Why not just `clear()` and re-add: a refresh every few seconds must not move the
 cursor, lose the scroll position or flicker. Rows are keyed by the resource's key
 (its ARN); each update diffs cells in place, adds new rows, removes gone ones and
 re-sorts only when the order changed, and the cursor stays on its resource KEY.
+
+Until the user moves the cursor it stays on the first row instead: a panel's sort puts
+what is worst first, and a first load re-sorts as figures arrive (names first, metrics
+later), so following the row the cursor happened to start on would leave it on the
+alphabetically first resource. Keys are k9s's: j/k, g/G and Home/End move the cursor.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from operator import attrgetter
 from typing import Any, Callable, Iterable, Sequence
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.render import measure
 from textual.widgets import DataTable
@@ -38,8 +45,22 @@ class Column:
     ages: bool = False
 
 
-class ResourceTable(DataTable):
+class ResourceTable(DataTable, inherit_bindings=False):
     """Rows of resources; `update_items` diffs, `filter_text` narrows by name."""
+
+    help_title = "Rows"  # how `?` help heads these keys
+    # Its own keys, not DataTable's: k9s's, and in words `?` help can show.
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="table.open", show=False),
+        Binding("down,j", "cursor_down", "Next row", id="table.down", show=False),
+        Binding("up,k", "cursor_up", "Previous row", id="table.up", show=False),
+        Binding("home,g,ctrl+home", "scroll_top", "First row", id="table.first", show=False),
+        Binding("end,G,ctrl+end", "scroll_bottom", "Last row", id="table.last", show=False),
+        Binding("pagedown", "page_down", "Page down", id="table.page-down", show=False),
+        Binding("pageup", "page_up", "Page up", id="table.page-up", show=False),
+        Binding("right", "cursor_right", "Scroll right", id="table.right", show=False),
+        Binding("left", "cursor_left", "Scroll left", id="table.left", show=False),
+    ]
 
     def __init__(
         self,
@@ -61,6 +82,8 @@ class ResourceTable(DataTable):
         self._drawn: dict[str, Any] = {}  # the item each visible row's cells were drawn from
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
         self._now: datetime | None = None
+        self.user_moved = False  # until True, the cursor stays on the first row (module docstring)
+        self._syncing = False
         for spec in self.specs:
             self.add_column(spec.label, key=spec.key)
 
@@ -100,8 +123,15 @@ class ResourceTable(DataTable):
         """Move the cursor to the row of `key`; False if it is not shown."""
         if key not in self._shown:
             return False
+        if not self._syncing:
+            self.user_moved = True
         self.move_cursor(row=self.get_row_index(key), animate=False)
         return True
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if old != new and not self._syncing:  # a key, a click or select_key: the user's choice
+            self.user_moved = True
 
     # writing ------------------------------------------------------------------
     def update_items(self, items: Iterable[Any], now: datetime) -> None:
@@ -122,6 +152,13 @@ class ResourceTable(DataTable):
         return sorted(rows, key=self.sort_key)
 
     def _sync(self) -> None:
+        self._syncing = True
+        try:
+            self._sync_rows()
+        finally:
+            self._syncing = False
+
+    def _sync_rows(self) -> None:
         assert self._now is not None
         updates = self._update_count
         keep, index = self.selected_key, self.cursor_row
@@ -155,9 +192,13 @@ class ResourceTable(DataTable):
             self._drawn[key] = item
         self._add_rows(added)
         order = [self.key_of(item) for item in visible]
-        if self.visible_keys != order:
+        moved = self.visible_keys != order
+        if moved:
             self._reorder(order)
-        if keep is not None and keep in wanted:
+        if not self.user_moved:
+            if self.row_count and (moved or added or self.cursor_row != 0):
+                self.move_cursor(row=0, animate=False)  # and scrolled back to it
+        elif keep is not None and keep in wanted:
             self.select_key(keep)
         elif self.row_count:
             self.move_cursor(row=min(max(index, 0), self.row_count - 1), animate=False)

@@ -51,7 +51,13 @@ class Step:
 
 
 class PlanRefused(ValueError):
-    """The action cannot be planned for a reason the user can fix; the message says which."""
+    """The action cannot be planned for a reason the user can fix; the message says which.
+    `tui`: the console's words for it where the command line's differ (a key to press where
+    the message names an opsdeck command)."""
+
+    def __init__(self, message: str, *, tui: str | None = None) -> None:
+        super().__init__(message)
+        self.tui = tui or message
 
 
 @dataclass(frozen=True)

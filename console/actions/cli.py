@@ -196,7 +196,7 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
             raise
         except Exception as exc:
             problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-            raise click.ClickException(f"{problem.headline}: {problem.detail}\n{problem.remedy}") from None
+            raise click.ClickException(problem.cli_message()) from None
         echo_plan(plan, runner.ctx.target)
         if plan.empty:
             click.echo(plan.note or "Nothing to do.")

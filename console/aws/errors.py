@@ -3,6 +3,10 @@
 Every failure is sorted into one ErrorClass; `describe_problem` turns an exception into
 a Problem with a headline and the command that fixes it, for the error screens and
 stale-panel badges. No traceback text ever reaches the screen.
+
+A Problem is said in two places, in their own words: the console (`remedy`: keys to
+press, never opsdeck's command-line flags or commands) and the command line
+(`cli_remedy`: flags and commands, never keys). AWS CLI commands to copy suit both.
 """
 
 from __future__ import annotations
@@ -124,7 +128,12 @@ class Problem:
     kind: ErrorClass
     headline: str
     detail: str
-    remedy: str
+    remedy: str  # in the console
+    cli_remedy: str | None = None  # on the command line, where it differs
+
+    def cli_message(self) -> str:
+        """How the command line reports it: what, AWS's words, and what to run."""
+        return f"{self.headline}: {self.detail}\n{self.cli_remedy or self.remedy}"
 
     @property
     def fatal_for_session(self) -> bool:
@@ -156,11 +165,14 @@ def describe_problem(exc: BaseException, *, profile: str | None, endpoint: str |
     """Explain `exc` for a person; `profile` and `endpoint` make the remedy concrete."""
     kind = classify(exc)
     who = f"--profile {profile}" if profile else ""
+    login = f"`aws sso login {who or '--profile NAME'}`"
     detail = _first_line(exc)
     if isinstance(exc, ReadOnlyViolation):
+        config = f"`read_only = false` for [profiles.{profile or 'default'}] in config.toml"
         return Problem(kind, f"Read-only mode: opsdeck will not call {exc.service}:{exc.operation}", detail,
-                       "Nothing was sent to AWS. Start opsdeck without --read-only, or set "
-                       f"`read_only = false` for [profiles.{profile or 'default'}] in config.toml, to make changes.")
+                       f"Nothing was sent to AWS: this session is read-only. Changes need a session that is "
+                       f"not, with {config}.",
+                       f"Nothing was sent to AWS. Run it without --read-only, with {config}, to make changes.")
     if kind is ErrorClass.NO_CREDENTIALS:
         if isinstance(exc, ProfileNotFound):
             return Problem(kind, f"Profile {profile!r} is not in your AWS config", detail,
@@ -168,15 +180,17 @@ def describe_problem(exc: BaseException, *, profile: str | None, endpoint: str |
                            f"or `aws configure --profile {profile}` to create it.")
         if isinstance(exc, NoRegionError):
             return Problem(kind, "No AWS region is set", detail,
+                           "Set AWS_REGION, or `region` for the profile in ~/.aws/config, and start again.",
                            "Pass --region, set AWS_REGION, or set `region` for the profile in ~/.aws/config.")
+        configure = (f"Run `{f'aws configure {who}'.strip()}` or {login}, "
+                     "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         return Problem(kind, "No AWS credentials found", detail,
-                       f"Run `aws configure {who}`".replace("  ", " ").strip()
-                       + " or `aws sso login " + (who or "--profile NAME") + "`, "
-                       "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then press ctrl+r.")
+                       f"{configure}, then press ctrl+r.", f"{configure}, then run the command again.")
     if kind is ErrorClass.AUTH_EXPIRED:
         return Problem(kind, "Your AWS session has expired or the keys are not valid", detail,
-                       f"Run `aws sso login {who or '--profile NAME'}` (SSO) or refresh your keys, "
-                       "then press ctrl+r: opsdeck picks up the new token without a restart.")
+                       f"Run {login} (SSO) or refresh your keys, "
+                       "then press ctrl+r: opsdeck picks up the new token without a restart.",
+                       f"Run {login} (SSO) or refresh your keys, then run the command again.")
     if kind is ErrorClass.ACCESS_DENIED:
         check = f"aws sts get-caller-identity {who}".strip()
         return Problem(kind, f"Access denied: {denied_action(exc)}", detail,
@@ -184,13 +198,17 @@ def describe_problem(exc: BaseException, *, profile: str | None, endpoint: str |
                        "and ask for read access (e.g. the ReadOnlyAccess managed policy).")
     if kind is ErrorClass.NETWORK:
         where = endpoint or "the AWS endpoint"
+        check = "Check the network, VPN or proxy"
         return Problem(kind, f"Cannot reach {where}", detail,
-                       "Check the network, VPN or proxy"
-                       + (", and that the endpoint given by --endpoint-url / AWS_ENDPOINT_URL is running" if endpoint else "")
-                       + "; opsdeck retries by itself and ctrl+r retries now.")
+                       check + (f", and that {endpoint} is running" if endpoint else "")
+                       + "; opsdeck retries by itself and ctrl+r retries now.",
+                       check + (", and that the endpoint given by --endpoint-url / AWS_ENDPOINT_URL is running"
+                                if endpoint else "") + "; then run the command again.")
     if kind is ErrorClass.THROTTLED:
         return Problem(kind, "AWS is throttling requests", detail,
-                       "opsdeck backs off by itself; data is kept and marked stale meanwhile.")
+                       "opsdeck backs off by itself; data is kept and marked stale meanwhile.",
+                       "AWS still throttled the call after retries: wait a little and run the command again.")
     if kind is ErrorClass.NOT_FOUND:
-        return Problem(kind, "Not found", detail, "The resource may have been deleted; press ctrl+r.")
-    return Problem(kind, "AWS returned an error", detail, "Press ctrl+r to retry.")
+        return Problem(kind, "Not found", detail, "The resource may have been deleted; press ctrl+r.",
+                       "The resource may have been deleted: check its name.")
+    return Problem(kind, "AWS returned an error", detail, "Press ctrl+r to retry.", "Run the command again to retry.")

@@ -33,6 +33,12 @@ SPEC = PanelSpec(
     noun="services",
     source="ecs",
     sort_key=lambda s: (_ecs_healthy(s), s.cluster, s.name),
+    help="""\
+Services of every cluster, unhealthy ones first. run/want: running tasks against the
+desired count (yellow when short); pend: pending tasks; task def: the service's task
+definition; deps: deployments in progress (yellow when more than one: a rollout);
+health: "healthy" (green) when every task passes its health checks and enough run, else
+"unhealthy" with how many tasks fail (red). "…": tasks not read yet.""",
     columns=(
         Column("name", "service", lambda s, now: cells.text(s.name)),
         Column("cluster", "cluster", lambda s, now: cells.text(s.cluster)),

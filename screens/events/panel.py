@@ -15,6 +15,12 @@ SPEC = PanelSpec(
     noun="rules or schedules",
     source="events",
     sort_key=lambda r: (r.kind, r.bus, r.name),
+    help="""\
+EventBridge rules of every event bus, then EventBridge Scheduler schedules, by name.
+kind: rule or schedule; bus/group: the event bus (rules) or schedule group; state:
+yellow when not ENABLED; schedule: its cron() or rate() expression, or "pattern" for a
+rule matching events; targets: how many targets it sends to. `x` enables or disables
+the selected rule.""",
     columns=(
         Column("name", "name", lambda r, now: cells.text(r.name)),
         Column("kind", "kind", lambda r, now: cells.text(r.kind)),

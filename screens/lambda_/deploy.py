@@ -13,6 +13,7 @@ open gets a modal: promote, abort, or later.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from rich.text import Text
@@ -42,7 +43,21 @@ FIELD_OF_OPTION = {
     "give the code": "deploy-source", "give only one source": "deploy-source",
     "--canary": "deploy-step", "--linear": "deploy-step", "give --canary": "deploy-step",
     "--grace": "deploy-grace", "--max-errors": "deploy-max-errors",
-    "--min-invocations": "deploy-min-invocations", "alias": "deploy-alias",
+    "--min-invocations": "deploy-min-invocations", "alias": "deploy-alias", "--alias": "deploy-alias",
+}
+# the form's words for the options a refusal worded for the command line names
+FORM_WORDS = {
+    "--dir": "directory", "--zip": "zip file", "--image": "image URI", "--canary": "canary", "--linear": "linear",
+    "--grace": "Grace", "--max-errors": "Max errors", "--min-invocations": "Min invocations",
+    "--allow-no-traffic": "allow no traffic", "--alias": "Alias", "--to": "To version", "--version": "version",
+}
+_OPTION = re.compile(r"(--[a-z][a-z-]*)(?: [A-Z]+\b)?")  # `--zip FILE`: the option and its metavariable
+_LEADING_OPTION = re.compile(r"^(--[a-z][a-z-]*): ")
+# a field and the controls that change what it means (the source's kind, the strategy)
+FIELD_GROUPS = {
+    "deploy-source": {"deploy-source", "deploy-source-kind"},
+    "deploy-step": {"deploy-step", "deploy-strategy"},
+    "deploy-min-invocations": {"deploy-min-invocations", "deploy-allow-no-traffic"},
 }
 FIELD_LABELS = {
     "deploy-source": "Source", "deploy-step": "Strategy", "deploy-grace": "Grace",
@@ -61,8 +76,21 @@ def field_of(message: str) -> str | None:
     return None
 
 
+def in_form_words(message: str, field_named: bool = False) -> str:
+    """A refusal of the actions' options (worded for the command line: `--max-errors: expected
+    ...`) in the words of the form that sets them: no opsdeck flags in the console. The option
+    it starts with is dropped when the form names its field already (`field_named`)."""
+    if field_named:
+        message = _LEADING_OPTION.sub("", message)
+    else:
+        message = _LEADING_OPTION.sub(lambda m: f"{FORM_WORDS.get(m.group(1), m.group(1)[2:])}: ", message)
+    return _OPTION.sub(lambda m: f'"{FORM_WORDS.get(m.group(1), m.group(1)[2:].replace("-", " "))}"', message)
+
+
 def _problem_text(app, exc: Exception) -> str:
-    if isinstance(exc, (PlanRefused, ConfirmationError)):
+    if isinstance(exc, PlanRefused):
+        return exc.tui
+    if isinstance(exc, ConfirmationError):
         return str(exc)
     target = app.target
     problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
@@ -93,6 +121,14 @@ class DeployConfirmScreen(ConfirmActionScreen):
 class DeployFormScreen(SourceScreen):
     """The options of `opsdeck lambda deploy` as a form; enter plans, esc goes back."""
 
+    HELP = """\
+New code for the function, from a directory, a zip file or an image URI, published as a
+new version and moved onto the alias that carries its traffic: all at once, as a canary
+(P% for D, then all) or linearly (+P% every D). More errors than "Max errors" on the new
+version, or fewer invocations than "Min invocations", move the alias back. Grace: how
+long after a minute ends its metrics count as final. Nothing changes before you confirm
+the plan."""
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="deploy.back"),
         Binding("f5", "plan", "Plan", id="action.lambda.deploy-plan", priority=True,
@@ -104,6 +140,8 @@ class DeployFormScreen(SourceScreen):
         self.function = function
         self.state = "ready"  # ready | planning
         self.message = ""
+        self.invalid_field: str | None = None  # the field the message is about
+        self._invalid_values: tuple[object, ...] = ()  # and what it held then
 
     def _demo_source(self, image: bool) -> str:
         """In the demo, a directory to deploy is at hand: opsdeck's tiny example handler."""
@@ -211,15 +249,29 @@ class DeployFormScreen(SourceScreen):
             "grace": self.value("deploy-grace") or None,
         }
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _field_changed(self) -> None:
+        """The error about a field goes as soon as that field (or what it depends on) is edited:
+        the plan checks it again, and reading a directory on every key would be too slow."""
+        if self.invalid_field is not None and self._group_values(self.invalid_field) != self._invalid_values:
+            self._say("")
+
+    def _group_values(self, field: str) -> tuple[object, ...]:
+        return tuple(self.query_one(f"#{name}").value for name in sorted(FIELD_GROUPS.get(field, {field})))
+
     def _say(self, message: str, field: str | None = None) -> None:
         for box in self.query(Input):
             box.remove_class("-invalid")
+        self.invalid_field = field
+        self._invalid_values = self._group_values(field) if field is not None else ()
         self.message = message
         shown = Text(end="")
         if field is not None:
             self.query_one(f"#{field}", Input).add_class("-invalid")
             shown.append(f"{FIELD_LABELS.get(field, field)}: ", style="bold")
-        shown.append_text(inert(message))
+        shown.append_text(inert(in_form_words(message, field_named=field is not None)))
         box = self.query_one("#deploy-form-message", Static)
         box.update(shown)
         box.set_class(bool(message), "-error")
@@ -246,7 +298,7 @@ class DeployFormScreen(SourceScreen):
         try:
             action = LambdaDeploy(self.function.name, **self.options())
         except ValueError as exc:  # PlanRefused is a ValueError: the message names the option
-            self._say(str(exc), field_of(str(exc)))
+            self._say(_problem_text(self.app, exc), field_of(str(exc)))
             return
         self._say("Planning: reading the function and its alias…")
         self.plan_deploy(action)
@@ -370,7 +422,7 @@ class RollbackScreen(ModalScreen):
         try:
             action = make(alias)
         except ValueError as exc:
-            self._say(str(exc))
+            self._say(_problem_text(self.app, exc))
             return
         self.plan_action(runner, action)
 
@@ -391,7 +443,7 @@ class RollbackScreen(ModalScreen):
 
     def _say(self, message: str) -> None:
         box = self.query_one("#rollback-message", Static)
-        box.update(inert(message))
+        box.update(inert(in_form_words(message)))
         box.set_class(bool(message) and message != "Planning…", "-error")
 
     @on(Button.Pressed, "#rollback-cancel")
@@ -448,9 +500,15 @@ async def confirm_and_settle(app, runner, action, plan, function: str, alias: st
 
 # -- deploys a crash left open ----------------------------------------------------------------------
 class ResumeDeployScreen(ModalScreen[str | None]):
-    """One open deploy: what was happening, and Promote / Abort / Later (read-only: Later only)."""
+    """One open deploy: what was happening, and Promote / Abort / Later (read-only: Later only).
+    A modal, but it blocks nothing else: the dashboard under it keeps loading (screens.base),
+    and one key, `l` or esc, puts off this offer and the ones after it."""
 
-    BINDINGS = [Binding("escape", "later", "Later", id="resume.later")]
+    BINDINGS = [
+        Binding("l,escape", "later", "Later", id="resume.later"),
+        Binding("p", "promote", "Promote", id="action.resume.promote"),
+        Binding("a", "abort", "Abort", id="action.resume.abort"),
+    ]
 
     def __init__(self, record, read_only: bool, blocked: str = "") -> None:
         super().__init__()
@@ -467,7 +525,7 @@ class ResumeDeployScreen(ModalScreen[str | None]):
             yield Static(inert(where, style="dim"), markup=False)
             if self.read_only:
                 note = ("Read-only mode: nothing can be changed from this session. Settle it from one that may "
-                        f"change things (opsdeck lambda promote|rollback {r.function}).")
+                        "change things: `r` on the function promotes or aborts it.")
             elif self.blocked:
                 note = self.blocked
             else:
@@ -476,22 +534,34 @@ class ResumeDeployScreen(ModalScreen[str | None]):
                 note += f"Abort: alias {r.alias} goes back to version {r.old_version}. Both ask to confirm."
             yield Static(inert(note), id="resume-note", markup=False)
             with Horizontal(id="resume-buttons"):
-                can_act = not self.read_only and not self.blocked
-                if can_act and r.new_version:
+                if self.can_promote:
                     yield Button("Promote", variant="primary", id="resume-promote")
-                if can_act:
+                if self.can_act:
                     yield Button("Abort", variant="warning", id="resume-abort")
                 yield Button("Later", id="resume-later")
+            keys = (["p promote"] if self.can_promote else []) + (["a abort"] if self.can_act else [])
+            yield Static(Text("  ·  ".join(keys + ["l later (esc)"]), style="dim"), id="resume-keys", markup=False)
+
+    @property
+    def can_act(self) -> bool:
+        return not self.read_only and not self.blocked
+
+    @property
+    def can_promote(self) -> bool:
+        return self.can_act and bool(self.record.new_version)
 
     def on_mount(self) -> None:
         self.query_one("#resume-later", Button).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return {"promote": self.can_promote, "abort": self.can_act}.get(action, True)
+
     @on(Button.Pressed, "#resume-promote")
-    def _promote(self) -> None:
+    def action_promote(self) -> None:
         self.dismiss("promote")
 
     @on(Button.Pressed, "#resume-abort")
-    def _abort(self) -> None:
+    def action_abort(self) -> None:
         self.dismiss("abort")
 
     @on(Button.Pressed, "#resume-later")
@@ -515,7 +585,7 @@ def offer_open_deploys(screen) -> None:
 async def _resume_flow(app, records) -> None:
     from console.services.lambda_.actions import resolution_action
 
-    for record in records:
+    for number, record in enumerate(records):
         target = app.target
         blocked = ""
         if record.region and record.region != target.region:
@@ -523,6 +593,11 @@ async def _resume_flow(app, records) -> None:
         elif record.account and target.account and record.account != target.account:
             blocked = f"It ran in account {record.account}, not {target.account}: switch profile to settle it."
         decision = await app.push_screen_wait(ResumeDeployScreen(record, app.read_only, blocked))
+        if decision is None:  # later: for this one and the rest, not one key per deploy
+            left = len(records) - number
+            app.notify("`r` on the function promotes or aborts it; :audit lists it.",
+                       title=f"{left} deploy{'s' if left > 1 else ''} left open", timeout=20, markup=False)
+            return
         if decision not in ("promote", "abort") or app.read_only or blocked:
             continue
         try:

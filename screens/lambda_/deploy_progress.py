@@ -122,6 +122,12 @@ class AbortDeployScreen(ModalScreen[bool]):
 class DeployProgressScreen(SourceScreen):
     """Runs one confirmed deploy and shows it live; esc aborts (asked), then closes."""
 
+    HELP = """\
+The deploy as it runs: each step of the plan (applied, running, failed), then, for a
+canary or linear deploy, the share of traffic on the new version, the time left in the
+current step and the new version's errors and invocations as each minute's figures
+arrive. Too many errors move the alias back by themselves; esc asks before aborting."""
+
     BINDINGS = [
         Binding("escape", "abort_or_close", "Abort / close", id="deploy.abort",
                 tooltip="While deploying: abort (the alias goes back to the old version). After: close"),

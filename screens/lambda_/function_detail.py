@@ -66,6 +66,15 @@ def _number(value: float) -> str:
 class FunctionDetailScreen(SourceScreen):
     """Everything about one function; esc goes back, ctrl+r reloads every section."""
 
+    HELP = """\
+One function in full, each section read on its own (a section AWS refuses says why; the
+others still load). Configuration; environment variables, masked (`v` reveals the
+selected one); metric charts over the window in their title (`w` cycles it), oldest on
+the left; reserved and provisioned concurrency; where asynchronous results go; versions
+and aliases (with their routing weights); what triggers it (event source mappings, HTTP
+APIs, S3 notifications, EventBridge rules); and the recent invocations from its logs,
+failed ones in red."""
+
     DEFAULT_CSS = """
     FunctionDetailScreen #function-title {
         height: 1;

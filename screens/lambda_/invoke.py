@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from console.aws.errors import ErrorClass, Problem, describe_problem
 from console.services.lambda_.invoke import (
@@ -75,6 +75,12 @@ def function_error_text(result: InvokeResult) -> str | None:
 class InvokeScreen(SourceScreen):
     """Invoke one function; esc goes back."""
 
+    HELP = """\
+Invoke the function with a payload: pick a template of a real event shape (or a payload
+saved before), edit it, choose the qualifier (an alias or version) and whether to wait
+for the result, then send it. The result shows the status, any function error, the
+version that ran, the payload it returned and the tail of its log."""
+
     BINDINGS = [
         Binding("f5", "invoke", "Invoke", id="action.lambda.invoke-send", priority=True,
                 tooltip="Send the payload to the function at the chosen qualifier"),
@@ -88,6 +94,7 @@ class InvokeScreen(SourceScreen):
         self.qualifiers = Qualifiers()
         self.result: InvokeResult | None = None
         self.problem: Problem | None = None
+        self._payload_error = False  # the message is about the payload: it goes when that is fixed
         self.state = "ready"  # ready | invoking | done | failed | refused
 
     # layout ------------------------------------------------------------------------
@@ -200,14 +207,14 @@ class InvokeScreen(SourceScreen):
             parse_payload(text)
         except PayloadError as exc:
             self._message(Text(f"Payload: invalid JSON at line {exc.line}, column {exc.column}: {exc.message}. "
-                               "Nothing was sent."), "error")
+                               "Nothing was sent."), "error", about_payload=True)
             self.editor.place_cursor(exc.line, exc.column)
             return
         body = text.encode("utf-8")
         try:
             check_size(body, self.invocation_type)
         except PayloadTooLarge as exc:
-            self._message(Text(f"Payload too large: {exc}"), "error")
+            self._message(Text(f"Payload too large: {exc}"), "error", about_payload=True)
             return
         self.state = "invoking"
         self._message(Text(f"Invoking {self.function.name} at {self.qualifier} ({self.invocation_type})…"), "info")
@@ -277,7 +284,8 @@ class InvokeScreen(SourceScreen):
         self.query_one("#invoke-send", Button).disabled = True
         message = Text(end="")
         message.append("Read-only mode: opsdeck will not call lambda:Invoke. Nothing is sent.\n", style="bold")
-        message.append("Start opsdeck without --read-only (or set read_only = false for this profile) to invoke.")
+        message.append("This session is read-only (started so, or `read_only = true` for this profile in "
+                       "config.toml): invoking needs a session that is not.")
         self._message(message, "error")
 
     # save --------------------------------------------------------------------------
@@ -301,7 +309,7 @@ class InvokeScreen(SourceScreen):
             save_payload(self.function.name, name, self.editor.text)
         except PayloadError as exc:
             self._message(Text(f"Save: the payload is not valid JSON at line {exc.line}, column {exc.column}: "
-                               f"{exc.message}. Nothing was saved."), "error")
+                               f"{exc.message}. Nothing was saved."), "error", about_payload=True)
             self.editor.place_cursor(exc.line, exc.column)
             return
         except (ValueError, OSError) as exc:
@@ -317,7 +325,21 @@ class InvokeScreen(SourceScreen):
         self._message(message, "info")
 
     # messages ----------------------------------------------------------------------
-    def _message(self, text: Text, tone: str | None) -> None:
+    @on(TextArea.Changed, "#invoke-editor")
+    def _payload_edited(self) -> None:
+        """An error about the payload goes once the payload is fixed."""
+        if not self._payload_error:
+            return
+        text = self.editor.text
+        try:
+            parse_payload(text)
+            check_size(text.encode("utf-8"), self.invocation_type)
+        except (PayloadError, PayloadTooLarge):
+            return
+        self._message(Text(""), None)
+
+    def _message(self, text: Text, tone: str | None, about_payload: bool = False) -> None:
+        self._payload_error = about_payload
         box = self.query_one("#invoke-message", Static)
         box.update(text)
         for name in ("info", "warning", "error"):

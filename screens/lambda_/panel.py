@@ -133,6 +133,17 @@ SPEC = PanelSpec(
     related="lambda.aliases",
     join=join_aliases,
     sort_key=_lambda_sort,
+    help=f"""\
+Every function, the highest error rate first. Figures are over the metric window in the
+panel's title (`w` cycles it); the small bars after a figure are the window in 5 steps,
+oldest first. err %: errors per invocation; errors, invocations, throttles: counts; avg,
+p99, max: duration; conc: peak concurrent executions; alias routing: where each alias
+sends traffic, `live→2 (90%) 3 (10%)` while a deploy shifts it; then the configuration
+(runtime, arch, mem MB, timeout, pkg) and how long ago it was modified.
+
+Red: errors; yellow: throttles. {JUMP_MARKER.strip()} before a name: its errors (whole row red) or
+throttles (yellow) jumped in the last {lambda_metrics.RECENT_MINUTES} minutes against the minutes before.
+"…": not read yet (a first load shows names before figures).""",
     columns=(
         _lambda_column("name", "function", _name),
         _metric_column("error_rate", "err %", lambda r, now: cells.with_spark(

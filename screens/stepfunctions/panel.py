@@ -90,6 +90,13 @@ SPEC = PanelSpec(
     noun="state machines",
     source="stepfunctions",
     sort_key=_sort,
+    help=f"""\
+State machines, the most failed or timed out in the last {WINDOW} first. The "{WINDOW}" columns
+are AWS/States metrics over the last {WINDOW}: executions started, failed, timed out,
+throttled, average execution time. last execution, failed/recent and running come from
+the newest 100 executions (STANDARD machines only: AWS lists none for EXPRESS, hence
+"n/a (EXPRESS)"). Red: failures; yellow: throttles, or executions AWS refused to list;
+green: the last execution succeeded. "…": not read yet.""",
     columns=(
         # what a narrow panel shows first: the machine, what its last execution did (or
         # why that is not known), recent failures, then the hour's metrics

@@ -52,11 +52,70 @@ async def test_help_lists_active_bindings_grouped(make_app):
         groups = dict(app.screen.groups)
         assert {("q", "Quit"), ("?", "Help"), (":", "Palette"), ("/", "Filter"), ("^r", "Refresh"),
                 ("esc", "Back")} <= set(groups["Global"])
-        assert any(desc for _, desc in groups.get("ResourceTable", []))  # the table's own keys
+        assert {("↓ j", "Next row"), ("↑ k", "Previous row"), ("home g ^home", "First row"),
+                ("end G ^end", "Last row")} <= set(groups["Rows"])  # the table's own keys, k9s's
         shown = str(app.screen.query_one("#help").content)
         assert "Global" in shown and "Quit" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_help_explains_the_screen_and_lists_only_its_opsdeck_keys(make_app):
+    """The dashboard's help says what each panel shows (columns, colours, ▲, the metric
+    window); another screen's help says what that screen shows, with its keys and not the
+    dashboard's; Textual's built-ins (ctrl+q, ctrl+c, focus cycling) are never listed."""
+    from screens.lambda_.panel import SPEC as LAMBDA
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        shown = str(app.screen.query_one("#help").content)
+        headings = [heading for heading, _ in app.screen.sections]
+        assert headings == ["Dashboard", "Lambda", "ECS / Fargate", "Step Functions", "EventBridge"]
+        assert " ".join(LAMBDA.help.split()[:12]) in shown
+        for words in ("▲ before a name", "`w` cycles it", "Red: errors", "run/want", "n/a (EXPRESS)"):
+            assert words in shown
+        keys = {key for _, rows in app.screen.groups for key, _ in rows}
+        descriptions = {description for _, rows in app.screen.groups for _, description in rows}
+        assert "^q" not in keys and "^c" not in keys and "^p" not in keys
+        assert not descriptions & {"Focus Next", "Focus Previous", "Copy selected text", "Cursor up"}
+        assert ("tab", "Next panel") in dict(app.screen.groups)["Dashboard"]
+        await pilot.press("escape")
+
+        await pilot.press("tab")  # the ECS panel: its services open the generic detail screen
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        groups = dict(app.screen.groups)
+        assert [heading for heading, _ in app.screen.sections] == ["Detail"]
+        assert "Lambda panel" not in groups and "Rows" not in groups and "Dashboard" not in groups
+        assert ("esc", "Back") in groups["Global"]
+
+
+async def test_palette_entries_appear_once_and_audit_opens_from_any_screen(make_app):
+    from screens.audit import AuditScreen
+    from screens.detail import DetailScreen
+
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # a detail screen, far from the dashboard's entries
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("colon")
+        await pilot.pause(0.5)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        prompts = [str(option.prompt).split("\n")[0] for option in palette.query("OptionList").first()._options]
+        assert len(prompts) == len(set(prompts)), prompts
+        assert "audit" in prompts and "Quit" in prompts
+        assert not {"Keys", "Maximize", "Focus Next", "Copy selected text", "Cursor up"} & set(prompts)
+        await pilot.press(*"audit")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
 
 
 async def test_palette_lists_panels_and_actions(make_app):

@@ -164,3 +164,23 @@ async def test_enter_opens_detail_and_hidden_dashboard_stops_polling(make_app, e
         assert isinstance(app.screen, DashboardScreen)
         assert app.screen.query_one("#ecs-table", ResourceTable).selected_item.name == "api"
         assert estate.calls["ecs"] == calls["ecs"] + 1  # resubscribed: polled at once
+
+
+async def test_esc_clears_an_applied_filter_first_and_goes_back_only_then(make_app):
+    """A filter applied with enter stays after its box closes: the first esc clears it (the
+    footer says so), the next one goes back (here: from a detail screen to the dashboard)."""
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "slash", *"api", "enter")
+        assert names(app, "ecs") == ["api"] and app.focused.id == "ecs-table"
+        assert app.screen.active_bindings["escape"].binding.description == "Clear filter"
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and names(app, "ecs") == ["api"]  # back, filter kept
+        await pilot.press("escape")
+        assert names(app, "ecs") == ["worker", "api"] and isinstance(app.screen, DashboardScreen)
+        assert title(app, "ecs") == "ECS / Fargate · 2" and app.focused.id == "ecs-table"
+        assert app.screen.active_bindings["escape"].binding.description == "Back"

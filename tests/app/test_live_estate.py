@@ -3,6 +3,7 @@ and changes made through the API reach the screen without a restart."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import boto3
@@ -176,3 +177,50 @@ async def test_step_functions_metrics_on_screen_are_exactly_what_aws_holds(fresh
         assert cell(app, "stepfunctions", "orders", "last").split()[0] in {"SUCCEEDED", "FAILED"}
         assert names(table(app, "stepfunctions")) == ["order-events", "orders"]  # 35 failures in the hour first
         assert app.store.latest("stepfunctions").error is None
+
+
+async def test_at_launch_the_cursor_is_on_the_top_row_of_the_sort_and_enter_opens_it(fresh_account, monkeypatch):
+    """The demo estate with its canary failing: process-payment sorts first once its figures
+    arrive, and the rows arrive by name first. At 80x24 the cursor is on row 1 (the failing
+    function, in view), not on the alphabetically first one, and `enter` opens it; a row
+    chosen with `j` keeps the cursor through re-sorts."""
+    from console.demo import control
+    from console.demo.estate import CANARY_FUNCTION, CANARY_VERSION
+    from console.demo.seed import seed_estate
+    from screens.lambda_.function_detail import FunctionDetailScreen
+
+    fresh_account.use(monkeypatch)
+    seed_estate(fresh_account.endpoint, "small", fresh_account.id)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    control.fail_function(fresh_account.endpoint, CANARY_FUNCTION, CANARY_VERSION, account=fresh_account.id)
+    try:
+        control.lambda_traffic(fresh_account.endpoint, CANARY_FUNCTION, now - timedelta(minutes=1), 100,
+                               account=fresh_account.id)
+    finally:
+        control.clear_failures(fresh_account.endpoint)
+    clock = ManualClock(now)
+    app = start_app(fresh_account.endpoint, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: row_named(app, "lambda", CANARY_FUNCTION))
+        t = table(app, "lambda")
+        await wait_until(pilot, lambda: all(cell(app, "lambda", n, "error_rate") != "…" for n in names(t)),
+                         clock=clock)
+        assert names(t)[0] != sorted(names(t))[0]  # the sort is not by name: the test means something
+        assert names(t)[0] == CANARY_FUNCTION
+        assert t.selected_key == t.visible_keys[0] and t.scroll_y == 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FunctionDetailScreen))
+        assert app.screen.function.name == CANARY_FUNCTION
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+
+        await pilot.press("j")
+        chosen = t.selected_key
+        assert chosen == t.visible_keys[1]
+        top = t.visible_keys[0]
+        # the failing function's figures become unknown (an outage): it leaves row 1, the chosen row moves up
+        t.update_items([replace(row, function=replace(row.function, metrics=None)) if row.key == top else row
+                        for row in t.items], clock.now())
+        await pilot.pause()
+        assert t.visible_keys[0] != top and t.visible_keys.index(chosen) == 0
+        assert t.selected_key == chosen

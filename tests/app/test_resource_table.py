@@ -134,3 +134,63 @@ async def test_columns_fit_the_widest_cell_after_a_bulk_fill_and_a_late_row():
         assert table.columns["name"].content_width == len(long_name)
         widths = sum(column.get_render_width(table) for column in table.columns.values())
         assert table.virtual_size == (widths, 301 + table.header_height)
+
+
+def names_of(table: ResourceTable) -> list[str]:
+    return [key.rsplit(":", 1)[1] for key in table.visible_keys]
+
+
+async def test_cursor_stays_on_the_first_row_through_resorts_until_the_user_moves_it():
+    """A first load lists names before figures (all sort alike: by name), then re-sorts
+    as the figures arrive: the cursor stays on row 1, the worst, not on whichever row
+    it started on. Once the user moves it, it follows its resource."""
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        await pilot.pause()
+        a, b, c = function("alpha", 100, 0), function("bravo", 100, 5), function("charlie", 100, 10)
+        table.update_items(rows(*(replace(fn, metrics=None) for fn in (a, b, c))), T0)
+        await pilot.pause()
+        assert names_of(table) == ["alpha", "bravo", "charlie"] and table.selected_key == a.key
+        table.update_items(rows(a, b, c), T0)
+        await pilot.pause()
+        assert names_of(table) == ["charlie", "bravo", "alpha"]
+        assert table.selected_key == c.key  # the worst, row 1
+
+        table.focus()
+        await pilot.press("j")  # the user picks bravo
+        assert table.selected_key == b.key
+        table.update_items(rows(replace(a, metrics=replace(a.metrics, errors=50)), b, c), T0)
+        await pilot.pause()
+        assert names_of(table) == ["alpha", "charlie", "bravo"]
+        assert table.selected_key == b.key and table.cursor_row == 2
+
+
+async def test_a_short_table_stays_scrolled_to_its_first_row_through_a_resort():
+    """A panel a few rows high (80x24): a re-sort that moves the first-loaded row down must
+    not scroll the new first row out of view."""
+    app = TableApp()
+    async with app.run_test(size=(80, 6)) as pilot:
+        table = app.query_one(ResourceTable)
+        fns = [function(f"fn-{i:02d}", 100, 0) for i in range(20)]
+        table.update_items(rows(*(replace(fn, metrics=None) for fn in fns)), T0)
+        await pilot.pause()
+        failing = replace(fns[0], name="fn-00", metrics=replace(fns[0].metrics, errors=1))
+        healthy = [replace(fn, metrics=replace(fn.metrics, errors=50 - i)) for i, fn in enumerate(fns[1:])]
+        table.update_items(rows(*healthy, failing), T0)  # fn-00 (first by name) sorts last
+        await pilot.pause()
+        await pilot.pause()
+        assert names_of(table)[0] == "fn-01" and table.selected_key == healthy[0].key
+        assert table.scroll_y == 0
+
+
+async def test_k9s_keys_move_the_row_cursor():
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.update_items(rows(*(function(f"fn-{i}", 100, i) for i in range(5))), T0)
+        table.focus()
+        await pilot.pause()
+        for key, row in (("j", 1), ("j", 2), ("k", 1), ("G", 4), ("g", 0), ("end", 4), ("home", 0), ("down", 1)):
+            await pilot.press(key)
+            assert table.cursor_row == row, key

@@ -68,6 +68,12 @@ async def test_mfa_code_from_a_modal_goes_to_sts_assume_role(fresh_account, aws_
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen) and "MultiFactorAuthentication failed"
                        in screen_text(app), "the modal again, with STS's refusal")
 
+        await pilot.press("1")  # a new code: STS's word on the last one goes
+        assert str(app.screen.query_one("#mfa-error", Static).render()) == ""
+        await pilot.press("enter")  # too short: said, and gone with the next digit
+        assert "six digits" in str(app.screen.query_one("#mfa-error", Static).render())
+        await pilot.press("backspace")
+        assert str(app.screen.query_one("#mfa-error", Static).render()) == ""
         await pilot.press(*"123456")
         assert "123456" not in app.export_screenshot()  # a password field
         await pilot.press("enter")

@@ -70,7 +70,7 @@ async def test_errors_above_the_limit_in_a_minute_still_arriving_roll_back_at_on
     await run_for(clock, task, 2)
     outcome = await task
     assert not outcome.ok and outcome.result.error.headline.startswith(
-        "Rolled back automatically: 10 errors on version 2 (more than --max-errors 0)")
+        "Rolled back automatically: 10 errors on version 2 (more than the 0 allowed)")
     report = action.report()
     assert (report.new.errors, report.new.partial_errors) == (0, 10)  # decided on a minute not yet final
     assert functions.alias(name) == ("1", {})

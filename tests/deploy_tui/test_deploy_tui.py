@@ -66,7 +66,7 @@ async def test_failing_new_version_is_rolled_back_automatically(functions, sourc
         await advance(pilot, clock, 65)
         await wait_until(pilot, lambda: progress.state == "done")
         shown = progress.outcome_text()
-        assert shown.startswith("ROLLED BACK AUTOMATICALLY: 10 errors on version 2 (more than --max-errors 0)")
+        assert shown.startswith("ROLLED BACK AUTOMATICALLY: 10 errors on version 2 (more than the 0 allowed)")
         assert "Alias live of " + name + " is back on version 1." in shown
         assert progress.query_one("#deploy-outcome").has_class("-rolled-back")
     assert functions.alias(name) == ("1", {})
@@ -96,7 +96,9 @@ async def test_esc_aborts_a_canary_and_the_alias_goes_back(functions, source, cl
     assert functions.alias(name) == ("1", {})
 
 
-async def test_bad_input_names_the_field_and_changes_nothing(functions, source, clock, tmp_path):
+async def test_bad_input_names_the_field_in_the_forms_words_and_changes_nothing(functions, source, clock, tmp_path):
+    """The refusal names the field, not the command line's option, and goes once that field
+    is edited."""
     from screens.lambda_.deploy import DeployConfirmScreen
 
     name = functions.create()
@@ -107,8 +109,16 @@ async def test_bad_input_names_the_field_and_changes_nothing(functions, source, 
         await pilot.press("f5")
         await pilot.pause()
         assert form.message == "--canary: expected PERCENT%:DURATION such as 10%:5m, got 'ten percent'"
-        assert str(form.query_one("#deploy-form-message").render()).startswith("Strategy: --canary:")
+        shown = str(form.query_one("#deploy-form-message").render())
+        assert shown == "Strategy: expected PERCENT%:DURATION such as 10%:5m, got 'ten percent'"
         assert form.query_one("#deploy-step").has_class("-invalid")
+        await pilot.click("#deploy-alias")
+        await pilot.press("x", "backspace")  # another field: the error stays
+        assert form.message and form.query_one("#deploy-step").has_class("-invalid")
+        form.query_one("#deploy-step").value = "10%:5m"  # fixed: the error goes
+        await pilot.pause()
+        assert form.message == "" and str(form.query_one("#deploy-form-message").render()) == ""
+        assert not form.query_one("#deploy-step").has_class("-invalid")
         fill(form, source=str(tmp_path / "missing"), strategy="all")
         await pilot.press("f5")
         await pilot.pause()
@@ -119,6 +129,8 @@ async def test_bad_input_names_the_field_and_changes_nothing(functions, source, 
         await pilot.press("f5")
         await pilot.pause()
         assert form.message.startswith("--grace: expected a duration such as 30s, 5m or 1h")
+        assert str(form.query_one("#deploy-form-message").render()).startswith(
+            "Grace: expected a duration such as 30s, 5m or 1h")
         assert not isinstance(app.screen, DeployConfirmScreen)
     assert functions.versions(name) == ["$LATEST", "1"]
     assert functions.alias(name) == ("1", {})

@@ -3,6 +3,7 @@ crash left open, and read-only mode: through the whole app, Lambda state read ba
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Footer, Input
 
 from console.audit import AuditLog
@@ -65,13 +66,13 @@ async def test_r_to_a_chosen_version_and_a_bad_one(functions, clock):
         modal = await open_rollback(pilot, app, name)
         modal.query_one("#rollback-to", Input).value = "9"
         await click(pilot, "#rollback-go")
-        await wait_until(pilot, lambda: "--to: version 9" in str(modal.query_one("#rollback-message").render()))
+        await wait_until(pilot, lambda: "To version: version 9 of" in str(modal.query_one("#rollback-message").render()))
         assert functions.alias(name) == ("3", {})  # nothing changed
         modal.query_one("#rollback-to", Input).value = "1"
         await pilot.pause(0.3)  # a Button ignores a second click while its 0.2 s press effect lasts
         await click(pilot, "#rollback-go")
         plan_shown = await confirm(pilot, app)
-        assert "version 3 -> version 1 (no weights; version chosen with --to)" in plan_shown
+        assert "version 3 -> version 1 (no weights; the version asked for)" in plan_shown
     assert functions.alias(name) == ("1", {})
 
 
@@ -109,6 +110,53 @@ async def test_resume_modal_after_a_crash_aborts_the_open_deploy(functions, runn
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
     assert functions.alias(name) == ("1", {})
     assert open_deploys(AuditLog(None, clock)) == []  # the open run is closed in the trail
+
+
+async def test_the_resume_offer_does_not_block_the_dashboard_and_later_is_one_key(
+        functions, runner, audit, source, clock):
+    """Two deploys a crash left open: the offer shows at once, the dashboard's data loads
+    behind it (rows drawn while it is up), and one key puts off both offers."""
+    first = await crash_mid_canary(functions, runner, source, clock)
+    second = await crash_mid_canary(functions, runner, source, clock)
+    app = start_app(functions, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        modal = await wait_until(pilot, lambda: isinstance(app.screen, ResumeDeployScreen) and app.screen)
+        dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
+        table = dashboard.panel("lambda").table
+        await wait_until(pilot, lambda: {first, second} <= {table.name_of(i) for i in table.items}, clock=clock)
+        assert app.screen is modal  # drawn behind the offer, which is still up
+        assert "l later" in str(modal.query_one("#resume-keys").render())
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause(0.3)
+        assert app.screen is dashboard  # the second deploy's offer is put off too
+        assert not any(isinstance(s, ResumeDeployScreen) for s in app.screen_stack)
+        later = [n for n in app._notifications if n.title == "2 deploys left open"]
+        assert later and "`r` on the function" in later[0].message
+    assert functions.alias(first) == ("1", {"2": 0.1}) and functions.alias(second) == ("1", {"2": 0.1})
+
+
+async def test_a_deploy_over_an_open_canary_is_refused_in_the_consoles_words(functions, runner, source, clock):
+    """The command line names `opsdeck lambda promote|rollback`; the form names the key."""
+    from console.actions.base import PlanRefused
+    from console.services.lambda_.actions import LambdaDeploy
+    from tests.deploy_tui.conftest import fill, open_form
+
+    name = await crash_mid_canary(functions, runner, source, clock)
+    with pytest.raises(PlanRefused, match=f"`opsdeck lambda promote {name}`"):
+        await runner.prepare(LambdaDeploy(name, directory=str(source)))
+    app = start_app(functions, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ResumeDeployScreen))
+        await pilot.press("l")
+        form = await open_form(pilot, app, name)
+        fill(form, source=str(source))
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "mid-deploy" in form.message, clock=clock)
+        shown = str(form.query_one("#deploy-form-message").render())
+        assert shown.endswith("finish that first (`r` on the function promotes or aborts it)")
+        assert "opsdeck" not in shown
+    assert functions.alias(name) == ("1", {"2": 0.1})
 
 
 async def test_no_resume_modal_when_nothing_is_open(functions, clock):

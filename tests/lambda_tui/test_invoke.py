@@ -90,6 +90,13 @@ async def test_bad_json_shows_line_and_column_moves_the_cursor_and_sends_nothing
         assert screen.state == "ready"
         await pilot.pause(0.2)
         assert invoke_count(endpoint) == before
+        await pilot.press("1")  # `"amount": 1,` then `}`: still not JSON, the error stays
+        await pilot.pause()
+        assert screen.message_text().startswith("Payload: invalid JSON")
+        await pilot.press("delete")  # the trailing comma goes: JSON, and the error with it
+        await pilot.pause()
+        assert json.loads(screen.editor.text) == {"orderId": "o-1", "amount": 1}
+        assert screen.message_text() == ""
 
 
 async def test_oversize_payload_is_refused_with_the_limit_named(endpoint):
@@ -136,6 +143,22 @@ async def test_a_qualifier_gone_since_the_screen_opened_is_a_clear_message(accou
         assert screen.message_text().startswith(f"Function {name} has no version or alias 'live'\n"
                                                 "List them with `aws lambda list-aliases")
         assert screen.result_text().startswith("no invocation yet")
+
+
+async def test_a_function_gone_since_the_screen_opened_is_said_in_the_consoles_words(account):
+    """The command line says "check --profile and --region"; the console names no opsdeck flag."""
+    name = function_with_live_alias(account)
+    app = start_app(account.endpoint)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_invoke(pilot, app, name)
+        account.client("lambda").delete_function(FunctionName=name)
+        await send(pilot, screen)
+        assert screen.state == "failed"
+        shown = screen.message_text()
+        assert shown.startswith(f"Function {name} or its version/alias 'live' not found\n") or \
+            shown.startswith(f"No function {name!r} in ")
+        assert "--" not in shown and "opsdeck " not in shown
+        assert "--profile" in screen.problem.cli_remedy
 
 
 async def test_a_failing_version_shows_the_function_error(account):
@@ -196,6 +219,7 @@ async def test_read_only_refuses_clearly_and_sends_nothing(endpoint):
         await app.push_screen(screen)  # opened some other way: it still refuses
         await pilot.pause()
         assert screen.message_text().startswith("Read-only mode: opsdeck will not call lambda:Invoke.")
+        assert "--" not in screen.message_text() and "config.toml" in screen.message_text()
         before = invoke_count(endpoint)
         screen.action_invoke()
         await pilot.pause(0.2)

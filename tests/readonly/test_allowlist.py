@@ -78,5 +78,6 @@ def test_describe_problem_explains_a_violation():
     problem = describe_problem(ReadOnlyViolation("lambda", "UpdateAlias"), profile="prod", endpoint=None)
     assert problem.kind is ErrorClass.READ_ONLY
     assert problem.headline == "Read-only mode: opsdeck will not call lambda:UpdateAlias"
-    assert "Nothing was sent" in problem.remedy and "--read-only" in problem.remedy
+    assert "Nothing was sent" in problem.remedy and "[profiles.prod]" in problem.remedy
+    assert "--read-only" in problem.cli_remedy and "--read-only" not in problem.remedy  # a flag: the CLI's only
     assert not problem.fatal_for_session

@@ -165,7 +165,7 @@ class LambdaRollback(_AliasAction):
         elif self.to is not None:
             if not await version_exists(ctx, name, self.to):
                 raise PlanRefused(f"--to: version {self.to} of {name} does not exist")
-            target, why = self.to, "version chosen with --to"
+            target, why = self.to, "the version asked for"  # a plan reads alike in the console and the CLI
         else:
             target = previous_version(self.audit, name, alias, version, ctx.target.region, ctx.target.account)
             why = "the version before the last deploy, from the audit trail"

@@ -186,11 +186,13 @@ async def _explain(ctx: AwsContext, exc: BaseException, function: str, qualifier
         )
     if exists is None:  # could not tell which of the two is missing
         return Problem(ErrorClass.NOT_FOUND, f"Function {function} or its version/alias {qualifier!r} not found",
-                       problem.detail, "Check the name and the qualifier, --profile and --region.")
+                       problem.detail, "Check the qualifier; the function may have been deleted.",
+                       "Check the name and the qualifier, --profile and --region.")
     return Problem(
         ErrorClass.NOT_FOUND,
         f"No function {function!r} in {where}",
         problem.detail,
+        "It may have been deleted; `aws lambda list-functions` lists the functions there.",
         "Check the name, --profile and --region; `aws lambda list-functions` lists the functions.",
     )
 

@@ -137,6 +137,6 @@ async def _invoke(target, read_only: bool, function: str, body: bytes, qualifier
             return await invoke(AwsContext(pool, target), function, body, qualifier, invocation_type)
         except InvokeFailed as exc:
             problem = exc.problem
-            raise click.ClickException(f"{problem.headline}: {problem.detail}\n{problem.remedy}") from None
+            raise click.ClickException(problem.cli_message()) from None
     finally:
         await pool.close()

@@ -236,7 +236,8 @@ async def read_alias(ctx: AwsContext, function: str, alias: str) -> tuple[str, d
     except ClientError as exc:
         if _not_found(exc):
             raise PlanRefused(f"function {function!r} has no alias {alias!r} "
-                              "(create it, or choose another with --alias)") from None
+                              "(create it, or choose another with --alias)",
+                              tui=f"function {function!r} has no alias {alias!r} (create it, or choose another)") from None
         raise
 
 
@@ -318,15 +319,18 @@ class Deployment:
         self._resolve_grace(latest)
         package = latest.get("PackageType") or "Zip"
         if self.source.kind == "image" and package != "Image":
-            raise PlanRefused(f"{self.function} is a Zip function: deploy it with --dir or --zip, not --image")
+            raise PlanRefused(f"{self.function} is a Zip function: deploy it with --dir or --zip, not --image",
+                              tui=f"{self.function} is a Zip function: deploy it from a directory or a zip file, "
+                                  "not an image")
         if self.source.kind == "zip" and package == "Image":
-            raise PlanRefused(f"{self.function} is a container image function: deploy it with --image URI")
+            raise PlanRefused(f"{self.function} is a container image function: deploy it with --image URI",
+                              tui=f"{self.function} is a container image function: deploy it from an image URI")
         version, weights = await read_alias(ctx, self.function, self.alias)
         if weights:
-            raise PlanRefused(
-                f"alias {self.alias} of {self.function} is mid-deploy ({describe_routing(version, weights)}): "
-                f"finish that first with `opsdeck lambda promote {self.function}` or "
-                f"`opsdeck lambda rollback {self.function}`")
+            busy = f"alias {self.alias} of {self.function} is mid-deploy ({describe_routing(version, weights)})"
+            raise PlanRefused(f"{busy}: finish that first with `opsdeck lambda promote {self.function}` or "
+                              f"`opsdeck lambda rollback {self.function}`",
+                              tui=f"{busy}: finish that first (`r` on the function promotes or aborts it)")
         if version == "$LATEST":
             raise PlanRefused(f"alias {self.alias} of {self.function} points at $LATEST: a code update would "
                               "reach its traffic before any check; point it at a published version first")
@@ -520,13 +524,14 @@ class Deployment:
         """More errors than allowed, in any minute, rolls back; `final` (every minute of the
         window is final): too few invocations in final minutes rolls back too."""
         if health.errors_seen > self.rules.max_errors:
+            # said alike in the console and on the command line: the limits, not the options' names
             raise Unhealthy(f"{health.errors_seen} errors on version {health.version} "
-                            f"(more than --max-errors {self.rules.max_errors}) out of "
+                            f"(more than the {self.rules.max_errors} allowed) out of "
                             f"{health.invocations + health.partial_invocations} invocations")
         if final and not self.rules.allow_no_traffic and health.invocations < self.rules.min_invocations:
             raise Unhealthy(f"not enough traffic to judge version {health.version}: {health.invocations} "
-                            f"invocations (--min-invocations {self.rules.min_invocations}); "
-                            "pass --allow-no-traffic to promote without traffic")
+                            f"invocations (fewer than the minimum of {self.rules.min_invocations}); "
+                            "a deploy that allows no traffic promotes without it")
 
     async def _watch(self, ctx: AwsContext, seconds: float, phase: str) -> None:
         """Wait `seconds` on the clock, reading health every check_every and at the end;
@@ -613,6 +618,7 @@ class Deployment:
                 run.reason = (f"{run.reason}; moving alias {self.alias} back to version {self.old_version} FAILED: "
                               f"{moved.error.headline}")
                 problem = Problem(moved.error.kind, run.reason, moved.error.detail,
+                                  f"Roll it back to version {self.old_version}: `r` on the function.",
                                   f"Run `opsdeck lambda rollback {self.function} --to {self.old_version}`.")
                 failed = failed or back
         await self._emit(ctx, "done", run.reason, outcome=run.outcome)
