@@ -22,6 +22,15 @@ def publish(functions, name: str, marker: int) -> str:
     return functions.lam.publish_version(FunctionName=name)["Version"]
 
 
+def mid_canary(functions) -> str:
+    """A function whose alias `live` is at version 1 with 10% on version 2."""
+    name = functions.create()
+    publish(functions, name, 1)
+    functions.lam.update_alias(FunctionName=name, Name="live", FunctionVersion="1",
+                               RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    return name
+
+
 async def open_rollback(pilot, app, name: str) -> RollbackScreen:
     await select_function(pilot, app, name)
     await pilot.press("r")
@@ -76,10 +85,7 @@ async def test_r_to_a_chosen_version_and_a_bad_one(functions, clock):
 
 
 async def test_r_on_a_canary_offers_promote(functions, clock):
-    name = functions.create()
-    publish(functions, name, 1)
-    functions.lam.update_alias(FunctionName=name, Name="live", FunctionVersion="1",
-                               RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    name = mid_canary(functions)
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         modal = await open_rollback(pilot, app, name)
@@ -94,10 +100,7 @@ async def test_r_on_a_canary_offers_promote(functions, clock):
 
 async def test_on_a_canary_abort_is_the_default_and_promote_is_not_primary(functions, clock):
     """enter in the modal aborts the deploy; tab from the default reaches Cancel, not Promote."""
-    name = functions.create()
-    publish(functions, name, 1)
-    functions.lam.update_alias(FunctionName=name, Name="live", FunctionVersion="1",
-                               RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    name = mid_canary(functions)
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         modal = await open_rollback(pilot, app, name)
