@@ -35,6 +35,9 @@ def plan_text(plan: Plan, where: str) -> Text:
     text.append_text(inert(where))
     if plan.protected:
         text.append("\nPROTECTED profile or account: type the name to confirm", style="bold")
+    for warning in plan.warnings:
+        text.append("\nWARNING: ", style="bold")
+        text.append_text(inert(warning))
     for number, step in enumerate(plan.steps, 1):
         text.append(f"\n  {number}. ")
         text.append_text(inert(step.description))

@@ -66,6 +66,8 @@ def echo_plan(plan, target) -> None:
     click.echo(f"Target: {inert_str(plan.target_arn)} ({where})")
     if plan.protected:
         click.echo("PROTECTED: this profile or account is marked protected in the config.")
+    for warning in plan.warnings:
+        click.echo(f"WARNING: {inert_str(warning)}")
     for number, step in enumerate(plan.steps, 1):
         click.echo(f"  {number}. {inert_str(step.description)}")
         if step.inverse_description:
