@@ -98,11 +98,12 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         Binding("u", "undo", "Undo applied steps", id="action.confirm.undo", show=False),
     ]
 
-    def __init__(self, runner: Runner, action: Any, plan: Plan) -> None:
+    def __init__(self, runner: Runner, action: Any, plan: Plan, close_when_done: bool = False) -> None:
         super().__init__()
         self.runner = runner
         self.action = action
         self.plan = plan
+        self.close_when_done = close_when_done  # a success needs no second look (the caller shows the result)
         self.cancel_flag = asyncio.Event()
         self.state = "asking"  # asking | applying | done
         self.outcome: Outcome | None = None
@@ -161,6 +162,9 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
             self.cancel_flag = asyncio.Event()  # an escape pressed meanwhile must not cancel a retry
             self.query_one("#confirm-apply", Button).disabled = False
             self.query_one("#confirm-close", Button).label = "Cancel"
+            return
+        if self.close_when_done and self.outcome.ok:
+            self.dismiss(self.outcome)
             return
         self._show_result(self.outcome)
 

@@ -33,18 +33,6 @@ def reads_only(command: click.Command) -> click.Command:
     return command
 
 
-def mutates(*proof_argv: str) -> Callable[[click.Command], click.Command]:
-    """Mark a mutating command that is not a registered action (e.g. `lambda invoke`);
-    `proof_argv` aims it at the demo estate for the read-only proof."""
-
-    def mark(command: click.Command) -> click.Command:
-        command.aws_mutates = True  # type: ignore[attr-defined]
-        command.proof_argv = proof_argv  # type: ignore[attr-defined]
-        return command
-
-    return mark
-
-
 def mutating_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], click.Command]:
     """Every command under `group` that carries an action_name, by its path of names."""
     found: dict[tuple[str, ...], click.Command] = {}

@@ -75,22 +75,20 @@ def test_log_view(snap_compare, make_app, monkeypatch):
 
 
 def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch):
+    """The result pane of a function error (the invoke itself, planned, confirmed and sent to
+    the embedded AWS, is tests/lambda_tui/test_invoke_action.py's)."""
     import screens.lambda_.invoke
 
     async def qualifiers(ctx, name):
         return Qualifiers((alias("orders", "3", [("4", 0.1)]),), ("$LATEST", "4", "3"))
 
-    async def fixed_invoke(ctx, name, body, qualifier, invocation_type):
-        error = {"errorMessage": "card declined", "errorType": "PaymentError",
-                 "stackTrace": ['  File "/var/task/handler.py", line 12, in handler\n']}
-        tail = ("START RequestId: 1f0e-aa Version: 4\n[ERROR]\tPaymentError: card declined\n"
-                "END RequestId: 1f0e-aa\nREPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\t"
-                "Billed Duration: 813 ms\tMemory Size: 256 MB\tMax Memory Used: 91 MB\t\n")
-        return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa",
-                            invocation_type)
-
+    error = {"errorMessage": "card declined", "errorType": "PaymentError",
+             "stackTrace": ['  File "/var/task/handler.py", line 12, in handler\n']}
+    tail = ("START RequestId: 1f0e-aa Version: 4\n[ERROR]\tPaymentError: card declined\n"
+            "END RequestId: 1f0e-aa\nREPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\t"
+            "Billed Duration: 813 ms\tMemory Size: 256 MB\tMax Memory Used: 91 MB\t\n")
+    result = InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa", "RequestResponse")
     monkeypatch.setattr(screens.lambda_.invoke, "fetch_qualifiers", qualifiers)
-    monkeypatch.setattr(screens.lambda_.invoke, "invoke", fixed_invoke)
 
     async def open_and_invoke(pilot):
         await settle(pilot, 6)
@@ -99,7 +97,7 @@ def test_invoke_screen_with_a_function_error(snap_compare, make_app, monkeypatch
         screen.editor.cursor_blink = False  # a blinking cursor would make the snapshot depend on timing
         await settle(pilot, 4)
         assert screen.qualifier == "live"
-        await pilot.press("f5")
+        screen.show_result(result)
         await settle(pilot, 4)
         assert screen.state == "done"
 
