@@ -120,8 +120,6 @@ def check_unzipped_size(files: list[PackageFile], option: str = "--dir") -> None
 def _read_unchanged(file: PackageFile, option: str) -> tuple[bytes, bool]:
     """The file's bytes and whether it is executable, provided it is still the file that was
     listed and did not change while it was read; else SourceError naming it."""
-    changed = SourceError(f"{option}: {file.arcname} changed while the package was being zipped; nothing "
-                          "was sent (package it again once the directory is quiet)")
     try:
         with open(file.path, "rb") as handle:
             before = os.fstat(handle.fileno())
@@ -134,7 +132,8 @@ def _read_unchanged(file: PackageFile, option: str) -> tuple[bytes, bool]:
         raise SourceError(f"{option}: cannot read {file.arcname}: {exc.strerror}; nothing was sent") from None
     if PackageFile.identity_of(before) != file.identity or PackageFile.identity_of(after) != file.identity \
             or len(data) != file.size:
-        raise changed
+        raise SourceError(f"{option}: {file.arcname} changed while the package was being zipped; nothing was sent "
+                          "(package it again once the directory is quiet)")
     return data, bool(before.st_mode & 0o111)
 
 
