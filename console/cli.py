@@ -49,6 +49,7 @@ def run_tui(target, read_only: bool) -> None:
 
 
 @click.group(invoke_without_command=True)
+@click.version_option(package_name="opsdeck", prog_name="opsdeck", message="%(prog)s %(version)s")
 @click.option("--profile", envvar="AWS_PROFILE", help="AWS profile (default: AWS_PROFILE or the default chain).")
 @click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
               help="AWS region (default: the profile's region, else us-east-1).")
@@ -79,21 +80,34 @@ def main(ctx: click.Context, profile: str | None, region: str | None, endpoint_u
 @reads_only  # serves a local estate; sends nothing to the target
 @main.command()
 @click.option("--headless", is_flag=True, help="Serve the demo estate without the UI; print the endpoint.")
-@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1, 0 to 65535 (0: any free port).")
 @click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
 def demo(headless: bool, port: int, size: str) -> None:
     """Run opsdeck against an embedded, seeded, simulated AWS (moto)."""
-    from console.demo.process import EmbeddedAws
-
     if headless:
-        serve_headless(EmbeddedAws.start(size=size, port=port, simulate=True))
+        serve_headless(start_embedded(size, port))
         return
     from console.target import Target
 
-    with EmbeddedAws.start(size=size, port=port, simulate=True) as aws:
+    with start_embedded(size, port) as aws:
         os.environ.update(DEMO_CREDENTIALS)
         os.environ.pop("AWS_PROFILE", None)  # the dummy keys must win over any profile
         run_tui(Target(profile=None, region=DEFAULT_REGION, endpoint=aws.endpoint, demo=True), read_only=False)
+
+
+def start_embedded(size: str, port: int):
+    """The embedded AWS, started; a taken port is a usage error (exit 2) naming it, and a
+    server that never came up is an error pointing at its log, never a traceback."""
+    from console.demo.process import EmbeddedAws, PortInUse
+
+    try:
+        return EmbeddedAws.start(size=size, port=port, simulate=True)
+    except PortInUse as exc:
+        raise click.BadParameter(f"{exc}; choose another port, or 0 for any free one",
+                                 param_hint="'--port'") from None
+    except RuntimeError as exc:
+        raise click.ClickException(f"the embedded AWS did not start: {exc}") from None
 
 
 def serve_headless(aws) -> None:

@@ -2,6 +2,7 @@
 
 ```toml
 read_only = false            # global default
+traffic_alias = "live"       # the Lambda alias that carries production traffic (invoke's default)
 [profiles.prod]
 read_only = true
 protected = true             # typing the resource name confirms destructive actions
@@ -17,6 +18,7 @@ anyone scripting opsdeck) can have its own.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +39,15 @@ class ProfileSettings:
     region: str | None = None
 
 
+DEFAULT_TRAFFIC_ALIAS = "live"
+# Lambda's alias name pattern (CreateAlias: Name), without the all-digits names it refuses
+_ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
+
+
 @dataclass(frozen=True)
 class Settings:
     read_only: bool = False
+    traffic_alias: str = DEFAULT_TRAFFIC_ALIAS
     profiles: dict[str, ProfileSettings] = field(default_factory=dict)
     protected_accounts: frozenset[str] = frozenset()
     path: Path | None = None
@@ -89,8 +97,13 @@ def parse_settings(data: dict, path: Path | None = None) -> Settings:
         for account, table in (data.get("accounts") or {}).items()
         if isinstance(table, dict) and _bool(table, "protected", f"accounts.{account}")
     )
+    traffic_alias = data.get("traffic_alias", DEFAULT_TRAFFIC_ALIAS)
+    if not isinstance(traffic_alias, str) or not _ALIAS_NAME.fullmatch(traffic_alias):
+        raise ConfigError(f"traffic_alias: expected an alias name (letters, digits, '-' or '_', not only digits) "
+                          f"such as \"live\", got {traffic_alias!r}")
     return Settings(
         read_only=bool(_bool(data, "read_only", "config")),
+        traffic_alias=traffic_alias,
         profiles=profiles,
         protected_accounts=protected_accounts,
         path=path,

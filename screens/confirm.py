@@ -35,6 +35,9 @@ def plan_text(plan: Plan, where: str) -> Text:
     text.append_text(inert(where))
     if plan.protected:
         text.append("\nPROTECTED profile or account: type the name to confirm", style="bold")
+    for warning in plan.warnings:
+        text.append("\nWARNING: ", style="bold")
+        text.append_text(inert(warning))
     for number, step in enumerate(plan.steps, 1):
         text.append(f"\n  {number}. ")
         text.append_text(inert(step.description))
@@ -95,11 +98,12 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         Binding("u", "undo", "Undo applied steps", id="action.confirm.undo", show=False),
     ]
 
-    def __init__(self, runner: Runner, action: Any, plan: Plan) -> None:
+    def __init__(self, runner: Runner, action: Any, plan: Plan, close_when_done: bool = False) -> None:
         super().__init__()
         self.runner = runner
         self.action = action
         self.plan = plan
+        self.close_when_done = close_when_done  # a success needs no second look (the caller shows the result)
         self.cancel_flag = asyncio.Event()
         self.state = "asking"  # asking | applying | done
         self.outcome: Outcome | None = None
@@ -159,6 +163,9 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
             self.cancel_flag = asyncio.Event()  # an escape pressed meanwhile must not cancel a retry
             self.query_one("#confirm-apply", Button).disabled = False
             self.query_one("#confirm-close", Button).label = "Cancel"
+            return
+        if self.close_when_done and self.outcome.ok:
+            self.dismiss(self.outcome)
             return
         self._show_result(self.outcome)
 

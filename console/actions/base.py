@@ -71,6 +71,7 @@ class Plan:
     protected: bool = False
     summary: str = ""  # one line for titles, e.g. "Disable rule daily-cleanup"
     note: str = ""  # why there are no steps, e.g. "already DISABLED"
+    warnings: tuple[str, ...] = ()  # what the user should know before confirming (shown with the plan)
     # what identifies the change beyond the ARN (e.g. a deploy's alias and old version); the
     # Runner writes it into the audit's `started` record so a crashed run can be finished later
     details: dict[str, str] = field(default_factory=dict, compare=False)

@@ -33,18 +33,6 @@ def reads_only(command: click.Command) -> click.Command:
     return command
 
 
-def mutates(*proof_argv: str) -> Callable[[click.Command], click.Command]:
-    """Mark a mutating command that is not a registered action (e.g. `lambda invoke`);
-    `proof_argv` aims it at the demo estate for the read-only proof."""
-
-    def mark(command: click.Command) -> click.Command:
-        command.aws_mutates = True  # type: ignore[attr-defined]
-        command.proof_argv = proof_argv  # type: ignore[attr-defined]
-        return command
-
-    return mark
-
-
 def mutating_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], click.Command]:
     """Every command under `group` that carries an action_name, by its path of names."""
     found: dict[tuple[str, ...], click.Command] = {}
@@ -66,6 +54,8 @@ def echo_plan(plan, target) -> None:
     click.echo(f"Target: {inert_str(plan.target_arn)} ({where})")
     if plan.protected:
         click.echo("PROTECTED: this profile or account is marked protected in the config.")
+    for warning in plan.warnings:
+        click.echo(f"WARNING: {inert_str(warning)}")
     for number, step in enumerate(plan.steps, 1):
         click.echo(f"  {number}. {inert_str(step.description)}")
         if step.inverse_description:

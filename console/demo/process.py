@@ -18,6 +18,15 @@ import time
 from pathlib import Path
 
 _PREFIX = "AWS_ENDPOINT_URL="
+PORT_IN_USE_EXIT = 3  # the server's exit status when its port is taken
+
+
+class PortInUse(RuntimeError):
+    """The port asked for is taken on 127.0.0.1."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        super().__init__(f"port {port} on 127.0.0.1 is already in use")
 
 
 class EmbeddedAws:
@@ -40,7 +49,8 @@ class EmbeddedAws:
         timeout: float = 120,
         realism: str | None = None,
     ) -> "EmbeddedAws":
-        """Spawn the server and wait for its endpoint line (RuntimeError with the log tail if it never comes).
+        """Spawn the server and wait for its endpoint line: PortInUse when `port` is taken,
+        RuntimeError with the log tail if the line never comes for another reason.
 
         `realism` ("off" or "demo", console.demo.realism) defaults to "demo" with the
         simulator and "off" without it (tests turn on what they test)."""
@@ -64,6 +74,8 @@ class EmbeddedAws:
             endpoint = _read_endpoint(proc, timeout)
         except BaseException as exc:
             _terminate(proc)
+            if proc.returncode == PORT_IN_USE_EXIT:
+                raise PortInUse(port) from None
             if isinstance(exc, RuntimeError):
                 raise RuntimeError(f"{exc}\n--- {log_path} (tail) ---\n{_tail(log_path)}") from None
             raise

@@ -10,6 +10,7 @@ request logging goes to a log file: the terminal belongs to the console.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import logging
@@ -25,6 +26,7 @@ from typing import Any, Callable
 from console.demo import clock as demo_clock
 from console.demo import realism
 from console.demo.errors import status_line
+from console.demo.process import PORT_IN_USE_EXIT
 
 log = logging.getLogger("opsdeck.demo.server")
 
@@ -397,6 +399,16 @@ def _watch_stdin(stop: threading.Event) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+def _address_in_use(exc: BaseException) -> bool:
+    """Whether the listen failure is EADDRINUSE (werkzeug turns it into SystemExit, keeping
+    the OSError as the exception's context)."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _set_pdeathsig() -> None:
     """Linux: get SIGTERM when the parent dies, even if it was SIGKILLed."""
     if not sys.platform.startswith("linux"):
@@ -463,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     if server.start_error is not None:
         log.error("cannot listen on 127.0.0.1:%s: %r", args.port, server.start_error)
-        return 1
+        return PORT_IN_USE_EXIT if _address_in_use(server.start_error) else 1
     host, port = server.get_host_and_port()
     endpoint = f"http://127.0.0.1:{port}"
     os.environ["MOTO_PORT"] = str(port)

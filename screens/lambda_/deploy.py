@@ -358,10 +358,12 @@ class RollbackScreen(ModalScreen):
                 yield Static("To version", classes="deploy-label")
                 yield Input(placeholder="blank: the version before the last deploy", id="rollback-to")
             yield Static("", id="rollback-message", markup=False)
+            # the default (focused, styled primary) is the safe way back: roll back, or abort a
+            # deploy in progress; Promote is plain and last, not one tab from the default
             with Horizontal(id="rollback-buttons"):
-                yield Button("Roll back", variant="warning", id="rollback-go")
-                yield Button("Promote", variant="primary", id="rollback-promote")
+                yield Button("Roll back", variant="primary", id="rollback-go")
                 yield Button("Cancel", id="rollback-cancel")
+                yield Button("Promote", id="rollback-promote")
 
     def on_mount(self) -> None:
         self.query_one("#rollback-promote", Button).display = False

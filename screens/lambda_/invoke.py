@@ -1,5 +1,11 @@
 """Invoke a function from the console: payload editor, qualifier, invocation type, result.
 
+Invoke is a guarded action (console.services.lambda_.actions.LambdaInvoke): f5 plans it
+(function, qualifier, invocation type, payload size), the generic confirmation modal asks
+(a protected target's name typed), the Runner applies and audits it (the payload's
+SHA-256, never the payload), and the result comes back here. The qualifier starts at the
+configured traffic alias where the function has it, else $LATEST, as on the command line.
+
 The payload starts from a picker of templates (real event shapes, console/payloads/)
 and the payloads the user saved for this function (ctrl+s saves the editor under the
 name in the "save as" box). Before anything is sent, the JSON is parsed (invalid JSON:
@@ -25,14 +31,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from console.aws.errors import ErrorClass, Problem, describe_problem
+from console.config import DEFAULT_TRAFFIC_ALIAS, ConfigError
 from console.services.lambda_.invoke import (
     INVOCATION_TYPES,
-    InvokeFailed,
     InvokeResult,
     PayloadError,
     PayloadTooLarge,
     check_size,
-    invoke,
     parse_payload,
 )
 from console.services.lambda_.models import LambdaFunction
@@ -40,6 +45,7 @@ from console.services.lambda_.payloads import TEMPLATES, save_payload, saved_pay
 from console.services.lambda_.qualifiers import LATEST, Qualifiers, fetch_qualifiers
 from console.text import inert
 from screens.base import SourceScreen
+from screens.confirm import ConfirmActionScreen
 from widgets.payload_editor import PayloadEditor
 from widgets.status_bar import StatusBar
 
@@ -95,7 +101,8 @@ version that ran, the payload it returned and the tail of its log."""
         self.result: InvokeResult | None = None
         self.problem: Problem | None = None
         self._payload_error = False  # the message is about the payload: it goes when that is fixed
-        self.state = "ready"  # ready | invoking | done | failed | refused
+        self.state = "ready"  # ready | invoking (planning, confirming, sending) | done | failed | refused
+        self.qualifiers_loaded = False  # until then the plan picks the default qualifier itself
 
     # layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -164,8 +171,15 @@ version that ran, the payload it returned and the tail of its log."""
             self._message(message, "warning")
             return
         self.qualifiers = qualifiers
+        self.qualifiers_loaded = True
         select.set_options([(inert(label), value) for label, value in qualifiers.choices()])
-        select.value = qualifiers.default
+        select.value = qualifiers.default(self._traffic_alias())
+
+    def _traffic_alias(self) -> str:
+        try:
+            return self.opsdeck.action_runner().settings.traffic_alias
+        except ConfigError:  # said where the config is loaded; the default still applies
+            return DEFAULT_TRAFFIC_ALIAS
 
     # payload picker ----------------------------------------------------------------
     @on(Select.Changed, "#invoke-payload-choice")
@@ -217,27 +231,50 @@ version that ran, the payload it returned and the tail of its log."""
             self._message(Text(f"Payload too large: {exc}"), "error", about_payload=True)
             return
         self.state = "invoking"
-        self._message(Text(f"Invoking {self.function.name} at {self.qualifier} ({self.invocation_type})…"), "info")
-        self.run_worker(self._invoke(body, self.qualifier, self.invocation_type), exclusive=True, group="invoke")
+        qualifier = self.qualifier if self.qualifiers_loaded else None
+        self._message(Text(f"Planning: invoke {self.function.name} at {qualifier or 'its default qualifier'} "
+                           f"({self.invocation_type})…"), "info")
+        self.run_worker(self._invoke(body, qualifier, self.invocation_type), exclusive=True, group="invoke")
 
-    async def _invoke(self, body: bytes, qualifier: str, invocation_type: str) -> None:
+    async def _invoke(self, body: bytes, qualifier: str | None, invocation_type: str) -> None:
+        """Plan -> the confirmation modal (which applies, verifies and audits) -> the result here."""
+        from console.actions.runner import ActionRefused
+        from console.services.lambda_.actions import InvokeTargetMissing, LambdaInvoke
+
         try:
-            result = await invoke(self.opsdeck.aws_context(), self.function.name, body, qualifier, invocation_type)
+            runner = self.opsdeck.action_runner()
+            action = LambdaInvoke(self.function.name, body, qualifier, invocation_type,
+                                  traffic_alias=runner.settings.traffic_alias)
+            plan = await runner.prepare(action)
         except asyncio.CancelledError:
             self.state = "ready"
             raise
-        except PayloadTooLarge as exc:  # checked above; kept for a type changed mid-flight
-            self.state = "failed"
-            self._message(Text(f"Payload too large: {exc}"), "error")
+        except ActionRefused:
+            self._refuse_read_only()
             return
-        except InvokeFailed as exc:
-            self.state = "refused" if exc.problem.kind is ErrorClass.READ_ONLY else "failed"
-            self.problem = exc.problem
-            self._show_problem(exc.problem)
+        except InvokeTargetMissing as exc:
+            self._failed(exc.problem)
             return
-        self.result, self.problem, self.state = result, None, "done"
+        except Exception as exc:  # bad config, the caller's identity, a throttled read: said, never a traceback
+            target = self.opsdeck.target
+            self._failed(describe_problem(exc, profile=target.profile, endpoint=target.endpoint))
+            return
         self._message(Text(""), None)
-        self._show_result(result)
+        outcome = await self.app.push_screen_wait(ConfirmActionScreen(runner, action, plan, close_when_done=True))
+        if outcome is None:  # closed without applying
+            self.state = "ready"
+            self._message(Text("Not invoked: the plan was not confirmed. Nothing was sent."), "info")
+            return
+        if outcome.result.error is not None:
+            self._failed(outcome.result.error)
+            return
+        if action.result is not None:
+            self.show_result(action.result)
+
+    def _failed(self, problem: Problem) -> None:
+        self.state = "refused" if problem.kind is ErrorClass.READ_ONLY else "failed"
+        self.problem = problem
+        self._show_problem(problem)
 
     def _show_problem(self, problem: Problem) -> None:
         message = Text(end="")
@@ -246,7 +283,9 @@ version that ran, the payload it returned and the tail of its log."""
         message.append_text(inert(problem.remedy))
         self._message(message, "error")
 
-    def _show_result(self, result: InvokeResult) -> None:
+    def show_result(self, result: InvokeResult) -> None:
+        """Draw what an invocation answered (state `done`)."""
+        self.result, self.problem, self.state = result, None, "done"
         summary = Text(end="")
         summary.append(f"Status {result.status_code}", style="bold")
         summary.append(f" · {result.invocation_type}")

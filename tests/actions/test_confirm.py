@@ -148,7 +148,7 @@ def test_mutating_commands_carry_their_action_name():
     found = {path: cmd.action_name for path, cmd in mutating_commands(main).items()}
     assert found == {("events", "disable"): "events.disable-rule", ("events", "enable"): "events.enable-rule",
                      ("lambda", "deploy"): "lambda.deploy", ("lambda", "rollback"): "lambda.rollback",
-                     ("lambda", "promote"): "lambda.promote"}
+                     ("lambda", "promote"): "lambda.promote", ("lambda", "invoke"): "lambda.invoke"}
     assert set(found.values()) <= set(REGISTRY)
 
 

@@ -52,3 +52,35 @@ def test_demo_headless_prints_one_line_serves_and_stops_on_sigterm():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"opsdeck {version('opsdeck')}\n"
+
+
+@pytest.mark.parametrize("port", ["65536", "99999", "-1"])
+def test_demo_refuses_a_port_outside_0_to_65535(port):
+    result = CliRunner().invoke(main, ["demo", "--headless", "--port", port])
+    assert result.exit_code == 2
+    assert "Invalid value for '--port'" in result.output and "0<=x<=65535" in result.output
+
+
+def test_demo_on_a_taken_port_says_so_and_exits_2():
+    """A real listener holds the port; the embedded server's bind fails with EADDRINUSE."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        proc = subprocess.run([str(OPSDECK), "demo", "--headless", "--port", str(port)], capture_output=True,
+                              text=True, cwd=ROOT, env=env, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert f"Invalid value for '--port': port {port} on 127.0.0.1 is already in use" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -4,7 +4,7 @@ crash left open, and read-only mode: through the whole app, Lambda state read ba
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Footer, Input
+from textual.widgets import Button, Footer, Input
 
 from console.audit import AuditLog
 from console.services.lambda_.deploy.resume import open_deploys
@@ -21,6 +21,15 @@ def publish(functions, name: str, marker: int) -> str:
     """New code on $LATEST and a version of it (tests only: the deploy does this for real)."""
     functions.lam.update_function_code(FunctionName=name, ZipFile=b"PK\x05\x06" + b"\0" * 18 + bytes([marker]))
     return functions.lam.publish_version(FunctionName=name)["Version"]
+
+
+def mid_canary(functions) -> str:
+    """A function whose alias `live` is at version 1 with 10% on version 2."""
+    name = functions.create()
+    publish(functions, name, 1)
+    functions.lam.update_alias(FunctionName=name, Name="live", FunctionVersion="1",
+                               RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    return name
 
 
 async def open_rollback(pilot, app, name: str) -> RollbackScreen:
@@ -77,10 +86,7 @@ async def test_r_to_a_chosen_version_and_a_bad_one(functions, clock):
 
 
 async def test_r_on_a_canary_offers_promote(functions, clock):
-    name = functions.create()
-    publish(functions, name, 1)
-    functions.lam.update_alias(FunctionName=name, Name="live", FunctionVersion="1",
-                               RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    name = mid_canary(functions)
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         modal = await open_rollback(pilot, app, name)
@@ -91,6 +97,24 @@ async def test_r_on_a_canary_offers_promote(functions, clock):
         plan_shown = await confirm(pilot, app)
         assert "version 1 with 10% on 2 -> version 2 (100%, no weights)" in plan_shown
     assert functions.alias(name) == ("2", {})
+
+
+async def test_on_a_canary_abort_is_the_default_and_promote_is_not_primary(functions, clock):
+    """enter in the modal aborts the deploy; tab from the default reaches Cancel, not Promote."""
+    name = mid_canary(functions)
+    app = start_app(functions, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        modal = await open_rollback(pilot, app, name)
+        abort, promote = modal.query_one("#rollback-go", Button), modal.query_one("#rollback-promote", Button)
+        assert str(abort.label) == "Abort deploy" and promote.display
+        assert app.focused is abort and abort.variant == "primary"
+        assert promote.variant == "default"
+        await pilot.press("tab")
+        assert app.focused is modal.query_one("#rollback-cancel", Button)
+        await pilot.press("shift+tab", "enter")
+        plan_shown = await confirm(pilot, app)
+        assert "version 1 with 10% on 2 -> version 1 (no weights; abort the deploy in progress)" in plan_shown
+    assert functions.alias(name) == ("1", {})
 
 
 async def test_resume_modal_after_a_crash_aborts_the_open_deploy(functions, runner, audit, source, clock):

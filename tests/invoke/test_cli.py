@@ -17,7 +17,7 @@ def test_inline_payload(opsdeck):
     result = opsdeck("lambda", "invoke", "validate-order", "--payload", '{"orderId": "o-1"}')
     assert result.exit_code == 0, result.output
     assert "Status: 200" in result.output
-    assert "Executed version: $LATEST" in result.output
+    assert "Executed version: 3" in result.output  # the `live` alias by default, as in the app
     assert "Function error: none" in result.output
     assert echoed(result.output) == {"orderId": "o-1"}
 
@@ -105,7 +105,7 @@ def test_read_only_refuses(opsdeck, endpoint):
     before = invoke_count(endpoint)
     result = opsdeck("lambda", "invoke", "validate-order", global_args=("--read-only",))
     assert result.exit_code == 1
-    assert "Read-only mode: opsdeck will not call lambda:Invoke" in result.output
+    assert "lambda.invoke: opsdeck is in read-only mode for this profile; nothing can be changed" in result.output
     assert invoke_count(endpoint) == before
 
 

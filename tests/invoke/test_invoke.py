@@ -9,7 +9,8 @@ import pytest
 
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
-from console.aws.errors import ErrorClass
+from console.aws.errors import ErrorClass, describe_problem
+from console.aws.readonly import ReadOnlyViolation
 from console.clock import ManualClock
 from console.demo import control
 from console.services.lambda_.invoke import (
@@ -151,12 +152,12 @@ async def test_read_only_refuses_invoke_without_sending(endpoint):
     ctx = AwsContext(pool, Target(profile=None, region="us-east-1", endpoint=endpoint))
     before = invoke_count(endpoint)
     try:
-        with pytest.raises(InvokeFailed) as caught:
+        with pytest.raises(ReadOnlyViolation) as caught:  # the guard's own refusal, as from any action's step
             await invoke(ctx, "validate-order", b"{}")
     finally:
         await pool.close()
-    assert caught.value.problem.kind is ErrorClass.READ_ONLY
-    assert "lambda:Invoke" in caught.value.problem.headline
+    problem = describe_problem(caught.value, profile=None, endpoint=endpoint)
+    assert problem.kind is ErrorClass.READ_ONLY and "lambda:Invoke" in problem.headline
     assert invoke_count(endpoint) == before
 
 

@@ -5,7 +5,6 @@ refusals and function errors are explained, saved payloads come back."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from textual.widgets import Input, Select
@@ -13,9 +12,10 @@ from textual.widgets import Input, Select
 from console.demo import control
 from console.services.lambda_.invoke import ASYNC_LIMIT_BYTES
 from console.services.lambda_.payloads import template_names, template_text
+from screens.confirm import ConfirmActionScreen
 from screens.dashboard import DashboardScreen
 from screens.lambda_.invoke import InvokeScreen
-from tests.integration.test_sources import make_function
+from tests.invoke.conftest import function_with_live_alias
 from tests.lambda_tui.conftest import select_function, start_app
 from tests.pilot import wait_until
 
@@ -34,7 +34,13 @@ async def open_invoke(pilot, app, name: str, qualifier: str = "live") -> InvokeS
 
 
 async def send(pilot, screen: InvokeScreen) -> None:
+    """f5, then Apply in the confirmation (its default) when the plan gets that far."""
+    app = screen.app
     await pilot.press("f5")
+    await wait_until(pilot, lambda: (isinstance(app.screen, ConfirmActionScreen) and app.screen.query("#confirm-apply"))
+                     or (screen.state != "invoking" and (screen.state != "ready" or screen.message_text())))
+    if isinstance(app.screen, ConfirmActionScreen):
+        await pilot.press("enter")
     await wait_until(pilot, lambda: screen.state != "invoking" and (screen.state != "ready" or screen.message_text()))
 
 
@@ -120,16 +126,6 @@ async def test_oversize_payload_is_refused_with_the_limit_named(endpoint):
 def account(fresh_account, monkeypatch):
     fresh_account.use(monkeypatch)
     return fresh_account
-
-
-def function_with_live_alias(account) -> str:
-    """A uniquely named function in the test's own account: version 1, `live` → 1."""
-    name = f"pay-{uuid.uuid4().hex[:8]}"
-    make_function(account, name)
-    lam = account.client("lambda")
-    lam.publish_version(FunctionName=name)
-    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
-    return name
 
 
 async def test_a_qualifier_gone_since_the_screen_opened_is_a_clear_message(account):

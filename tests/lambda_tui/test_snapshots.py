@@ -81,25 +81,26 @@ async def known_qualifiers(ctx, name):
     return Qualifiers((alias("orders", "3", [("4", 0.1)]),), ("$LATEST", "4", "3"))
 
 
-async def invoke_failing(ctx, name, body, qualifier, invocation_type):
+def failing_result() -> InvokeResult:
     error = {"errorMessage": "card declined", "errorType": "PaymentError",
              "stackTrace": ['  File "/var/task/handler.py", line 12, in handler\n']}
     tail = ("START RequestId: 1f0e-aa Version: 4\n[ERROR]\tPaymentError: card declined\n"
             "END RequestId: 1f0e-aa\nREPORT RequestId: 1f0e-aa\tDuration: 812.44 ms\t"
             "Billed Duration: 813 ms\tMemory Size: 256 MB\tMax Memory Used: 91 MB\t\n")
-    return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa", invocation_type)
+    return InvokeResult(200, "Unhandled", "4", json.dumps(error, indent=2), tail, "1f0e-aa", "RequestResponse")
 
 
 def answer_invokes(monkeypatch) -> None:
-    """The qualifier list and the invoke call answer with the fixed results above."""
+    """The qualifier list answers with the fixed aliases above."""
     import screens.lambda_.invoke
 
     monkeypatch.setattr(screens.lambda_.invoke, "fetch_qualifiers", known_qualifiers)
-    monkeypatch.setattr(screens.lambda_.invoke, "invoke", invoke_failing)
 
 
 async def open_and_invoke(pilot):
-    """The invoke screen of `orders` (its live alias chosen), after f5."""
+    """The invoke screen of `orders` (its live alias chosen) showing a function error's
+    result (the invoke itself, planned, confirmed and sent to the embedded AWS, is
+    tests/lambda_tui/test_invoke_action.py's)."""
     import screens.lambda_.invoke
 
     await settle(pilot, 6)
@@ -108,7 +109,7 @@ async def open_and_invoke(pilot):
     screen.editor.cursor_blink = False  # a blinking cursor would make the snapshot depend on timing
     await settle(pilot, 4)
     assert screen.qualifier == "live"
-    await pilot.press("f5")
+    screen.show_result(failing_result())
     await settle(pilot, 4)
     assert screen.state == "done"
 

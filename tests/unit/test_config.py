@@ -35,3 +35,13 @@ def test_bad_values_name_the_field():
     write("read_only = [")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings()
+
+
+def test_the_traffic_alias_defaults_to_live_and_is_checked():
+    assert load_settings().traffic_alias == "live"
+    write('traffic_alias = "prod"\n')
+    assert load_settings().traffic_alias == "prod"
+    for bad in ('"123"', '"has space"', "7"):
+        write(f"traffic_alias = {bad}\n")
+        with pytest.raises(ConfigError, match=r"^traffic_alias: expected an alias name"):
+            load_settings()

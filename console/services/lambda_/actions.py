@@ -1,4 +1,4 @@
-"""Lambda deploy, roll back and promote as guarded actions (the engine is console.services.lambda_.deploy).
+"""Lambda deploy, roll back, promote and invoke as guarded actions (the engine is console.services.lambda_.deploy).
 
 `lambda.deploy` updates the code, publishes a version and moves the alias (all at once,
 canary or linear) with automatic rollback on the new version's own errors; it is long
@@ -6,11 +6,15 @@ running, reports DeployEvents to `listener`, and stops cleanly on the cancel fla
 `lambda.rollback` moves an alias to the previous version (from the audit trail where
 known, else the previous published version), to `--to`, or, mid-deploy, back to its
 primary version with no weights. `lambda.promote` finishes a deploy in progress.
+`lambda.invoke` invokes a function at a qualifier, confirmed and audited like the others.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Sequence
+
+from botocore.exceptions import ClientError
 
 from console.actions.base import (
     Action,
@@ -21,11 +25,14 @@ from console.actions.base import (
     ProgressCallback,
     Step,
     VerifyResult,
+    run_steps,
 )
 from console.actions.registry import register
 from console.actions.runner import Outcome
 from console.audit import AuditLog
 from console.aws.context import AwsContext
+from console.aws.errors import ErrorClass, Problem, describe_problem
+from console.config import DEFAULT_TRAFFIC_ALIAS
 from console.services.lambda_.deploy import EXAMPLE_SOURCE
 from console.services.lambda_.deploy.engine import (
     DEFAULT_ALIAS,
@@ -44,6 +51,17 @@ from console.services.lambda_.deploy.engine import (
 from console.services.lambda_.deploy.package import load_source
 from console.services.lambda_.deploy.resume import DeployRecord, close_resolved, previous_version
 from console.services.lambda_.deploy.strategy import StrategyError, parse_duration, parse_strategy
+from console.services.lambda_.invoke import (
+    InvokeFailed,
+    InvokeResult,
+    check_invocation_type,
+    check_size,
+    explain_invoke_failure,
+    invoke,
+    parse_payload,
+)
+from console.services.lambda_.qualifiers import default_qualifier
+from console.services.lambda_.sources import list_aliases
 
 DEMO_FUNCTION = "validate-order"
 DEMO_CANARY_FUNCTION = "process-payment"  # seeded mid-canary
@@ -269,3 +287,97 @@ async def finish_open_deploy(runner, record: DeployRecord, decision: str, confir
         close_resolved(runner.audit, record.function, record.alias, version or "", region=runner.ctx.target.region,
                        account=runner.ctx.target.account, caller=caller.arn, resolved_by=outcome.run)
     return outcome
+
+
+# -- invoke ------------------------------------------------------------------------------------------
+class InvokeTargetMissing(PlanRefused):
+    """The function, or its version or alias, does not exist; `problem` says which and what to run."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(f"{problem.headline}\n{problem.remedy}")
+
+
+@register
+class LambdaInvoke(Action):
+    """Invoke a function at a qualifier (default: the traffic alias where the function has it,
+    else $LATEST). One step; the audit keeps the payload's size and SHA-256, never the payload,
+    and what came back (status, executed version, function error). A function error is the
+    function's answer, not a failed step: `result` carries it."""
+
+    name = "lambda.invoke"
+    title = "Invoke Lambda function"
+
+    def __init__(self, function: str, payload: str | bytes = b"{}", qualifier: str | None = None,
+                 invocation_type: str = "RequestResponse", traffic_alias: str = DEFAULT_TRAFFIC_ALIAS) -> None:
+        if not function:
+            raise PlanRefused("FUNCTION: give the name of the function to invoke")
+        body = payload.encode("utf-8") if isinstance(payload, str) else payload
+        try:
+            check_invocation_type(invocation_type)
+            parse_payload(body)
+            check_size(body, invocation_type)
+        except ValueError as exc:  # PayloadError, PayloadTooLarge, a bad type: nothing is sent
+            raise PlanRefused(f"payload: {exc}" if not str(exc).startswith("invocation type") else str(exc)) from None
+        self.function = function
+        self.payload = body
+        self.qualifier = _given(qualifier)
+        self.invocation_type = invocation_type
+        self.traffic_alias = traffic_alias
+        self.result: InvokeResult | None = None
+
+    @classmethod
+    def example_arguments(cls) -> dict[str, str]:
+        return {"function": DEMO_FUNCTION, "payload": "{}"}
+
+    async def plan(self, ctx: AwsContext) -> Plan:
+        qualifier = self.qualifier
+        try:
+            if qualifier is None:
+                qualifier = default_qualifier((a.name for a in await list_aliases(ctx, self.function)),
+                                              self.traffic_alias)
+            lam = await ctx.client("lambda")
+            config = await lam.get_function_configuration(FunctionName=self.function, Qualifier=qualifier)
+        except ClientError as exc:
+            problem = await explain_invoke_failure(ctx, exc, self.function, qualifier)
+            if problem.kind is ErrorClass.NOT_FOUND:
+                raise InvokeTargetMissing(problem) from None
+            raise
+        self.qualifier = qualifier
+        arn = f"{unqualified_arn(config['FunctionArn'])}:{qualifier}"
+        size, sha = len(self.payload), hashlib.sha256(self.payload).hexdigest()
+        what = f"{self.function} at {qualifier} ({self.invocation_type})"
+        step = Step(f"Invoke {what} with a payload of {size:,} bytes (SHA-256 {sha[:12]}…)", None, self._invoke,
+                    check=self._answered)
+        details = {"function": self.function, "qualifier": qualifier, "invocation_type": self.invocation_type,
+                   "payload_bytes": str(size), "payload_sha256": sha}
+        return Plan(self.name, arn, self.function, (step,), summary=f"Invoke {what}, payload {size:,} bytes",
+                    details=details)
+
+    async def _invoke(self, ctx: AwsContext) -> None:
+        self.result = await invoke(ctx, self.function, self.payload, self.qualifier, self.invocation_type)
+
+    async def _answered(self, ctx: AwsContext) -> tuple[bool, str]:
+        """What Lambda answered (an invocation leaves no state to read back but its answer)."""
+        result = self.result
+        if result is None:
+            return False, f"no answer from {self.function}"
+        error = f", function error {result.function_error}" if result.function_error else ""
+        return 200 <= result.status_code < 300, (f"Lambda answered {result.status_code}, executed version "
+                                                 f"{result.executed_version or '-'}{error}")
+
+    def _learnt(self, step: Step) -> dict[str, str] | None:
+        result = self.result
+        if result is None:
+            return None
+        return {"status": str(result.status_code), "executed_version": result.executed_version or "",
+                "function_error": result.function_error or "", "request_id": result.request_id or ""}
+
+    async def apply(self, ctx: AwsContext, plan: Plan, progress: ProgressCallback | None = None,
+                    cancel: CancelFlag | None = None) -> ApplyResult:
+        def explain(exc: Exception) -> Problem:
+            if isinstance(exc, InvokeFailed):
+                return exc.problem
+            return describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint)
+
+        return await run_steps(ctx, plan.steps, progress, cancel, explain=explain, learnt=self._learnt)

@@ -7,7 +7,9 @@ InvokeResult, or raises InvokeFailed with a Problem (unknown function or qualifi
 read-only mode, access denied...) instead of a traceback.
 
 Invoke is refused in read-only mode by the client pool's guard (lambda:Invoke is not
-in console.aws.readonly's allow-list): InvokeFailed then carries the READ_ONLY problem.
+in console.aws.readonly's allow-list): its ReadOnlyViolation passes through unchanged, as
+it does from every other action's step. The guarded action (plan, confirm, audit) is
+console.services.lambda_.actions.LambdaInvoke.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem
+from console.aws.readonly import ReadOnlyViolation
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 
@@ -155,8 +158,10 @@ async def invoke(
         response = await client.invoke(**params)
         body = response.get("Payload")
         raw = await body.read() if body is not None else b""
+    except ReadOnlyViolation:
+        raise
     except Exception as exc:  # every failure becomes a Problem; no traceback reaches the user
-        raise InvokeFailed(await _explain(ctx, exc, function, qualifier)) from exc
+        raise InvokeFailed(await explain_invoke_failure(ctx, exc, function, qualifier)) from exc
     return InvokeResult(
         status_code=int(response.get("StatusCode") or 0),
         function_error=response.get("FunctionError") or None,
@@ -168,7 +173,10 @@ async def invoke(
     )
 
 
-async def _explain(ctx: AwsContext, exc: BaseException, function: str, qualifier: str | None) -> Problem:
+async def explain_invoke_failure(ctx: AwsContext, exc: BaseException, function: str,
+                                 qualifier: str | None) -> Problem:
+    """What a failed call on `function` at `qualifier` means: for "not found", whether the
+    function or only its version or alias is missing (one more read)."""
     target = ctx.target
     problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
     if problem.kind is not ErrorClass.NOT_FOUND:

@@ -1,23 +1,21 @@
-"""`opsdeck lambda invoke`: invoke a function from the terminal.
+"""`opsdeck lambda invoke`: invoke a function from the terminal, as a guarded action.
 
-Parsing, size limits and explaining failures are console.services.lambda_.invoke's; this module reads
-the payload (inline, @file, a template or a saved payload), prints the result and sets
-the exit code: 0 when the function ran without error, 1 on a function error or when
-the invoke could not run (unknown function or qualifier, read-only mode, ...), 2 for a
-bad payload (invalid JSON, too large, missing file), which is refused before sending.
-
-Invoke is not a guarded action (no plan/confirm/audit, no `action_name`), but it does
-change things, so in read-only mode the client pool's guard refuses lambda:Invoke.
+Parsing, size limits and explaining failures are console.services.lambda_.invoke's; the
+plan, confirmation (a protected target's name typed, or --yes), audit and verify are the
+Runner's, driven by console.actions.cli.run_cli_action, as for every action. This module
+reads the payload (inline, @file, a template or a saved payload), prints the result and
+sets the exit code: 0 when the function ran without error, 1 on a function error or when
+the invoke could not run (unknown function or qualifier, read-only mode, not confirmed),
+2 for a bad payload (invalid JSON, too large, missing file), refused before anything is sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import click
 
-from console.actions.cli import mutates
+from console.actions.cli import I_KNOW, YES, action_command, run_cli_action
 
 FUNCTION_ERROR_EXIT = 1
 
@@ -83,10 +81,12 @@ def echo_result(result) -> None:
         lines(result.log_tail)
 
 
-@mutates("lambda", "invoke", "validate-order", "--payload", "{}")
+@action_command("lambda.invoke")
 @click.command("invoke")
 @click.argument("function")
-@click.option("--qualifier", "-q", default=None, help="Version or alias to invoke (default: $LATEST).")
+@click.option("--qualifier", "-q", default=None,
+              help="Version or alias to invoke (default: the traffic alias, `live` unless configured, where the "
+                   "function has it, else $LATEST).")
 @click.option("--payload", "-p", default=None, metavar="JSON|@FILE",
               help="The event: inline JSON, @path to read a file, @- for stdin (default: {}).")
 @click.option("--template", "-t", default=None, metavar="NAME",
@@ -94,49 +94,33 @@ def echo_result(result) -> None:
 @click.option("--saved", default=None, metavar="NAME", help="Use a payload saved for this function.")
 @click.option("--type", "invocation_type", type=click.Choice(["RequestResponse", "Event", "DryRun"]),
               default="RequestResponse", show_default=True, help="Invocation type.")
+@YES
+@I_KNOW
 @click.pass_context
 def invoke_command(ctx: click.Context, function: str, qualifier: str | None, payload: str | None,
-                   template: str | None, saved: str | None, invocation_type: str) -> None:
+                   template: str | None, saved: str | None, invocation_type: str, yes: bool, i_know: bool) -> None:
     """Invoke FUNCTION and show the status, executed version, function error, response and log tail.
 
-    Exit code: 0 ok; 1 function error or the invoke could not run; 2 bad payload (nothing sent).
+    The plan (function, qualifier, invocation type, payload size) is shown and confirmed
+    like every action's; the audit trail keeps the payload's SHA-256, never the payload.
+    Exit code: 0 ok; 1 function error, or the invoke did not run; 2 bad payload (nothing sent).
     Templates: apigw-http-v2, apigw-rest, s3-put, sqs-batch, sns, eventbridge-scheduled, dynamodb-stream.
     """
-    from console.headless import headless_target, read_only_requested
-    from console.services.lambda_.invoke import PayloadError, PayloadTooLarge, check_size, parse_payload
+    from console.actions.base import PlanRefused
+    from console.headless import headless_target
+    from console.services.lambda_.actions import LambdaInvoke
 
     body = _read_payload(payload, template, saved, function)
+    _, settings = headless_target(ctx)
     try:
-        parse_payload(body)
-        check_size(body, invocation_type)
-    except PayloadError as exc:
-        raise click.BadParameter(str(exc), param_hint="payload") from None
-    except PayloadTooLarge as exc:
-        raise click.BadParameter(str(exc), param_hint="payload") from None
-    target, _ = headless_target(ctx)
-    result = asyncio.run(_invoke(target, read_only_requested(ctx), function, body, qualifier, invocation_type))
-    echo_result(result)
-    if not result.ok:
+        action = LambdaInvoke(function, body, qualifier, invocation_type, traffic_alias=settings.traffic_alias)
+    except PlanRefused as exc:
+        raise click.BadParameter(str(exc).removeprefix("payload: "), param_hint="payload") from None
+
+    def show(runner, outcome) -> None:
+        if action.result is not None:
+            echo_result(action.result)
+
+    run_cli_action(ctx, lambda: action, yes, i_know, offer_undo=False, after=show)
+    if action.result is not None and not action.result.ok:
         ctx.exit(FUNCTION_ERROR_EXIT)
-
-
-async def _invoke(target, read_only: bool, function: str, body: bytes, qualifier: str | None,
-                  invocation_type: str):
-    from console.aws.clients import ClientPool
-    from console.aws.context import AwsContext
-    from console.headless import ensure_mfa
-    from console.clock import SystemClock
-    from console.services.lambda_.invoke import InvokeFailed, invoke
-
-    clock = SystemClock()
-    pool = ClientPool(clock, read_only=read_only)  # read-only: the pool's guard refuses lambda:Invoke
-    try:
-        if not read_only:  # read-only refuses the call below without asking for a code
-            await ensure_mfa(pool, target, clock)
-        try:
-            return await invoke(AwsContext(pool, target), function, body, qualifier, invocation_type)
-        except InvokeFailed as exc:
-            problem = exc.problem
-            raise click.ClickException(problem.cli_message()) from None
-    finally:
-        await pool.close()

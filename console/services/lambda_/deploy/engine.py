@@ -46,6 +46,7 @@ from console.actions.base import (
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
 from console.aws.limits import max_page
+from console.services.lambda_.deploy import checks
 from console.services.lambda_.deploy.health import VersionHealth, default_settle, minute_end, read_health
 from console.services.lambda_.deploy.package import Source
 from console.services.lambda_.deploy.strategy import Strategy, format_seconds
@@ -348,7 +349,16 @@ class Deployment:
                         note=f"alias {self.alias} of {self.function} already runs this code "
                              f"(version {version}, CodeSha256 {new_sha}): nothing to deploy")
         return Plan(action_name, arn, self.function, tuple(self._steps(fn, old)), summary=summary,
-                    details=details)
+                    details=details, warnings=await self._warnings(ctx, latest))
+
+    async def _warnings(self, ctx: AwsContext, latest: dict) -> tuple[str, ...]:
+        """What the plan should say before it is confirmed (console.services.lambda_.deploy.checks)."""
+        published = await ctx.collect("lambda", "list_versions_by_function", "Versions", FunctionName=self.function,
+                                      PaginationConfig={"PageSize": max_page("lambda", "ListVersionsByFunction")})
+        found = [checks.unpublished_latest(latest, published, self.source.code_sha256)]
+        if self.source.kind == "zip" and not latest.get("Layers"):
+            found.append(checks.missing_handler(latest.get("Runtime"), latest.get("Handler"), self.source.zip_bytes))
+        return tuple(warning for warning in found if warning)
 
     def _resolve_grace(self, latest: dict) -> None:
         """--grace as given, or the function's timeout plus CloudWatch's ingestion delay."""
