@@ -20,6 +20,10 @@ EXPECTED = {
     15: ("▲ pay", "·▁··█ 8.0%", "12", "▁▅▁▁█ 150", "▁▁▁▁█ 3", "167ms", "·▂··█ 2900ms", "7"),
     60: ("pay", "·█··▂ 88.0%", "1,012", "▁█▁▁▂ 1,150", "▁█▁▁▃ 13", "891ms", "·█··▃ 9000ms", "50"),
     5: ("▲ pay", "··█·· 12.0%", "12", "▁▁█▁▁ 100", "▁▁█▁▁ 3", "200ms", "··█·· 2900ms", "7"),
+    # 36-minute bars; the last 5 minutes against the 175 before them: no jump
+    180: ("pay", "··██▂ 98.5%", "8,789", "▁▁█▂▂ 8,927", "▁▁▁█▃ 13", "891ms", "···█▃ 9000ms", "50"),
+    # 10-minute periods, 29 to a bar; the last 5 minutes against the 10 before them: a jump
+    1440: ("▲ pay", "····█ 98.5%", "8,789", "▁▁▁▁█ 8,927", "▁▁▁▁█ 13", "891ms", "····█ 9000ms", "50"),
 }
 
 
@@ -96,6 +100,10 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
         assert row(app, "pay") == EXPECTED[60] and title(app) == "Lambda · 60m · 2"
 
         await pilot.press("w")
+        await wait_until(pilot, lambda: title(app) == "Lambda · 3h · 2" and row(app, "pay") == EXPECTED[180])
+        await pilot.press("w")
+        await wait_until(pilot, lambda: title(app) == "Lambda · 24h · 2" and row(app, "pay") == EXPECTED[1440])
+        await pilot.press("w")
         await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[5])
         assert title(app) == "Lambda · 5m · 2"
         await pilot.press("w")
@@ -151,5 +159,9 @@ async def test_p99_duration_is_the_windows_own_percentile_of_raw_durations(fresh
         await wait_until(pilot, lambda: hasattr(app.screen, "panel") and p99_cell(app, "tail") == "2500ms")
         await pilot.press("w")
         await wait_until(pilot, lambda: p99_cell(app, "tail") == "7000ms")
+        for longer in ("3h", "24h"):  # one window-long datapoint each: the same values
+            await pilot.press("w")
+            await wait_until(pilot, lambda: title(app).startswith(f"Lambda · {longer}")
+                             and p99_cell(app, "tail") == "7000ms")
         await pilot.press("w")
         await wait_until(pilot, lambda: p99_cell(app, "tail") == "980ms")

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from console.aws.context import AwsContext
 from console.cloudwatch.metrics import INGESTION_DELAY, MetricQuery, fetch_metrics
+from console.services.lambda_.metrics import version_dimensions
 
 NAMESPACE = "AWS/Lambda"
 PERIOD = 60
@@ -64,10 +65,6 @@ class VersionHealth:
             text += (f"; {self.partial_invocations} more invocations, {self.partial_errors} errors "
                      "in minutes still arriving")
         return text
-
-
-def version_dimensions(function: str, alias: str, version: str) -> tuple[tuple[str, str], ...]:
-    return (("FunctionName", function), ("Resource", f"{function}:{alias}"), ("ExecutedVersion", version))
 
 
 def version_queries(function: str, alias: str, versions: list[str]) -> list[MetricQuery]:
