@@ -15,10 +15,11 @@ from rich.text import Text
 from textual.binding import Binding
 
 from console.services.lambda_ import metrics as lambda_metrics
-from console.services.lambda_.health import Jump, jump_of
+from console.services.lambda_.health import Jump, JumpStart, jump_of, jump_start, percent
 from console.services.lambda_.metrics import MetricWindow
-from console.services.lambda_.models import LambdaAlias, LambdaFunction
+from console.services.lambda_.models import LambdaAlias, LambdaFunction, VersionFigures, worse
 from console.services.lambda_.sources import AliasSweep
+from console.text import inert
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
@@ -29,6 +30,7 @@ class LambdaRow:
 
     function: LambdaFunction
     routing: str | None = ""  # None: its aliases not read yet
+    aliases: tuple[LambdaAlias, ...] = ()  # by name
 
     @property
     def key(self) -> str:
@@ -43,12 +45,18 @@ class LambdaRow:
         """Errors or throttles jumped in the last 5 minutes (console.services.lambda_.health)."""
         return jump_of(self.function.metrics)
 
+    @cached_property
+    def since(self) -> JumpStart | None:
+        """When the jump began."""
+        return jump_start(self.function.metrics)
+
 
 def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...]) -> tuple[LambdaRow, ...]:
-    by_function: dict[str, list[str]] = {}
+    by_function: dict[str, list[LambdaAlias]] = {}
     for alias in sorted(aliases, key=attrgetter("name")):
-        by_function.setdefault(alias.function_name, []).append(alias.routing)
-    return tuple(LambdaRow(fn, " ".join(by_function.get(fn.name, ()))) for fn in functions)
+        by_function.setdefault(alias.function_name, []).append(alias)
+    return tuple(LambdaRow(fn, " ".join(a.routing for a in own), tuple(own))
+                 for fn in functions for own in [by_function.get(fn.name, [])])
 
 
 def _metric(name: str) -> Callable[[LambdaRow], float | None]:
@@ -100,7 +108,12 @@ def _loud(cell: Callable[[LambdaRow, Any], Text]) -> Callable[[LambdaRow, Any], 
 
 
 def _name(row: LambdaRow, now: Any) -> Text:
-    return cells.text(JUMP_MARKER + row.name) if row.jump else cells.text(row.name)
+    """`▲ pay · since 04:37` on a jumping row (when the jump began, on the clock's zone)."""
+    if not row.jump:
+        return cells.text(row.name)
+    since = row.since
+    return cells.text(JUMP_MARKER + row.name + (f" · since {'<' if since.before_span else ''}{since.at:%H:%M}"
+                                                   if since else ""))
 
 
 def _lambda_column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
@@ -116,8 +129,45 @@ def _metric_column(key: str, label: str, cell, tone=None) -> Column:
     return _lambda_column(key, label, known, tone)
 
 
+def _version_words(figures: VersionFigures) -> str:
+    """`3 (10%) 7.8%`: the version, its share, its own error rate ("no calls", "–" unknown)."""
+    rate = figures.error_rate
+    words = "–" if figures.invocations is None or figures.errors is None else (
+        "no calls" if not figures.invocations else percent(rate or 0.0))
+    return f"{figures.version} ({figures.weight:.0%}) {words}"
+
+
 def _routing(row: LambdaRow, now: Any) -> Text:
-    return cells.pending() if row.routing is None else cells.text(row.routing)
+    """The aliases' routing; a weighted alias whose figures are read shows each version's
+    own error rate, the new version's in bold underline when it is worse (and the cell in
+    the error tone: _new_version_worse)."""
+    if row.routing is None:
+        return cells.pending()
+    metrics = row.function.metrics
+    versions = metrics.versions if metrics is not None else ()
+    if not versions:
+        return cells.text(row.routing)
+    result = Text(end="")
+    for alias in row.aliases:
+        own = [v for v in versions if v.alias == alias.name]
+        if result.plain:
+            result.append(" ")
+        if not own:
+            result.append_text(inert(alias.routing))
+            continue
+        result.append_text(inert(f"{alias.name}→"))
+        for number, figures in enumerate(own):
+            if number:
+                result.append(" · ")
+            style = "bold underline" if figures.new and worse(figures, own) else ""
+            result.append_text(inert(_version_words(figures), style=style))
+    return result
+
+
+def _new_version_worse(row: LambdaRow) -> str | None:
+    """The routing cell in the error tone when a weighted alias's new version fails more."""
+    versions = row.function.metrics.versions if row.function.metrics is not None else ()
+    return "error" if any(v.new and worse(v, versions) for v in versions) else None
 
 
 # Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
@@ -150,7 +200,7 @@ SPEC = PanelSpec(
         _metric_column("duration_max", "max", lambda r, now: cells.with_spark(
             cells.millis(_metric("duration_max_ms")(r)), _bars(r, lambda_metrics.duration_max_in))),
         _metric_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
-        _lambda_column("routing", "alias routing", _routing),
+        _lambda_column("routing", "alias routing", _routing, tone=_new_version_worse),
         _lambda_column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
         _lambda_column("architecture", "arch", lambda r, now: cells.text(r.function.architecture)),
         _lambda_column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),

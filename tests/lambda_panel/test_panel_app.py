@@ -73,10 +73,13 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
     fresh_account.use(monkeypatch)
     now = now_at_half_minute()
     write_estate(fresh_account, now)
+    # a jumping row says since when: the errors began 2 minutes ago (10 minutes ago was clean)
+    expected = {window: (figures[0].replace("▲ pay", f"▲ pay · since {ago(now, 2):%H:%M}"),) + figures[1:]
+                for window, figures in EXPECTED.items()}
     clock = ManualClock(now)
     app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint, demo=True), ClientPool(clock), clock)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "pay") == EXPECTED[15])
+        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "pay") == expected[15])
         assert title(app) == "Lambda · 15m · 2"
         # sorted by error rate: steady's 10% above pay's 8%; steady is not highlighted
         assert names(app) == ["steady", "pay"]
@@ -87,7 +90,7 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
 
         await pilot.press("w")
         assert title(app) == "Lambda · 60m · 2"  # said at once, before the data arrives
-        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[60])
+        await wait_until(pilot, lambda: row(app, "pay") == expected[60])
         assert table.selected_key == pay  # pay (88%) now sorts first: the cursor followed it
         assert table.visible_keys[0] == pay
 
@@ -97,17 +100,17 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
         await clock.advance(5)
         await wait_until(pilot, lambda: list_calls(fresh_account) > calls)
         await pilot.pause(0.2)
-        assert row(app, "pay") == EXPECTED[60] and title(app) == "Lambda · 60m · 2"
+        assert row(app, "pay") == expected[60] and title(app) == "Lambda · 60m · 2"
 
         await pilot.press("w")
-        await wait_until(pilot, lambda: title(app) == "Lambda · 3h · 2" and row(app, "pay") == EXPECTED[180])
+        await wait_until(pilot, lambda: title(app) == "Lambda · 3h · 2" and row(app, "pay") == expected[180])
         await pilot.press("w")
-        await wait_until(pilot, lambda: title(app) == "Lambda · 24h · 2" and row(app, "pay") == EXPECTED[1440])
+        await wait_until(pilot, lambda: title(app) == "Lambda · 24h · 2" and row(app, "pay") == expected[1440])
         await pilot.press("w")
-        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[5])
+        await wait_until(pilot, lambda: row(app, "pay") == expected[5])
         assert title(app) == "Lambda · 5m · 2"
         await pilot.press("w")
-        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[15])
+        await wait_until(pilot, lambda: row(app, "pay") == expected[15])
         assert title(app) == "Lambda · 15m · 2"
 
 
