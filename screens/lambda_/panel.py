@@ -228,7 +228,7 @@ class LambdaPanel(ServicePanel):
         Binding("i", "invoke", "Invoke", id="action.lambda.invoke",
                 tooltip="Invoke the selected function with a payload (templates of real event shapes)"),
         Binding("w", "window", "Window", id="lambda.window",
-                tooltip="Lambda metrics over the last 5, 15 or 60 minutes (cycles)"),
+                tooltip="Lambda metrics over the last 5, 15 or 60 minutes, 3 or 24 hours (cycles)"),
         Binding("d", "deploy", "Deploy", id="action.lambda.deploy",
                 tooltip="Deploy new code to the selected function: all at once, canary or linear, watched"),
         Binding("r", "rollback", "Roll back", id="action.lambda.rollback",
@@ -267,7 +267,7 @@ class LambdaPanel(ServicePanel):
             self.set_state(self.state)
 
     def action_window(self) -> None:
-        """Cycle 5 -> 15 -> 60 minutes; the source reads it at the fetch asked for now."""
+        """Cycle 5 -> 15 -> 60 minutes -> 3 -> 24 hours; the source reads it at the fetch asked for now."""
         window = self.window()
         if window is None:
             return

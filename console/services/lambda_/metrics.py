@@ -163,18 +163,24 @@ def version_dimensions(function: str, alias: str, version: str) -> tuple[tuple[s
     return (("FunctionName", function), ("Resource", f"{function}:{alias}"), ("ExecutedVersion", version))
 
 
+def version_queries(index: int, name: str, window_minutes: int,
+                    routes: Sequence[VersionRoute]) -> list[MetricQuery]:
+    """Each routed version's Invocations and Errors over the window (Period = the window),
+    ids `f<index>_v<number>_<suffix>` (version_figures reads them)."""
+    queries = []
+    for number, route in enumerate(routes):
+        dims = version_dimensions(name, route.alias, route.version)
+        queries += [MetricQuery(f"f{index}_v{number}_{suffix}", NAMESPACE, metric, dims, stat, window_minutes * 60)
+                    for suffix, metric, stat in VERSION_QUERIES]
+    return queries
+
+
 def _window_queries(index: int, name: str, window_minutes: int,
                     routes: Sequence[VersionRoute]) -> list[MetricQuery]:
     """The queries whose period is the window: p99 and each routed version's figures."""
     dims = (("FunctionName", name),)
-    period = window_minutes * 60
-    queries = [MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, period)
-               for suffix, metric, stat in WINDOW_QUERIES]
-    for number, route in enumerate(routes):
-        version_dims = version_dimensions(name, route.alias, route.version)
-        queries += [MetricQuery(f"f{index}_v{number}_{suffix}", NAMESPACE, metric, version_dims, stat, period)
-                    for suffix, metric, stat in VERSION_QUERIES]
-    return queries
+    return [MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, window_minutes * 60)
+            for suffix, metric, stat in WINDOW_QUERIES] + version_queries(index, name, window_minutes, routes)
 
 
 def metric_queries(names: Sequence[str], window_minutes: int = DEFAULT_WINDOW_MINUTES,
