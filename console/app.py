@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable, Mapping
 from textual.app import App
 from textual.binding import Binding
 
+from console.aws.accounting import RECENT_ERRORS_SECONDS
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, classify, describe_problem
@@ -205,6 +206,7 @@ class OpsdeckApp(App):
         screen = self.screen
         sources = screen.sources if isinstance(screen, SourceScreen) else set()
         stats = self.pool.stats
+        throttles, errors = stats.recent_failures()
         return StatusInfo(
             account=self.target.account,
             label=self.target.label,
@@ -213,9 +215,10 @@ class OpsdeckApp(App):
             read_only=self.read_only,
             oldest_age=self.store.oldest_age(sources) if sources else None,
             calls_last_minute=stats.last_minute(),
-            throttles=stats.throttles,
-            errors=stats.errors,
+            throttles=throttles,
+            errors=errors,
             polled=bool(sources),
+            failures_window=RECENT_ERRORS_SECONDS,
         )
 
     def refresh_status(self) -> None:

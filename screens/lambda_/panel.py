@@ -31,6 +31,7 @@ class LambdaRow:
     function: LambdaFunction
     routing: str | None = ""  # None: its aliases not read yet
     aliases: tuple[LambdaAlias, ...] = ()  # by name
+    unread: bool = False  # its metrics could not be read (the call failed): unknown, not pending
 
     @property
     def key(self) -> str:
@@ -122,9 +123,12 @@ def _lambda_column(key: str, label: str, cell, tone=None, ages: bool = False) ->
 
 def _metric_column(key: str, label: str, cell, tone=None) -> Column:
     """A metric's column: "…" until the function's metrics have been read (a first load
-    lists 2,000 functions before their metrics), "–" where the figure is unknown."""
+    lists 2,000 functions before their metrics), "–" where the figure is unknown (the
+    read failed, or CloudWatch answered in part)."""
     def known(row: LambdaRow, now: Any) -> Text:
-        return cell(row, now) if row.function.metrics is not None else cells.pending(right=True)
+        if row.function.metrics is not None:
+            return cell(row, now)
+        return cells.count(None) if row.unread else cells.pending(right=True)
 
     return _lambda_column(key, label, known, tone)
 
@@ -239,8 +243,12 @@ class LambdaPanel(ServicePanel):
         self._title_window()
 
     def rows(self, store) -> tuple[Any, ...]:
-        """Functions with their routing; "…" where the alias sweep has not read a function yet."""
+        """Functions with their routing; "…" where the alias sweep has not read a function
+        yet; metrics unknown ("–") where the last read failed before they arrived."""
         rows = super().rows(store)
+        latest = store.latest(SPEC.source)
+        if latest is not None and latest.error is not None:
+            rows = tuple(replace(row, unread=True) if row.function.metrics is None else row for row in rows)
         source = getattr(self.app, "source_table", {}).get(SPEC.related)
         sweep = source[0] if source else None
         if not isinstance(sweep, AliasSweep):
