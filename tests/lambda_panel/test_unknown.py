@@ -63,3 +63,21 @@ def test_a_series_cloudwatch_answered_in_part_is_unknown_and_an_empty_one_is_zer
     assert minutes.errors == (None,) * 15
     figures = lambda_metrics.summarize(minutes, 15)
     assert (figures.invocations, figures.errors, figures.error_rate, figures.throttles) == (5.0, None, None, 0.0)
+
+
+def test_a_minute_still_inside_cloudwatchs_delay_is_not_shown_as_zero():
+    """With `now` 30 s into a minute, that minute and the one before end inside the 60 s
+    delay (assumed): empty, their bars are dots; a delivered datapoint there shows; an
+    empty complete minute is zero. Totals are unchanged (nothing missing adds anything)."""
+    now = now_at_half_minute()
+    start, end = lambda_metrics.span_bounds(now, 5)
+    minute = lambda i: start + timedelta(minutes=i)  # noqa: E731
+    results = MetricResults({"f0_inv": [(minute(12), 4.0)], "f0_err": [], "f0_thr": []})
+    minutes = lambda_metrics.minutes_from_results(0, results, start, end, now=now)
+    assert minutes.arriving == 2
+    figures = lambda_metrics.summarize(minutes, 5)
+    assert lambda_metrics.bars(figures, lambda_metrics.invocations_in) == (0.0, 0.0, 4.0, None, None)
+    assert figures.invocations == 4.0
+    delivered = MetricResults({"f0_inv": [(minute(14), 3.0)], "f0_err": [], "f0_thr": []})
+    early = lambda_metrics.summarize(lambda_metrics.minutes_from_results(0, delivered, start, end, now=now), 5)
+    assert lambda_metrics.bars(early, lambda_metrics.invocations_in) == (0.0, 0.0, 0.0, None, 3.0)

@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
 from console.cloudwatch.metrics import (
+    INGESTION_DELAY,
     MAX_DATAPOINTS_PER_CALL,
     MAX_QUERIES_PER_CALL,
     MetricQuery,
@@ -252,10 +253,21 @@ def _per_period(series: Series, start: datetime, count: int, period: int, missin
     return tuple(by_slot.get(i, missing) for i in range(count))
 
 
+def arriving(start: datetime, end: datetime, period: int, now: datetime | None) -> int:
+    """How many of the newest periods between `start` and `end` end inside CloudWatch's
+    ingestion delay at `now` (assumed, console.cloudwatch.metrics.INGESTION_DELAY)."""
+    if now is None:
+        return 0
+    count = int((end - start).total_seconds() // period)
+    settled = now - timedelta(seconds=INGESTION_DELAY)
+    return sum(1 for i in range(count) if start + timedelta(seconds=(i + 1) * period) > settled)
+
+
 def minutes_from_results(index: int, results: dict[str, Series], start: datetime, end: datetime,
-                         period: int = PERIOD, tag: str = "") -> LambdaMinutes:
+                         period: int = PERIOD, tag: str = "", now: datetime | None = None) -> LambdaMinutes:
     """One function's series between `start` and `end` at `period` (the queries whose ids
-    end in `tag`); every entry of a query CloudWatch did not answer in full is None."""
+    end in `tag`); every entry of a query CloudWatch did not answer in full is None; with
+    `now`, the newest periods still inside the ingestion delay are marked `arriving`."""
     count = int((end - start).total_seconds() // period)
     unknown = getattr(results, "unknown", frozenset())
 
@@ -274,6 +286,7 @@ def minutes_from_results(index: int, results: dict[str, Series], start: datetime
         duration_max_ms=series("dmax", None),
         concurrency_max=series("conc", None),
         period_s=period,
+        arriving=arriving(start, end, period, now),
     )
 
 
@@ -334,11 +347,13 @@ def _buckets(size: int, bars: int) -> list[range]:
 
 def bars(metrics: LambdaMetrics, pick: Callable[[LambdaMinutes, range], float | None]) -> tuple[float | None, ...]:
     """SPARK_BARS values over the metrics' window, oldest first (fewer when the window
-    has fewer minutes); `pick(minutes, run)` folds one run of minutes into one value."""
+    has fewer minutes); `pick(minutes, run)` folds one run of minutes into one value;
+    None (a dot) for a run still inside CloudWatch's delay with nothing delivered yet."""
     window = metrics.window
     if window is None:
         return ()
-    return tuple(pick(window, run) for run in _buckets(len(window), SPARK_BARS))
+    return tuple(None if all(window.still_arriving(i) for i in run) else pick(window, run)
+                 for run in _buckets(len(window), SPARK_BARS))
 
 
 def invocations_in(m: LambdaMinutes, run: range) -> float | None:

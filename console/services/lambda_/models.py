@@ -32,6 +32,9 @@ class LambdaMinutes:
     duration_max_ms: tuple[float | None, ...]
     concurrency_max: tuple[float | None, ...]
     period_s: int = 60
+    # the newest entries whose end is still inside CloudWatch's ingestion delay: a missing
+    # datapoint there is not known to be zero yet (it counts 0 in totals, adding nothing)
+    arriving: int = 0
 
     def __len__(self) -> int:
         return len(self.invocations)
@@ -52,7 +55,13 @@ class LambdaMinutes:
             self.start + timedelta(seconds=begin * self.period_s), self.invocations[begin:end],
             self.errors[begin:end], self.throttles[begin:end], self.duration_avg_ms[begin:end],
             self.duration_max_ms[begin:end], self.concurrency_max[begin:end], self.period_s,
+            max(0, min(end, len(self)) - max(begin, len(self) - self.arriving)),
         )
+
+    def still_arriving(self, index: int) -> bool:
+        """Is entry `index` inside the ingestion delay, with nothing delivered for it yet?"""
+        return index >= len(self) - self.arriving and not self.invocations[index] and not self.errors[index] \
+            and not self.throttles[index]
 
     def at(self, index: int) -> datetime:
         """When the entry `index` begins."""

@@ -188,9 +188,10 @@ async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int,
         periods = None
         if window_start is not None:
             periods = lambda_metrics.minutes_from_results(i, window, window_start, window_end,
-                                                          lambda_metrics.period_for(minutes), lambda_metrics.COARSE)
+                                                          lambda_metrics.period_for(minutes), lambda_metrics.COARSE,
+                                                          now)
         found[name] = lambda_metrics.summarize(
-            lambda_metrics.minutes_from_results(i, results, start, end), minutes,
+            lambda_metrics.minutes_from_results(i, results, start, end, now=now), minutes,
             lambda_metrics.window_value(i, "p99", window, end, minutes), periods,
             lambda_metrics.version_figures(i, routes.get(name, ()), window, end, minutes))
     return found
