@@ -85,3 +85,34 @@ async def test_a_weighted_alias_shows_each_versions_error_rate_the_worse_new_one
         error = app.theme_variables["error"]
         assert any(error in str(span.style) for span in cell.spans)  # the cell in the error tone
         assert str(routing(app, "plain").plain) == "live→1"  # no weights: no extra queries, no figures
+
+
+async def test_version_queries_ride_in_the_same_call_only_for_weighted_aliases(fresh_account, monkeypatch):
+    """The alias sweep's aliases (what the engine hands the source as peer items) name the
+    weighted ones: 7 queries per function plus 2 per routed version, one GetMetricData call."""
+    from dataclasses import replace
+
+    from console.services.lambda_.sources import AliasSweep, FunctionsSource
+    from console.services.lambda_.metrics import MetricWindow
+    from tests.lambda_panel.conftest import context_for
+
+    fresh_account.use(monkeypatch)
+    canary(fresh_account, "pay")
+    make_function(fresh_account, "plain")
+    clock = ManualClock(now_at_half_minute())
+    ctx = context_for(fresh_account.endpoint, clock)
+    try:
+        aliases = await AliasSweep()(ctx)
+        ctx = replace(ctx, peer_items=lambda source: aliases if source == FunctionsSource.ALIASES else None)
+        before = control.count_of(control.request_counts(fresh_account.endpoint), "cloudwatch", "GetMetricData",
+                                  fresh_account.id)
+        functions = {f.name: f for f in await FunctionsSource(MetricWindow(15))(ctx)}
+        after = control.count_of(control.request_counts(fresh_account.endpoint), "cloudwatch", "GetMetricData",
+                                 fresh_account.id)
+    finally:
+        await ctx.pool.close()
+    assert after - before == 1
+    pay = functions["pay"].metrics.versions
+    assert [(v.version, v.weight, v.invocations, v.errors, v.new) for v in pay] == [
+        ("1", 0.9, 189, 9, False), ("2", 0.1, 21, 11, True)]
+    assert functions["plain"].metrics.versions == ()
