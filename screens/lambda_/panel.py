@@ -174,7 +174,7 @@ def _new_version_worse(row: LambdaRow) -> str | None:
     return "error" if any(v.new and worse(v, versions) for v in versions) else None
 
 
-# Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
+# Sparklines (5 bars over the window: 1, 3, 12 or 36 minutes a bar, 290 for 24 h) on what moves in an
 # incident: error rate, invocations, throttles and max duration. Errors, average and p99
 # duration (over the window) and concurrency stay bare numbers (their shape is in the error-rate and max-duration
 # sparklines), which keeps every metric and the alias visible at 160 columns; the

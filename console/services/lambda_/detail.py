@@ -671,12 +671,6 @@ _CHART_QUERIES = (
 )
 
 
-def chart_bounds(now: datetime, minutes: int) -> tuple[datetime, datetime]:
-    """[start, end) in whole minutes, ending after the current minute."""
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return end - timedelta(minutes=minutes), end
-
-
 def per_period(series: Series, start: datetime, end: datetime, period_s: int = METRIC_PERIOD) -> tuple[float, ...]:
     step = timedelta(seconds=period_s)
     by_slot = {int((ts - start) / step): v for ts, v in series}
@@ -695,7 +689,7 @@ async def fetch_charts(ctx: AwsContext, function_name: str, minutes: int = DEFAU
     """The function's series over the last `minutes` and, when an alias of it routes to
     two versions, each version's own invocations and errors: its aliases (one ListAliases),
     then one GetMetricData call."""
-    start, end = chart_bounds(ctx.clock.now(), minutes)
+    start, end = lambda_metrics.window_bounds(ctx.clock.now(), minutes)
     period = lambda_metrics.period_for(minutes)
     routes = lambda_metrics.weighted_routes(await list_aliases(ctx, function_name)).get(function_name, ())
     own = lambda_metrics.version_queries(0, function_name, minutes, routes)

@@ -53,7 +53,7 @@ WINDOW_CHOICES = (5, 15, 60, 180, 1440)  # minutes; `w` on the Lambda panel cycl
 DEFAULT_WINDOW_MINUTES = 15
 RECENT_MINUTES = 5  # "now" for jumps and health
 MIN_SPAN_MINUTES = 15  # fetched at least: the last 5 minutes and 10 to compare them with
-SPARK_BARS = 5  # every sparkline has 5 bars: 1, 3 or 12 minutes each for 5/15/60 minutes
+SPARK_BARS = 5  # 5 bars a sparkline: 1, 3, 12, 36 minutes each for 5m-3h; 24 h: 29 periods of 10 min
 PERIOD_CHOICES = (60, 120, 300, 600, 900, 1800, 3600)  # seconds: periods that divide an hour
 POINTS_PER_QUERY = MAX_DATAPOINTS_PER_CALL // MAX_QUERIES_PER_CALL  # 201: a full call stays within the limit
 
@@ -147,16 +147,15 @@ def span_minutes(window_minutes: int) -> int:
     return MIN_SPAN_MINUTES if coarse(window_minutes) else max(window_minutes, MIN_SPAN_MINUTES)
 
 
+def window_bounds(now: datetime, minutes: int) -> tuple[datetime, datetime]:
+    """[start, end) of the last `minutes`, in whole minutes, ending after the current one."""
+    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return end - timedelta(minutes=minutes), end
+
+
 def span_bounds(now: datetime, window_minutes: int) -> tuple[datetime, datetime]:
-    """[start, end) of the fetched span, in whole minutes, ending after the current one."""
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return end - timedelta(minutes=span_minutes(window_minutes)), end
-
-
-def window_bounds(now: datetime, window_minutes: int) -> tuple[datetime, datetime]:
-    """[start, end) of the window itself, in whole minutes (a coarse window's own fetch)."""
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return end - timedelta(minutes=window_minutes), end
+    """[start, end) of the span read by the minute."""
+    return window_bounds(now, span_minutes(window_minutes))
 
 
 def version_dimensions(function: str, alias: str, version: str) -> tuple[tuple[str, str], ...]:
