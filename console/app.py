@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from console.aws.accounting import RECENT_ERRORS_SECONDS
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, classify, describe_problem
@@ -213,6 +214,7 @@ class OpsdeckApp(App):
         screen = self.screen
         sources = screen.sources if isinstance(screen, SourceScreen) else set()
         stats = self.pool.stats
+        throttles, errors = stats.recent_failures()
         return StatusInfo(
             account=self.target.account,
             label=self.target.label,
@@ -221,9 +223,10 @@ class OpsdeckApp(App):
             read_only=self.read_only,
             oldest_age=self.store.oldest_age(sources) if sources else None,
             calls_last_minute=stats.last_minute(),
-            throttles=stats.throttles,
-            errors=stats.errors,
+            throttles=throttles,
+            errors=errors,
             polled=bool(sources),
+            failures_window=RECENT_ERRORS_SECONDS,
         )
 
     def refresh_status(self) -> None:

@@ -26,9 +26,10 @@ class StatusInfo:
     read_only: bool
     oldest_age: float | None  # seconds; None before any data is on screen
     calls_last_minute: int
-    throttles: int
-    errors: int
+    throttles: int  # in the last `failures_window` seconds
+    errors: int  # in the last `failures_window` seconds
     polled: bool = True  # the screen shows polled data (a detail or log screen reads its own)
+    failures_window: float = 300.0
 
 
 class StatusBar(Static):
@@ -72,7 +73,8 @@ def status_text(info: StatusInfo, style_of: Callable[[str], str]) -> Text:
     if info.polled:
         line.append(f"data {age(info.oldest_age)} old   " if info.oldest_age is not None else "no data yet   ")
     line.append(f"{info.calls_last_minute} calls/min   ")
-    line.append(f"{info.throttles} throttled", style=f"bold {style_of('error')}" if info.throttles else "")
+    window = f"/{age(info.failures_window)}"
+    line.append(f"{info.throttles} throttled{window}", style=f"bold {style_of('error')}" if info.throttles else "")
     line.append("   ")
-    line.append(f"{info.errors} errors", style=f"bold {style_of('error')}" if info.errors else "")
+    line.append(f"{info.errors} errors{window}", style=f"bold {style_of('error')}" if info.errors else "")
     return line

@@ -16,6 +16,7 @@ from console.aws.errors import ErrorClass, classify, classify_code
 from console.clock import Clock
 
 WINDOW_SECONDS = 60.0
+RECENT_ERRORS_SECONDS = 300.0  # the status bar's errors and throttles: the last 5 minutes
 
 # Error codes the calls in progress (in this task) expect as an answer, not a failure.
 _EXPECTED: ContextVar[frozenset[str]] = ContextVar("opsdeck_expected_errors", default=frozenset())
@@ -48,6 +49,7 @@ class CallStats:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._recent: deque[CallRecord] = deque()
+        self._failures: deque[CallRecord] = deque()  # the last RECENT_ERRORS_SECONDS' failed calls
         self.total = 0
         self.by_operation: Counter[tuple[str, str]] = Counter()
         self.by_error: Counter[ErrorClass] = Counter()
@@ -82,11 +84,21 @@ class CallStats:
         self.by_operation[(service, operation)] += 1
         if error is not None:
             self.by_error[error] += 1
+            self._failures.append(self._recent[-1])
         self._trim(now)
 
     def _trim(self, now: float) -> None:
         while self._recent and now - self._recent[0].at > WINDOW_SECONDS:
             self._recent.popleft()
+        while self._failures and now - self._failures[0].at > RECENT_ERRORS_SECONDS:
+            self._failures.popleft()
+
+    def recent_failures(self) -> tuple[int, int]:
+        """(throttled, other errors) among the calls of the last RECENT_ERRORS_SECONDS, on
+        the clock: what the status bar says ("3 errors/5m"); a recovered outage leaves it."""
+        self._trim(self._clock.monotonic())
+        throttled = sum(1 for r in self._failures if r.error is ErrorClass.THROTTLED)
+        return throttled, len(self._failures) - throttled
 
     def last_minute(self) -> int:
         self._trim(self._clock.monotonic())
@@ -94,10 +106,12 @@ class CallStats:
 
     @property
     def throttles(self) -> int:
+        """Since the start (benchmarks); the status bar says recent_failures()."""
         return self.by_error[ErrorClass.THROTTLED]
 
     @property
     def errors(self) -> int:
+        """Since the start (benchmarks); the status bar says recent_failures()."""
         return sum(n for kind, n in self.by_error.items() if kind is not ErrorClass.THROTTLED)
 
     def snapshot(self) -> dict[str, int]:

@@ -27,6 +27,7 @@ from console.actions.base import Plan, Progress
 from console.actions.runner import Confirmation, Outcome, Runner
 from console.aws.errors import describe_problem
 from console.services.lambda_.deploy.engine import DeployEvent, DeployReport
+from console.services.lambda_.deploy.health import VersionHealth
 from console.services.lambda_.deploy.strategy import format_seconds
 from console.text import inert
 from screens.base import SourceScreen
@@ -59,6 +60,30 @@ def _styled(prefix: str, rest: Text, style: str = "bold") -> Text:
     text.append(prefix, style=style)
     text.append_text(rest)
     return text
+
+
+MINUTES_SHOWN = 6  # the newest minutes of the watch, one line each
+
+
+def minute_table(new: VersionHealth | None, old: VersionHealth | None) -> Text:
+    """Each version's figures minute by minute as they arrive: `so far` until a minute is
+    final (a count that may still grow gives no rate)."""
+    if new is None or old is None:
+        return Text("")
+    starts = sorted({m.start for m in new.by_minute} | {m.start for m in old.by_minute})[-MINUTES_SHOWN:]
+    if not starts:
+        return Text("no minute has arrived from CloudWatch yet", style="dim")
+    width = 36
+    table = Text(end="")
+    table.append_text(inert(f"{'minute':<8}{'new v' + new.version:<{width}}old v{old.version}", style="bold"))
+    for start in starts:
+        cells = []
+        for health in (new, old):
+            minute = health.minute(start)
+            cells.append(minute.describe() if minute else "0 invocations, 0 errors")
+        table.append("\n")
+        table.append_text(inert(f"{start:%H:%M}   {cells[0]:<{width}}{cells[1]}"))
+    return table
 
 
 def outcome_words(report: DeployReport, outcome: Outcome | None) -> Text:
@@ -168,6 +193,7 @@ arrive. Too many errors move the alias back by themselves; esc asks before abort
             yield Static("", id="deploy-weights", markup=False)
             yield Static("", id="deploy-health-new", markup=False)
             yield Static("", id="deploy-health-old", markup=False)
+            yield Static("", id="deploy-minutes", markup=False)
             yield Static("", id="deploy-time", markup=False)
         yield Static("", id="deploy-outcome", markup=False)
         yield Static(Text("Events", style="bold"), id="deploy-log-title", markup=False)
@@ -275,6 +301,7 @@ arrive. Too many errors move the alias back by themselves; esc asks before abort
                                                                                       style="dim"))
         self.query_one("#deploy-health-old", Static).update(
             _styled("old ", inert(old.describe())) if old else Text(""))
+        self.query_one("#deploy-minutes", Static).update(minute_table(new, old))
         self._draw_time()
 
     def _draw_bar(self) -> None:
@@ -316,7 +343,8 @@ arrive. Too many errors move the alias back by themselves; esc asks before abort
 
     def view_text(self) -> str:
         """Everything the status area shows, as plain text."""
-        ids = ("deploy-phase", "deploy-weights", "deploy-health-new", "deploy-health-old", "deploy-time")
+        ids = ("deploy-phase", "deploy-weights", "deploy-health-new", "deploy-health-old", "deploy-minutes",
+               "deploy-time")
         return "\n".join(str(self.query_one(f"#{i}", Static).render()) for i in ids)
 
     # leaving -------------------------------------------------------------------------------

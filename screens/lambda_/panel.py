@@ -15,10 +15,11 @@ from rich.text import Text
 from textual.binding import Binding
 
 from console.services.lambda_ import metrics as lambda_metrics
-from console.services.lambda_.health import Jump, jump_of
+from console.services.lambda_.health import Jump, JumpStart, jump_of, jump_start, percent
 from console.services.lambda_.metrics import MetricWindow
-from console.services.lambda_.models import LambdaAlias, LambdaFunction
+from console.services.lambda_.models import LambdaAlias, LambdaFunction, VersionFigures, worse
 from console.services.lambda_.sources import AliasSweep
+from console.text import inert
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
@@ -29,6 +30,8 @@ class LambdaRow:
 
     function: LambdaFunction
     routing: str | None = ""  # None: its aliases not read yet
+    aliases: tuple[LambdaAlias, ...] = ()  # by name
+    unread: bool = False  # its metrics could not be read (the call failed): unknown, not pending
 
     @property
     def key(self) -> str:
@@ -43,12 +46,18 @@ class LambdaRow:
         """Errors or throttles jumped in the last 5 minutes (console.services.lambda_.health)."""
         return jump_of(self.function.metrics)
 
+    @cached_property
+    def since(self) -> JumpStart | None:
+        """When the jump began."""
+        return jump_start(self.function.metrics)
+
 
 def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...]) -> tuple[LambdaRow, ...]:
-    by_function: dict[str, list[str]] = {}
+    by_function: dict[str, list[LambdaAlias]] = {}
     for alias in sorted(aliases, key=attrgetter("name")):
-        by_function.setdefault(alias.function_name, []).append(alias.routing)
-    return tuple(LambdaRow(fn, " ".join(by_function.get(fn.name, ()))) for fn in functions)
+        by_function.setdefault(alias.function_name, []).append(alias)
+    return tuple(LambdaRow(fn, " ".join(a.routing for a in own), tuple(own))
+                 for fn in functions for own in [by_function.get(fn.name, [])])
 
 
 def _metric(name: str) -> Callable[[LambdaRow], float | None]:
@@ -100,7 +109,12 @@ def _loud(cell: Callable[[LambdaRow, Any], Text]) -> Callable[[LambdaRow, Any], 
 
 
 def _name(row: LambdaRow, now: Any) -> Text:
-    return cells.text(JUMP_MARKER + row.name) if row.jump else cells.text(row.name)
+    """`▲ pay · since 04:37` on a jumping row (when the jump began, on the clock's zone)."""
+    if not row.jump:
+        return cells.text(row.name)
+    since = row.since
+    return cells.text(JUMP_MARKER + row.name + (f" · since {'<' if since.before_span else ''}{since.at:%H:%M}"
+                                                   if since else ""))
 
 
 def _lambda_column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
@@ -109,18 +123,58 @@ def _lambda_column(key: str, label: str, cell, tone=None, ages: bool = False) ->
 
 def _metric_column(key: str, label: str, cell, tone=None) -> Column:
     """A metric's column: "…" until the function's metrics have been read (a first load
-    lists 2,000 functions before their metrics), "–" where the figure is unknown."""
+    lists 2,000 functions before their metrics), "–" where the figure is unknown (the
+    read failed, or CloudWatch answered in part)."""
     def known(row: LambdaRow, now: Any) -> Text:
-        return cell(row, now) if row.function.metrics is not None else cells.pending(right=True)
+        if row.function.metrics is not None:
+            return cell(row, now)
+        return cells.count(None) if row.unread else cells.pending(right=True)
 
     return _lambda_column(key, label, known, tone)
 
 
+def _version_words(figures: VersionFigures) -> str:
+    """`3 (10%) 7.8%`: the version, its share, its own error rate ("no calls", "–" unknown)."""
+    rate = figures.error_rate
+    words = "–" if figures.invocations is None or figures.errors is None else (
+        "no calls" if not figures.invocations else percent(rate or 0.0))
+    return f"{figures.version} ({figures.weight:.0%}) {words}"
+
+
 def _routing(row: LambdaRow, now: Any) -> Text:
-    return cells.pending() if row.routing is None else cells.text(row.routing)
+    """The aliases' routing; a weighted alias whose figures are read shows each version's
+    own error rate, the new version's in bold underline when it is worse (and the cell in
+    the error tone: _new_version_worse)."""
+    if row.routing is None:
+        return cells.pending()
+    metrics = row.function.metrics
+    versions = metrics.versions if metrics is not None else ()
+    if not versions:
+        return cells.text(row.routing)
+    result = Text(end="")
+    for alias in row.aliases:
+        own = [v for v in versions if v.alias == alias.name]
+        if result.plain:
+            result.append(" ")
+        if not own:
+            result.append_text(inert(alias.routing))
+            continue
+        result.append_text(inert(f"{alias.name}→"))
+        for number, figures in enumerate(own):
+            if number:
+                result.append(" · ")
+            style = "bold underline" if figures.new and worse(figures, own) else ""
+            result.append_text(inert(_version_words(figures), style=style))
+    return result
 
 
-# Sparklines (5 bars over the window: 1, 3 or 12 minutes a bar) on what moves in an
+def _new_version_worse(row: LambdaRow) -> str | None:
+    """The routing cell in the error tone when a weighted alias's new version fails more."""
+    versions = row.function.metrics.versions if row.function.metrics is not None else ()
+    return "error" if any(v.new and worse(v, versions) for v in versions) else None
+
+
+# Sparklines (5 bars over the window: 1, 3, 12 or 36 minutes a bar, 290 for 24 h) on what moves in an
 # incident: error rate, invocations, throttles and max duration. Errors, average and p99
 # duration (over the window) and concurrency stay bare numbers (their shape is in the error-rate and max-duration
 # sparklines), which keeps every metric and the alias visible at 160 columns; the
@@ -161,7 +215,7 @@ throttles (yellow) jumped in the last {lambda_metrics.RECENT_MINUTES} minutes ag
         _metric_column("duration_max", "max", lambda r, now: cells.with_spark(
             cells.millis(_metric("duration_max_ms")(r)), _bars(r, lambda_metrics.duration_max_in))),
         _metric_column("concurrency", "conc", lambda r, now: cells.count(_metric("concurrency_max")(r))),
-        _lambda_column("routing", "alias routing", _routing),
+        _lambda_column("routing", "alias routing", _routing, tone=_new_version_worse),
         _lambda_column("runtime", "runtime", lambda r, now: cells.text(r.function.runtime or "image")),
         _lambda_column("architecture", "arch", lambda r, now: cells.text(r.function.architecture)),
         _lambda_column("memory", "mem", lambda r, now: cells.count(r.function.memory_mb)),
@@ -189,7 +243,7 @@ class LambdaPanel(ServicePanel):
         Binding("i", "invoke", "Invoke", id="action.lambda.invoke",
                 tooltip="Invoke the selected function with a payload (templates of real event shapes)"),
         Binding("w", "window", "Window", id="lambda.window",
-                tooltip="Lambda metrics over the last 5, 15 or 60 minutes (cycles)"),
+                tooltip="Lambda metrics over the last 5, 15 or 60 minutes, 3 or 24 hours (cycles)"),
         Binding("d", "deploy", "Deploy", id="action.lambda.deploy",
                 tooltip="Deploy new code to the selected function: all at once, canary or linear, watched"),
         Binding("r", "rollback", "Roll back", id="action.lambda.rollback",
@@ -200,8 +254,12 @@ class LambdaPanel(ServicePanel):
         self._title_window()
 
     def rows(self, store) -> tuple[Any, ...]:
-        """Functions with their routing; "…" where the alias sweep has not read a function yet."""
+        """Functions with their routing; "…" where the alias sweep has not read a function
+        yet; metrics unknown ("–") where the last read failed before they arrived."""
         rows = super().rows(store)
+        latest = store.latest(SPEC.source)
+        if latest is not None and latest.error is not None:
+            rows = tuple(replace(row, unread=True) if row.function.metrics is None else row for row in rows)
         source = getattr(self.app, "source_table", {}).get(SPEC.related)
         sweep = source[0] if source else None
         if not isinstance(sweep, AliasSweep):
@@ -228,7 +286,7 @@ class LambdaPanel(ServicePanel):
             self.set_state(self.state)
 
     def action_window(self) -> None:
-        """Cycle 5 -> 15 -> 60 minutes; the source reads it at the fetch asked for now."""
+        """Cycle 5 -> 15 -> 60 minutes -> 3 -> 24 hours; the source reads it at the fetch asked for now."""
         window = self.window()
         if window is None:
             return

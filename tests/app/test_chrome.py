@@ -25,10 +25,14 @@ async def test_status_bar_shows_target_age_and_call_figures(make_app, clock):
         app.refresh_status()
         text = app.screen.query_one(StatusBar).text()
         assert text == ("acct 123456789012 demo us-east-1 http://127.0.0.1:1 READ-ONLY "
-                        "data 5s old 3 calls/min 1 throttled 1 errors")
+                        "data 5s old 3 calls/min 1 throttled/5m 1 errors/5m")
         await clock.advance(61)
         app.refresh_status()
-        assert "0 calls/min" in app.screen.query_one(StatusBar).text()
+        assert "0 calls/min 1 throttled/5m 1 errors/5m" in app.screen.query_one(StatusBar).text()
+        await clock.advance(240)  # five minutes after them: the errors are no longer recent
+        app.refresh_status()
+        assert app.screen.query_one(StatusBar).text().endswith("0 throttled/5m 0 errors/5m")
+        assert (stats.throttles, stats.errors) == (1, 1)  # the totals since start, for benchmarks
 
 
 async def test_status_bar_without_read_only_or_endpoint(make_app):

@@ -8,6 +8,7 @@ tests/contract/; these tests show the deploy relying on them and nothing more.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from console.actions.base import PlanRefused
 from console.demo import control
 from console.services.lambda_.actions import LambdaDeploy
 from console.services.lambda_.deploy.health import minute_end
+from console.services.lambda_.deploy_cli import echo_event
 
 from .conftest import run_for, settle, start
 
@@ -120,3 +122,45 @@ async def test_a_conflict_during_the_deploy_is_reported_not_retried(functions, r
     assert (_count(functions, "UpdateFunctionCode"), _count(functions, "PublishVersion")) == (1, 0)
     assert functions.sha(name) == old_sha and functions.versions(name) == ["$LATEST", "1"]
     assert functions.alias(name) == ("1", {})
+
+
+async def test_each_minute_is_shown_as_it_arrives_and_again_when_final(functions, runner, source, clock, realism,
+                                                                        capsys):
+    """CloudWatch shows a minute 60 s late (realism); the watch reports it then, as a count
+    so far, and once more when it is final; the figures never enter a rate before that."""
+    realism(metric_delay=60)
+    name = functions.create()
+    events = []
+    action = LambdaDeploy(name, directory=str(source), canary="10%:5m", max_errors=1, listener=events.append)
+    cancel = asyncio.Event()
+    task = start(runner, action, cancel=cancel)
+    await settle(clock, task)
+    shifted = clock.now()
+    functions.fail(name, "2")
+    functions.traffic(name, shifted, 10)  # version 2: 1 invocation, 1 error (within --max-errors 1)
+    minute = f"{shifted:%H:%M}"
+
+    def said(word: str) -> list[str]:
+        return [e.message for e in events if e.message.startswith(f"minute {minute} {word}")]
+
+    await run_for(clock, task, 50)
+    assert not said("arriving")  # not visible in CloudWatch yet
+    await run_for(clock, task, 15)
+    assert said("arriving") == [f"minute {minute} arriving: version 2 (new) 1 invocation, 1 error so far; "
+                                f"version 1 (old) 9 invocations, 0 errors so far"]
+    assert events[-1].new.minute(minute_end(shifted) - timedelta(minutes=1)).final is False
+    assert functions.alias(name) == ("1", {"2": 0.1})  # a count so far decides nothing
+    final = minute_end(shifted) + timedelta(seconds=63)
+    await run_for(clock, task, int((final - clock.now()).total_seconds()) + 10)
+    assert said("final") == [f"minute {minute} final: version 2 (new) 1 invocation, 1 error (100.0%); "
+                             f"version 1 (old) 9 invocations, 0 errors (0.0%)"]
+    assert not task.done() and functions.alias(name) == ("1", {"2": 0.1})  # read back: still watching
+    cancel.set()
+    await run_for(clock, task, 3)
+    assert not (await task).ok and functions.alias(name) == ("1", {})
+    for event in events:  # what `opsdeck lambda deploy` prints as they come
+        echo_event(event)
+    printed = [line for line in capsys.readouterr().out.splitlines() if f"minute {minute}" in line]
+    assert [line.split(" (", 1)[0] for line in printed] == [
+        f"  [watching] minute {minute} arriving: version 2", f"  [watching] minute {minute} final: version 2"]
+    assert printed[0].startswith(f"  [watching] {said('arriving')[0]}")  # then the time left

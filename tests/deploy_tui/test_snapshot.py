@@ -13,7 +13,7 @@ from datetime import timedelta
 from console.actions.base import Plan
 from console.actions.runner import Confirmation
 from console.services.lambda_.deploy.engine import DeployEvent
-from console.services.lambda_.deploy.health import VersionHealth
+from console.services.lambda_.deploy.health import MinuteFigures, VersionHealth
 from screens.dashboard import DashboardScreen
 from tests.app.conftest import T0, clock, estate, make_app, settle  # noqa: F401 - fixtures
 
@@ -28,6 +28,9 @@ async def show_mid_canary(pilot):
     plan = Plan("lambda.deploy", ARN, "orders", (), details={
         "function": "orders", "alias": "live", "old_version": "3", "strategy": "canary 10% for 5m"})
     end = T0 + timedelta(minutes=3, seconds=20)
+
+    def minute(ago, invocations, errors, final):
+        return MinuteFigures(T0 - timedelta(minutes=ago), invocations, errors, final)
 
     def event(phase, message, weight=0.1, new=None, old=None, window_end=None):
         return DeployEvent(phase, "orders", "live", "3", "4" if phase != "updating" else None, weight, message,
@@ -45,8 +48,11 @@ async def show_mid_canary(pilot):
         event("publishing", "published version 4 of orders", 0.0),
         event("shifting", "alias live: 10% on version 4, 90% on version 3"),
         event("watching", "watching 5m", window_end=end),
-        event("watching", "version 4: 12 invocations, 0 errors (0.0%); version 3: 108 invocations, 0 errors (0.0%)",
-              new=VersionHealth("4", 12, 0), old=VersionHealth("3", 108, 0), window_end=end),
+        event("watching", "minute 11:58 final: version 4 (new) 12 invocations, 0 errors (0.0%); version 3 (old) "
+                          "108 invocations, 0 errors (0.0%)",
+              new=VersionHealth("4", 12, 0, 4, 1, by_minute=(minute(2, 12, 0, True), minute(1, 4, 1, False))),
+              old=VersionHealth("3", 108, 0, 37, 0, by_minute=(minute(2, 108, 0, True), minute(1, 37, 0, False))),
+              window_end=end),
     ):
         screen.on_deploy_event(e)
     screen.step_line = "step 3 of 4"

@@ -26,6 +26,7 @@ import pytest
 from aiobotocore.config import AioConfig
 
 import console.aws.clients as clients
+from console.aws.accounting import RECENT_ERRORS_SECONDS
 from console.app import OpsdeckApp
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
@@ -202,7 +203,7 @@ def status(app) -> str:
 
 
 def counts(status_line: str) -> tuple[int, int]:
-    match = re.search(r"(\d+) throttled (\d+) errors", status_line)
+    match = re.search(r"(\d+) throttled/5m (\d+) errors/5m", status_line)
     assert match, status_line
     return int(match.group(1)), int(match.group(2))
 
@@ -345,3 +346,6 @@ async def test_500s_stalls_and_drops_never_crash_it_and_it_recovers(estate, monk
         assert all("stale" not in panel(app, name).border_title for name in PANELS)
         assert {name: names(app, name) for name in PANELS} == rows
         assert "Traceback" not in app.export_screenshot()
+        # the status bar counts the last 5 minutes: once they hold no failure, it says 0
+        await run_for(pilot, app, clock, RECENT_ERRORS_SECONDS + 1)
+        assert counts(status(app)) == (0, 0), status(app)

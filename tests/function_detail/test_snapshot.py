@@ -14,7 +14,7 @@ from console.app import OpsdeckApp
 from console.aws.clients import ClientPool
 from console.clock import ManualClock
 from console.cloudwatch.logs import Report
-from console.services.lambda_.models import LambdaAlias, LambdaFunction
+from console.services.lambda_.models import LambdaAlias, VersionFigures, LambdaFunction
 from console.target import Target
 from screens.dashboard import DashboardScreen
 from screens.lambda_.function_detail import FunctionDetailScreen
@@ -60,7 +60,10 @@ RESULTS = {
     "invocations": D.RecentInvocations("/aws/lambda/process-payment", True, INVOCATIONS, timedelta(hours=1)),
     "charts": D.FunctionCharts(T0 - timedelta(minutes=14), T0 + timedelta(minutes=1), 60, WAVE,
                                tuple(float(v) for v in (0, 0, 1, 0, 0, 3, 2, 0, 0, 0, 0, 1, 0, 0, 0)),
-                               (0.0,) * 15, tuple(v * 4 for v in WAVE), tuple(v * 9 for v in WAVE)),
+                               (0.0,) * 15, tuple(v * 4 for v in WAVE), tuple(v * 9 for v in WAVE),
+                               # the canary of the issue: version 3 fails 7.8%, version 2 0.23%
+                               (VersionFigures("live", "2", 0.9, 1300, 3), VersionFigures("live", "3", 0.1, 141, 11,
+                                                                                          new=True))),
 }
 
 

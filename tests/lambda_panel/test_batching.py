@@ -40,8 +40,9 @@ async def test_one_get_metric_data_call_per_500_queries(fresh_account, monkeypat
 
 def test_the_window_cycles_and_refuses_other_lengths():
     window = MetricWindow()
-    assert [window.minutes, window.cycle(), window.cycle(), window.cycle()] == [15, 60, 5, 15]
-    with pytest.raises(ValueError, match="expected one of 5, 15, 60 minutes, got 30"):
+    assert [window.minutes] + [window.cycle() for _ in range(5)] == [15, 60, 180, 1440, 5, 15]
+    assert [MetricWindow(m).label for m in (5, 15, 60, 180, 1440)] == ["5m", "15m", "60m", "3h", "24h"]
+    with pytest.raises(ValueError, match="expected one of 5, 15, 60, 180, 1440 minutes, got 30"):
         MetricWindow(30)
 
 
@@ -82,3 +83,44 @@ async def test_metrics_are_asked_for_once_a_minute_and_when_something_changes(fr
         assert (await metric_calls())[0] == 1  # a minute since the last
     finally:
         await ctx.pool.close()
+
+
+@pytest.mark.parametrize("minutes, calls", [(180, 2), (1440, 4)])
+async def test_long_windows_stay_within_the_datapoints_of_a_call(fresh_account, monkeypatch, minutes, calls):
+    """3 h by the minute (180 datapoints a query: 500 queries stay under 100,800); 24 h at
+    10-minute periods, read beside its last 15 minutes by the minute (two fetches)."""
+    from console.cloudwatch.metrics import MAX_DATAPOINTS_PER_CALL, batches
+    from console.services.lambda_ import metrics as lambda_metrics
+
+    fresh_account.use(monkeypatch)
+    for i in range(FUNCTIONS):
+        make_function(fresh_account, f"long-{i:03d}")
+    clock = ManualClock(now_at_half_minute())
+    ctx = context_for(fresh_account.endpoint, clock)
+    before = control.request_counts(fresh_account.endpoint)
+    try:
+        functions = await FunctionsSource(MetricWindow(minutes))(ctx)
+    finally:
+        await ctx.pool.close()
+    after = control.request_counts(fresh_account.endpoint)
+    made = (control.count_of(after, "cloudwatch", "GetMetricData", fresh_account.id)
+            - control.count_of(before, "cloudwatch", "GetMetricData", fresh_account.id))
+    assert made == calls and all(f.metrics.window_minutes == minutes for f in functions)
+    names = [f.name for f in functions]
+    start, end = lambda_metrics.window_bounds(clock.now(), minutes)
+    for batch in batches(lambda_metrics.coarse_queries(names, minutes) or
+                         lambda_metrics.metric_queries(names, minutes), start, end):
+        assert len(batch) <= 500
+        assert sum((end - start).total_seconds() // q.period for q in batch) <= MAX_DATAPOINTS_PER_CALL
+
+
+def test_periods_for_each_window():
+    from console.cloudwatch.metrics import MetricQuery, batches
+    from console.services.lambda_.metrics import period_for
+
+    assert [period_for(m) for m in (5, 15, 60, 180, 1440)] == [60, 60, 60, 60, 600]
+    # by the minute, 24 hours is 1,440 datapoints a query: 70 fit a call, not 500
+    start = now_at_half_minute().replace(second=0)
+    from datetime import timedelta
+    queries = [MetricQuery(f"q{i}", "AWS/Lambda", "Errors", (), "Sum", 60) for i in range(500)]
+    assert [len(b) for b in batches(queries, start - timedelta(days=1), start)] == [70] * 7 + [10]

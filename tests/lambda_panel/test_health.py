@@ -124,3 +124,33 @@ async def test_health_of_a_fetched_function(fresh_account, monkeypatch):
     # the same minutes seen over the last 5 minutes only: still a jump (the span is 15)
     five = replace(function, metrics=summarize(function.metrics.minutes, 5))
     assert health(five).words == health(function).words
+
+
+def test_a_jump_says_when_it_began():
+    """The first minute of the run of minutes that jumped; empty minutes neither break nor
+    start it; a run reaching the oldest minute fetched may have begun before it."""
+    from console.services.lambda_.health import jump_start
+
+    # quiet until 12:11 (the 12th minute), errors from 12:11 on, one empty minute at 12:13
+    m = minutes([100] * 11 + [100, 100, 0, 100], errors=[0] * 11 + [20, 30, 0, 25])
+    since = jump_start(metrics(m))
+    assert (since.what, since.at, since.words) == ("errors", T0.replace(minute=11), "errors up since 12:11")
+    assert jump_start(metrics(minutes([100] * 15, errors=[1] * 15))) is None  # no jump
+    throttled = minutes([10] * 15, throttles=[0] * 12 + [4, 5, 6])
+    assert jump_start(metrics(throttled)).words == "throttles up since 12:12"
+    # unknown minutes (a failed read) give no jump at all, never one from zeros
+    unknown = replace(m, errors=m.errors[:-1] + (None,))
+    assert jump_of(metrics(unknown)) is None and jump_start(metrics(unknown)) is None
+
+
+def test_worse_compares_the_new_version_with_the_others_of_its_alias():
+    from console.services.lambda_.models import VersionFigures, worse
+
+    old = VersionFigures("live", "1", 0.9, 1000, 2)
+    failing = VersionFigures("live", "2", 0.1, 100, 8, new=True)
+    fine = VersionFigures("live", "2", 0.1, 100, 0, new=True)
+    quiet = VersionFigures("live", "2", 0.1, 0, 0, new=True)
+    unknown = VersionFigures("live", "2", 0.1, None, None, new=True)
+    assert worse(failing, [old, failing]) and not worse(fine, [old, fine])
+    assert not worse(quiet, [old, quiet]) and not worse(unknown, [old, unknown])
+    assert (failing.error_rate, unknown.error_rate, quiet.error_rate) == (8.0, None, None)

@@ -19,7 +19,12 @@ COLUMNS = ("name", "error_rate", "errors", "invocations", "throttles", "duration
 EXPECTED = {
     15: ("▲ pay", "·▁··█ 8.0%", "12", "▁▅▁▁█ 150", "▁▁▁▁█ 3", "167ms", "·▂··█ 2900ms", "7"),
     60: ("pay", "·█··▂ 88.0%", "1,012", "▁█▁▁▂ 1,150", "▁█▁▁▃ 13", "891ms", "·█··▃ 9000ms", "50"),
-    5: ("▲ pay", "··█·· 12.0%", "12", "▁▁█▁▁ 100", "▁▁█▁▁ 3", "200ms", "··█·· 2900ms", "7"),
+    # the last two minutes are still inside CloudWatch's delay with nothing delivered: dots, not zeros
+    5: ("▲ pay", "··█·· 12.0%", "12", "▁▁█·· 100", "▁▁█·· 3", "200ms", "··█·· 2900ms", "7"),
+    # 36-minute bars; the last 5 minutes against the 175 before them: no jump
+    180: ("pay", "··██▂ 98.5%", "8,789", "▁▁█▂▂ 8,927", "▁▁▁█▃ 13", "891ms", "···█▃ 9000ms", "50"),
+    # 10-minute periods, 29 to a bar; the last 5 minutes against the 10 before them: a jump
+    1440: ("▲ pay", "····█ 98.5%", "8,789", "▁▁▁▁█ 8,927", "▁▁▁▁█ 13", "891ms", "····█ 9000ms", "50"),
 }
 
 
@@ -69,10 +74,13 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
     fresh_account.use(monkeypatch)
     now = now_at_half_minute()
     write_estate(fresh_account, now)
+    # a jumping row says since when: the errors began 2 minutes ago (10 minutes ago was clean)
+    expected = {window: (figures[0].replace("▲ pay", f"▲ pay · since {ago(now, 2):%H:%M}"),) + figures[1:]
+                for window, figures in EXPECTED.items()}
     clock = ManualClock(now)
     app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint, demo=True), ClientPool(clock), clock)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "pay") == EXPECTED[15])
+        await wait_until(pilot, lambda: hasattr(app.screen, "panel") and row(app, "pay") == expected[15])
         assert title(app) == "Lambda · 15m · 2"
         # sorted by error rate: steady's 10% above pay's 8%; steady is not highlighted
         assert names(app) == ["steady", "pay"]
@@ -83,7 +91,7 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
 
         await pilot.press("w")
         assert title(app) == "Lambda · 60m · 2"  # said at once, before the data arrives
-        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[60])
+        await wait_until(pilot, lambda: row(app, "pay") == expected[60])
         assert table.selected_key == pay  # pay (88%) now sorts first: the cursor followed it
         assert table.visible_keys[0] == pay
 
@@ -93,13 +101,17 @@ async def test_each_window_shows_exact_figures_and_w_switches_it(fresh_account, 
         await clock.advance(5)
         await wait_until(pilot, lambda: list_calls(fresh_account) > calls)
         await pilot.pause(0.2)
-        assert row(app, "pay") == EXPECTED[60] and title(app) == "Lambda · 60m · 2"
+        assert row(app, "pay") == expected[60] and title(app) == "Lambda · 60m · 2"
 
         await pilot.press("w")
-        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[5])
+        await wait_until(pilot, lambda: title(app) == "Lambda · 3h · 2" and row(app, "pay") == expected[180])
+        await pilot.press("w")
+        await wait_until(pilot, lambda: title(app) == "Lambda · 24h · 2" and row(app, "pay") == expected[1440])
+        await pilot.press("w")
+        await wait_until(pilot, lambda: row(app, "pay") == expected[5])
         assert title(app) == "Lambda · 5m · 2"
         await pilot.press("w")
-        await wait_until(pilot, lambda: row(app, "pay") == EXPECTED[15])
+        await wait_until(pilot, lambda: row(app, "pay") == expected[15])
         assert title(app) == "Lambda · 15m · 2"
 
 
@@ -151,5 +163,9 @@ async def test_p99_duration_is_the_windows_own_percentile_of_raw_durations(fresh
         await wait_until(pilot, lambda: hasattr(app.screen, "panel") and p99_cell(app, "tail") == "2500ms")
         await pilot.press("w")
         await wait_until(pilot, lambda: p99_cell(app, "tail") == "7000ms")
+        for longer in ("3h", "24h"):  # one window-long datapoint each: the same values
+            await pilot.press("w")
+            await wait_until(pilot, lambda: title(app).startswith(f"Lambda · {longer}")
+                             and p99_cell(app, "tail") == "7000ms")
         await pilot.press("w")
         await wait_until(pilot, lambda: p99_cell(app, "tail") == "980ms")

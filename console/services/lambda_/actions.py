@@ -35,6 +35,7 @@ from console.aws.errors import ErrorClass, Problem, describe_problem
 from console.config import DEFAULT_TRAFFIC_ALIAS
 from console.services.lambda_.deploy import EXAMPLE_SOURCE
 from console.services.lambda_.deploy.engine import (
+    CHECK_EVERY,
     DEFAULT_ALIAS,
     Deployment,
     DeployListener,
@@ -94,7 +95,7 @@ class LambdaDeploy(Action):
                  image: str | None = None, alias: str = DEFAULT_ALIAS, canary: str | None = None,
                  linear: str | None = None, max_errors: int | str = 0, min_invocations: int | str = 1,
                  allow_no_traffic: bool = False, grace: str | float | None = None,
-                 listener: DeployListener | None = None, check_every: float = 60.0) -> None:
+                 listener: DeployListener | None = None, check_every: float = CHECK_EVERY) -> None:
         if not function:
             raise PlanRefused("FUNCTION: give the name of the function to deploy")
         source = load_source(directory, zip, image)

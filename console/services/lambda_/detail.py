@@ -25,10 +25,11 @@ from console.aws.context import AwsContext, bounded_gather
 from console.aws.errors import ErrorClass, classify, error_code
 from console.aws.limits import max_page
 from console.services.lambda_.sources import _parse_time, list_aliases
+from console.services.lambda_ import metrics as lambda_metrics
 from console.services.lambda_.metrics import DEFAULT_WINDOW_MINUTES, NAMESPACE, WINDOW_CHOICES
 from console.cloudwatch.logs import LogEvent, Report, to_ms
 from console.cloudwatch.metrics import MetricQuery, Series, fetch_metrics
-from console.services.lambda_.models import LambdaAlias
+from console.services.lambda_.models import LambdaAlias, VersionFigures
 
 T = TypeVar("T")
 
@@ -642,7 +643,9 @@ async def fetch_recent_invocations(
 # Metrics -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FunctionCharts:
-    """Per-minute series of one function over a window, oldest first, zero where no datapoint."""
+    """Series of one function over a window at `period_s` (lambda_metrics.period_for: a
+    minute up to 3 hours, 10 minutes for 24), oldest first, zero where no datapoint; and
+    each version's own figures behind its weighted aliases."""
 
     start: datetime
     end: datetime
@@ -652,6 +655,7 @@ class FunctionCharts:
     throttles: tuple[float, ...]
     duration_avg_ms: tuple[float, ...]
     duration_max_ms: tuple[float, ...]
+    versions: tuple[VersionFigures, ...] = ()
 
     @property
     def window(self) -> timedelta:
@@ -667,12 +671,6 @@ _CHART_QUERIES = (
 )
 
 
-def chart_bounds(now: datetime, minutes: int) -> tuple[datetime, datetime]:
-    """[start, end) in whole minutes, ending after the current minute."""
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return end - timedelta(minutes=minutes), end
-
-
 def per_period(series: Series, start: datetime, end: datetime, period_s: int = METRIC_PERIOD) -> tuple[float, ...]:
     step = timedelta(seconds=period_s)
     by_slot = {int((ts - start) / step): v for ts, v in series}
@@ -680,21 +678,27 @@ def per_period(series: Series, start: datetime, end: datetime, period_s: int = M
     return tuple(by_slot.get(i, 0.0) for i in range(slots))
 
 
-def chart_queries(function_name: str) -> list[MetricQuery]:
+def chart_queries(function_name: str, period: int = METRIC_PERIOD) -> list[MetricQuery]:
     """The charts' queries: the function's own series ({FunctionName}, every version)."""
     dims = (("FunctionName", function_name),)
-    return [MetricQuery(f"c_{suffix}", NAMESPACE, metric, dims, stat, METRIC_PERIOD)
+    return [MetricQuery(f"c_{suffix}", NAMESPACE, metric, dims, stat, period)
             for suffix, metric, stat in _CHART_QUERIES]
 
 
 async def fetch_charts(ctx: AwsContext, function_name: str, minutes: int = DEFAULT_WINDOW_MINUTES) -> FunctionCharts:
-    """One GetMetricData call: the function's per-minute series over the last `minutes`."""
-    start, end = chart_bounds(ctx.clock.now(), minutes)
-    results = await fetch_metrics(ctx, chart_queries(function_name), start, end)
+    """The function's series over the last `minutes` and, when an alias of it routes to
+    two versions, each version's own invocations and errors: its aliases (one ListAliases),
+    then one GetMetricData call."""
+    start, end = lambda_metrics.window_bounds(ctx.clock.now(), minutes)
+    period = lambda_metrics.period_for(minutes)
+    routes = lambda_metrics.weighted_routes(await list_aliases(ctx, function_name)).get(function_name, ())
+    own = lambda_metrics.version_queries(0, function_name, minutes, routes)
+    results = await fetch_metrics(ctx, chart_queries(function_name, period) + own, start, end)
 
     def series(suffix: str) -> tuple[float, ...]:
-        return per_period(results.get(f"c_{suffix}", []), start, end)
+        return per_period(results.get(f"c_{suffix}", []), start, end, period)
 
-    return FunctionCharts(start, end, METRIC_PERIOD, series("inv"), series("err"), series("thr"),
-                          series("davg"), series("dmax"))
+    return FunctionCharts(start, end, period, series("inv"), series("err"), series("thr"),
+                          series("davg"), series("dmax"),
+                          lambda_metrics.version_figures(0, routes, results, end, minutes))
 

@@ -82,13 +82,72 @@ class Jump:
 
 
 def jump_of(metrics: LambdaMetrics | None) -> Jump | None:
-    """None without per-minute figures (metrics not fetched yet)."""
+    """None without per-minute figures (metrics not fetched yet, or a minute unknown)."""
     if metrics is None or metrics.minutes is None:
         return None
     recent: LambdaMinutes = metrics.minutes.last(RECENT_MINUTES)
     before: LambdaMinutes = metrics.minutes.before_last(RECENT_MINUTES)
-    return Jump(sum(recent.invocations), sum(recent.errors), sum(recent.throttles),
-                sum(before.invocations), sum(before.errors), sum(before.throttles), len(before))
+    sums = [lambda_metrics.total(series) for part in (recent, before)
+            for series in (part.invocations, part.errors, part.throttles)]
+    if any(value is None for value in sums):
+        return None
+    return Jump(*sums, len(before))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class JumpStart:
+    """When the current jump began: the first minute of the run of minutes that jumped
+    (minutes without invocations neither break nor start it). `before_span`: the run
+    reaches the oldest minute fetched, so it may have begun earlier."""
+
+    what: str  # errors | throttles
+    at: datetime
+    before_span: bool = False
+
+    @property
+    def words(self) -> str:
+        """`errors up since 04:37` (UTC, the clock's zone)."""
+        return f"{self.what} up since {'before ' if self.before_span else ''}{self.at:%H:%M}"
+
+
+def jump_start(metrics: LambdaMetrics | None) -> JumpStart | None:
+    """When the current jump began (None without a jump). A minute jumped when it alone
+    passes the jump's test against the minutes before the last 5 (JUMP_POINTS and
+    JUMP_FACTOR for errors; throttling at least JUMP_FACTOR times as often, or at all
+    when they had none, for throttles)."""
+    jump = jump_of(metrics)
+    if not jump or metrics is None or metrics.minutes is None:
+        return None
+    minutes = metrics.minutes
+    if jump.errors:
+        before = jump.before_rate or 0.0
+
+        def up(i: int) -> bool | None:
+            invocations, errors = minutes.invocations[i] or 0.0, minutes.errors[i] or 0.0
+            if not invocations:
+                return None
+            rate = 100.0 * errors / invocations
+            return errors > 0 and rate >= before + JUMP_POINTS and rate >= JUMP_FACTOR * before
+        what = "errors"
+    else:
+        per_minute = jump.before_throttles / max(1, jump.before_minutes)
+
+        def up(i: int) -> bool | None:
+            throttles = minutes.throttles[i] or 0.0
+            return throttles > 0 and throttles >= JUMP_FACTOR * per_minute
+        what = "throttles"
+    first: int | None = None
+    for i in range(len(minutes) - 1, -1, -1):
+        moved = up(i)
+        if moved is None:
+            continue
+        if moved:
+            first = i
+        elif first is not None:
+            return JumpStart(what, minutes.at(first))
+        elif i < len(minutes) - RECENT_MINUTES:
+            return None  # nothing in the last 5 minutes jumped on its own
+    return JumpStart(what, minutes.at(first), before_span=True) if first is not None else None
 
 
 # health ----------------------------------------------------------------------------------
@@ -143,11 +202,11 @@ def health_of(metrics: LambdaMetrics | None, timeout_s: float) -> Health:
     if jump is not None and jump.errors:
         problems.append(f"{percent(jump.recent_rate or 0.0)} errors, was {percent(jump.before_rate or 0.0)}")
     elif metrics.error_rate is not None and metrics.error_rate >= ERROR_RATE_PROBLEM:
-        problems.append(f"{percent(metrics.error_rate)} errors ({int(metrics.errors):,} of "
-                        f"{int(metrics.invocations):,}) in {window} min")
+        problems.append(f"{percent(metrics.error_rate)} errors ({int(metrics.errors or 0):,} of "
+                        f"{int(metrics.invocations or 0):,}) in {window} min")
     if jump is not None and jump.recent_throttles > 0:
         problems.append(f"throttled {_times(jump.recent_throttles)} in {RECENT_MINUTES} min")
-    elif metrics.throttles > 0:
+    elif (metrics.throttles or 0) > 0:
         problems.append(f"throttled {_times(metrics.throttles)} in {window} min")
     timeout_ms = timeout_s * 1000
     if metrics.duration_max_ms is not None and timeout_ms and metrics.duration_max_ms >= TIMEOUT_NEAR * timeout_ms:

@@ -86,19 +86,27 @@ class FunctionsSource:
     user asked (ctrl+r), or for functions that appeared since; otherwise the last ones stay.
     """
 
+    ALIASES = "lambda.aliases"  # the source whose weighted aliases get per-version figures
+
     def __init__(self, window: MetricWindow | None = None, metrics_every: float = METRICS_EVERY) -> None:
         self.window = window or MetricWindow()
         self.metrics_every = metrics_every
         self._metrics: dict[str, LambdaMetrics] = {}  # by function name
         self._basis: tuple[Target, int] | None = None  # what they were fetched for
+        self._routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] = {}
         self._fetched_at = 0.0  # clock.monotonic()
 
     async def __call__(self, ctx: AwsContext) -> tuple[LambdaFunction, ...]:
         minutes = self.window.minutes
         basis = (ctx.target, minutes)
+        routes = lambda_metrics.weighted_routes(ctx.items_of(self.ALIASES) or ())
         if ctx.fresh or basis != self._basis or ctx.clock.monotonic() - self._fetched_at >= self.metrics_every:
             self._metrics, self._basis, self._fetched_at = {}, basis, ctx.clock.monotonic()
-        reading = _MetricsAsListed(ctx, minutes, known=set(self._metrics))
+        for name in set(routes) | set(self._routes):  # an alias moved: its function's figures again
+            if routes.get(name) != self._routes.get(name):
+                self._metrics.pop(name, None)
+        self._routes = routes
+        reading = _MetricsAsListed(ctx, minutes, known=set(self._metrics), routes=routes)
         try:
             functions = await list_functions(ctx, first_page=ctx.publish_partial, each_page=reading.add)
         except BaseException:
@@ -115,23 +123,31 @@ class _MetricsAsListed:
     worth of functions is listed, so the metrics of 2,000 functions arrive with their last
     page rather than after it. Calls wait for the first paint (AwsContext.first_paint)."""
 
-    def __init__(self, ctx: AwsContext, minutes: int, known: set[str]) -> None:
+    def __init__(self, ctx: AwsContext, minutes: int, known: set[str],
+                 routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] | None = None) -> None:
         self.ctx, self.minutes, self.known = ctx, minutes, known
-        per_function = len(lambda_metrics.metric_queries(["f"], minutes))
-        self.per_call = max(1, MAX_QUERIES_PER_CALL // per_function)
+        self.routes = routes or {}
         self.waiting: list[str] = []
+        self.waiting_queries = 0
         self.calls: list[asyncio.Task[dict[str, LambdaMetrics]]] = []
 
     def add(self, functions: list[LambdaFunction]) -> None:
-        self.waiting.extend(f.name for f in functions if f.name not in self.known)
-        while len(self.waiting) >= self.per_call:
-            self._call(self.waiting[:self.per_call])
-            del self.waiting[:self.per_call]
+        """Queue the functions' queries; a call's worth (500) goes at once. A function with
+        a weighted alias costs two more queries per routed version."""
+        for function in functions:
+            if function.name in self.known:
+                continue
+            cost = lambda_metrics.queries_for(function.name, self.minutes, self.routes)
+            if self.waiting and self.waiting_queries + cost > MAX_QUERIES_PER_CALL:
+                self._call(self.waiting)
+                self.waiting, self.waiting_queries = [], 0
+            self.waiting.append(function.name)
+            self.waiting_queries += cost
 
     def _call(self, names: list[str]) -> None:
         async def read() -> dict[str, LambdaMetrics]:
             await self.ctx.after_first_paint()
-            return await fetch_window_metrics(self.ctx, names, self.minutes)
+            return await fetch_window_metrics(self.ctx, names, self.minutes, self.routes)
 
         self.calls.append(asyncio.ensure_future(read()))
 
@@ -142,7 +158,7 @@ class _MetricsAsListed:
     async def finish(self) -> dict[str, LambdaMetrics]:
         if self.waiting:
             self._call(self.waiting)
-            self.waiting = []
+            self.waiting, self.waiting_queries = [], 0
         try:
             results = await asyncio.gather(*self.calls)
         finally:  # a failed call leaves none running
@@ -150,15 +166,35 @@ class _MetricsAsListed:
         return {name: metrics for result in results for name, metrics in result.items()}
 
 
-async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int) -> dict[str, LambdaMetrics]:
-    """Each function's metrics over the last `minutes`, by name, in batched calls."""
-    start, end = lambda_metrics.span_bounds(ctx.clock.now(), minutes)
-    results = await fetch_metrics(ctx, lambda_metrics.metric_queries(names, minutes), start, end)
-    return {
-        name: lambda_metrics.summarize(lambda_metrics.minutes_from_results(i, results, start, end), minutes,
-                                       lambda_metrics.window_value(i, "p99", results, end, minutes))
-        for i, name in enumerate(names)
-    }
+async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int,
+                               routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] | None = None,
+                               ) -> dict[str, LambdaMetrics]:
+    """Each function's metrics over the last `minutes`, by name, in batched calls; with
+    each routed version's figures for functions in `routes` (their weighted aliases). A
+    coarse window (3 h, 24 h) is read at its own period beside the last minutes."""
+    routes = routes or {}
+    now = ctx.clock.now()
+    start, end = lambda_metrics.span_bounds(now, minutes)
+    recent = fetch_metrics(ctx, lambda_metrics.metric_queries(names, minutes, routes), start, end)
+    if lambda_metrics.coarse(minutes):
+        window_start, window_end = lambda_metrics.window_bounds(now, minutes)
+        results, window = await asyncio.gather(recent, fetch_metrics(
+            ctx, lambda_metrics.coarse_queries(names, minutes, routes), window_start, window_end))
+    else:
+        results = window = await recent
+        window_start = window_end = None
+    found = {}
+    for i, name in enumerate(names):
+        periods = None
+        if window_start is not None:
+            periods = lambda_metrics.minutes_from_results(i, window, window_start, window_end,
+                                                          lambda_metrics.period_for(minutes), lambda_metrics.COARSE,
+                                                          now)
+        found[name] = lambda_metrics.summarize(
+            lambda_metrics.minutes_from_results(i, results, start, end, now=now), minutes,
+            lambda_metrics.window_value(i, "p99", window, end, minutes), periods,
+            lambda_metrics.version_figures(i, routes.get(name, ()), window, end, minutes))
+    return found
 
 
 def alias_from_api(target: Target, function_name: str, raw: dict) -> LambdaAlias:

@@ -7,7 +7,8 @@ promote. Every step starts with its own change, so a step is never a bare wait.
 
 During a canary or linear shift the new version's health is read from its own metrics
 through the alias (console.services.lambda_.deploy.health) every `check_every` seconds of
-the injected clock. A minute's figures are final only `grace` seconds after it ends
+the injected clock (10 s), minute by minute: each minute is reported when it first shows
+(a count so far) and again when it is final. A minute's figures are final only `grace` seconds after it ends
 (default: the function's timeout plus CloudWatch's ingestion delay, assumed 60 s): until
 then they may still grow. More than `max_errors` errors, counted in any minute, final or
 not, rolls the alias back at once. Nothing else is decided on a minute still arriving: at
@@ -51,7 +52,9 @@ from console.services.lambda_.deploy.health import VersionHealth, default_settle
 from console.services.lambda_.deploy.package import Source
 from console.services.lambda_.deploy.strategy import Strategy, format_seconds
 
-CHECK_EVERY = 60.0  # seconds between health reads during a window
+# seconds between health reads during a window: more errors than allowed roll back within
+# this long of CloudWatch showing them (4 queries a read, far inside GetMetricData's quota)
+CHECK_EVERY = 10.0
 CANCEL_POLL = 1.0  # a cancel is noticed within this many seconds
 UPDATE_POLL = 1.0  # GetFunctionConfiguration while LastUpdateStatus is InProgress
 UPDATE_TIMEOUT = 900.0
@@ -283,6 +286,8 @@ class DeployRun:
         self.first_shift_at: datetime | None = None
         self.new: VersionHealth | None = None
         self.old: VersionHealth | None = None
+        self.reported: dict[datetime, bool] = {}  # minute -> final, as last reported
+        self.last_figures: tuple[VersionHealth | None, VersionHealth | None] = (None, None)
         self.outcome = "not-run"
         self.reason = ""
 
@@ -530,6 +535,28 @@ class Deployment:
         run.new, run.old = found[run.new_version], found[self.old_version]
         return run.new
 
+    def _minutes_arrived(self) -> list[str]:
+        """A line for each minute that shows for the first time or became final since the
+        last read: `minute 10:31 (so far): version 2 (new) 10 invocations, 1 error so far;
+        version 1 (old) ...`."""
+        run = self._state()
+        lines = []
+        new, old = run.new, run.old
+        if new is None or old is None:
+            return lines
+        starts = sorted({m.start for m in new.by_minute} | {m.start for m in old.by_minute})
+        for start in starts:
+            figures = [(label, health.minute(start)) for label, health in (("new", new), ("old", old))]
+            final = all(m is None or m.final for _, m in figures)
+            if run.reported.get(start) == final:
+                continue
+            run.reported[start] = final
+            parts = [f"version {h.version} ({label}) " + (m.describe() if m else
+                                                           "0 invocations, 0 errors" + ("" if final else " so far"))
+                     for (label, m), h in zip(figures, (new, old))]
+            lines.append(f"minute {start:%H:%M} {'final' if final else 'arriving'}: {'; '.join(parts)}")
+        return lines
+
     def _judge(self, health: VersionHealth, final: bool) -> None:
         """More errors than allowed, in any minute, rolls back; `final` (every minute of the
         window is final): too few invocations in final minutes rolls back too."""
@@ -559,8 +586,12 @@ class Deployment:
             now = clock.monotonic()
             if now >= next_check or now >= end:
                 health = await self._read(ctx)
-                await self._emit(ctx, phase, f"{health.describe()}; {run.old.describe() if run.old else ''}"
-                                 .rstrip("; "), window_end=window_end)
+                lines = self._minutes_arrived()
+                if lines or (run.new, run.old) != run.last_figures:  # said once, not every 10 s
+                    run.last_figures = (run.new, run.old)
+                    summary = f"{health.describe()}; {run.old.describe() if run.old else ''}".rstrip("; ")
+                    for message in lines or [summary]:
+                        await self._emit(ctx, phase, message, window_end=window_end)
                 self._judge(health, final=False)
                 if now >= end:
                     return

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from console.aws.context import AwsContext
 from console.cloudwatch.metrics import INGESTION_DELAY, MetricQuery, fetch_metrics
+from console.services.lambda_.metrics import version_dimensions
 
 NAMESPACE = "AWS/Lambda"
 PERIOD = 60
@@ -37,15 +38,39 @@ def default_settle(timeout_s: float) -> float:
 
 
 @dataclass(frozen=True)
+class MinuteFigures:
+    """One minute of one version: `final` once it can no longer grow (`settle` after its
+    end); until then a count so far, which never gives a rate."""
+
+    start: datetime
+    invocations: int
+    errors: int
+    final: bool
+
+    def describe(self) -> str:
+        """`10 invocations, 1 error (10.0%)`, or `… so far` for a minute still arriving."""
+        errors = "1 error" if self.errors == 1 else f"{self.errors} errors"
+        invocations = "1 invocation" if self.invocations == 1 else f"{self.invocations} invocations"
+        text = f"{invocations}, {errors}"
+        if not self.final:
+            return text + " so far"
+        return text + (f" ({self.errors / self.invocations:.1%})" if self.invocations else "")
+
+
+@dataclass(frozen=True)
 class VersionHealth:
     """Invocations and errors of one version over a window: in complete minutes, and in
-    the minutes that may still fill (`partial_*`)."""
+    the minutes that may still fill (`partial_*`); and minute by minute, oldest first."""
 
     version: str
     invocations: int = 0
     errors: int = 0
     partial_invocations: int = 0
     partial_errors: int = 0
+    by_minute: tuple[MinuteFigures, ...] = ()
+
+    def minute(self, start: datetime) -> MinuteFigures | None:
+        return next((m for m in self.by_minute if m.start == start), None)
 
     @property
     def error_rate(self) -> float | None:
@@ -64,10 +89,6 @@ class VersionHealth:
             text += (f"; {self.partial_invocations} more invocations, {self.partial_errors} errors "
                      "in minutes still arriving")
         return text
-
-
-def version_dimensions(function: str, alias: str, version: str) -> tuple[tuple[str, str], ...]:
-    return (("FunctionName", function), ("Resource", f"{function}:{alias}"), ("ExecutedVersion", version))
 
 
 def version_queries(function: str, alias: str, versions: list[str]) -> list[MetricQuery]:
@@ -106,9 +127,14 @@ async def read_health(ctx: AwsContext, function: str, alias: str, versions: list
     health = {}
     for index, version in enumerate(versions):
         figures = {"inv": [0.0, 0.0], "err": [0.0, 0.0]}  # [complete, partial]
+        minutes: dict[datetime, dict[str, float]] = {}
         for kind, split in figures.items():
             for stamp, value in results.get(f"v{index}_{kind}", []):
                 split[0 if complete(stamp, now, settle) else 1] += value
+                minute = stamp.replace(second=0, microsecond=0)
+                minutes.setdefault(minute, {"inv": 0.0, "err": 0.0})[kind] += value
+        by_minute = tuple(MinuteFigures(m, round(f["inv"]), round(f["err"]), complete(m, now, settle))
+                          for m, f in sorted(minutes.items()))
         health[version] = VersionHealth(version, round(figures["inv"][0]), round(figures["err"][0]),
-                                        round(figures["inv"][1]), round(figures["err"][1]))
+                                        round(figures["inv"][1]), round(figures["err"][1]), by_minute)
     return health
