@@ -201,7 +201,8 @@ class OpsdeckApp(App):
         if self._expired_mfa_role() is not None:
             self.run_worker(self.renew_session(), exclusive=True, group="renew")
         else:
-            self.notify(problem.remedy, title=problem.headline, severity="error", timeout=30, markup=False)
+            self.notify(f"{problem.remedy} Then press ctrl+r: opsdeck reads them again, no restart needed.",
+                        title=problem.headline, severity="error", timeout=30, markup=False)
 
     async def renew_session(self) -> bool:
         """Resolve the target's credentials afresh (the SSO token cache, the profile's files

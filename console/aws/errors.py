@@ -175,8 +175,7 @@ def describe_problem(exc: BaseException, *, profile: str | None, endpoint: str |
                        "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then press ctrl+r.")
     if kind is ErrorClass.AUTH_EXPIRED:
         return Problem(kind, "Your AWS session has expired or the keys are not valid", detail,
-                       f"Run `aws sso login {who or '--profile NAME'}` (SSO) or refresh your keys, "
-                       "then press ctrl+r: opsdeck picks up the new token without a restart.")
+                       f"Run `aws sso login {who or '--profile NAME'}` (SSO) or refresh your keys.")
     if kind is ErrorClass.ACCESS_DENIED:
         check = f"aws sts get-caller-identity {who}".strip()
         return Problem(kind, f"Access denied: {denied_action(exc)}", detail,

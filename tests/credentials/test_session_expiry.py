@@ -128,3 +128,25 @@ async def test_mfa_session_expired_mid_session_asks_for_a_new_code(fresh_account
         assert app.pool.credentials_of("admin").source == "mfa"
     counts = control.request_counts(endpoint)
     assert control.count_of(counts, "sts", "AssumeRole", account=fresh_account.id) == 3  # start, wrong, new
+
+
+def test_the_cli_says_what_to_run_for_an_expired_sso_session_and_no_key_to_press(
+        fresh_account, aws_files, no_env_keys, monkeypatch):
+    from click.testing import CliRunner
+
+    from console.cli import main
+
+    endpoint, account = fresh_account.endpoint, other_account(fresh_account, "8")
+    aws_files.profile("sso-oncall", sso_start_url=SSO_START_URL, sso_region="us-east-1",
+                      sso_account_id=account, sso_role_name="ReadOnly", region="us-east-1")
+    token = f"ended-{account}"
+    aws_files.sso_token(token, "2099-01-01T00:00:00Z")
+    control.end_sso_session(endpoint, token)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", endpoint)
+
+    result = CliRunner().invoke(main, ["--profile", "sso-oncall", "--endpoint-url", endpoint, "credentials", "check"])
+
+    assert result.exit_code == 1
+    assert EXPIRED in result.output
+    assert "Run `aws sso login --profile sso-oncall` (SSO) or refresh your keys." in result.output
+    assert "ctrl+r" not in result.output and "Traceback" not in result.output
