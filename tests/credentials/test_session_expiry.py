@@ -150,3 +150,45 @@ def test_the_cli_says_what_to_run_for_an_expired_sso_session_and_no_key_to_press
     assert EXPIRED in result.output
     assert "Run `aws sso login --profile sso-oncall` (SSO) or refresh your keys." in result.output
     assert "ctrl+r" not in result.output and "Traceback" not in result.output
+
+
+async def test_ctrl_r_on_a_detail_screen_renews_the_session_then_reloads_it(fresh_account, aws_files, no_env_keys,
+                                                                            monkeypatch, shared_clock):
+    """The function detail reads its sections itself: AWS's ExpiredTokenException on them is
+    enough for ctrl+r there to read the credentials again first."""
+    from screens.lambda_.function_detail import FunctionDetailScreen
+    from tests.function_detail.conftest import field, function_model
+    from tests.function_detail.test_own_account import make_function
+
+    endpoint = fresh_account.endpoint
+    make_function(fresh_account, "settle-payments", {})
+    aws_files.profile("sso-oncall", sso_start_url=SSO_START_URL, sso_region="us-east-1",
+                      sso_account_id=fresh_account.id, sso_role_name="ReadOnly", region="us-east-1")
+    first_login = f"first-login-{fresh_account.id}"
+    aws_files.sso_token(first_login, "2099-01-01T00:00:00Z")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", endpoint)
+    app = OpsdeckApp(Target("sso-oncall", "us-east-1", endpoint), ClientPool(shared_clock), shared_clock,
+                     sources={})  # no dashboard polling: the detail's own reads only
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_for(pilot, lambda: app.engine is not None, "the dashboard")
+        screen = FunctionDetailScreen(function_model(endpoint, "settle-payments", fresh_account.client("lambda")))
+        await app.push_screen(screen)
+        config = screen.sections["config"]
+        await wait_for(pilot, lambda: config.state == "ready", "the configuration")
+        assert field(screen, "config-body", "memory") == "128 MB"
+
+        control.end_sso_session(endpoint, first_login)
+        await shared_clock.advance(3601)
+        fresh_account.client("lambda").update_function_configuration(FunctionName="settle-payments", MemorySize=512)
+        await pilot.press("ctrl+r")  # the screen's own reload: AWS answers that the session expired
+        await wait_for(pilot, lambda: config.state == "error" and app.pool.expired("sso-oncall"), "the section failed")
+        assert EXPIRED in config.notice_text
+        await wait_for(pilot, lambda: app.active_bindings["ctrl+r"].binding.action == "renew_session",
+                       "ctrl+r offered as Renew session")
+
+        aws_files.sso_token(f"second-login-{fresh_account.id}", "2099-01-01T00:00:00Z")  # `aws sso login`
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: config.state == "ready" and app.pool.epoch("sso-oncall") == 1,
+                       "the configuration, read with the new session")
+        assert app.screen is screen
+        assert field(screen, "config-body", "memory") == "512 MB"
