@@ -395,6 +395,7 @@ class OpsdeckApp(App):
             self.read_only = True
             self.pool.read_only = True
         self.target = target
+        self._expiry_told = False  # what was told was about the old target's session
         self.refresh_status()
         self.run_worker(self.connect(), exclusive=True, group="connect")
 
