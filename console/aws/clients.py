@@ -17,7 +17,7 @@ from aiobotocore.session import AioSession
 
 from console.aws.accounting import CallStats
 from console.aws.budget import ApiBudget
-from console.aws.errors import ErrorClass, classify_code
+from console.aws.errors import ErrorClass, classify, classify_code
 from console.aws.readonly import make_guard
 from console.aws.retries import use_clock
 from console.clock import Clock
@@ -91,15 +91,12 @@ class ClientPool:
         return self._credentials.get(profile)
 
     def epoch(self, profile: str | None) -> int:
-        """How many times `profile`'s credentials were reset: a call begun in an older epoch
-        says nothing about the credentials in use now."""
+        """How many times `profile`'s credentials were reset."""
         return self._epochs.get(profile, 0)
 
-    def note_expired(self, profile: str | None, epoch: int | None = None) -> None:
-        """A call of `profile` (begun in `epoch`) failed because its session expired (or its
-        keys are not valid)."""
-        if epoch is None or epoch == self.epoch(profile):
-            self._expired.add(profile)
+    def note_expired(self, profile: str | None) -> None:
+        """A call of `profile` failed because its session expired (or its keys are not valid)."""
+        self._expired.add(profile)
 
     def note_working(self, profile: str | None) -> None:
         self._expired.discard(profile)
@@ -149,7 +146,9 @@ class ClientPool:
                 events.register("before-send", self._pacer(target, service))
                 events.register("before-send", self.stats.on_before_send)
                 events.register("response-received", self.stats.on_response_received)
-                events.register("response-received", self._expiry_watch(key, client))
+                watch = self._expiry_watch(key, client)
+                events.register("response-received", watch)
+                events.register("after-call-error", watch)
                 self._clients[key] = client
         return self._clients[key]
 
@@ -162,16 +161,24 @@ class ClientPool:
         return pace
 
     def _expiry_watch(self, key: tuple[Target, str], client: Any):
-        """A response-received handler: what AWS's answers say about the session of `client`
-        (while it is still the pool's client for `key`: one closed by a reset says nothing)."""
+        """A handler of response-received and after-call-error: what AWS's answers (an
+        ExpiredToken) and failures before sending (an SSO token the portal refuses) say about
+        the session of `client`, while it is still the pool's client for `key` (one closed
+        by a reset says nothing about the credentials in use now)."""
         profile = key[0].profile
 
-        def watch(*, parsed_response: Any = None, response_dict: Any = None, **_: Any) -> None:
-            if response_dict is None or self._clients.get(key) is not client:
+        def watch(*, parsed_response: Any = None, response_dict: Any = None, exception: Any = None,
+                  **_: Any) -> None:
+            if self._clients.get(key) is not client:
                 return
-            if response_dict.get("status_code", 200) < 300:
+            if exception is not None:
+                expired = classify(exception) is ErrorClass.AUTH_EXPIRED
+            elif response_dict is not None and response_dict.get("status_code", 200) < 300:
                 self.note_working(profile)
-            elif classify_code((parsed_response or {}).get("Error", {}).get("Code")) is ErrorClass.AUTH_EXPIRED:
+                return
+            else:
+                expired = classify_code((parsed_response or {}).get("Error", {}).get("Code")) is ErrorClass.AUTH_EXPIRED
+            if expired:
                 self.note_expired(profile)
 
         return watch

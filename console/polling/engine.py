@@ -249,7 +249,6 @@ class PollingEngine:
         budget = self.pool.budget
         spent = budget.source_costs(name, context.target)
         token = current_source.set(name)
-        epoch = self.pool.epoch(context.target.profile)
         try:
             items = tuple(await source.fetch(context))
         except asyncio.CancelledError:
@@ -259,8 +258,6 @@ class PollingEngine:
             problem = describe_problem(exc, profile=context.target.profile, endpoint=context.target.endpoint)
             if problem.kind is ErrorClass.THROTTLED:
                 source.backoff = min(source.backoff * 2, MAX_BACKOFF)
-            elif problem.kind is ErrorClass.AUTH_EXPIRED:  # also before any request: an SSO token
-                self.pool.note_expired(context.target.profile, epoch)
             previous = self.store.latest(name)
             if previous is not None and previous.generation == generation:
                 snapshot = replace(previous, error=problem)

@@ -66,7 +66,7 @@ async def test_sso_session_expired_mid_session_comes_back_with_ctrl_r_after_sso_
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", endpoint)  # the portal in the embedded AWS
     app = OpsdeckApp(Target("sso-oncall", "us-east-1", endpoint), ClientPool(shared_clock), shared_clock)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, "empty"), "the SSO account's empty dashboard")
+        await wait_for(pilot, lambda: loaded(app, "empty"), "the SSO account's empty dashboard", clock=shared_clock)
         assert app.target.account == account
 
         # the sign-in session ends; an hour on, so do the role credentials it bought
@@ -75,7 +75,7 @@ async def test_sso_session_expired_mid_session_comes_back_with_ctrl_r_after_sso_
         await wait_for(pilot, lambda: all_stale_with(app, EXPIRED), "every panel stale: session expired",
                        clock=shared_clock)
         await wait_for(pilot, lambda: [n for n in notices(app) if "aws sso login --profile sso-oncall" in n],
-                       "what to run, in a notification")
+                       "what to run, in a notification", clock=shared_clock)
         assert app.active_bindings["ctrl+r"].binding.action == "renew_session"  # the footer says so
         create_rule(endpoint, account, "written-while-expired")
 
@@ -83,7 +83,7 @@ async def test_sso_session_expired_mid_session_comes_back_with_ctrl_r_after_sso_
         told = len(notices(app))
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.pool.epoch("sso-oncall") == 1 and app.pool.expired("sso-oncall")
-                       and len(notices(app)) > told, "the credentials read again, still expired")
+                       and len(notices(app)) > told, "the credentials read again, still expired", clock=shared_clock)
         assert all_stale_with(app, EXPIRED)  # the same clear text, the last data kept
         assert "aws sso login --profile sso-oncall" in notices(app)[-1]
 
@@ -104,24 +104,26 @@ async def test_mfa_session_expired_mid_session_asks_for_a_new_code(fresh_account
                       region="us-east-1")
     app = OpsdeckApp(Target("admin", "us-east-1", endpoint), ClientPool(shared_clock), shared_clock)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA modal")
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA modal", clock=shared_clock)
         await pilot.press(*"123456", "enter")
-        await wait_for(pilot, lambda: loaded(app, "empty"), "the role account's empty dashboard")
+        await wait_for(pilot, lambda: loaded(app, "empty"), "the role account's empty dashboard", clock=shared_clock)
         assert app.target.account == role_account
 
         await shared_clock.advance(901)  # past the role session's DurationSeconds
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA modal, asking again")
-        assert "The MFA session of profile admin has expired" in screen_text(app)
+        asked = "The MFA session of profile admin has expired"
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen) and asked in screen_text(app),
+                       "the MFA modal, asking again", clock=shared_clock)
         await pilot.press("escape")  # not now: the data stays, stale, and ctrl+r asks again
-        await wait_for(pilot, lambda: all_stale_with(app, EXPIRED), "every panel stale: session expired")
+        await wait_for(pilot, lambda: all_stale_with(app, EXPIRED), "every panel stale: session expired",
+                       clock=shared_clock)
         assert "press ctrl+r to type one" in notices(app)[-1]
         create_rule(endpoint, role_account, "written-while-expired")
 
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA modal, on ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen), "the MFA modal, on ctrl+r", clock=shared_clock)
         await pilot.press(*"000000", "enter")  # refused by STS: the modal asks again, with its answer
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen)
-                       and "MultiFactorAuthentication failed" in screen_text(app), "STS's refusal")
+                       and "MultiFactorAuthentication failed" in screen_text(app), "STS's refusal", clock=shared_clock)
         await pilot.press(*"654321", "enter")
         await wait_for(pilot, lambda: events_shows(app, "written-while-expired"), "the rule, read with the new session",
                        clock=shared_clock)
@@ -170,25 +172,36 @@ async def test_ctrl_r_on_a_detail_screen_renews_the_session_then_reloads_it(fres
     app = OpsdeckApp(Target("sso-oncall", "us-east-1", endpoint), ClientPool(shared_clock), shared_clock,
                      sources={})  # no dashboard polling: the detail's own reads only
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_for(pilot, lambda: app.engine is not None, "the dashboard")
+        await wait_for(pilot, lambda: app.engine is not None, "the dashboard", clock=shared_clock)
         screen = FunctionDetailScreen(function_model(endpoint, "settle-payments", fresh_account.client("lambda")))
         await app.push_screen(screen)
         config = screen.sections["config"]
-        await wait_for(pilot, lambda: config.state == "ready", "the configuration")
+        await wait_for(pilot, lambda: all(s.state != "loading" for s in screen.sections.values()),
+                       "every section read", clock=shared_clock)
         assert field(screen, "config-body", "memory") == "128 MB"
 
         control.end_sso_session(endpoint, first_login)
         await shared_clock.advance(3601)
         fresh_account.client("lambda").update_function_configuration(FunctionName="settle-payments", MemorySize=512)
         await pilot.press("ctrl+r")  # the screen's own reload: AWS answers that the session expired
-        await wait_for(pilot, lambda: config.state == "error" and app.pool.expired("sso-oncall"), "the section failed")
+        await wait_for(pilot, lambda: config.state == "error" and app.pool.expired("sso-oncall"), "the section failed",
+                       clock=shared_clock)
         assert EXPIRED in config.notice_text
         await wait_for(pilot, lambda: app.active_bindings["ctrl+r"].binding.action == "renew_session",
-                       "ctrl+r offered as Renew session")
+                       "ctrl+r offered as Renew session", clock=shared_clock)
+
+        # before logging in again: the credentials are read again, and the portal refuses the
+        # ended session's token before any request is sent; ctrl+r still renews
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.pool.epoch("sso-oncall") == 1 and config.state == "error"
+                       and app.pool.expired("sso-oncall"), "the section failed again", clock=shared_clock)
+        assert EXPIRED in config.notice_text
+        await wait_for(pilot, lambda: app.active_bindings["ctrl+r"].binding.action == "renew_session",
+                       "ctrl+r offered as Renew session again", clock=shared_clock)
 
         aws_files.sso_token(f"second-login-{fresh_account.id}", "2099-01-01T00:00:00Z")  # `aws sso login`
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: config.state == "ready" and app.pool.epoch("sso-oncall") == 1,
-                       "the configuration, read with the new session")
+        await wait_for(pilot, lambda: config.state == "ready" and app.pool.epoch("sso-oncall") == 2,
+                       "the configuration, read with the new session", clock=shared_clock)
         assert app.screen is screen
         assert field(screen, "config-body", "memory") == "512 MB"
