@@ -67,6 +67,10 @@ class OpsdeckApp(App):
                 tooltip="Panels and actions, fuzzy"),
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the current table by name"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Refresh every visible source now"),
+        # Only while the session has expired: on every screen, ctrl+r first resolves the
+        # credentials afresh, then does what it does there (console.app.OpsdeckApp.renew_session).
+        Binding("ctrl+r", "renew_session", "Renew session", id="renew-session", priority=True,
+                tooltip="Read the credentials again (after `aws sso login`, or with a new MFA code), then refresh"),
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "drill_down", "Open", id="drill_down", tooltip="Details of the selected resource"),
     ]
@@ -99,6 +103,8 @@ class OpsdeckApp(App):
         self.store.listen(self._on_snapshot)
         self.engine: PollingEngine | None = None
         self._closed = False
+        self._expiry_told = False  # the user was told (or asked for a code) since the session expired
+        self._showed_expired = False  # what the footer's bindings last showed
 
     # startup --------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -144,34 +150,83 @@ class OpsdeckApp(App):
     async def _ensure_mfa(self) -> bool:
         """A role profile with `mfa_serial`: ask for the code in a modal, then AssumeRole with it
         (botocore's own prompt would block the event loop). False when the user cancels."""
-        from botocore.exceptions import ClientError
-
-        from console.aws.credentials import assume_role_with_mfa, mfa_role
-        from screens.mfa import MfaScreen
+        from console.aws.credentials import mfa_role
 
         role = mfa_role(self.target.profile)
         if role is None or self.pool.has_credentials(role.name):
             return True
+        keys = await self._mfa_session(role)
+        if keys is None:
+            self._show_problem(Problem(
+                ErrorClass.NO_CREDENTIALS, f"Profile {role.name} needs an MFA code",
+                f"role {role.role_arn}, MFA device {role.mfa_serial}",
+                "Press ctrl+r and type the code your MFA device shows now."))
+            return False
+        self.pool.use_credentials(role.name, keys)
+        return True
+
+    async def _mfa_session(self, role: Any, reason: str | None = None) -> Any:
+        """Ask for a code in the MFA modal until STS accepts one; the role's new credentials
+        (StaticKeys), or None when the user cancels."""
+        from botocore.exceptions import ClientError
+
+        from console.aws.credentials import assume_role_with_mfa
+        from screens.mfa import MfaScreen
+
         error: str | None = None
         while True:
-            code = await self.push_screen_wait(MfaScreen(role.name, role.mfa_serial or "", error))
+            code = await self.push_screen_wait(MfaScreen(role.name, role.mfa_serial or "", error, reason))
             if code is None:
-                self._show_problem(Problem(
-                    ErrorClass.NO_CREDENTIALS, f"Profile {role.name} needs an MFA code",
-                    f"role {role.role_arn}, MFA device {role.mfa_serial}",
-                    "Press ctrl+r and type the code your MFA device shows now."))
-                return False
+                return None
             try:
-                keys = await assume_role_with_mfa(
+                return await assume_role_with_mfa(
                     self.pool.session(role.source_profile), role, code, self.clock,
                     region=self.target.region, endpoint=self.target.endpoint)
             except ClientError as exc:  # a wrong or reused code: ask again, with STS's answer
                 if classify(exc) is not ErrorClass.ACCESS_DENIED:
                     raise
                 error = describe_problem(exc, profile=role.name, endpoint=self.target.endpoint).detail
-                continue
-            self.pool.use_credentials(role.name, keys)
-            return True
+
+    # a session that expires mid-session ---------------------------------------------------
+    def _expired_mfa_role(self) -> Any:
+        """The target's MFA role profile when opsdeck holds an MFA session for it, else None."""
+        from console.aws.credentials import mfa_role
+
+        keys = self.pool.credentials_of(self.target.profile)
+        return mfa_role(self.target.profile) if keys is not None and keys.source == "mfa" else None
+
+    def _session_expired(self, problem: Problem) -> None:
+        """A poll found the target's session expired: data stays on screen, marked stale. An
+        MFA session asks for a new code at once; any other says what to run, then ctrl+r."""
+        self.refresh_bindings()  # the footer offers ctrl+r "Renew session"
+        if self._expiry_told:
+            return
+        self._expiry_told = True
+        if self._expired_mfa_role() is not None:
+            self.run_worker(self.renew_session(), exclusive=True, group="renew")
+        else:
+            self.notify(f"{problem.remedy} Then press ctrl+r: opsdeck reads them again, no restart needed.",
+                        title=problem.headline, severity="error", timeout=30, markup=False)
+
+    async def renew_session(self) -> bool:
+        """Resolve the target's credentials afresh (the SSO token cache, the profile's files
+        and keyring), or for an MFA role ask for a new code; then refresh what is on screen.
+        False when the user cancelled the code (the expired session stays, and says so)."""
+        role = self._expired_mfa_role()
+        keys = None
+        if role is not None:
+            keys = await self._mfa_session(role, f"The MFA session of profile {role.name} has expired: "
+                                                 "type the code your MFA device shows now.")
+            if keys is None:
+                self.notify(f"Nothing loads with profile {role.name} until it has a new MFA code: "
+                            "press ctrl+r to type one.", title="The MFA session has expired",
+                            severity="error", timeout=30, markup=False)
+                return False
+        await self.pool.reset_credentials(self.target.profile, keys)
+        self._expiry_told = False  # still expired: say so again
+        self.refresh_bindings()
+        await self._check_bindings("ctrl+r")  # now what ctrl+r does on this screen: a refresh
+        return True
 
     def _show_problem(self, problem: Problem) -> None:
         if isinstance(self.screen, ProblemScreen):
@@ -209,6 +264,10 @@ class OpsdeckApp(App):
             screen.post_message(SnapshotArrived(snapshot))
             if not isinstance(screen, ModalScreen):
                 break
+        problem = snapshot.error
+        if (problem is not None and problem.kind is ErrorClass.AUTH_EXPIRED and snapshot.target == self.target
+                and self.pool.expired(self.target.profile)):  # not a call begun before a renewal
+            self._session_expired(problem)
 
     def status_info(self) -> StatusInfo:
         screen = self.screen
@@ -236,6 +295,10 @@ class OpsdeckApp(App):
         screen = self.screen
         if not screen.is_mounted:  # a screen being switched in has no widgets to update yet
             return
+        expired = self.pool.expired(self.target.profile)
+        if expired != self._showed_expired:  # e.g. a detail screen's own read found it expired
+            self._showed_expired = expired
+            self.refresh_bindings()
         for bar in screen.query(StatusBar):
             bar.show(self.status_info())
         if isinstance(screen, SourceScreen):
@@ -249,6 +312,9 @@ class OpsdeckApp(App):
             return hasattr(self.screen, f"action_{action}")
         if action == "refresh":
             return self.engine is not None
+        if action == "renew_session":  # the problem screen's own ctrl+r re-resolves everything
+            return (self.engine is not None and self.pool.expired(self.target.profile)
+                    and not isinstance(self.screen, (ProblemScreen, ModalScreen)))
         return True
 
     # Read-only mode hides and refuses every binding whose id starts with "action." on any
@@ -274,6 +340,9 @@ class OpsdeckApp(App):
     def action_refresh(self) -> None:
         if self.engine is not None:
             self.engine.refresh_now()
+
+    def action_renew_session(self) -> None:
+        self.run_worker(self.renew_session(), exclusive=True, group="renew")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -355,6 +424,7 @@ class OpsdeckApp(App):
             self.read_only = True
             self.pool.read_only = True
         self.target = target
+        self._expiry_told = False  # what was told was about the old target's session
         self.refresh_status()
         self.run_worker(self.connect(), exclusive=True, group="connect")
 

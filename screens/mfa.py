@@ -4,6 +4,7 @@ botocore's own prompt would block the event loop on a hidden terminal, so the ap
 this modal first and calls STS AssumeRole itself with the code. The code is a password
 field: it never appears on screen, in screenshots or in logs; the modal returns it to
 the caller and keeps no copy. A wrong code brings the modal back with STS's answer.
+The same modal asks again when the role's session expires mid-session (`reason` says so).
 """
 
 from __future__ import annotations
@@ -24,19 +25,23 @@ class MfaScreen(ModalScreen[str | None]):
     MfaScreen { align: center middle; }
     MfaScreen > #mfa { width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface; }
     MfaScreen #mfa-error { color: $error; }
+    MfaScreen #mfa-reason { color: $warning; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="mfa.cancel")]
 
-    def __init__(self, profile: str, serial: str, error: str | None = None) -> None:
+    def __init__(self, profile: str, serial: str, error: str | None = None, reason: str | None = None) -> None:
         super().__init__()
         self.profile = profile
         self.serial = serial
         self.error = error
+        self.reason = reason
 
     def compose(self) -> ComposeResult:
         with Vertical(id="mfa"):
             yield Static(inert(f"MFA code for profile {self.profile}"), id="mfa-title")
             yield Static(inert(f"device {self.serial}"), id="mfa-serial")
+            if self.reason:
+                yield Static(inert(self.reason), id="mfa-reason")
             yield Input(placeholder="6-digit code", password=True, restrict=r"[0-9]*", max_length=6, id="mfa-code")
             yield Static(inert(self.error or ""), id="mfa-error")
             yield Static(inert("enter confirm    esc cancel"), id="mfa-keys")

@@ -17,6 +17,7 @@ from aiobotocore.session import AioSession
 
 from console.aws.accounting import CallStats
 from console.aws.budget import ApiBudget
+from console.aws.errors import ErrorClass, classify, classify_code
 from console.aws.readonly import make_guard
 from console.aws.retries import use_clock
 from console.clock import Clock
@@ -60,6 +61,8 @@ class ClientPool:
         self._guard = make_guard(lambda: self.read_only)
         self._sessions: dict[str | None, AioSession] = {}
         self._credentials: dict[str | None, "StaticKeys"] = {}  # per profile, from use_credentials
+        self._expired: set[str | None] = set()  # profiles whose session expired (note_expired)
+        self._epochs: dict[str | None, int] = {}  # per profile, resets so far
         self._clients: dict[tuple[Target, str], Any] = {}
         self._locks: dict[tuple[Target, str], asyncio.Lock] = {}
         self._stack = AsyncExitStack()
@@ -75,21 +78,50 @@ class ClientPool:
         return self._sessions[profile]
 
     def use_credentials(self, profile: str | None, keys: "StaticKeys") -> None:
-        """Use these (temporary, MFA) credentials for `profile` from now on; held in memory only."""
+        """Use these (temporary, MFA) credentials for `profile` from now on; held in memory only.
+        Before any client of `profile` exists (start-up); later, `reset_credentials(profile, keys)`."""
         self._credentials[profile] = keys
         self._sessions.pop(profile, None)
 
     def has_credentials(self, profile: str | None) -> bool:
         return profile in self._credentials
 
-    async def reset_credentials(self, profile: str | None) -> None:
+    def credentials_of(self, profile: str | None) -> "StaticKeys | None":
+        """The credentials given to `use_credentials` for `profile` (an MFA session), if any."""
+        return self._credentials.get(profile)
+
+    def epoch(self, profile: str | None) -> int:
+        """How many times `profile`'s credentials were reset."""
+        return self._epochs.get(profile, 0)
+
+    def note_expired(self, profile: str | None) -> None:
+        """A call of `profile` failed because its session expired (or its keys are not valid)."""
+        self._expired.add(profile)
+
+    def note_working(self, profile: str | None) -> None:
+        self._expired.discard(profile)
+
+    def expired(self, profile: str | None) -> bool:
+        """True when `profile`'s session was last seen expired (its credentials are still those)."""
+        return profile in self._expired
+
+    async def reset_credentials(self, profile: str | None, keys: "StaticKeys | None" = None) -> None:
         """Close `profile`'s clients and drop its session and credentials, so the next call
-        resolves them afresh (aiobotocore caches a session's provider, e.g. an SSO token)."""
-        for key in [key for key in self._clients if key[0].profile == profile]:
-            client = self._clients.pop(key)
-            await client.close()  # idempotent: the exit stack closing it again later is harmless
+        resolves them afresh (aiobotocore caches a session's provider, e.g. an SSO token);
+        with `keys` (a new MFA session), use those from now on instead.
+
+        Everything is swapped before the first await, so no call in between can build a
+        client on what is being dropped."""
+        stale = [self._clients.pop(key) for key in [key for key in self._clients if key[0].profile == profile]]
         self._sessions.pop(profile, None)
-        self._credentials.pop(profile, None)
+        self._expired.discard(profile)
+        self._epochs[profile] = self.epoch(profile) + 1
+        if keys is None:
+            self._credentials.pop(profile, None)
+        else:
+            self._credentials[profile] = keys
+        for client in stale:
+            await client.close()  # idempotent: the exit stack closing it again later is harmless
 
     async def client(self, target: Target, service: str) -> Any:
         key = (target, service)
@@ -114,6 +146,9 @@ class ClientPool:
                 events.register("before-send", self._pacer(target, service))
                 events.register("before-send", self.stats.on_before_send)
                 events.register("response-received", self.stats.on_response_received)
+                watch = self._expiry_watch(key, client)
+                events.register("response-received", watch)
+                events.register("after-call-error", watch)
                 self._clients[key] = client
         return self._clients[key]
 
@@ -124,6 +159,29 @@ class ClientPool:
             await self.budget.acquire(target, service, event_name.rsplit(".", 1)[-1])
 
         return pace
+
+    def _expiry_watch(self, key: tuple[Target, str], client: Any):
+        """A handler of response-received and after-call-error: what AWS's answers (an
+        ExpiredToken) and failures before sending (an SSO token the portal refuses) say about
+        the session of `client`, while it is still the pool's client for `key` (one closed
+        by a reset says nothing about the credentials in use now)."""
+        profile = key[0].profile
+
+        def watch(*, parsed_response: Any = None, response_dict: Any = None, exception: Any = None,
+                  **_: Any) -> None:
+            if self._clients.get(key) is not client:
+                return
+            if exception is not None:
+                expired = classify(exception) is ErrorClass.AUTH_EXPIRED
+            elif response_dict is not None and response_dict.get("status_code", 200) < 300:
+                self.note_working(profile)
+                return
+            else:
+                expired = classify_code((parsed_response or {}).get("Error", {}).get("Code")) is ErrorClass.AUTH_EXPIRED
+            if expired:
+                self.note_expired(profile)
+
+        return watch
 
     async def close(self) -> None:
         self._clients.clear()

@@ -165,3 +165,10 @@ def deny(endpoint: str, access_key: str, service: str | None = None, operation: 
 
 def clear_denials(endpoint: str) -> None:
     _call(endpoint, "POST", "/_opsdeck/deny/clear", {})
+
+
+def end_sso_session(endpoint: str, access_token: str) -> None:
+    """End the IAM Identity Center sign-in session behind ``access_token`` (what `aws sso login`
+    cached): it expired, or the user signed out. The portal refuses the token from now on;
+    role credentials it already issued work until their own expiration."""
+    _call(endpoint, "POST", "/_opsdeck/sso/end-session", {"access_token": access_token})

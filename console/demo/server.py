@@ -77,6 +77,7 @@ class ControlApi:
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
             ("POST", "/_opsdeck/deny"): self._deny,
             ("POST", "/_opsdeck/deny/clear"): self._clear_denials,
+            ("POST", "/_opsdeck/sso/end-session"): self._end_sso_session,
         }
 
     def __call__(self, environ: dict, body: bytes) -> tuple[int, Any]:
@@ -188,6 +189,14 @@ class ControlApi:
         self.denials.clear()
         return {"ok": True}
 
+    def _end_sso_session(self, body: dict) -> dict:
+        from console.demo.extensions import sso_portal
+
+        if not body.get("access_token"):
+            raise ValueError("end-session needs the session's access_token")
+        sso_portal.end_session(body["access_token"])
+        return {"ok": True}
+
     def _reconcile(self, body: dict) -> dict:
         from console.demo.extensions import ecs_tasks
 
@@ -253,9 +262,14 @@ class OpsdeckMiddleware:
         return self.app(environ, start_response)
 
     def _refusal(self, environ: dict, account: str, service: str, operation: str):
-        """("denied" | "throttled", AWS's answer) when the server refuses the call itself,
-        else (None, None): access denied on demand, then the quotas of the realistic mode
-        (never for the embedded AWS's own seeder and simulator, which stand in for AWS)."""
+        """("expired" | "denied" | "throttled", AWS's answer) when the server refuses the call
+        itself, else (None, None): expired temporary credentials, access denied on demand,
+        then the quotas of the realistic mode (never for the embedded AWS's own seeder and
+        simulator, which stand in for AWS)."""
+        from console.demo.extensions import sts_expiry
+
+        if sts_expiry.expired(environ):
+            return "expired", sts_expiry.expired_token(environ)
         if self.control.denials.denied(environ, service, operation):
             from console.demo.denials import access_denied
 

@@ -3,7 +3,15 @@
 moto 5.2.5 has no SSO portal (``GET /federation/credentials``), so an SSO profile can
 never resolve against the embedded server. This stub answers it the way the portal
 does: the bearer token from the CLI's token cache buys temporary credentials for
-(account, role), minted by moto's own STS so they act in that account.
+(account, role), minted by moto's own STS so they act in that account, for the
+permission set's default session duration (one hour), after which they expire
+(console.demo.extensions.sts_expiry).
+
+A sign-in session ends (``end_session``: it expired, or the user signed out): from then
+on the portal refuses its token with 401 UnauthorizedException, and role credentials it
+already bought keep working until their own expiration, as the Portal API Reference
+says of Logout ("existing IAM role sessions ... continue based on the duration
+configured in the permission set").
 
 moto's AssumeRole also ignores ``SerialNumber``/``TokenCode``; real STS refuses a wrong
 one-time code. Here a code must be six digits and ``000000`` is always wrong, so a
@@ -23,9 +31,22 @@ TOKEN_HEADER = "x-amz-sso_bearer_token"
 TOKEN_ENVIRON = "HTTP_X_AMZ_SSO_BEARER_TOKEN"
 REVOKED_PREFIX = "revoked"  # tokens starting with this are refused (a signed-out session)
 WRONG_MFA_CODE = "000000"
+ROLE_SESSION_SECONDS = 3600  # a permission set's default session duration
 
 _lock = threading.Lock()
 _installed = False
+_ended: set[str] = set()  # access tokens whose sign-in session has ended
+
+
+def end_session(access_token: str) -> None:
+    """The sign-in session behind `access_token` is over: the portal refuses the token."""
+    with _lock:
+        _ended.add(access_token)
+
+
+def _ended_session(token: str) -> bool:
+    with _lock:
+        return token in _ended
 
 
 def _json(start_response, status: str, body: dict, headers: list | None = None) -> list[bytes]:
@@ -48,7 +69,7 @@ def role_credentials(environ: dict, start_response) -> list[bytes]:
     query = parse_qs(environ.get("QUERY_STRING", ""))
     role = (query.get("role_name") or [""])[0]
     account = (query.get("account_id") or [""])[0]
-    if not token or token.startswith(REVOKED_PREFIX):
+    if not token or token.startswith(REVOKED_PREFIX) or _ended_session(token):
         return _unauthorized(start_response, "Session token not found or invalid")
     if not role or not re.fullmatch(r"\d{12}", account):
         return _json(start_response, "400 Bad Request", {"message": "role_name and a 12-digit account_id are required"},
@@ -58,7 +79,7 @@ def role_credentials(environ: dict, start_response) -> list[bytes]:
         role_session_name=f"sso-{role}"[:64],
         role_arn=f"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/{role}",
         policy=None,
-        duration=3600,
+        duration=ROLE_SESSION_SECONDS,
         external_id=None,
     )
     expiration = assumed.expiration
