@@ -150,7 +150,7 @@ def test_the_cli_says_what_to_run_for_an_expired_sso_session_and_no_key_to_press
 
     assert result.exit_code == 1
     assert EXPIRED in result.output
-    assert "Run `aws sso login --profile sso-oncall` (SSO) or refresh your keys." in result.output
+    assert "Run `aws sso login --profile sso-oncall` (SSO) or refresh your keys, then run the command again." in result.output
     assert "ctrl+r" not in result.output and "Traceback" not in result.output
 
 
