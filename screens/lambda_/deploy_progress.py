@@ -5,10 +5,10 @@ engine (console.services.lambda_.deploy) reports DeployEvents to `action.listene
 is while it is open. `esc` asks before aborting; yes sets the cancel flag, and the
 engine moves the alias back to the old version within a second and says so. The
 worker is never cancelled to abort: that is what a crash looks like (the audit's
-`started` stays open for resume). `q` while it runs asks (screens.confirm): abort (as esc
-does, then quit once the alias is back), leave it unwatched (the worker is cancelled as
-in a crash: the next start offers promote or abort), or stay. The time left ticks from the event's window_end on
-the app's clock, so a ManualClock moves it in tests.
+`started` stays open for resume). `q` while it runs asks (screens.confirm): abort (as
+esc does, then quit once the alias is back), leave it unwatched (the worker is cancelled
+as in a crash: the next start offers promote or abort), or stay. The time left ticks
+from the event's window_end on the app's clock, so a ManualClock moves it in tests.
 """
 
 from __future__ import annotations
@@ -339,8 +339,10 @@ class DeployProgressScreen(SourceScreen):
         alias, function = self.plan.details.get("alias", "?"), self.plan.target_name
         event = self.event
         moved = event is not None and event.phase not in NOT_MOVED
-        where = (f"{1 - event.weight:.0%} on version {self.old_version}, {event.weight:.0%} on version "
-                 f"{event.new_version or 'new'}" if moved and event is not None else f"on version {self.old_version}")
+        where = f"on version {self.old_version}"
+        if event is not None and moved:
+            where = (f"{1 - event.weight:.0%} on version {self.old_version}, "
+                     f"{event.weight:.0%} on version {event.new_version or 'new'}")
         phase = PHASES.get(event.phase, "Starting") if event else "Starting"
         return RunningAction(
             what=f"Deploy of {function}, alias {alias} ({where}): {phase.lower()}",
