@@ -429,6 +429,27 @@ class OpsdeckApp(App):
         self.run_worker(self.connect(), exclusive=True, group="connect")
 
     async def action_quit(self) -> None:
+        """`q` (and ctrl+q): quit -- but while an action applies or watches (a canary), ask
+        first: abort it, leave it unwatched, or stay (screens.confirm)."""
+        from screens.confirm import QuitWhileRunningScreen, running_actions
+
+        running = running_actions(self)
+        if not running:
+            await self._quit()
+        elif not isinstance(self.screen, QuitWhileRunningScreen):
+            self.push_screen(QuitWhileRunningScreen(running), self._quit_answered)
+
+    def _quit_answered(self, choice: str | None) -> None:
+        if choice in ("abort", "leave"):
+            self.run_worker(self._quit_after(choice), group="quit", exclusive=True)
+
+    async def _quit_after(self, choice: str) -> None:
+        from screens.confirm import quit_after
+
+        if await quit_after(self, choice):
+            self.call_later(self._quit)
+
+    async def _quit(self) -> None:
         await self.shutdown()
         self.exit()
 

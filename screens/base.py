@@ -5,16 +5,25 @@ becomes the active screen and unsubscribes when it is hidden or closed: a dashbo
 under a detail screen stops costing API calls. A modal (a confirmation, an offer) hides
 nothing: the screen under it stays subscribed and keeps drawing behind it. Snapshots
 reach screens as a SnapshotArrived message that the app posts from the Store's callback.
+
+A screen about one resource (a detail screen) brings sources of its own (`own_sources`):
+they are registered with the same engine while the screen exists, under names no other
+screen uses, so they are paced within the API budget, counted in the status bar, and
+marked stale on errors like the dashboard's.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import itertools
+from typing import Any, ClassVar, Mapping
 
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from console.polling import Snapshot
+from console.polling.sources import Source
+
+_screens = itertools.count(1)
 
 
 class SnapshotArrived(Message):
@@ -30,6 +39,7 @@ class SourceScreen(Screen):
     instance (the dashboard's come from its panels)."""
 
     SOURCES: ClassVar[tuple[str, ...]] = ()
+    _own: dict[str, str] | None = None  # engine name -> own key, once registered
 
     @property
     def opsdeck(self) -> Any:
@@ -39,12 +49,37 @@ class SourceScreen(Screen):
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return self.SOURCES
+        return self.SOURCES + tuple(self._own or ())
+
+    def own_sources(self) -> Mapping[str, Source]:
+        """Sources this screen polls for itself, by a key of its own (`after` names keys
+        too): registered while the screen exists, subscribed while it is visible."""
+        return {}
+
+    def own_key(self, source: str) -> str | None:
+        """The key `own_sources` gave the source the engine calls `source` (None: not ours)."""
+        return (self._own or {}).get(source)
+
+    def own_name(self, key: str) -> str | None:
+        """The engine's name of this screen's own source `key`."""
+        return next((name for name, k in (self._own or {}).items() if k == key), None)
+
+    def _register_own(self, engine: Any) -> None:
+        if self._own is not None:
+            return
+        prefix = f"screen{next(_screens)}:{type(self).__name__}"
+        own = dict(self.own_sources())
+        names = {key: f"{prefix}.{key}" for key in own}
+        for key, source in own.items():
+            after = tuple(names.get(k, k) for k in source.after)
+            engine.register(names[key], source.fetch, source.interval, after)
+        self._own = {name: key for key, name in names.items()}
 
     def on_screen_resume(self) -> None:
         engine = self.opsdeck.engine
         if engine is None:
             return
+        self._register_own(engine)
         for name in self.sources:
             if name in engine.sources:
                 engine.subscribe(name, self)
@@ -59,6 +94,10 @@ class SourceScreen(Screen):
 
     def on_unmount(self) -> None:
         self._unsubscribe()
+        engine = self.opsdeck.engine
+        if engine is not None:
+            for name in self._own or ():
+                engine.unregister(name)
 
     def _unsubscribe(self) -> None:
         engine = self.opsdeck.engine

@@ -5,12 +5,19 @@ protected target needs its name typed in the Input), applies, verifies and audit
 modal shows each step as it is applied, `escape` while applying cancels at the next
 step, and after a failure or cancel `u` applies the inverses of the applied steps.
 Dismissed with the last Outcome (None if nothing was applied).
+
+Quitting while an action applies or watches asks first (QuitWhileRunningScreen, from the
+App's quit): abort it (it moves back: the applied steps are undone, a canary's alias
+goes back), leave it unwatched (the audit trail keeps it open: the next start offers to
+resume it), or stay (the default). A screen running an action says so with
+`running_action()`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +31,125 @@ from console.actions.base import Plan, Progress
 from console.actions.confirm import ConfirmationError
 from console.actions.runner import Confirmation, Outcome, Runner
 from console.text import inert
+
+
+@dataclass(frozen=True)
+class RunningAction:
+    """An action a screen is applying or watching, as quitting needs to know it."""
+
+    what: str  # what runs, and where it is now
+    abort_means: str  # what aborting does, e.g. "alias live goes back to version 1"
+    leave_means: str  # what stays as it is, and how it is picked up again
+    abort: Callable[[], Awaitable[bool]]  # move back; True once it has ended cleanly
+    leave: Callable[[], Awaitable[None]]  # stop watching, change nothing (the audit stays open)
+
+
+def running_actions(app) -> list[RunningAction]:
+    """The actions the screens of `app` are running now."""
+    found = []
+    for screen in app.screen_stack:
+        running = getattr(screen, "running_action", None)
+        action = running() if callable(running) else None
+        if action is not None:
+            found.append(action)
+    return found
+
+
+class QuitWhileRunningScreen(ModalScreen[str]):
+    """`q` while an action runs: abort it, leave it unwatched, or stay (the default)."""
+
+    DEFAULT_CSS = """
+    QuitWhileRunningScreen { align: center middle; }
+    QuitWhileRunningScreen > Vertical { width: 90%; max-width: 100; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 1 2; }
+    QuitWhileRunningScreen #quit-buttons { height: auto; margin-top: 1; }
+    QuitWhileRunningScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "stay", "Stay", id="quit.stay"),
+        Binding("s", "stay", "Stay", id="quit.stay-key", show=False),
+        Binding("a", "abort", "Abort and quit", id="quit.abort", show=False),
+        Binding("l", "leave", "Leave unwatched and quit", id="quit.leave", show=False),
+    ]
+
+    def __init__(self, running: list[RunningAction]) -> None:
+        super().__init__()
+        self.running = running
+
+    def compose(self) -> ComposeResult:
+        text = Text("Quit while an action is running?", style="bold", end="")
+        for action in self.running:
+            text.append("\n\n")
+            text.append_text(inert(action.what, style="bold"))
+            text.append("\n  Abort: ", style="bold")
+            text.append_text(inert(action.abort_means))
+            text.append(", then quit.")
+            text.append("\n  Leave unwatched: ", style="bold")
+            text.append_text(inert(action.leave_means))
+            text.append(".")
+        text.append("\n\n  Stay: ", style="bold")
+        text.append("keep watching; nothing changes.")
+        with Vertical():
+            yield Static(text, id="quit-question", markup=False)
+            with Horizontal(id="quit-buttons"):
+                yield Button("Stay", variant="primary", id="quit-stay")
+                yield Button("Abort and quit", variant="error", id="quit-abort")
+                yield Button("Leave unwatched and quit", id="quit-leave")
+
+    def on_mount(self) -> None:
+        self.query_one("#quit-stay", Button).focus()
+
+    @on(Button.Pressed, "#quit-stay")
+    def action_stay(self) -> None:
+        self.dismiss("stay")
+
+    @on(Button.Pressed, "#quit-abort")
+    def action_abort(self) -> None:
+        self.dismiss("abort")
+
+    @on(Button.Pressed, "#quit-leave")
+    def action_leave(self) -> None:
+        self.dismiss("leave")
+
+
+async def worker_ended(worker: Any) -> None:
+    """Wait until `worker` has ended, however it ended."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    if worker is None:
+        return
+    try:
+        await worker.wait()
+    except (WorkerCancelled, WorkerFailed):
+        pass
+
+
+async def stop_watching(worker: Any) -> None:
+    """Cancel the worker that runs an action, as a crash would (the audit's `started` stays
+    open), and wait until it has stopped: nothing of it runs after the clients close."""
+    if worker is None or worker.is_finished:
+        return
+    worker.cancel()
+    await worker_ended(worker)
+
+
+async def quit_after(app, choice: str | None) -> bool:
+    """Carry out the answer to QuitWhileRunningScreen; True when the app may quit now.
+    Abort waits until every action has moved back; one that did not end cleanly keeps
+    the app open, saying so (its screen shows why)."""
+    running = running_actions(app)  # again: one may have finished while the user read
+    if choice == "leave":
+        for action in running:
+            await action.leave()
+        return True
+    if choice == "abort":
+        app.notify("Aborting: opsdeck quits once the action has moved back.", title="Quitting", markup=False)
+        results = await asyncio.gather(*(action.abort() for action in running))
+        if all(results):
+            return True
+        app.notify("The abort did not end cleanly: opsdeck stays open. Its screen says what happened.",
+                   title="Not quitting", severity="error", markup=False)
+    return False
 
 
 def plan_text(plan: Plan, where: str) -> Text:
@@ -108,6 +234,9 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         self.state = "asking"  # asking | applying | done
         self.outcome: Outcome | None = None
         self.progress_lines: list[Text] = []
+        self.abort_asked = False  # quitting asked to abort: stop, then undo what was applied
+        self.finished = asyncio.Event()  # set when an apply (and any undo after it) has ended
+        self.apply_worker: Any = None
 
     def compose(self) -> ComposeResult:
         target = self.runner.ctx.target
@@ -138,7 +267,7 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         if self.state != "asking":
             return
         typed = self.query_one("#confirm-name", Input).value if self.plan.protected else "y"
-        self.apply(Confirmation(typed=typed))
+        self.apply_worker = self.apply(Confirmation(typed=typed))
 
     @work(exclusive=True, group="confirm-apply")
     async def apply(self, confirmation: Confirmation) -> None:
@@ -163,11 +292,15 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
             self.cancel_flag = asyncio.Event()  # an escape pressed meanwhile must not cancel a retry
             self.query_one("#confirm-apply", Button).disabled = False
             self.query_one("#confirm-close", Button).label = "Cancel"
+            self.finished.set()
             return
         if self.close_when_done and self.outcome.ok:
             self.dismiss(self.outcome)
             return
         self._show_result(self.outcome)
+        if self.abort_asked and self.outcome.result.inverses:  # quitting asked to move back
+            await self._undo()
+        self.finished.set()
 
     def _progress(self, event: Progress) -> None:
         if event.state == "running":
@@ -199,6 +332,9 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
 
     @work(exclusive=True, group="confirm-apply")
     async def undo(self) -> None:
+        await self._undo()
+
+    async def _undo(self) -> None:
         self.state = "applying"
         self.query_one("#confirm-undo", Button).disabled = True
         self.cancel_flag = asyncio.Event()  # the apply's flag may be set already (it was cancelled)
@@ -213,6 +349,28 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
             return
         self.outcome = undone
         self._show_result(undone, "Undo: ")
+
+    # quitting while it applies ------------------------------------------------------------
+    def running_action(self) -> RunningAction | None:
+        if self.state != "applying" or self.apply_worker is None or self.apply_worker.is_finished:
+            return None
+        what = self.plan.summary or self.plan.action
+        undo = " and the steps already applied are undone" if self.plan.steps else ""
+        return RunningAction(
+            what=f"{what} (being applied)",
+            abort_means=f"it stops after the step in progress{undo}",
+            leave_means="it stops where it is, with nothing to finish it; the next start lists it as unfinished",
+            abort=self._abort_for_quit, leave=self._leave_for_quit)
+
+    async def _abort_for_quit(self) -> bool:
+        self.abort_asked = True
+        self.cancel_flag.set()
+        await self.finished.wait()
+        outcome = self.outcome
+        return outcome is not None and (outcome.ok or not outcome.result.applied)  # undone, or nothing to undo
+
+    async def _leave_for_quit(self) -> None:
+        await stop_watching(self.apply_worker)
 
     # leaving --------------------------------------------------------------------------------
     @on(Button.Pressed, "#confirm-close")

@@ -81,8 +81,15 @@ class ServicePanel(ResourcePanel):
 
     # what the dashboard asks ----------------------------------------------------------
     def detail_screen(self, item: Any) -> "Screen":
-        """`enter` on a row: the item's detail screen (services override with their own)."""
-        return DetailScreen(item)
+        """`enter` on a row: the item's detail screen (services override with their own),
+        following this panel's sources while it is open."""
+        key_of, key = self.table.key_of, self.table.key_of(item)
+        store = self.app.store
+
+        def find() -> Any | None:
+            return next((row for row in self.rows(store) if key_of(row) == key), None)
+
+        return DetailScreen(item, self.SPEC.sources, find)
 
     def on_dashboard_ready(self) -> None:
         """Called once the dashboard has mounted (e.g. to offer what a crash left open)."""

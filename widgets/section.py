@@ -3,6 +3,8 @@
 Detail screens are made of sections that each come from their own AWS calls, so each
 has its own look while loading, when there is nothing to show, and when its call failed
 (the Problem's headline and what to do), while the rest of the screen goes on working.
+A section refreshed by polling that fails after it has shown something keeps showing it,
+marked stale with its age and why (`stale`), until a refresh works again (`current`).
 The border colour follows the state through CSS classes; the theme decides the colours.
 """
 
@@ -43,6 +45,10 @@ class Section(Vertical, can_focus=False):
     Section.-error > .section-notice {
         color: $error;
     }
+    Section.-stale {
+        border: round $warning;
+        border-subtitle-color: $warning;
+    }
     """
 
     def __init__(self, title: str, body: Widget, *, id: str) -> None:
@@ -54,6 +60,8 @@ class Section(Vertical, can_focus=False):
         self.notice = Static(inert("loading…"), classes="section-notice", markup=False)
         self.border_title = title
         self.problem: Problem | None = None
+        self.subtitle = ""  # what the state says in the border, stale or not
+        self.stale_since: str | None = None  # the stale marker in the border, while stale
 
     def compose(self) -> ComposeResult:
         yield self.notice
@@ -64,7 +72,7 @@ class Section(Vertical, can_focus=False):
 
     def loading(self) -> None:
         """First load: a notice. Later loads keep what is shown and say `refreshing…`."""
-        if self.state == "ready":
+        if self.state in ("ready", "empty"):
             self.border_subtitle = "refreshing…"
             return
         self._apply("loading", inert("loading…"), None)
@@ -82,11 +90,28 @@ class Section(Vertical, can_focus=False):
     def ready(self, subtitle: str | None = None) -> None:
         self.problem = None
         self.state = "ready"
-        self.border_subtitle = subtitle or ""
+        self.subtitle = subtitle or ""
+        self.current()
         for name in SECTION_STATES:
             self.set_class(name == "ready", f"-{name}")
         self.notice.display = False
         self.body.display = True
+
+    def stale(self, problem: Problem, age: str) -> None:
+        """The last refresh failed: what is shown stays, marked stale with its age and why.
+        (Before anything was shown, use `failed`.)"""
+        self.problem = problem
+        self.stale_since = f"stale · {age} old · {problem.headline}"
+        self.add_class("-stale")
+        self.border_subtitle = inert(self.stale_since)
+
+    def current(self) -> None:
+        """A refresh worked (whether or not anything changed): the stale marker goes."""
+        if self.state != "error":
+            self.problem = None
+        self.stale_since = None
+        self.remove_class("-stale")
+        self.border_subtitle = self.subtitle
 
     @property
     def notice_text(self) -> str:
@@ -97,7 +122,10 @@ class Section(Vertical, can_focus=False):
         self.state = state
         for name in SECTION_STATES:
             self.set_class(name == state, f"-{name}")
-        self.border_subtitle = subtitle or ""
+        self.subtitle = subtitle or ""
+        self.stale_since = None
+        self.remove_class("-stale")
+        self.border_subtitle = self.subtitle
         self.message = message.plain
         self.notice.update(message)
         self.notice.display = True

@@ -159,6 +159,11 @@ class ApiBudget:
         where = _where(target)
         return {quota: n for (name, w, quota), n in self._by_source.items() if name == source and w == where}
 
+    def forget_source(self, source: str) -> None:
+        """Drop what `source` cost (it was unregistered: its name will not come back)."""
+        for key in [k for k in self._by_source if k[0] == source]:
+            del self._by_source[key]
+
     def interval_for(self, target: Target, cost: dict[str, int], floor: float) -> float:
         """The shortest interval at which a tick costing `cost` (requests per quota name)
         stays within REGULAR_SHARE of the share of every quota; never below `floor`."""

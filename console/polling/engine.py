@@ -85,6 +85,10 @@ class Store:
             listener(snapshot)
         return True
 
+    def forget(self, source: str) -> None:
+        """Drop `source`'s snapshot (a source that was unregistered)."""
+        self._latest.pop(source, None)
+
     def reset(self, generation: int) -> None:
         self.generation = generation
         self._latest.clear()
@@ -139,6 +143,19 @@ class PollingEngine:
         """Add a source. With `after`, its first tick waits until those sources have
         finished theirs, so a costly secondary source never delays the first paint."""
         self._sources[name] = _Source(name, fetch, interval, tuple(after))
+
+    def unregister(self, name: str) -> None:
+        """Remove a source (one a screen brought for itself, when the screen closes): its
+        loop is cancelled and its snapshot and cost history forgotten."""
+        source = self._sources.pop(name, None)
+        if source is None:
+            return
+        if source.task is not None:
+            source.task.cancel()
+        self._shown.discard(name)
+        self._on_screen.pop(name, None)
+        self.store.forget(name)
+        self.pool.budget.forget_source(name)
 
     @property
     def sources(self) -> list[str]:

@@ -5,8 +5,10 @@ engine (console.services.lambda_.deploy) reports DeployEvents to `action.listene
 is while it is open. `esc` asks before aborting; yes sets the cancel flag, and the
 engine moves the alias back to the old version within a second and says so. The
 worker is never cancelled to abort: that is what a crash looks like (the audit's
-`started` stays open for resume). The time left ticks from the event's window_end on
-the app's clock, so a ManualClock moves it in tests.
+`started` stays open for resume). `q` while it runs asks (screens.confirm): abort (as
+esc does, then quit once the alias is back), leave it unwatched (the worker is cancelled
+as in a crash: the next start offers promote or abort), or stay. The time left ticks
+from the event's window_end on the app's clock, so a ManualClock moves it in tests.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from console.services.lambda_.deploy.health import VersionHealth
 from console.services.lambda_.deploy.strategy import format_seconds
 from console.text import inert
 from screens.base import SourceScreen
+from screens.confirm import RunningAction, stop_watching, worker_ended
 from widgets.status_bar import StatusBar
 
 PHASES = {
@@ -175,6 +178,7 @@ arrive. Too many errors move the alias back by themselves; esc asks before abort
         self.outcome: Outcome | None = None
         self.report: DeployReport | None = None
         self.old_version = str(plan.details.get("old_version", "?"))
+        self.deploy_worker: Any = None
 
     # layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -209,7 +213,7 @@ arrive. Too many errors move the alias back by themselves; esc asks before abort
         self.call_after_refresh(self.opsdeck.refresh_status)
         if self.autostart:
             self.action.listener = self.on_deploy_event
-            self.run_deploy()
+            self.deploy_worker = self.run_deploy()
 
     # running -------------------------------------------------------------------------------
     @work(exclusive=True, group="deploy-run")
@@ -361,6 +365,35 @@ arrive. Too many errors move the alias back by themselves; esc asks before abort
         else:
             question = f"Abort the deploy? The alias goes back to version {self.old_version}."
         self.app.push_screen(AbortDeployScreen(question), callback=self._abort_answered)
+
+    def running_action(self) -> RunningAction | None:
+        """What quitting must ask about while the deploy runs (screens.confirm)."""
+        if self.deploy_worker is None or self.deploy_worker.is_finished or self.state == "done":
+            return None
+        alias, function = self.plan.details.get("alias", "?"), self.plan.target_name
+        event = self.event
+        moved = event is not None and event.phase not in NOT_MOVED
+        where = f"on version {self.old_version}"
+        if event is not None and moved:
+            where = (f"{1 - event.weight:.0%} on version {self.old_version}, "
+                     f"{event.weight:.0%} on version {event.new_version or 'new'}")
+        phase = PHASES.get(event.phase, "Starting") if event else "Starting"
+        return RunningAction(
+            what=f"Deploy of {function}, alias {alias} ({where}): {phase.lower()}",
+            abort_means=(f"alias {alias} goes back to version {self.old_version}, all traffic" if moved else
+                         f"the alias has not moved: it stays on version {self.old_version}"),
+            leave_means=(f"alias {alias} stays as it is ({where}) with nothing watching it; the next start "
+                         "offers to promote or abort it"),
+            abort=self._abort_for_quit, leave=self._leave_for_quit)
+
+    async def _abort_for_quit(self) -> bool:
+        self._abort_answered(True)
+        await worker_ended(self.deploy_worker)
+        return self.report is not None and self.report.outcome != "failed"
+
+    async def _leave_for_quit(self) -> None:
+        self._log(_styled("[left] ", Text("unwatched: the next start offers to promote or abort")))
+        await stop_watching(self.deploy_worker)
 
     def _abort_answered(self, yes: bool | None) -> None:
         if yes and self.state in ("starting", "running"):

@@ -1,15 +1,17 @@
 """One Lambda function in full: configuration, versions, triggers, invocations, charts.
 
-Every section is loaded by its own worker from console.services.lambda_.detail, so a slow or
-refused call (AccessDenied on GetPolicy, say) costs that section only: it shows the
-Problem's headline while the others load and work. Environment variable values are
+Every section is filled by its own feed from console.services.lambda_.detail, polled
+through the engine while the screen is visible (screens.detail.SectionsScreen), so a slow
+or refused call (AccessDenied on GetPolicy, say) costs that section only: it shows the
+Problem's headline (or, once it has shown something, keeps it marked stale) while the
+others load and work. Environment variable values are
 masked; `v` reveals the selected one and hides it again. Nothing from AWS is markup:
 every string goes through inert() into a Text.
 """
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -19,12 +21,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from console.services.lambda_ import detail as D
-from console.aws.errors import describe_problem
 from console.services.lambda_.health import percent
 from console.services.lambda_.metrics import window_label
 from console.services.lambda_.models import LambdaFunction, worse
 from console.text import inert
-from screens.base import SourceScreen
+from screens.detail import Feed, SectionsScreen
 from widgets.cells import DASH, count, text, timestamp
 from widgets.section import Section
 from widgets.status_bar import StatusBar
@@ -85,8 +86,8 @@ def version_lines(versions, worse_style: str) -> Text:
     return lines
 
 
-class FunctionDetailScreen(SourceScreen):
-    """Everything about one function; esc goes back, ctrl+r reloads every section."""
+class FunctionDetailScreen(SectionsScreen):
+    """Everything about one function, kept fresh; esc goes back, ctrl+r reloads every section."""
 
     HELP = """\
 One function in full, each section read on its own (a section AWS refuses says why; the
@@ -207,7 +208,8 @@ failed ones in red."""
         yield Footer()
 
     def _title(self) -> Text:
-        f = self.function
+        """From the row it was opened from, then from each configuration read."""
+        f = self.configuration or self.function
         title = Text("λ ", style="bold", end="")
         title.append_text(inert(f.name, style="bold"))
         facts = [f.runtime or "container image", f.architecture, f"{f.memory_mb} MB", f"{f.timeout_s}s timeout",
@@ -219,48 +221,35 @@ failed ones in red."""
         return title
 
     def on_mount(self) -> None:
-        self.load_all()
         self.query_one("#env-table", DataTable).focus()
 
-    # loading ----------------------------------------------------------------------------
-    def load_all(self) -> None:
+    # polling ----------------------------------------------------------------------------
+    def feeds(self) -> dict[str, Feed]:
+        """Each section's fetch, polled while the screen is visible: what changes during an
+        incident (configuration, aliases, versions) often, triggers rarely, metrics once a
+        minute; the costly ones after the configuration, which is on screen first."""
         f = self.function
         name, arn = f.name, f.arn
-        self._load(("config", "environment"), lambda ctx: D.fetch_configuration(ctx, name), self._show_configuration)
-        self._load(("concurrency",), lambda ctx: D.fetch_concurrency(ctx, name), self._show_concurrency)
-        self._load(("destinations",), lambda ctx: D.fetch_destinations(ctx, name), self._show_destinations)
-        self._load(("versions",), lambda ctx: D.fetch_versions(ctx, name), self._show_versions)
-        self._load(("aliases",), lambda ctx: D.fetch_aliases(ctx, name), self._show_aliases)
-        self._load(("mappings",), lambda ctx: D.fetch_event_source_mappings(ctx, name), self._show_mappings)
-        self._load(("http",), lambda ctx: D.fetch_http_apis(ctx, arn), self._show_http)
-        self._load(("s3",), lambda ctx: D.fetch_s3_triggers(ctx, name, arn), self._show_s3)
-        self._load(("rules",), lambda ctx: D.fetch_rules(ctx, name, arn), self._show_rules)
-        self._load(("invocations",), lambda ctx: D.fetch_recent_invocations(ctx, D.log_group_of(name)),
-                   self._show_invocations)
-        self.load_charts()
-
-    def load_charts(self) -> None:
-        minutes = self.window_minutes
-        self._load(("charts",), lambda ctx: D.fetch_charts(ctx, self.function.name, minutes), self._show_charts)
-
-    def _load(self, section_ids: tuple[str, ...], fetch: Callable[[Any], Awaitable[Any]],
-              show: Callable[[Any], None]) -> None:
-        """One worker per section (a new load of a section cancels its previous one)."""
-        for section_id in section_ids:
-            self.sections[section_id].loading()
-
-        async def work() -> None:
-            target = self.opsdeck.target
-            try:
-                result = await fetch(self.opsdeck.aws_context())
-            except Exception as exc:  # noqa: BLE001 - every failure is shown as a Problem
-                problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-                for section_id in section_ids:
-                    self.sections[section_id].failed(problem)
-                return
-            show(result)
-
-        self.run_worker(work(), group=f"section-{section_ids[0]}", exclusive=True, exit_on_error=False)
+        first = ("config",)
+        return {
+            "config": Feed(("config", "environment"), lambda ctx: D.fetch_configuration(ctx, name), 15.0,
+                           self._show_configuration),
+            "aliases": Feed(("aliases",), lambda ctx: D.fetch_aliases(ctx, name), 15.0, self._show_aliases),
+            "versions": Feed(("versions",), lambda ctx: D.fetch_versions(ctx, name), 15.0, self._show_versions),
+            "concurrency": Feed(("concurrency",), lambda ctx: D.fetch_concurrency(ctx, name), 30.0,
+                                self._show_concurrency),
+            "destinations": Feed(("destinations",), lambda ctx: D.fetch_destinations(ctx, name), 60.0,
+                                 self._show_destinations, first),
+            "mappings": Feed(("mappings",), lambda ctx: D.fetch_event_source_mappings(ctx, name), 30.0,
+                             self._show_mappings, first),
+            "http": Feed(("http",), lambda ctx: D.fetch_http_apis(ctx, arn), 60.0, self._show_http, first),
+            "s3": Feed(("s3",), lambda ctx: D.fetch_s3_triggers(ctx, name, arn), 60.0, self._show_s3, first),
+            "rules": Feed(("rules",), lambda ctx: D.fetch_rules(ctx, name, arn), 60.0, self._show_rules, first),
+            "invocations": Feed(("invocations",), lambda ctx: D.fetch_recent_invocations(ctx, D.log_group_of(name)),
+                                30.0, self._show_invocations, first),
+            "charts": Feed(("charts",), lambda ctx: D.fetch_charts(ctx, name, self.window_minutes),
+                           D.METRIC_PERIOD, self._show_charts, first),
+        }
 
     # drawing ----------------------------------------------------------------------------
     def _show_configuration(self, conf: D.FunctionConfiguration) -> None:
@@ -298,6 +287,7 @@ failed ones in red."""
             ("log group", conf.log_group),
         ]
         self.query_one("#config-body", Static).update(_lines(pairs))
+        self.query_one("#function-title", Static).update(self._title())
         self.sections["config"].ready()
         self._draw_environment()
         self.refresh_bindings()
@@ -477,10 +467,10 @@ failed ones in red."""
         choices = D.CHART_WINDOWS
         self.window_minutes = choices[(choices.index(self.window_minutes) + 1) % len(choices)] \
             if self.window_minutes in choices else choices[0]
-        self.load_charts()
+        self.refresh_feeds("charts")
 
     def action_refresh(self) -> None:
-        self.load_all()
+        self.refresh_feeds()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
