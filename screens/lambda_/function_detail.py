@@ -407,14 +407,18 @@ failed ones in red."""
             return
         table = self.query_one("#invocations-table", DataTable)
         table.clear()
+        drawn: set[str] = set()
         for inv in recent.invocations:
             r = inv.report
+            key = f"{inv.timestamp.isoformat()}/{r.request_id}"
+            if key in drawn:  # the same request logged twice at the same time: one row (a row key is unique)
+                continue
+            drawn.add(key)
             init = Text(f"❄ {r.init_ms:.2f} ms", style="bold", justify="right") if r.cold_start else text(None)
             table.add_row(
                 text(inv.timestamp.strftime("%H:%M:%S")), inert(r.request_id), text(inv.version),
                 Text(f"{r.duration_ms:.2f} ms", justify="right"), Text(f"{r.billed_ms:.0f} ms", justify="right"),
-                Text(f"{r.max_memory_mb}/{r.memory_mb} MB", justify="right"), init,
-                key=f"{inv.timestamp.isoformat()}/{r.request_id}",
+                Text(f"{r.max_memory_mb}/{r.memory_mb} MB", justify="right"), init, key=key,
             )
         minutes = int(recent.lookback.total_seconds() // 60)
         self._ready_or_empty("invocations", len(recent.invocations),
