@@ -76,6 +76,7 @@ class SourceScreen(Screen):
         self._own = {name: key for key, name in names.items()}
 
     def on_screen_resume(self) -> None:
+        self.call_after_refresh(self.opsdeck.refresh_status)  # the status bar at once, not in a second
         engine = self.opsdeck.engine
         if engine is None:
             return

@@ -44,7 +44,7 @@ class StatusBar(Static):
         line: a new text never changes the layout, so none is asked for (a layout of the
         whole screen every second was most of an idle console's CPU)."""
         self.info = info
-        text = status_text(info, self._style)
+        text = status_text(info, self._style, self.size.width or None)
         if text == getattr(self, "_drawn", None):  # ages move a step a second at most
             return
         self._drawn = text
@@ -59,22 +59,39 @@ class StatusBar(Static):
         return " ".join(status_text(info, lambda tone: "").plain.split()) if info else ""
 
 
-def status_text(info: StatusInfo, style_of: Callable[[str], str]) -> Text:
-    """The status line; `style_of(tone)` maps "warning"/"error" to the theme's colours."""
-    where = [f"acct {info.account or '…'}", info.label, info.region]
-    if info.endpoint:
+def status_text(info: StatusInfo, style_of: Callable[[str], str], width: int | None = None) -> Text:
+    """The status line; `style_of(tone)` maps "warning"/"error" to the theme's colours.
+    Within `width` it closes up its gaps, then leaves out the endpoint (which the profile
+    and account already place), at last its labels and the calls a minute, so the age,
+    throttles and errors stay on an 80-column screen."""
+    for layout in ("wide", "close", "no endpoint", "compact"):
+        line = _status_line(info, style_of, layout)
+        if width is None or line.cell_len <= width:
+            return line
+    return line
+
+
+def _status_line(info: StatusInfo, style_of: Callable[[str], str], layout: str) -> Text:
+    compact = layout == "compact"
+    space = " " * (3 if layout == "wide" else 2)
+    where = [info.account or "…" if compact else f"acct {info.account or '…'}", info.label, info.region]
+    if info.endpoint and layout in ("wide", "close"):
         where.append(info.endpoint)
     line = Text(" ")
-    line.append_text(inert("  ".join(where)))
+    line.append_text(inert((" " if compact else "  ").join(where)))
     if info.read_only:
-        line.append("  ")
+        line.append(" " if compact else "  ")
         line.append(" READ-ONLY ", style=f"bold reverse {style_of('warning')}")
-    line.append("   ")
+    line.append(space)
     if info.polled:
-        line.append(f"data {age(info.oldest_age)} old   " if info.oldest_age is not None else "no data yet   ")
-    line.append(f"{info.calls_last_minute} calls/min   ")
+        if info.oldest_age is None:
+            line.append(f"no data yet{space}")
+        else:
+            line.append(f"{'' if compact else 'data '}{age(info.oldest_age)} old{space}")
+    if not compact:
+        line.append(f"{info.calls_last_minute} calls/min{space}")
     window = f"/{age(info.failures_window)}"
     line.append(f"{info.throttles} throttled{window}", style=f"bold {style_of('error')}" if info.throttles else "")
-    line.append("   ")
+    line.append(space)
     line.append(f"{info.errors} errors{window}", style=f"bold {style_of('error')}" if info.errors else "")
     return line

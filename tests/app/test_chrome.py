@@ -35,6 +35,19 @@ async def test_status_bar_shows_target_age_and_call_figures(make_app, clock):
         assert (stats.throttles, stats.errors) == (1, 1)  # the totals since start, for benchmarks
 
 
+def test_the_status_line_keeps_its_figures_on_an_80_column_screen():
+    """At 80x24 the line ran past the edge: the call, throttle and error figures were cut."""
+    from widgets.status_bar import StatusInfo, status_text
+
+    info = StatusInfo("123456789012", "demo", "us-east-1", "http://127.0.0.1:43411", True, 12.0, 37, 2, 5)
+    wide = status_text(info, lambda tone: "", 160).plain
+    assert "http://127.0.0.1:43411" in wide and "data 12s old   37 calls/min" in wide
+    narrow = status_text(info, lambda tone: "", 80)
+    assert narrow.cell_len <= 80 and narrow.plain.endswith("2 throttled/5m  5 errors/5m")
+    assert "123456789012 demo us-east-1" in narrow.plain and "READ-ONLY" in narrow.plain
+    assert "12s old" in narrow.plain
+
+
 async def test_status_bar_without_read_only_or_endpoint(make_app):
     from tests.app.conftest import TARGET
 

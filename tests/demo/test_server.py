@@ -77,9 +77,11 @@ def test_stop_terminates_the_child_cleanly():
     assert server.proc.returncode == 0
 
 
-def test_start_failure_raises_with_log_tail(aws):
-    with pytest.raises(RuntimeError, match="embedded AWS exited"):
-        EmbeddedAws.start(size="none", simulate=False, port=aws.port)  # port taken
+def test_a_taken_port_is_named(aws):
+    from console.demo.process import PortInUse
+
+    with pytest.raises(PortInUse, match=f"port {aws.port} on 127.0.0.1 is already in use"):
+        EmbeddedAws.start(size="none", simulate=False, port=aws.port)
 
 
 def _alive(pid: int) -> bool:

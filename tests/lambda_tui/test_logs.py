@@ -229,7 +229,9 @@ async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(acc
             assert screen.status_text().startswith("throttled, retrying in 3 s")
             before = screen.polls
             await app.clock.advance(3)
-            await wait_until(pilot, lambda: screen.polls > before, rounds=1200)  # botocore retries first
+            # botocore retries first; every attempt takes a FilterLogEvents token (5 a second,
+            # console.aws.budget): the clock moves a hair a round for the ones beyond the burst
+            await wait_until(pilot, lambda: screen.polls > before, rounds=1200, clock=app.clock, step=0.01)
             assert screen.status_text().startswith("throttled, retrying in 8 s")
             proxy.off()
             before = screen.polls
