@@ -84,11 +84,19 @@ class VersionHealth:
 
     def describe(self) -> str:
         rate = f" ({self.error_rate:.1%})" if self.error_rate is not None else ""
-        text = f"version {self.version}: {self.invocations} invocations, {self.errors} errors{rate}"
+        text = f"version {self.version}: {_count(self.invocations, 'invocation')}, {_count(self.errors, 'error')}{rate}"
         if self.partial_invocations or self.partial_errors:
-            text += (f"; {self.partial_invocations} more invocations, {self.partial_errors} errors "
-                     "in minutes still arriving")
+            text += (f"; {self.partial_invocations} more {_noun(self.partial_invocations, 'invocation')}, "
+                     f"{_count(self.partial_errors, 'error')} in minutes still arriving")
         return text
+
+
+def _noun(n: int, noun: str) -> str:
+    return noun if n == 1 else noun + "s"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {_noun(n, noun)}"
 
 
 def version_queries(function: str, alias: str, versions: list[str]) -> list[MetricQuery]:
