@@ -3,10 +3,11 @@
 Some figures cost one call per resource (a function's aliases, a state machine's recent
 executions): refreshing all of them every tick would crowd out everything else under
 the account's quota. A Sweep remembers when each resource was last read and, each tick,
-picks: those on screen never read (or all on screen when the user asked) at once --
-what the user looks at must not wait -- then, up to what the budget has spare
-(AwsContext.spare), the moving ones (mid-deploy, running), those on screen, those never
-read, then the longest unread. Calls for them belong inside console.aws.budget.sweeping().
+picks, within what the budget has spare (AwsContext.spare): those on screen never read
+first, published at once -- what the user looks at must not wait longer than the share
+allows -- then the moving ones (mid-deploy, running), those on screen, those never read,
+then the longest unread. A refresh the user asked for reads everything on screen, spare
+or not. Calls for them belong inside console.aws.budget.sweeping().
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ class Sweep:
         """The keys to read this tick, in order."""
         keys = list(keys)
         now_first = [k for k in keys if k in on_screen and (fresh or k not in self.read_at)]
+        if not fresh:  # only a refresh the user asked for may go past the budget's share
+            now_first = now_first[:max(0, spare)]
         urgent = set(now_first)
         rest = sorted((k for k in keys if k not in urgent), key=lambda k: (
             k not in moving, k not in on_screen, k in self.read_at, self.read_at.get(k, 0.0)))
-        return Due(now_first, rest[:max(0, min(self.batch, spare))])
+        budget = spare if fresh else spare - len(now_first)
+        return Due(now_first, rest[:max(0, min(self.batch, budget))])
 
     def read(self, keys: Iterable[Hashable], at: float) -> None:
         for key in keys:

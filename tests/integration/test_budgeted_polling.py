@@ -4,6 +4,8 @@ only what is spare, what is on screen first. Request counts are read server-side
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import datetime, timezone
 
 import pytest
@@ -34,8 +36,10 @@ def listed_aliases(counts, account) -> int:
     return control.count_of(counts, "lambda", "ListAliases", account.id)
 
 
-async def test_a_sweep_reads_what_is_on_screen_at_once_and_the_rest_only_within_the_budget(
-        fresh_account, functions):
+async def test_a_sweep_reads_what_is_on_screen_first_and_everything_within_the_budget(fresh_account, functions):
+    """Rows on screen come first, but not past opsdeck's share of the quota (a re-sort that
+    brought unread rows into view every minute took Lambda's control plane to 105 calls a
+    minute in make bench's soak, its tenth being 90); ctrl+r reads them regardless."""
     clock = ManualClock(datetime.now(timezone.utc))
     ctx = context_for(fresh_account.endpoint, clock)
     store = Store(clock)
@@ -55,10 +59,10 @@ async def test_a_sweep_reads_what_is_on_screen_at_once_and_the_rest_only_within_
                 await clock.advance(0.1)  # within the documented 15 a second
         control.reset_request_counts(fresh_account.endpoint)
         first = (await engine.tick("lambda.aliases", ctx, store.generation)).items
-        assert sorted({a.function_name for a in first}) == ["fn-4", "fn-5"]  # on screen: read anyway
-        assert listed_aliases(control.request_counts(fresh_account.endpoint), fresh_account) == 2
-        second = (await engine.tick("lambda.aliases", ctx, store.generation)).items
-        assert sorted({a.function_name for a in second}) == ["fn-4", "fn-5"]  # nothing spare: no more
+        assert first == ()  # nothing spare: even the rows on screen wait
+        assert listed_aliases(control.request_counts(fresh_account.endpoint), fresh_account) == 0
+        asked = (await engine.tick("lambda.aliases", replace(ctx, fresh=True), store.generation)).items
+        assert sorted({a.function_name for a in asked}) == ["fn-4", "fn-5"]  # ctrl+r: on screen, spare or not
         await clock.advance(60)  # that minute is over
         third = (await engine.tick("lambda.aliases", ctx, store.generation)).items
         assert sorted({a.function_name for a in third}) == functions
