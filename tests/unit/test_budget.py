@@ -51,14 +51,16 @@ async def test_a_sweep_may_spend_what_the_others_average_minute_leaves_of_the_sh
         for _ in range(10):
             await budget.acquire(TARGET, "stepfunctions", "ListExecutions")
     assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 17  # the sweep's own minute
-    for _ in range(20):  # a screen's calls count as their average minute over five
+    for _ in range(20):  # a screen's calls: their average minute since they began (at most five)
         await budget.acquire(TARGET, "stepfunctions", "ListExecutions")
-    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 13  # 27 - 10 - 20 / 5
+    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 0  # 27 - 10 - 20: nothing
     assert budget.used(TARGET, quota_for("stepfunctions", "ListExecutions")) == 30
     await clock.advance(60)
-    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 23  # only the others' average left
-    await clock.advance(240)
-    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 27
+    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 7  # 27 - 20 over one minute
+    await clock.advance(60)
+    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 17  # 27 - 20 over two
+    await clock.advance(180)
+    assert budget.spare(TARGET, "stepfunctions", "ListExecutions") == 27  # forgotten after five
     assert budget.spare(TARGET, "lambda", "Invoke") > 10_000  # no quota to share
 
 
