@@ -157,15 +157,21 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("stepfunctions", "ListExecutions") == 5  # all 5 machines are STANDARD
 
 
+def functions_with_a_live_alias(account, count: int):
+    """fn-0 .. fn-<count-1>, each with version 1 behind alias `live`; the Lambda client."""
+    lam = account.client("lambda")
+    for i in range(count):
+        make_function(account, f"fn-{i}")
+        lam.publish_version(FunctionName=f"fn-{i}")
+        lam.create_alias(FunctionName=f"fn-{i}", Name="live", FunctionVersion="1")
+    return lam
+
+
 async def test_alias_sweep_refreshes_a_batch_per_tick_oldest_first(fresh_account, monkeypatch):
     from console.services.lambda_.sources import AliasSweep
 
     fresh_account.use(monkeypatch)
-    lam = fresh_account.client("lambda")
-    for i in range(5):
-        make_function(fresh_account, f"fn-{i}")
-        lam.publish_version(FunctionName=f"fn-{i}")
-        lam.create_alias(FunctionName=f"fn-{i}", Name="live", FunctionVersion="1")
+    functions_with_a_live_alias(fresh_account, 5)
     clock = ManualClock(datetime.now(timezone.utc))
     ctx = context_for(fresh_account.endpoint, clock)
     sweep = AliasSweep(batch=2)
@@ -186,11 +192,7 @@ async def test_alias_sweep_shows_the_rows_on_screen_before_reading_the_rest(fres
     from console.services.lambda_.sources import AliasSweep
 
     fresh_account.use(monkeypatch)
-    lam = fresh_account.client("lambda")
-    for i in range(4):
-        make_function(fresh_account, f"fn-{i}")
-        lam.publish_version(FunctionName=f"fn-{i}")
-        lam.create_alias(FunctionName=f"fn-{i}", Name="live", FunctionVersion="1")
+    lam = functions_with_a_live_alias(fresh_account, 4)
     shown = lam.get_function(FunctionName="fn-2")["Configuration"]["FunctionArn"]  # a row's key
     published = []
     ctx = replace(context_for(fresh_account.endpoint), visible=lambda source: frozenset({shown}),
