@@ -12,4 +12,10 @@ def _sources():
     return {"stepfunctions": Source(StateMachinesSource(), 10.0)}  # metrics inside: once a minute
 
 
-SERVICE = Service(id="stepfunctions", title="Step Functions", sources=_sources)
+def _commands(main) -> None:
+    from console.services.stepfunctions.cli import register_commands
+
+    register_commands(main)
+
+
+SERVICE = Service(id="stepfunctions", title="Step Functions", sources=_sources, commands=_commands)
