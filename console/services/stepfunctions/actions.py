@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
@@ -171,17 +172,32 @@ async def describe_execution(ctx: AwsContext, ref: str) -> dict:
         raise
 
 
-async def newest_input(ctx: AwsContext, machine_arn: str) -> str | None:
-    """The input of the machine's newest execution (pretty-printed), to start the next from;
-    None when it has none (or is EXPRESS: AWS lists no EXPRESS executions)."""
+@dataclass(frozen=True)
+class PastExecution:
+    """An execution whose input a new one can start from."""
+
+    arn: str
+    name: str
+    status: str
+    started_at: datetime | None
+
+
+PAST_EXECUTIONS = 20  # the start form offers the inputs of the newest 20
+
+
+async def past_executions(ctx: AwsContext, machine_arn: str, limit: int = PAST_EXECUTIONS) -> list[PastExecution]:
+    """The machine's newest executions (one ListExecutions page). Raises what AWS raises:
+    StateMachineTypeNotSupported for an EXPRESS machine."""
     sfn = await ctx.client("stepfunctions")
-    page = await sfn.list_executions(stateMachineArn=machine_arn, maxResults=1)
-    executions = page.get("executions", [])
-    if not executions:
-        return None
-    raw = (await sfn.describe_execution(executionArn=executions[0]["executionArn"])).get("input")
-    if raw is None:
-        return None
+    page = await sfn.list_executions(stateMachineArn=machine_arn, maxResults=limit)
+    return [PastExecution(e["executionArn"], e.get("name", ""), e.get("status", ""), e.get("startDate"))
+            for e in page.get("executions", [])]
+
+
+async def execution_input(ctx: AwsContext, execution_arn: str) -> str:
+    """An execution's input (DescribeExecution), indented when it is JSON."""
+    sfn = await ctx.client("stepfunctions")
+    raw = (await sfn.describe_execution(executionArn=execution_arn)).get("input") or "{}"
     try:
         return json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
     except ValueError:
