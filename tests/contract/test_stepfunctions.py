@@ -277,3 +277,99 @@ def test_get_execution_history_page_size_is_at_most_1000(fresh_account):
     assert sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
     error = refusal(lambda: sfn.get_execution_history(executionArn=execution, maxResults=1001))
     assert error["Error"]["Code"] == "ValidationException"
+
+
+# Execution history pages --------------------------------------------------------
+
+# 60 Pass states in a row: ExecutionStarted, 2 events per state, ExecutionSucceeded = 122 events.
+CHAIN = {"StartAt": "Step00", "States": {
+    f"Step{i:02d}": ({"Type": "Pass", "Next": f"Step{i + 1:02d}"} if i < 59 else {"Type": "Pass", "End": True})
+    for i in range(60)}}
+
+
+def finished(sfn, execution: str, seconds: float = 60.0) -> dict:
+    """DescribeExecution once the execution has stopped running."""
+    deadline = time.monotonic() + seconds
+    while True:
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return described
+        time.sleep(0.05)
+
+
+def long_history(account) -> str:
+    sfn = account.client("stepfunctions")
+    machine = make_machine(account, "chain", definition=CHAIN)
+    execution = sfn.start_execution(stateMachineArn=machine, name="long", input='{"n": 1}')["executionArn"]
+    assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    return execution
+
+
+def test_get_execution_history_pages_100_events_by_default_in_ascending_order(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html:
+    "By default, the results are returned in ascending order of the timeStamp of the
+    events"; maxResults: "The default is 100 ... A value of 0 uses the default"; "If
+    nextToken is returned, there are more results available ... Make the call again using
+    the returned token to retrieve the next page." HistoryEvent.id: "Events are numbered
+    sequentially, starting at one." """
+    sfn = fresh_account.client("stepfunctions")
+    execution = long_history(fresh_account)
+
+    for asked in ({}, {"maxResults": 0}):
+        first = sfn.get_execution_history(executionArn=execution, **asked)
+        assert len(first["events"]) == 100 and first["nextToken"]
+        rest = sfn.get_execution_history(executionArn=execution, nextToken=first["nextToken"], **asked)
+        assert "nextToken" not in rest
+        ids = [e["id"] for e in first["events"] + rest["events"]]
+        assert ids == list(range(1, 123))
+    assert first["events"][0]["type"] == "ExecutionStarted"
+    assert rest["events"][-1]["type"] == "ExecutionSucceeded"
+
+
+def test_get_execution_history_reverse_order_gives_the_latest_events_first(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html:
+    "Use the reverseOrder parameter to get the latest events first"; reverseOrder "Lists
+    events in descending order of their timeStamp"; pages of at most maxResults events."""
+    sfn = fresh_account.client("stepfunctions")
+    execution = long_history(fresh_account)
+
+    pages = list(sfn.get_paginator("get_execution_history").paginate(
+        executionArn=execution, reverseOrder=True, PaginationConfig={"PageSize": 50}))
+    assert [len(p["events"]) for p in pages] == [50, 50, 22]
+    ids = [e["id"] for p in pages for e in p["events"]]
+    assert ids == list(range(122, 0, -1))
+    assert pages[0]["events"][0]["type"] == "ExecutionSucceeded"
+
+
+def test_get_execution_history_refuses_a_token_that_is_not_one_of_its_own(fresh_account):
+    """botocore model, GetExecutionHistory: errors include InvalidToken ("The provided
+    token is not valid."), HTTP 400; a token is "a unique pagination token for each
+    page" of this history. An unknown execution is ExecutionDoesNotExist."""
+    sfn = fresh_account.client("stepfunctions")
+    execution = long_history(fresh_account)
+    (machine,) = make_machines(fresh_account, 1)
+    other = sfn.start_execution(stateMachineArn=machine, name="other")["executionArn"]
+    token = sfn.get_execution_history(executionArn=execution, maxResults=10)["nextToken"]
+
+    for bad in ("not-a-token", token):
+        error = refusal(lambda: sfn.get_execution_history(executionArn=other, nextToken=bad))
+        assert error["Error"]["Code"] == "InvalidToken"
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    missing = execution.rsplit(":", 1)[0] + ":never-ran"
+    assert refusal(lambda: sfn.get_execution_history(executionArn=missing))["Error"]["Code"] == "ExecutionDoesNotExist"
+
+
+def test_get_execution_history_leaves_out_input_and_output_when_asked(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html,
+    includeExecutionData: "You can select whether execution data (input or output of a
+    history event) is returned. The default is true." """
+    sfn = fresh_account.client("stepfunctions")
+    execution = long_history(fresh_account)
+
+    def data_fields(events):
+        return sum(1 for e in events for k, v in e.items() if k.endswith("EventDetails")
+                   for field in ("input", "output") if field in v)
+
+    assert data_fields(sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]) > 0
+    trimmed = sfn.get_execution_history(executionArn=execution, maxResults=1000, includeExecutionData=False)
+    assert len(trimmed["events"]) == 122 and data_fields(trimmed["events"]) == 0
