@@ -95,3 +95,29 @@ def audit_records(tmp_path) -> list[dict]:
 def calls(endpoint: str, operation: str, account: str) -> int:
     """How many `operation` requests the server saw from `account`."""
     return control.count_of(control.request_counts(endpoint), "stepfunctions", operation, account)
+
+
+@pytest.fixture
+def failed_at_charge(machines, endpoint):
+    """A FAILED execution of `redrivable` (Prepare -> Charge, a Lambda Task -> Done) that
+    failed at Charge (its function failing), the function fixed since: a redrive succeeds."""
+    from tests.contract.test_stepfunctions import make_function
+
+    function = make_function(machines.account)
+    machine = machines.create({"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Result": "ready", "ResultPath": "$.prepared", "Next": "Charge"},
+        "Charge": {"Type": "Task", "Resource": function, "ResultPath": "$.charged", "Next": "Done"},
+        "Done": {"Type": "Pass", "End": True}}}, "redrivable")
+    control.fail_function(endpoint, "charge", message="gateway down", account=machines.account.id)
+    try:
+        execution = machines.start(machine, {"order": 1}, name="order-1")
+        assert machines.settled(execution)["status"] == "FAILED"
+    finally:
+        control.clear_failures(endpoint)
+    return execution
+
+
+def entered(machines, execution: str, state: str) -> int:
+    """How many times the history says `state` was entered."""
+    events = machines.sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    return sum(1 for e in events if e.get("stateEnteredEventDetails", {}).get("name") == state)

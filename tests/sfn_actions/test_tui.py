@@ -19,11 +19,15 @@ from console.clock import ManualClock
 from console.target import Target
 from screens.confirm import ConfirmActionScreen
 from screens.dashboard import DashboardScreen
-from screens.stepfunctions.execution_actions import StopExecutionScreen, open_stop_execution
+from screens.stepfunctions.execution_actions import (
+    StopExecutionScreen,
+    open_redrive_execution,
+    open_stop_execution,
+)
 from screens.stepfunctions.start import StartExecutionScreen, open_start_execution
 from tests.pilot import click, wait_until
 
-from .conftest import ECHO, HOLD, audit_records
+from .conftest import ECHO, HOLD, audit_records, entered
 
 
 def start_app(endpoint: str, read_only: bool = False) -> OpsdeckApp:
@@ -155,3 +159,37 @@ async def test_stop_asks_error_and_cause_then_aborts(machines, tmp_path):
         "ABORTED", "Ops.Manual", "gateway down")
     assert [(r["kind"], r["target"]) for r in audit_records(tmp_path)] == [
         ("started", execution), ("step", execution), ("finished", execution)]
+
+
+async def test_redrive_shows_what_runs_again_and_counts_the_redrive(machines, failed_at_charge, tmp_path):
+    execution = failed_at_charge
+    app = start_app(machines.account.endpoint)
+    async with app.run_test(size=(140, 45)) as pilot:
+        panel, _ = await machine_row(pilot, app, "redrivable")
+        open_redrive_execution(panel, execution)
+        confirm = await modal(pilot, app, ConfirmActionScreen, "#confirm-buttons")
+        plan = text_of(app, "#confirm-plan")
+        assert "Redrive execution order-1 of redrivable: FAILED -> RUNNING (redrive 1); re-runs Charge" in plan
+        assert "WARNING: It ended FAILED" in plan
+        assert machines.describe(execution)["redriveCount"] == 0  # nothing before confirming
+        await click(pilot, "#confirm-apply")
+        await wait_until(pilot, lambda: confirm.state == "done")
+        assert "Done: 1/1 steps applied and verified" in text_of(app, "#confirm-result")
+    described = machines.settled(execution, statuses=("SUCCEEDED", "FAILED"))
+    assert (described["status"], described["redriveCount"]) == ("SUCCEEDED", 1)
+    assert entered(machines, execution, "Prepare") == 1
+    assert [r["action"] for r in audit_records(tmp_path)] == ["stepfunctions.redrive-execution"] * 3
+
+
+async def test_redrive_of_a_running_execution_says_why_not(machines):
+    execution = machines.start(machines.create(HOLD, "holder"), name="still")
+    app = start_app(machines.account.endpoint)
+    async with app.run_test(size=(140, 45)) as pilot:
+        panel, _ = await machine_row(pilot, app, "holder")
+        open_redrive_execution(panel, execution)
+        note = await wait_until(pilot, lambda: list(app._notifications))
+        assert note[0].title == "stepfunctions.redrive-execution not started"
+        assert note[0].message == ("execution still cannot be redriven: it is RUNNING; only FAILED, TIMED_OUT or "
+                                   "ABORTED executions can be redriven")
+        assert not isinstance(app.screen, ConfirmActionScreen)
+    assert machines.describe(execution)["redriveCount"] == 0
