@@ -27,7 +27,7 @@ from console.services.stepfunctions.actions import (
     RedriveExecution,
     StopExecution,
 )
-from console.text import inert
+from console.text import inert, inert_str
 from screens.confirm import start_guarded_action
 
 STOP_EXECUTION_BINDING = Binding("x", "stop_execution", "Stop execution", id="action.stepfunctions.stop-execution",
@@ -52,7 +52,7 @@ def open_redrive_execution(node: Any, execution_arn: str) -> None:
     try:
         action = RedriveExecution(execution_arn)
     except InputRefused as exc:
-        node.app.notify(str(exc), title="Not redriven", severity="error", markup=False)
+        node.app.notify(inert_str(str(exc)), title="Not redriven", severity="error", markup=False)
         return
     start_guarded_action(node, action)
 

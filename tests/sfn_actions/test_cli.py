@@ -222,3 +222,11 @@ def test_stop_is_refused_in_read_only_mode(opsdeck, machines, endpoint):
     assert result.exit_code == 1 and "read-only mode" in result.output
     assert machines.describe(execution)["status"] == "RUNNING"
     assert calls(endpoint, "StopExecution", machines.account.id) == 0
+
+
+def test_what_the_user_typed_is_echoed_inert(opsdeck, machines):
+    """A name pasted with an escape sequence (OSC 52 writes the clipboard) is shown, not run."""
+    result = opsdeck("sfn", "executions", "\x1b]52;c;cHduZWQ=\x07orders")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "no state machine named" in result.output

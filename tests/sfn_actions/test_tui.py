@@ -45,7 +45,7 @@ async def machine_row(pilot, app, name: str):
 
 async def modal(pilot, app, cls, part: str):
     """The modal of type `cls` once `part` of it is mounted (a screen is current before its
-    widgets are)."""
+    widgets are, and a container before what it holds)."""
     return await wait_until(pilot, lambda: isinstance(app.screen, cls) and app.screen.query(part) and app.screen)
 
 
@@ -72,7 +72,7 @@ async def test_start_prefills_the_newest_input_and_starts_with_the_edited_one(ma
         start.editor.load_text('{"orderId": "o-3"}')
         start.query_one("#start-name", Input).value = "third"
         await pilot.press("f5")
-        confirm = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
+        confirm = await modal(pilot, app, ConfirmActionScreen, "#confirm-plan")
         assert "Start execution third of orders (STANDARD) with an input of 18 bytes" in text_of(app, "#confirm-plan")
         await click(pilot, "#confirm-apply")
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
@@ -147,7 +147,7 @@ async def test_stop_asks_error_and_cause_then_aborts(machines, tmp_path):
         stop.query_one("#stop-error", Input).value = "Ops.Manual"
         stop.query_one("#stop-cause", Input).value = "gateway down"
         await click(pilot, "#stop-go")
-        confirm = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
+        confirm = await modal(pilot, app, ConfirmActionScreen, "#confirm-plan")
         assert ("Stop execution long of holder: RUNNING -> ABORTED (error 'Ops.Manual', cause 'gateway down')"
                 in text_of(app, "#confirm-plan"))
         assert machines.describe(execution)["status"] == "RUNNING"  # nothing before confirming
@@ -167,7 +167,7 @@ async def test_redrive_shows_what_runs_again_and_counts_the_redrive(machines, fa
     async with app.run_test(size=(140, 45)) as pilot:
         panel, _ = await machine_row(pilot, app, "redrivable")
         open_redrive_execution(panel, execution)
-        confirm = await modal(pilot, app, ConfirmActionScreen, "#confirm-buttons")
+        confirm = await modal(pilot, app, ConfirmActionScreen, "#confirm-plan")
         plan = text_of(app, "#confirm-plan")
         assert "Redrive execution order-1 of redrivable: FAILED -> RUNNING (redrive 1); re-runs Charge" in plan
         assert "WARNING: It ended FAILED" in plan

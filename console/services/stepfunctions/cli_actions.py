@@ -82,12 +82,13 @@ def start_command(ctx: click.Context, machine: str, input: str | None, execution
     verify reads the execution back (DescribeExecution: its status, and the input sent).
     """
     from console.services.stepfunctions.actions import StartExecution
+    from console.text import inert_str
 
     text = read_input(input)
 
     def show(action: StartExecution) -> None:
         if action.execution_arn:
-            click.echo(f"Execution: {action.execution_arn}")
+            click.echo(f"Execution: {inert_str(action.execution_arn)}")
 
     run_sfn_action(ctx, lambda: StartExecution(machine, text, execution_name), yes, i_know, after=show)
 

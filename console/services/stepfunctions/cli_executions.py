@@ -30,6 +30,11 @@ class BadInput(click.ClickException):
 
     exit_code = 2
 
+    def __init__(self, message: str) -> None:
+        from console.text import inert_str
+
+        super().__init__(inert_str(message))  # it may quote what the user typed
+
 
 def run_reading(ctx: click.Context, read: Callable[[Any], Awaitable[Any]]) -> Any:
     """Run `read(aws_context)` on a read-only pool for the command's target; failures are
