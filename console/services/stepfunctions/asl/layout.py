@@ -32,7 +32,7 @@ from console.text import inert_str
 
 GAP = 2  # columns between two nodes of a layer
 NAME_MAX = 32  # longer state names are cut with "…" (the full name is the key, and shown on selection)
-LABEL_MAX = 24  # edge labels likewise
+LABEL_MAX = 30  # edge labels are cut in the middle: a rule's operator and value tell rules apart
 LINE_MAX = 34
 BRANCH_GAP = 3  # columns between two Parallel branches (a dotted separator in the middle)
 
@@ -139,6 +139,20 @@ def cut(text: str, limit: int) -> str:
             break
         kept.append(char)
     return "".join(kept) + "…"
+
+
+def cut_middle(text: str, limit: int) -> str:
+    """`text` in at most `limit` cells, "…" replacing its middle."""
+    if cell_len(text) <= limit:
+        return text
+    head = cut(text, (limit * 2) // 5 + 1)  # its "…" included
+    tail_room, tail = limit - cell_len(head), []
+    for char in reversed(text):
+        tail_room -= cell_len(char)
+        if tail_room < 0:
+            break
+        tail.append(char)
+    return head + "".join(reversed(tail))
 
 
 def short_resource(resource: str | None) -> str:
@@ -281,7 +295,7 @@ def _layout_machine(machine: Machine, scope: str | None) -> _Placed:
             continue
         source, target = index[edge.source], index[edge.target]
         if edge.label is not None:
-            text = cut(inert_str(edge.label), LABEL_MAX) or "?"
+            text = cut_middle(inert_str(edge.label), LABEL_MAX) or "?"
             label = _Node(len(nodes), cell_len(text), 1, "label", text, edge.dotted)
             nodes.append(label)
             links += [(source, label.id, edge.dotted), (label.id, target, edge.dotted)]
@@ -444,45 +458,73 @@ def _top_key(nodes: list[_Node], s: _Segment):
 
 
 def _ports(nodes: list[_Node], layers: list[list[int]], segments: list[_Segment]) -> None:
-    """Where on its border each edge meets a node: spread along the side, in the order of
-    the other ends (so they do not cross at the node); nodes widen to fit their ports."""
+    """Where on its border each edge meets a node, in the order of the other ends (so they
+    do not cross at the node). A state's one plain Next leaves from the middle of its bottom
+    and its plain arrivals come into the middle of its top, Catches and loops beside them:
+    a chain of states stays straight however many Catches hang off it. Nodes widen to fit."""
     bottoms: dict[int, dict] = {}
     tops: dict[int, dict] = {}
     for s in segments:
         bottoms.setdefault(s.upper, {}).setdefault(_bottom_key(nodes, s), []).append(nodes[s.lower].order)
         tops.setdefault(s.lower, {}).setdefault(_top_key(nodes, s), []).append(nodes[s.upper].order)
     for node in nodes:
-        for sides, attr in ((bottoms, "bottom_ports"), (tops, "top_ports")):
+        for sides, attr, is_main in ((bottoms, "bottom_ports", _main_bottom), (tops, "top_ports", _main_top)):
             ports = sides.get(node.id, {})
             if node.kind != "state":
                 setattr(node, attr, {key: node.width // 2 for key in ports})
                 continue
-            node.width = max(node.width, 2 * len(ports) + 3)
-        for sides, attr in ((bottoms, "bottom_ports"), (tops, "top_ports")):
-            ports = sides.get(node.id, {})
-            if node.kind != "state":
-                continue
             keys = sorted(ports, key=lambda k: sum(ports[k]) / len(ports[k]))
-            count = len(keys)
-            offsets = [min(node.width - 2, max(1, round((i + 1) * node.width / (count + 1)))) for i in range(count)]
-            for i in range(1, count):  # distinct, left to right
+            mains = [k for k in keys if is_main(nodes, k)]
+            if len(mains) == 1 and len(keys) > 1:
+                m = keys.index(mains[0])
+                left, right = keys[:m], keys[m + 1:]
+                node.width = max(node.width, 4 * max(len(left), len(right)) + 3)
+                centre = node.width // 2
+                offsets = ([round((i + 1) * centre / (len(left) + 1)) for i in range(len(left))] + [centre]
+                           + [centre + round((i + 1) * (node.width - 1 - centre) / (len(right) + 1))
+                              for i in range(len(right))])
+            else:
+                node.width = max(node.width, 2 * len(keys) + 3)
+                offsets = [round((i + 1) * node.width / (len(keys) + 1)) for i in range(len(keys))]
+            offsets = [min(node.width - 2, max(1, o)) for o in offsets]
+            for i in range(1, len(offsets)):  # distinct, left to right
                 offsets[i] = max(offsets[i], offsets[i - 1] + 1)
             setattr(node, attr, dict(zip(keys, offsets)))
 
 
-def _isotonic(values: list[float]) -> list[float]:
-    """The non-decreasing sequence closest to `values` (pool adjacent violators)."""
-    blocks: list[list[float]] = []  # [mean, weight]
-    for v in values:
-        blocks.append([v, 1.0])
+def _main_bottom(nodes: list[_Node], key) -> bool:
+    """A plain edge to a state or through dummies (not a labelled one, not a Catch, not a loop)."""
+    return key[0] == "out" and nodes[key[1]].kind != "label" and not nodes[key[1]].dotted
+
+
+def _main_top(nodes: list[_Node], key) -> bool:
+    return key == ("in", False)
+
+
+def _isotonic(values: list[float], weights: list[float]) -> list[float]:
+    """The non-decreasing sequence closest to `values` in weighted least squares (pool
+    adjacent violators)."""
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for v, w in zip(values, weights):
+        blocks.append([v, w, 1])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            m2, w2 = blocks.pop()
-            m1, w1 = blocks.pop()
-            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
+            m2, w2, c2 = blocks.pop()
+            m1, w1, c1 = blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, c1 + c2])
     result: list[float] = []
-    for mean, weight in blocks:
-        result.extend([mean] * int(weight))
+    for mean, _, count in blocks:
+        result.extend([mean] * int(count))
     return result
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered, middle = sorted(values), len(values) // 2
+    return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+_WEIGHT = {"state": 8.0, "label": 1.0, "dummy": 1.0}  # labels and passing edges make way for states
 
 
 def _place_layer(nodes: list[_Node], layer: list[int], desired: dict[int, float]) -> None:
@@ -491,7 +533,8 @@ def _place_layer(nodes: list[_Node], layer: list[int], desired: dict[int, float]
         offsets.append(offset)
         offset += nodes[node].width + GAP
     wanted = [desired.get(node, nodes[node].x) - off for node, off in zip(layer, offsets)]
-    for node, y, off in zip(layer, _isotonic(wanted), offsets):
+    weights = [_WEIGHT[nodes[node].kind] for node in layer]
+    for node, y, off in zip(layer, _isotonic(wanted, weights), offsets):
         nodes[node].x = round(y) + off
 
 
@@ -507,12 +550,12 @@ def _place_x(nodes: list[_Node], layers: list[list[int]], segments: list[_Segmen
     def from_above(node: int) -> float | None:
         wanted = [nodes[s.upper].x + nodes[s.upper].bottom_ports[_bottom_key(nodes, s)]
                   - nodes[node].top_ports[_top_key(nodes, s)] for s in ups.get(node, [])]
-        return sum(wanted) / len(wanted) if wanted else None
+        return _median(wanted)
 
     def from_below(node: int) -> float | None:
         wanted = [nodes[s.lower].x + nodes[s.lower].top_ports[_top_key(nodes, s)]
                   - nodes[node].bottom_ports[_bottom_key(nodes, s)] for s in downs.get(node, [])]
-        return sum(wanted) / len(wanted) if wanted else None
+        return _median(wanted)
 
     for direction in (from_above, from_below, from_above, from_below, from_above):
         indices = range(1, len(layers)) if direction is from_above else range(len(layers) - 2, -1, -1)
