@@ -539,33 +539,43 @@ def _place_layer(nodes: list[_Node], layer: list[int], desired: dict[int, float]
 
 
 def _place_x(nodes: list[_Node], layers: list[list[int]], segments: list[_Segment]) -> None:
-    ups: dict[int, list[_Segment]] = {}
-    downs: dict[int, list[_Segment]] = {}
-    for s in segments:
-        downs.setdefault(s.upper, []).append(s)
-        ups.setdefault(s.lower, []).append(s)
     for layer in layers:
         _place_layer(nodes, layer, {})
 
-    def from_above(node: int) -> float | None:
-        wanted = [nodes[s.upper].x + nodes[s.upper].bottom_ports[_bottom_key(nodes, s)]
-                  - nodes[node].top_ports[_top_key(nodes, s)] for s in ups.get(node, [])]
-        return _median(wanted)
+    def pull(s: _Segment) -> int:
+        """How strongly an edge keeps its ends in line: a chain's plain Next most."""
+        main = _main_bottom(nodes, _bottom_key(nodes, s)) or _main_top(nodes, _top_key(nodes, s))
+        return 3 if main else 1
 
-    def from_below(node: int) -> float | None:
-        wanted = [nodes[s.lower].x + nodes[s.lower].top_ports[_top_key(nodes, s)]
-                  - nodes[node].bottom_ports[_bottom_key(nodes, s)] for s in downs.get(node, [])]
-        return _median(wanted)
+    # per node: (other end, where this node would be for the edge to run straight), pull times
+    ups_at: dict[int, list[tuple[int, int]]] = {}
+    downs_at: dict[int, list[tuple[int, int]]] = {}
+    for s in segments:
+        delta = nodes[s.upper].bottom_ports[_bottom_key(nodes, s)] - nodes[s.lower].top_ports[_top_key(nodes, s)]
+        weight = pull(s)
+        ups_at.setdefault(s.lower, []).extend([(s.upper, delta)] * weight)
+        downs_at.setdefault(s.upper, []).extend([(s.lower, -delta)] * weight)
 
-    for direction in (from_above, from_below, from_above, from_below, from_above):
-        indices = range(1, len(layers)) if direction is from_above else range(len(layers) - 2, -1, -1)
+    def above(node: int) -> list[float]:
+        return [nodes[other].x + delta for other, delta in ups_at.get(node, ())]
+
+    def below(node: int) -> list[float]:
+        return [nodes[other].x + delta for other, delta in downs_at.get(node, ())]
+
+    def sweep(indices, wanted) -> None:
         for i in indices:
             desired = {}
             for node in layers[i]:
-                value = direction(node)
+                value = _median(wanted(node))
                 if value is not None:
                     desired[node] = value
             _place_layer(nodes, layers[i], desired)
+
+    down, up = range(1, len(layers)), range(len(layers) - 2, -1, -1)
+    sweep(down, above)  # a first placement from the top
+    for _ in range(4):  # then balanced: both sides pull, so no stage drifts sideways
+        sweep(up, lambda n: above(n) + below(n))
+        sweep(down, lambda n: above(n) + below(n))
     left = min(n.x for n in nodes)
     for n in nodes:
         n.x -= left

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from rich.cells import cell_len
-from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 
 from console.services.stepfunctions.asl.layout import (
     DOWN, LEFT, RIGHT, UP, Box, Layout, Rect, cut, extra_lines, retry_line, type_line,
@@ -90,17 +89,18 @@ class _Canvas:
     def lines(self) -> list[Text]:
         result = []
         for chars, styles in zip(self.chars, self.styles):
-            line = Text(no_wrap=True, end="")
-            run, style = [], None
-            for char, cell_style in zip(chars, styles):
-                if cell_style != style and run:
-                    line.append("".join(run), Style.parse(style) if style else None)
-                    run = []
-                style = cell_style
-                run.append(char)
-            if run:
-                line.append("".join(run), Style.parse(style) if style else None)
-            result.append(line)
+            at, position = [], 0  # cell -> index in the line's string ("" halves have none)
+            for char in chars:
+                at.append(position)
+                position += char != ""
+            at.append(position)
+            spans, start = [], 0
+            for i in range(1, len(chars) + 1):
+                if i == len(chars) or styles[i] != styles[start]:
+                    if styles[start]:
+                        spans.append(Span(at[start], at[i], styles[start]))
+                    start = i
+            result.append(Text("".join(chars), spans=spans, no_wrap=True, end=""))
         return result
 
 
