@@ -258,6 +258,25 @@ class MapRun:
 
 
 @dataclass(frozen=True)
+class StateSummary:
+    """A state over the whole execution: its outcome and the visit that decided it (None:
+    never entered)."""
+
+    name: str
+    outcome: StateOutcome
+    visit: StateVisit | None
+    visits: int
+
+    @property
+    def failure(self) -> Failure | None:
+        return self.visit.failure if self.visit is not None else None
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.visit.duration if self.visit is not None else None
+
+
+@dataclass(frozen=True)
 class ExecutionHistory:
     """An execution's history, grouped: `execution` holds the top-level visits, each Map or
     Parallel visit its iterations or branches; `steps` walks them all in order."""
@@ -309,6 +328,21 @@ class ExecutionHistory:
                     visit.status == seen.status and visit.tries > seen.attempts):
                 result[visit.name] = StateOutcome(visit.status, visit.tries)
         return result
+
+    def by_state(self, state_names: Iterable[str] = ()) -> list["StateSummary"]:
+        """One summary per state, in the order states were first entered (then those of
+        `state_names` never entered): its outcome (as `outcomes`), the visit that decided
+        it, and how many visits it had."""
+        outcomes = self.outcomes(state_names)
+        deciding: dict[str, StateVisit] = {}
+        visits: dict[str, int] = {}
+        for visit in self.steps:
+            visits[visit.name] = visits.get(visit.name, 0) + 1
+            outcome = outcomes[visit.name]
+            if visit.status == outcome.status and (visit.tries == outcome.attempts or visit.name not in deciding):
+                deciding[visit.name] = visit
+        order = list(visits) + [name for name in outcomes if name not in visits]
+        return [StateSummary(name, outcomes[name], deciding.get(name), visits.get(name, 0)) for name in order]
 
     def lambda_calls(self) -> Iterator[tuple[StateVisit, Attempt]]:
         for visit in self.steps:
