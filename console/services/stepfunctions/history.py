@@ -258,6 +258,25 @@ class MapRun:
 
 
 @dataclass(frozen=True)
+class StateSummary:
+    """A state over the whole execution: its outcome and the visit that decided it (None:
+    never entered)."""
+
+    name: str
+    outcome: StateOutcome
+    visit: StateVisit | None
+    visits: int
+
+    @property
+    def failure(self) -> Failure | None:
+        return self.visit.failure if self.visit is not None else None
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.visit.duration if self.visit is not None else None
+
+
+@dataclass(frozen=True)
 class ExecutionHistory:
     """An execution's history, grouped: `execution` holds the top-level visits, each Map or
     Parallel visit its iterations or branches; `steps` walks them all in order."""
@@ -286,8 +305,8 @@ class ExecutionHistory:
         failed = [visit for visit in self.steps if visit.failed and visit.failure is not None]
         if not failed:
             failed = [visit for visit in self.steps if visit.failed]
-        return min(failed, key=lambda v: (v.failure.event_id if v.failure else 1 << 62, len(v.frames) > 0),
-                   default=None)
+        return min(failed, key=lambda v: (v.failure is None or v.failure.error == ABORTED_ERROR,
+                                          v.failure.event_id if v.failure else 0, len(v.frames) > 0), default=None)
 
     @property
     def running(self) -> bool:
@@ -309,6 +328,21 @@ class ExecutionHistory:
                     visit.status == seen.status and visit.tries > seen.attempts):
                 result[visit.name] = StateOutcome(visit.status, visit.tries)
         return result
+
+    def by_state(self, state_names: Iterable[str] = ()) -> list["StateSummary"]:
+        """One summary per state, in the order states were first entered (then those of
+        `state_names` never entered): its outcome (as `outcomes`), the visit that decided
+        it, and how many visits it had."""
+        outcomes = self.outcomes(state_names)
+        deciding: dict[str, StateVisit] = {}
+        visits: dict[str, int] = {}
+        for visit in self.steps:
+            visits[visit.name] = visits.get(visit.name, 0) + 1
+            outcome = outcomes[visit.name]
+            if visit.status == outcome.status and (visit.tries == outcome.attempts or visit.name not in deciding):
+                deciding[visit.name] = visit
+        order = list(visits) + [name for name in outcomes if name not in visits]
+        return [StateSummary(name, outcomes[name], deciding.get(name), visits.get(name, 0)) for name in order]
 
     def lambda_calls(self) -> Iterator[tuple[StateVisit, Attempt]]:
         for visit in self.steps:
@@ -357,11 +391,12 @@ class _Try:
 class _Run:
     """A frame being built."""
 
-    __slots__ = ("kind", "index", "visits", "owner", "status")
+    __slots__ = ("kind", "index", "visits", "owner", "status", "sealed")
 
     def __init__(self, kind: str, index: int, owner: "_Visit | None") -> None:
         self.kind, self.index, self.owner = kind, index, owner
         self.visits: list[_Visit] = []
+        self.sealed = 0  # visits before this one ended the execution: a redrive's next state caught nothing
         self.status = RUNNING
 
     def where(self) -> tuple[Place, ...]:
@@ -476,7 +511,9 @@ class _Builder:
         for event in ordered:
             self.add(event)
         if self.status != RUNNING:
-            self._end_all(self.root, self.stopped_at, self.status)
+            # A state still open when the execution timed out or was stopped ended with it.
+            cut = self.failure if self.status in (TIMED_OUT, ABORTED) else None
+            self._end_all(self.root, self.stopped_at, self.status, cut)
         frame = self._freeze(self.root)
         steps: list[StateVisit] = []
         _walk(frame, steps)
@@ -490,6 +527,9 @@ class _Builder:
         details = _details(event)
         at = event.get("timestamp")
         visit, run = self.at.get(event.get("previousEventId", -1), (None, self.root))
+        if visit is not None and visit.cut_short and (event_type in _SUCCEEDED or event_type.endswith("StateExited")):
+            # It finished after all: moto lets a failed Map's iterations run on.
+            visit.cut_short, visit.failure, visit.ended_at = False, None, None
         here: tuple[_Visit | None, _Run] = (visit, run)
         if event_type.endswith("StateEntered"):
             here = self._entered(event, event_type, details, visit, run)
@@ -513,8 +553,6 @@ class _Builder:
         elif event_type.endswith("StateExited"):
             visit = self._named(visit, details.get("name"))
             if visit is not None:
-                if visit.cut_short:  # it finished after all (moto lets a failed Map's iterations run on)
-                    visit.cut_short, visit.failure, visit.ended_at = False, None, None
                 visit.output, visit.exited = details.get("output"), True
                 visit.moments.append(Moment(at, event_type, "exited"))
                 visit.end(at)
@@ -552,6 +590,7 @@ class _Builder:
             here = (None, self.root)
         elif event_type == "ExecutionRedriven":
             self.status, self.stopped_at, self.redrives = RUNNING, None, self.redrives + 1
+            self.failure = None
             here = (None, self.root)
         elif event_type in _EXECUTION_ENDED:
             self._execution_ended(event, event_type, details, visit)
@@ -565,7 +604,7 @@ class _Builder:
             previous.branches.append(run)
         name = details.get("name", "")
         visit = _Visit(name, event_type.removesuffix("StateEntered"), run, event, details)
-        if run.visits:  # the state before it in this run: done, and caught if it had failed
+        if len(run.visits) > run.sealed:  # the state before it in this run: done, and caught if it had failed
             before = run.visits[-1]
             if before.failed and before.caught_to is None and not (before.aborted or before.cut_short):
                 self._caught(before, visit, event)
@@ -676,6 +715,7 @@ class _Builder:
     def _execution_ended(self, event: dict, event_type: str, details: dict, visit: _Visit | None) -> None:
         at = event.get("timestamp")
         self.status, self.stopped_at = _EXECUTION_ENDED[event_type], at
+        self.root.sealed = len(self.root.visits)
         if event_type == "ExecutionSucceeded":
             self.output = details.get("output")
             return
@@ -696,7 +736,7 @@ class _Builder:
                 return
             visit = min(failing, key=lambda v: v.failure.event_id if v.failure else 1 << 62)
 
-    def _end_all(self, run: _Run, at: datetime | None, status: str) -> None:
+    def _end_all(self, run: _Run, at: datetime | None, status: str, cause: Failure | None = None) -> None:
         """A frame ended (`status`): every visit still open in it ends too; one cut short by
         a failure or abort is marked aborted."""
         if run.status == RUNNING:
@@ -705,14 +745,14 @@ class _Builder:
             if not visit.ended:
                 if status != SUCCEEDED and not visit.failed:
                     visit.cut_short = True
-                    visit.failure = Failure(ABORTED_ERROR, f"its {run.kind} ended ({status}) while it ran")
+                    visit.failure = cause or Failure(ABORTED_ERROR, f"its {run.kind} ended ({status}) while it ran")
                 visit.end(at)
-            self._end_all_in(visit, at, status)
+            self._end_all_in(visit, at, status, cause)
 
-    def _end_all_in(self, visit: _Visit, at: datetime | None, status: str) -> None:
+    def _end_all_in(self, visit: _Visit, at: datetime | None, status: str, cause: Failure | None = None) -> None:
         for inner in list(visit.iterations.values()) + visit.branches:
             if inner.status == RUNNING:
-                self._end_all(inner, at, status)
+                self._end_all(inner, at, status, cause)
 
     # -- freezing
 
