@@ -69,6 +69,10 @@ class GraphCanvas(ScrollView, can_focus=True):
         self.graph = graph
         self._strips: dict[int, Strip] = {}
 
+    def on_mount(self) -> None:
+        self.drawn()
+        self.call_after_refresh(self.graph.scroll_to_selected)
+
     def drawn(self) -> None:
         """The drawing changed: forget cut lines, resize, repaint."""
         self._strips.clear()
@@ -167,7 +171,7 @@ class StateGraph(Vertical):
             self._redraw(scroll=True)
             self.post_message(self.SelectionChanged(self, name))
         else:
-            self._scroll_to_selected()
+            self.scroll_to_selected()
         return True
 
     def move(self, direction: str) -> None:
@@ -192,12 +196,12 @@ class StateGraph(Vertical):
         else:
             self.drawing = self.source.render(self.outcomes, self.selected)
             self.legend.update(self.source.legend())
-        if self.is_mounted:
+        if self.canvas.is_mounted:
             self.canvas.drawn()
             if scroll:
-                self.call_after_refresh(self._scroll_to_selected)
+                self.call_after_refresh(self.scroll_to_selected)
 
-    def _scroll_to_selected(self) -> None:
+    def scroll_to_selected(self) -> None:
         if self.drawing is None or self.selected not in self.drawing.boxes:
             return
         rect = self.drawing.boxes[self.selected]

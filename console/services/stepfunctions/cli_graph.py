@@ -28,7 +28,8 @@ def _is_arn(source: str) -> bool:
 
 def _read_file(source: str) -> str:
     if source == "-":
-        return click.get_text_stream("stdin").read()
+        with click.open_file("-", encoding="utf-8") as stdin:
+            return stdin.read()
     try:
         return Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -146,6 +147,8 @@ def graph_command(ctx: click.Context, source: str, execution_arn: str | None, no
 
     console = Console(width=max(drawing.width, 40) + 1, highlight=False, soft_wrap=True)
     for line in drawing.lines:
+        line = line.copy()
+        line.rstrip()
         console.print(line)
     if outcomes is not None:
         console.print(view.legend())
