@@ -35,15 +35,15 @@ def large_machine(stages: int = 30) -> str:
 
 
 def layout_problems(layout: Layout) -> list[str]:
-    """What would make a drawing wrong: boxes of one (sub)machine overlapping, an edge cell
+    """What would make a drawing wrong: boxes of one (sub)machine overlapping or touching, an edge cell
     or a label inside a box, a nested machine's line outside its Parallel/Map box."""
     problems = []
     boxes = list(layout.boxes.values())
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            if a.scope == b.scope and not (a.rect.right <= b.rect.x or b.rect.right <= a.rect.x
-                                           or a.rect.bottom <= b.rect.y or b.rect.bottom <= a.rect.y):
-                problems.append(f"boxes {a.name!r} and {b.name!r} overlap")
+            if a.scope == b.scope and not (a.rect.right < b.rect.x or b.rect.right < a.rect.x
+                                           or a.rect.bottom < b.rect.y or b.rect.bottom < a.rect.y):
+                problems.append(f"boxes {a.name!r} and {b.name!r} overlap or touch")
     for lines in layout.lines:
         for x, y in list(lines.cells) + list(lines.arrows):
             for box in boxes:

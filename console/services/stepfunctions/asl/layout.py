@@ -517,65 +517,101 @@ def _isotonic(values: list[float], weights: list[float]) -> list[float]:
     return result
 
 
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered, middle = sorted(values), len(values) // 2
-    return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-_WEIGHT = {"state": 8.0, "label": 1.0, "dummy": 1.0}  # labels and passing edges make way for states
-
-
-def _place_layer(nodes: list[_Node], layer: list[int], desired: dict[int, float]) -> None:
-    offsets, offset = [], 0
+def _place_layer(nodes: list[_Node], layer: list[int], pos: dict[int, float],
+                 pulls: dict[int, tuple[float, float]]) -> None:
+    """Put one layer's nodes, in their order and `GAP` apart, where the edges pulling them
+    want them in the least-squares sense: `pulls[node]` is (weight, weighted sum of the
+    positions its edges want); a node nothing pulls keeps its place, lightly held."""
+    offsets, offset = [], 0.0
     for node in layer:
         offsets.append(offset)
         offset += nodes[node].width + GAP
-    wanted = [desired.get(node, nodes[node].x) - off for node, off in zip(layer, offsets)]
-    weights = [_WEIGHT[nodes[node].kind] for node in layer]
+    wanted, weights = [], []
+    for node, off in zip(layer, offsets):
+        weight, total = pulls.get(node, (0.0, 0.0))
+        if weight == 0:
+            weight, total = 0.01, 0.01 * pos[node]
+        wanted.append(total / weight - off)
+        weights.append(weight)
     for node, y, off in zip(layer, _isotonic(wanted, weights), offsets):
-        nodes[node].x = round(y) + off
+        pos[node] = y + off
+
+
+SWEEPS = 12
 
 
 def _place_x(nodes: list[_Node], layers: list[list[int]], segments: list[_Segment]) -> None:
+    """x of every node: minimise the sum over edges of weight × (how far the edge is from
+    straight)², the layers' order and gaps kept, by sweeping layer after layer (each step
+    exact for its layer, so the sum only falls; nothing drifts sideways over a long
+    machine, as it would if each layer only followed the one above). A plain Next pulls
+    hardest, then long edges' dummies (lines stay straight), labels and Catches least."""
+    pos: dict[int, float] = {}
     for layer in layers:
-        _place_layer(nodes, layer, {})
-
-    def pull(s: _Segment) -> int:
-        """How strongly an edge keeps its ends in line: a chain's plain Next most."""
-        main = _main_bottom(nodes, _bottom_key(nodes, s)) or _main_top(nodes, _top_key(nodes, s))
-        return 3 if main else 1
-
-    # per node: (other end, where this node would be for the edge to run straight), pull times
-    ups_at: dict[int, list[tuple[int, int]]] = {}
-    downs_at: dict[int, list[tuple[int, int]]] = {}
+        x = 0.0
+        for node in layer:
+            pos[node] = x
+            x += nodes[node].width + GAP
+    links: dict[int, list[tuple[int, float, float]]] = {}  # node -> (other, offset, weight)
     for s in segments:
         delta = nodes[s.upper].bottom_ports[_bottom_key(nodes, s)] - nodes[s.lower].top_ports[_top_key(nodes, s)]
-        weight = pull(s)
-        ups_at.setdefault(s.lower, []).extend([(s.upper, delta)] * weight)
-        downs_at.setdefault(s.upper, []).extend([(s.lower, -delta)] * weight)
+        main = _main_bottom(nodes, _bottom_key(nodes, s)) or _main_top(nodes, _top_key(nodes, s))
+        weight = 8.0 if main else 2.0 if nodes[s.upper].kind == nodes[s.lower].kind == "dummy" else 1.0
+        links.setdefault(s.lower, []).append((s.upper, delta, weight))
+        links.setdefault(s.upper, []).append((s.lower, -delta, weight))
 
-    def above(node: int) -> list[float]:
-        return [nodes[other].x + delta for other, delta in ups_at.get(node, ())]
+    def pulls(layer: list[int], only: int | None) -> dict[int, tuple[float, float]]:
+        found = {}
+        for node in layer:
+            weight = total = 0.0
+            for other, delta, w in links.get(node, ()):
+                if only is None or nodes[other].layer == only:
+                    weight += w
+                    total += w * (pos[other] + delta)
+            if weight:
+                found[node] = (weight, total)
+        return found
 
-    def below(node: int) -> list[float]:
-        return [nodes[other].x + delta for other, delta in downs_at.get(node, ())]
-
-    def sweep(indices, wanted) -> None:
+    for i in range(1, len(layers)):  # a first placement from the top
+        _place_layer(nodes, layers[i], pos, pulls(layers[i], i - 1))
+    for sweep in range(SWEEPS):
+        indices = range(len(layers) - 1, -1, -1) if sweep % 2 == 0 else range(len(layers))
         for i in indices:
-            desired = {}
-            for node in layers[i]:
-                value = _median(wanted(node))
-                if value is not None:
-                    desired[node] = value
-            _place_layer(nodes, layers[i], desired)
+            _place_layer(nodes, layers[i], pos, pulls(layers[i], None))
+    left = min(pos.values())
+    for node in nodes:
+        node.x = round(pos[node.id] - left)
+    _straighten(nodes, layers, links)
 
-    down, up = range(1, len(layers)), range(len(layers) - 2, -1, -1)
-    sweep(down, above)  # a first placement from the top
-    for _ in range(4):  # then balanced: both sides pull, so no stage drifts sideways
-        sweep(up, lambda n: above(n) + below(n))
-        sweep(down, lambda n: above(n) + below(n))
+
+def _straighten(nodes: list[_Node], layers: list[list[int]], links: dict) -> None:
+    """Rounding can leave a one-column jog in an edge that was all but straight: move the
+    lower end that column, top to bottom, pushing labels and passing lines beside it
+    along (never another state)."""
+    for i in range(1, len(layers)):
+        layer = layers[i]
+        for j, node_id in enumerate(layer):
+            ups = [(other, delta) for other, delta, _ in links.get(node_id, ())
+                   if nodes[other].layer == i - 1]
+            if len(ups) != 1:
+                continue
+            other, delta = ups[0]
+            step = nodes[other].x + delta - nodes[node_id].x
+            if abs(step) != 1:
+                continue
+            moved = [node_id]
+            k = j + step
+            while 0 <= k < len(layer):  # the neighbours the move would come too close to
+                a, b = (layer[k - 1], layer[k]) if step > 0 else (layer[k], layer[k + 1])
+                if nodes[b].x - (nodes[a].x + nodes[a].width) - 1 >= GAP:  # room left after the move
+                    break
+                if nodes[layer[k]].kind == "state":
+                    moved = []
+                    break
+                moved.append(layer[k])
+                k += step
+            for node in moved:
+                nodes[node].x += step
     left = min(n.x for n in nodes)
     for n in nodes:
         n.x -= left
