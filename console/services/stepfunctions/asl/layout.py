@@ -180,7 +180,7 @@ def type_line(state: State) -> str:
 
 def retry_line(state: State, attempts: int | None = None) -> str | None:
     """"↻ retry ×3", or with an execution's outcome "↻ 3 attempts (retry ×3)"."""
-    if not state.retriers:
+    if state.retries == 0:  # no Retry, or only MaxAttempts 0: never retried
         return None
     if attempts is not None and attempts > 1:
         return f"↻ {attempts} attempts (retry ×{state.retries})"

@@ -12,7 +12,8 @@ ValidateStateMachineDefinition:
 - `Next`, a Choice rule's `Next`, `Default` and a Catcher's `Next` name a state of the same
   (sub)machine;
 - a Choice has a non-empty `Choices`; a Map has a processor (ItemProcessor or Iterator); a
-  Parallel has a non-empty `Branches`; each branch and processor obeys all of the above;
+  Parallel has `Branches`; each branch and processor obeys all of the above;
+- a Catcher has `ErrorEquals` (non-empty) and `Next`; a Retrier has `ErrorEquals`;
 - somewhere there is a terminal state (Succeed, Fail or `End: true`).
 """
 
@@ -166,8 +167,8 @@ def _state(name: str, body: object, query_language: str) -> State:
         fields["default"] = _name(body.get("Default"), "Default", name)
     elif kind == "Parallel":
         branches = body.get("Branches")
-        if not isinstance(branches, list) or not branches:
-            raise DefinitionError("a Parallel state needs Branches (a non-empty list of machines)", name)
+        if not isinstance(branches, list):
+            raise DefinitionError("a Parallel state needs Branches (a list of machines)", name)
         fields["branches"] = tuple(from_dict(b, query_language, name) for b in branches)
     elif kind == "Map":
         processor = body.get("ItemProcessor", body.get("Iterator"))
