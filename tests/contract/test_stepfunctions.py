@@ -762,3 +762,27 @@ def test_a_redriven_execution_is_counted_as_redriven_and_under_its_new_outcome(f
                "RedrivenExecutionsSucceeded", "RedrivenExecutionsFailed")
     expected = dict(zip(metrics, (1.0, 1.0, 1.0, 1.0, 1.0, 0.0)))
     assert eventually(lambda: sums(fresh_account, machine, metrics), expected) == expected
+
+
+def test_list_executions_puts_the_latest_stopped_or_redriven_first(fresh_account, endpoint):
+    """https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html:
+    "Results are sorted by time, with the most recent execution first. Running executions
+    are sorted by their startDate or redriveDate, and other executions are sorted by their
+    stopDate." """
+    sfn = fresh_account.client("stepfunctions")
+    machine = make_machine(fresh_account, "ordered")
+    held = start(fresh_account, machine, "started-first", "wait")
+    quick = start(fresh_account, machine, "started-second", "succeed")
+    finished(sfn, quick)
+    sfn.stop_execution(executionArn=held)  # stops last: most recent
+
+    def names():
+        return [e["name"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]]
+
+    assert names() == ["started-first", "started-second"]
+    later = start(fresh_account, machine, "started-third", "fail")
+    finished(sfn, later)
+    assert names() == ["started-third", "started-first", "started-second"]
+    sfn.redrive_execution(executionArn=held)  # running again since its redrive: most recent
+    assert names()[0] == "started-first"
+    sfn.stop_execution(executionArn=held)

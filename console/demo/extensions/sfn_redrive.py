@@ -28,6 +28,9 @@ Reproduced:
   event (``executionRedrivenEventDetails.redriveCount``) follows them, then the rerun's
   events, numbered on from the last one. The state machine's TimeoutSeconds counts from
   the redrive ("reset to 0").
+- ListExecutions' order: "Running executions are sorted by their startDate or
+  redriveDate, and other executions are sorted by their stopDate", most recent first
+  (moto sorts by startDate only).
 - ``redriveCount`` (0 until redriven) and ``redriveDate`` in DescribeExecution and
   ListExecutions; ``redriveStatus`` (REDRIVABLE / NOT_REDRIVABLE) and
   ``redriveStatusReason`` in DescribeExecution; ListExecutions' ``redriveFilter``
@@ -255,7 +258,34 @@ def install() -> None:
     redrive_execution.__name__ = "redrive_execution"
     StepFunctionResponse.redrive_execution = redrive_execution
     _patch_reads(StepFunctionResponse)
+    _patch_list_order()
     _installed = True
+
+
+def listed_at(execution: Any) -> datetime:
+    """When ListExecutions places an execution: "Running executions are sorted by their
+    startDate or redriveDate, and other executions are sorted by their stopDate"."""
+    record = getattr(execution, REDRIVE_ATTRIBUTE, None)
+    if _status(execution) == "RUNNING":
+        moment = record.date if record is not None and record.date is not None else execution.start_date
+    else:
+        moment = execution.stop_date or execution.start_date
+    return _aware(moment)
+
+
+def _patch_list_order() -> None:
+    """moto lists executions by startDate; AWS by the moment above, most recent first."""
+    from moto.stepfunctions.models import StepFunctionBackend
+    from moto.stepfunctions.utils import PAGINATION_MODEL
+    from moto.utilities.paginator import paginate
+
+    unpaged = StepFunctionBackend.list_executions.__wrapped__
+
+    def list_executions(self, state_machine_arn, status_filter=None):  # type: ignore[no-untyped-def]
+        return sorted(unpaged(self, state_machine_arn, status_filter=status_filter), key=listed_at, reverse=True)
+
+    list_executions.__name__ = "list_executions"
+    StepFunctionBackend.list_executions = paginate(PAGINATION_MODEL)(list_executions)
 
 
 def _fields(execution: Any, now: datetime, describe: bool) -> dict[str, Any]:
