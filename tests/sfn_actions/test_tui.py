@@ -94,6 +94,11 @@ async def test_start_choosing_another_past_execution_loads_its_input(machines):
         older = machine.replace(":stateMachine:", ":execution:") + ":older"
         start.query_one("#start-from").value = older
         await wait_until(pilot, lambda: '"older"' in start.editor.text)
+        start.query_one("#start-name", Input).value = "older"  # taken: STANDARD names last 90 days
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "Name: an execution named 'older' already exists" in start.message_text())
+        assert app.screen is start and start.state == "ready"
+    assert len(machines.executions(machine)) == 2
 
 
 async def test_start_bad_json_is_said_at_the_field_and_nothing_is_sent(machines):
