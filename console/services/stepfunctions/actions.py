@@ -30,6 +30,7 @@ from console.actions.base import (
 from console.actions.registry import register
 from console.aws.context import AwsContext
 from console.aws.errors import error_code
+from console.services.stepfunctions.sources import list_state_machines
 
 EXPRESS = "EXPRESS"
 # StartExecution's `input`: "Length Constraints: Maximum length of 262144" (AWS API reference)
@@ -131,8 +132,6 @@ async def resolve_machine(ctx: AwsContext, machine: str) -> dict:
     sfn = await ctx.client("stepfunctions")
     arn = machine
     if not machine.startswith("arn:"):
-        from console.services.stepfunctions.sources import list_state_machines
-
         found = next((m for m in await list_state_machines(ctx) if m["name"] == machine), None)
         if found is None:
             raise InputRefused(f"MACHINE: no state machine named {machine!r} in {ctx.target.region} "
