@@ -41,3 +41,23 @@ async def test_a_long_history_is_read_a_page_at_a_time(runs):
     each = history.steps[0]
     assert [frame.index for frame in each.iterations] == list(range(ITEMS))
     assert all(frame.steps[0].name == "Touch" and frame.status == "SUCCEEDED" for frame in each.iterations)
+
+
+async def test_the_events_read_are_those_botocore_parses(runs):
+    """read_events parses GetExecutionHistory with json.loads (botocore's parser takes 2.6 s
+    for 25,000 events): the same events, timestamps as aware datetimes, as boto3 gives them."""
+    from console.services.stepfunctions.history import read_events
+    from tests.sfn_history.conftest import failing, invoke
+
+    definition = {"StartAt": "Charge", "States": {"Charge": {
+        **invoke(runs.function_arn, retry={"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 1}),
+        "End": True}}}
+    arn = runs.run("parsed", definition, failing("declined"))
+    ctx = runs.context()
+    try:
+        events = await read_events(ctx, arn)
+    finally:
+        await ctx.pool.close()
+
+    assert events == runs.events(arn)
+    assert all(event["timestamp"].tzinfo is not None for event in events)
