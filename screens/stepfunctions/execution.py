@@ -34,6 +34,7 @@ from console.services.stepfunctions.history import (
     ExecutionHistory,
     Failure,
     StateVisit,
+    duration_text,
     pretty,
     read_definition,
     read_history,
@@ -69,17 +70,6 @@ def clock_time(at: datetime | None, with_date: bool = False) -> Text:
         return Text("–", style="dim", end="")
     shown = at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f" if with_date else "%H:%M:%S.%f")[:-3]
     return Text(shown + (" UTC" if with_date else ""), end="")
-
-
-def duration_text(delta: timedelta | None) -> str:
-    if delta is None:
-        return "–"
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return f"{seconds:.3f}s" if seconds < 10 else f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
 
 
 def status_text(status: StepStatus, attempts: int = 1) -> Text:

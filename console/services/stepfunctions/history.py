@@ -499,6 +499,18 @@ def _request_id(output: Any) -> str | None:
     return None
 
 
+def duration_text(delta: timedelta | None) -> str:
+    """A state's duration as people read it: 0.412s, 12.3s, 4m07s, 1h02m03s; "–" unknown."""
+    if delta is None:
+        return "–"
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.3f}s" if seconds < 10 else f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
 def _seconds(delta: timedelta | None) -> str:
     if delta is None:
         return ""
