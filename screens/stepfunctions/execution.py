@@ -30,9 +30,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from console.services.stepfunctions.asl.render import STATUS_STYLES
+from console.aws.errors import describe_problem
 from console.services.stepfunctions.history import (
     ExecutionHistory,
     Failure,
+    MapRun,
+    describe_map_run,
+    map_run_executions,
     StateVisit,
     duration_text,
     pretty,
@@ -40,6 +44,7 @@ from console.services.stepfunctions.history import (
     read_history,
     state_names,
 )
+from console.services.stepfunctions.models import FAILED_STATUSES
 from console.services.stepfunctions.steps import GLYPHS, StepStatus
 from console.text import inert
 from screens.detail import Feed, SectionsScreen
@@ -49,6 +54,7 @@ from widgets.status_bar import StatusBar
 
 POLL_SECONDS = 5.0  # a running execution's history, read again
 LOG_LEAD = timedelta(minutes=1)  # logs opened from a little before the call
+CHILDREN = 100  # a distributed Map's child executions read to pick one (one ListExecutions page)
 # What the user came for first: the state, why it failed, with what input; then the rest.
 PANELS = (("summary", "State"), ("error", "Error"), ("input", "Input"), ("parameters", "Parameters"),
           ("output", "Output"), ("timeline", "Events"))
@@ -126,6 +132,8 @@ every few seconds until it ends."""
         Binding("f", "first_failure", "First failure", id="sfn.execution.first-failure"),
         Binding("right_square_bracket", "frame(1)", "Next iteration", id="sfn.execution.next-frame"),
         Binding("left_square_bracket", "frame(-1)", "Previous iteration", id="sfn.execution.previous-frame"),
+        Binding("c", "child", "Child execution", id="sfn.execution.child",
+                tooltip="A distributed Map's child execution: the first failed one, else the first"),
         Binding("l", "logs", "Lambda logs", id="sfn.execution.logs",
                 tooltip="The logs of the Lambda function this task called, at the time of the call"),
         Binding("ctrl+r", "refresh", "Refresh", id="sfn.execution.refresh", tooltip="Read the history again now"),
@@ -157,6 +165,7 @@ every few seconds until it ends."""
         self.events_read = 0  # while reading: events so far
         self._final: tuple[ExecutionHistory, str | None] | None = None  # an ended execution's last read
         self.definition_problem: Any = None  # why the definition could not be read
+        self.map_runs: dict[str, Any] = {}  # DescribeMapRun by map run ARN: a MapRun, or the Problem
         self.steps = DataTable(cursor_type="row", id="steps", zebra_stripes=False)
         self.steps.add_columns("status", "state", "where", "tries", "duration", "entered")
         self.graph = StateGraph(id="graph")
@@ -217,8 +226,6 @@ every few seconds until it ends."""
             try:
                 self.definition = await read_definition(ctx, self.execution_arn)
             except Exception as exc:  # the graph says why; the history may still be readable
-                from console.aws.errors import describe_problem
-
                 self.definition_problem = describe_problem(exc, profile=ctx.target.profile,
                                                            endpoint=ctx.target.endpoint)
                 self.definition = ""
@@ -355,7 +362,16 @@ every few seconds until it ends."""
             kind = visit.frames[0].kind
             line(f"{kind}s", f"{len(visit.frames)} ({failed} failed) · ]/[ to step through them")
         if visit.map_run_arn:
-            line("map run", visit.map_run_arn)
+            if visit.map_run_arn not in self.map_runs:
+                self._load_map_run(visit.map_run_arn)
+            run = self.map_runs[visit.map_run_arn]
+            if run is None:
+                line("map run", Text("reading…", style="dim"))
+            elif isinstance(run, MapRun):
+                line("map run", f"{(run.status or '?').lower()} · {run.counts('items')}")
+                line("children", f"{run.counts('executions')} · c: open one")
+            else:
+                line("map run", inert(f"{run.headline}", style="bold"))
         call = visit.lambda_call
         if call is not None:
             line("function", call.function_name)
@@ -450,6 +466,42 @@ every few seconds until it ends."""
             if history.steps[i].name == message.state:
                 self._go(i)
                 return
+
+    def _load_map_run(self, arn: str) -> None:
+        self.map_runs[arn] = None  # asked once
+        self.run_worker(self._read_map_run(arn), group="map-run")
+
+    async def _read_map_run(self, arn: str) -> None:
+        ctx = self.opsdeck.aws_context()
+        try:
+            self.map_runs[arn] = await describe_map_run(ctx, arn)
+        except Exception as exc:  # its own look, in the panel
+            self.map_runs[arn] = describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint)
+        visit = self.visit
+        if visit is not None and visit.map_run_arn == arn:
+            self.panels["summary"].update(self._summary(visit))
+
+    def action_child(self) -> None:
+        visit = self.visit
+        if visit is None or not visit.map_run_arn:
+            self.notify("This state is not a distributed Map: it has no child executions.", markup=False)
+            return
+        self.run_worker(self._open_child(visit.map_run_arn), group="map-run-child", exclusive=True)
+
+    async def _open_child(self, arn: str) -> None:
+        ctx = self.opsdeck.aws_context()
+        try:
+            children = await map_run_executions(ctx, arn, limit=CHILDREN)
+        except Exception as exc:
+            problem = describe_problem(exc, profile=ctx.target.profile, endpoint=ctx.target.endpoint)
+            self.notify(f"{problem.headline}: {problem.detail}", title="Child executions", severity="error",
+                        markup=False)
+            return
+        if not children:
+            self.notify("This map run has no child executions.", markup=False)
+            return
+        failed = [child for child in children if child.status in FAILED_STATUSES]
+        self.app.push_screen(ExecutionScreen((failed or children)[0].arn, poll=self.poll))
 
     def action_logs(self) -> None:
         from screens.log_view import LogViewScreen

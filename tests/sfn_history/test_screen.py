@@ -146,3 +146,26 @@ async def test_a_running_execution_is_read_again_until_it_ends(runs):
         assert screen.history.status == "ABORTED"
         assert screen.visit.status == StepStatus.FAILED  # cut short where it was
         assert screen._final is not None  # ended: not read again
+
+
+async def test_a_distributed_map_shows_its_map_run(runs):
+    from tests.sfn_history.test_real_histories import DISTRIBUTED
+
+    arn = runs.run("distributed", DISTRIBUTED, {"items": [1, 2]})
+    app = app_for(runs)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_execution(pilot, app, arn)
+        await wait_until(pilot, lambda: "2 executions: 2 succeeded" in text_of(screen, "summary"), clock=app.clock)
+        assert "map run   succeeded · 2 items: 2 succeeded" in text_of(screen, "summary")
+
+
+async def test_an_execution_that_does_not_exist_says_so_in_every_section(runs):
+    app = app_for(runs)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        screen = ExecutionScreen(f"arn:aws:states:us-east-1:{runs.account.id}:execution:gone:nowhere")
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.sections["steps"].state == "error", clock=app.clock)
+        assert all(section.state == "error" for section in screen.sections.values())
+        assert screen.sections["steps"].problem is not None
+        assert "Traceback" not in screen.sections["steps"].notice_text

@@ -30,6 +30,8 @@ from typing import Any, Awaitable, Callable, Iterable, Iterator, NamedTuple, Seq
 
 from console.aws.context import AwsContext
 from console.aws.limits import max_page
+from console.services.stepfunctions.models import ExecutionSummary
+from console.services.stepfunctions.sources import execution_from_api
 from console.services.stepfunctions.steps import StateOutcome, StepStatus
 
 AWS_MAX_EVENTS = 25_000  # "Maximum execution history size: 25,000 events" (Step Functions quotas)
@@ -259,8 +261,16 @@ class MapRun:
     status: str | None = None
     started_at: datetime | None = None
     stopped_at: datetime | None = None
-    executions: dict[str, int] = field(default_factory=dict)  # by status: Running, Succeeded, ...
-    items: dict[str, int] = field(default_factory=dict)
+    executions: dict[str, int] = field(default_factory=dict)  # by state: pending, running, succeeded, ...
+    items: dict[str, int] = field(default_factory=dict)  # the same, for the items
+
+    def counts(self, which: str = "executions") -> str:
+        """"3 of 3 succeeded, 1 failed": the non-zero counts out of the total."""
+        counts = self.executions if which == "executions" else self.items
+        total = counts.get("total", 0)
+        parts = [f"{n:,} {state}" for state, n in counts.items()
+                 if n and state not in ("total", "resultsWritten", "failuresNotRedrivable", "pendingRedrive")]
+        return f"{total:,} {which}" + (": " + ", ".join(parts) if parts else "")
 
 
 @dataclass(frozen=True)
@@ -969,9 +979,10 @@ async def describe_map_run(ctx: AwsContext, map_run_arn: str) -> MapRun:
 
 
 async def map_run_executions(ctx: AwsContext, map_run_arn: str, *, status: str | None = None,
-                             limit: int | None = None) -> list[dict]:
+                             limit: int | None = None) -> list[ExecutionSummary]:
     """A distributed Map run's child executions (ListExecutions by mapRunArn), newest
     first, up to `limit` (every page when None)."""
+
     params: dict[str, Any] = {"mapRunArn": map_run_arn}
     if status:
         params["statusFilter"] = status
@@ -979,4 +990,5 @@ async def map_run_executions(ctx: AwsContext, map_run_arn: str, *, status: str |
     config: dict[str, int] = {"PageSize": min(page_size, limit) if limit else page_size}
     if limit:
         config["MaxItems"] = limit
-    return await ctx.collect("stepfunctions", "list_executions", "executions", PaginationConfig=config, **params)
+    raw = await ctx.collect("stepfunctions", "list_executions", "executions", PaginationConfig=config, **params)
+    return [execution_from_api(item) for item in raw]
