@@ -111,3 +111,16 @@ def test_execution_screen_at_80x24(snap_compare):
     """Narrow: the timeline and graph above, the panels below, each scrollable."""
     app = known_app()
     assert snap_compare(app, terminal_size=(80, 24), run_before=on_first_failure(app))
+
+
+async def test_l_narrows_the_logs_to_the_request_id_the_history_gives():
+    """AWS-shaped: moto's histories carry no request id (test_screen.py covers that case)."""
+    from screens.log_view import LogViewScreen
+
+    app = known_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await on_first_failure(app)(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogViewScreen))
+        assert app.screen.groups == ("/aws/lambda/charge-card",)
+        assert app.screen.filter_pattern == '"4f1c2d3e-0000-4aaa-8bbb-123456789abc"'
