@@ -67,7 +67,9 @@ class Runs:
         return arn
 
     def events(self, arn: str) -> list[dict]:
-        return self.sfn.get_execution_history(executionArn=arn)["events"]
+        """Every event, through boto3's paginator (the embedded AWS pages as AWS does)."""
+        pages = self.sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+        return [event for page in pages for event in page["events"]]
 
     def context(self) -> AwsContext:
         return AwsContext(ClientPool(ManualClock(datetime.now(timezone.utc))),

@@ -161,3 +161,28 @@ async def test_read_history_reads_what_get_execution_history_returns(runs):
     assert history.event_count == len(runs.events(arn)) == pages[-1]
     assert history.status == "SUCCEEDED" and history.input == '{"amount": 3}'
     assert '"amount":3' in history.steps[0].output  # includeExecutionData: the data came with it
+
+
+DISTRIBUTED = {"StartAt": "Fan", "States": {"Fan": {
+    "Type": "Map", "ItemsPath": "$.items", "Label": "Fan", "End": True,
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                      "StartAt": "Touch", "States": {"Touch": {"Type": "Pass", "End": True}}}}}}
+
+
+async def test_a_distributed_map_gives_its_map_run_and_its_child_executions_counts(runs):
+    from console.services.stepfunctions.history import describe_map_run, list_map_runs
+
+    arn = runs.run("distributed", DISTRIBUTED, {"items": [1, 2, 3]})
+    history = grouped(runs, arn)
+    fan = history.steps[0]
+    ctx = runs.context()
+    try:
+        listed = await list_map_runs(ctx, arn)
+        run = await describe_map_run(ctx, fan.map_run_arn)
+    finally:
+        await ctx.pool.close()
+
+    assert fan.status == S.SUCCEEDED and fan.map_run_arn
+    assert [r.arn for r in listed] == [fan.map_run_arn]
+    assert run.status == "SUCCEEDED"
+    assert run.counts() == "3 executions: 3 succeeded" and run.counts("items") == "3 items: 3 succeeded"

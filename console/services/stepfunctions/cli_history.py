@@ -40,17 +40,6 @@ def seconds(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds(), 3)
 
 
-def duration_text(delta: timedelta | None) -> str:
-    if delta is None:
-        return "-"
-    total = delta.total_seconds()
-    if total < 60:
-        return f"{total:.3f}s" if total < 10 else f"{total:.1f}s"
-    minutes, secs = divmod(int(total), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
-
-
 def cause_text(failure) -> str:
     """A one-line cause: a Lambda error's message, else the cause's first line."""
     if failure is None:
@@ -88,6 +77,7 @@ def as_json(arn: str, history, summaries) -> dict:
 
 
 def table(history, summaries) -> list[str]:
+    from console.services.stepfunctions.history import duration_text
     from console.text import inert_str
 
     header = ("STATE", "STATUS", "ATTEMPTS", "DURATION", "ERROR", "CAUSE")

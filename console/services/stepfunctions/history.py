@@ -22,13 +22,16 @@ Lambda task's output carries no SdkResponseMetadata (so no request id).
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any, Awaitable, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from console.aws.context import AwsContext
 from console.aws.limits import max_page
+from console.services.stepfunctions.models import ExecutionSummary
+from console.services.stepfunctions.sources import execution_from_api
 from console.services.stepfunctions.steps import StateOutcome, StepStatus
 
 AWS_MAX_EVENTS = 25_000  # "Maximum execution history size: 25,000 events" (Step Functions quotas)
@@ -56,12 +59,20 @@ _EXECUTION_ENDED = {"ExecutionSucceeded": SUCCEEDED, "ExecutionFailed": FAILED,
 _TIMED_OUT_ERROR = "States.Timeout"
 
 
+_DETAILS_KEY: dict[str, str | None] = {}  # per event type: the name of its details member
+
+
 def _details(event: dict) -> dict:
-    """The event's one `...EventDetails` member (botocore: at most one per event)."""
-    for key, value in event.items():
-        if key.endswith("EventDetails") and isinstance(value, dict):
-            return value
-    return {}
+    """The event's one `...EventDetails` member (botocore: at most one per event; which one
+    depends only on the type, so it is looked for once per type)."""
+    event_type = event.get("type", "")
+    key = _DETAILS_KEY.get(event_type, "")
+    if key == "":
+        key = next((k for k, v in event.items() if k.endswith("EventDetails") and isinstance(v, dict)), None)
+        if key is None:
+            return {}
+        _DETAILS_KEY[event_type] = key
+    return event.get(key) or {} if key else {}
 
 
 def _json(text: str | None) -> Any:
@@ -119,8 +130,7 @@ class Failure:
         return self.error_type is not None or self.error_message is not None
 
 
-@dataclass(frozen=True)
-class LambdaCall:
+class LambdaCall(NamedTuple):
     """A Lambda function a task called: which, when, and the invocation's request id when
     the history gives one (lambda:invoke's SdkResponseMetadata, or a function error's
     requestId), so its logs can be opened at that time, narrowed to that request."""
@@ -139,8 +149,7 @@ class LambdaCall:
         return name.split(":", 1)[0]
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One try of a task: scheduled, started, then succeeded or failed."""
 
     number: int  # 1 for the first try
@@ -154,8 +163,7 @@ class Attempt:
     lambda_call: LambdaCall | None
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(NamedTuple):
     """One line of a visit's timeline."""
 
     at: datetime | None
@@ -253,8 +261,16 @@ class MapRun:
     status: str | None = None
     started_at: datetime | None = None
     stopped_at: datetime | None = None
-    executions: dict[str, int] = field(default_factory=dict)  # by status: Running, Succeeded, ...
-    items: dict[str, int] = field(default_factory=dict)
+    executions: dict[str, int] = field(default_factory=dict)  # by state: pending, running, succeeded, ...
+    items: dict[str, int] = field(default_factory=dict)  # the same, for the items
+
+    def counts(self, which: str = "executions") -> str:
+        """"3 of 3 succeeded, 1 failed": the non-zero counts out of the total."""
+        counts = self.executions if which == "executions" else self.items
+        total = counts.get("total", 0)
+        parts = [f"{n:,} {state}" for state, n in counts.items()
+                 if n and state not in ("total", "resultsWritten", "failuresNotRedrivable", "pendingRedrive")]
+        return f"{total:,} {which}" + (": " + ", ".join(parts) if parts else "")
 
 
 @dataclass(frozen=True)
@@ -296,7 +312,16 @@ class ExecutionHistory:
     def from_events(cls, events: Sequence[dict], definition: dict | str | None = None) -> "ExecutionHistory":
         """Group HistoryEvents (GetExecutionHistory's `events`, oldest first; any order is
         sorted by id). `definition` (the ASL, optional) names the Catch rule that caught."""
-        return _Builder(definition).build(events)
+        # Grouping makes tens of thousands of small objects at once: the cyclic collector's
+        # passes over them cost more than the grouping itself (0.9 s against 0.4 s for
+        # 25,000 events), and nothing made here is garbage until it is done.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return _Builder(definition).build(events)
+        finally:
+            if paused:
+                gc.enable()
 
     @property
     def first_failure(self) -> StateVisit | None:
@@ -482,6 +507,18 @@ def _request_id(output: Any) -> str | None:
             if key.lower() == "x-amzn-requestid" and value:
                 return str(value)
     return None
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """A state's duration as people read it: 0.412s, 12.3s, 4m07s, 1h02m03s; "–" unknown."""
+    if delta is None:
+        return "–"
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.3f}s" if seconds < 10 else f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
 
 
 def _seconds(delta: timedelta | None) -> str:
@@ -852,9 +889,54 @@ async def read_history(ctx: AwsContext, execution_arn: str, *, definition: dict 
     return ExecutionHistory.from_events(events, definition)
 
 
+_FAST_PARSE = "opsdeck-history-json"
+
+
+def _timestamp(value: Any) -> Any:
+    """The JSON protocol's timestamp (epoch seconds; ISO 8601 from some endpoints) as botocore
+    would give it: an aware datetime."""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, timezone.utc)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            try:
+                return datetime.fromtimestamp(float(value), timezone.utc)
+            except ValueError:
+                return value
+    return value
+
+
+def _parse_history_json(response_dict: dict, customized_response_dict: dict, **_: Any) -> None:
+    """GetExecutionHistory's events with json.loads instead of botocore's parser.
+
+    botocore walks the output shape member by member: about 100 µs an event, 2.6 s for a
+    history at AWS's 25,000-event maximum, against 0.2 s for json.loads. HistoryEvent holds
+    only strings, numbers, booleans and timestamps, so the plain JSON is the parsed answer
+    once the timestamps are datetimes. Errors (and anything unexpected) go to botocore."""
+    if response_dict.get("status_code") != 200:
+        return
+    try:
+        data = json.loads(response_dict.get("body") or b"")
+    except (TypeError, ValueError):
+        return
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        return
+    events = data.pop("events")
+    for event in events:
+        if isinstance(event, dict) and "timestamp" in event:
+            event["timestamp"] = _timestamp(event["timestamp"])
+    customized_response_dict["events"] = events
+    response_dict["body"] = json.dumps(data).encode()  # what is left (nextToken) for botocore
+
+
 async def read_events(ctx: AwsContext, execution_arn: str, *,
                       on_page: Callable[[int], Awaitable[None] | None] | None = None) -> list[dict]:
     sfn = await ctx.client("stepfunctions")
+    service_id = sfn.meta.service_model.service_id.hyphenize()
+    sfn.meta.events.register(f"before-parse.{service_id}.GetExecutionHistory", _parse_history_json,
+                             unique_id=_FAST_PARSE)
     events: list[dict] = []
     params: dict[str, Any] = {"executionArn": execution_arn, "includeExecutionData": True,
                               "maxResults": max_page("stepfunctions", "GetExecutionHistory")}
@@ -897,9 +979,10 @@ async def describe_map_run(ctx: AwsContext, map_run_arn: str) -> MapRun:
 
 
 async def map_run_executions(ctx: AwsContext, map_run_arn: str, *, status: str | None = None,
-                             limit: int | None = None) -> list[dict]:
+                             limit: int | None = None) -> list[ExecutionSummary]:
     """A distributed Map run's child executions (ListExecutions by mapRunArn), newest
     first, up to `limit` (every page when None)."""
+
     params: dict[str, Any] = {"mapRunArn": map_run_arn}
     if status:
         params["statusFilter"] = status
@@ -907,4 +990,5 @@ async def map_run_executions(ctx: AwsContext, map_run_arn: str, *, status: str |
     config: dict[str, int] = {"PageSize": min(page_size, limit) if limit else page_size}
     if limit:
         config["MaxItems"] = limit
-    return await ctx.collect("stepfunctions", "list_executions", "executions", PaginationConfig=config, **params)
+    raw = await ctx.collect("stepfunctions", "list_executions", "executions", PaginationConfig=config, **params)
+    return [execution_from_api(item) for item in raw]
