@@ -385,14 +385,15 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         self.dismiss(self.outcome)
 
 
-def start_guarded_action(node, action: Any) -> None:
+def start_guarded_action(node, action: Any, on_applied: Callable[[], None] | None = None) -> None:
     """From a key press: plan `action` in a worker, then confirm in the modal. Planning
     errors (read-only, bad config, resource gone) become a notification, never a traceback;
-    an applied action asks every source for a refresh."""
-    node.run_worker(_plan_and_confirm(node.app, action), group="action-plan")
+    an applied action asks every source for a refresh, and calls `on_applied` (a screen that
+    keeps what it read, e.g. an ended execution, reads it again)."""
+    node.run_worker(_plan_and_confirm(node.app, action, on_applied), group="action-plan")
 
 
-async def _plan_and_confirm(app, action: Any) -> None:
+async def _plan_and_confirm(app, action: Any, on_applied: Callable[[], None] | None = None) -> None:
     from console.aws.errors import describe_problem
     from console.text import inert_str
 
@@ -408,7 +409,11 @@ async def _plan_and_confirm(app, action: Any) -> None:
         return
 
     def done(outcome: Outcome | None) -> None:
-        if outcome is not None and outcome.result.applied and app.engine is not None:
+        if outcome is None or not outcome.result.applied:
+            return
+        if on_applied is not None:
+            on_applied()
+        if app.engine is not None:
             app.engine.refresh_now()
 
     await app.push_screen(ConfirmActionScreen(runner, action, plan), callback=done)

@@ -30,6 +30,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from console.services.stepfunctions.asl.render import STATUS_STYLES
+from screens.stepfunctions.execution_actions import EXECUTION_BINDINGS, open_redrive_execution, open_stop_execution
 from console.aws.errors import describe_problem
 from console.services.stepfunctions.history import (
     ExecutionHistory,
@@ -137,6 +138,7 @@ every few seconds until it ends."""
         Binding("l", "logs", "Lambda logs", id="sfn.execution.logs",
                 tooltip="The logs of the Lambda function this task called, at the time of the call"),
         Binding("ctrl+r", "refresh", "Refresh", id="sfn.execution.refresh", tooltip="Read the history again now"),
+        *EXECUTION_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -518,6 +520,12 @@ every few seconds until it ends."""
             [f"/aws/lambda/{call.function_name}"], f'"{call.request_id}"' if call.request_id else None,
             title=f"Logs · {call.function_name} · {visit.name}",
             backlog=max((now - since).total_seconds(), LOG_LEAD.total_seconds())))
+
+    def action_stop_execution(self) -> None:
+        open_stop_execution(self, self.execution_arn, on_applied=self.action_refresh)
+
+    def action_redrive_execution(self) -> None:
+        open_redrive_execution(self, self.execution_arn, on_applied=self.action_refresh)
 
     def action_refresh(self) -> None:
         self._final = None  # asked for: read it again even if it has ended

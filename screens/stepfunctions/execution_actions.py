@@ -10,7 +10,7 @@ capture the ARN when the key is pressed; read-only mode hides their keys (ids "a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import on
@@ -38,23 +38,23 @@ REDRIVE_EXECUTION_BINDING = Binding("R", "redrive_execution", "Redrive", id="act
 EXECUTION_BINDINGS = [STOP_EXECUTION_BINDING, REDRIVE_EXECUTION_BINDING]
 
 
-def open_stop_execution(node: Any, execution_arn: str) -> None:
+def open_stop_execution(node: Any, execution_arn: str, on_applied: Callable[[], None] | None = None) -> None:
     """Ask for the error and cause, then plan and confirm the stop (from `node`'s worker)."""
     def chosen(action: StopExecution | None) -> None:
         if action is not None:
-            start_guarded_action(node, action)
+            start_guarded_action(node, action, on_applied)
 
     node.app.push_screen(StopExecutionScreen(execution_arn), callback=chosen)
 
 
-def open_redrive_execution(node: Any, execution_arn: str) -> None:
+def open_redrive_execution(node: Any, execution_arn: str, on_applied: Callable[[], None] | None = None) -> None:
     """Plan and confirm the redrive of `execution_arn`; a refusal is a notification."""
     try:
         action = RedriveExecution(execution_arn)
     except InputRefused as exc:
         node.app.notify(inert_str(str(exc)), title="Not redriven", severity="error", markup=False)
         return
-    start_guarded_action(node, action)
+    start_guarded_action(node, action, on_applied)
 
 
 class StopExecutionScreen(ModalScreen[StopExecution | None]):

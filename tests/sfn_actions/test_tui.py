@@ -198,3 +198,28 @@ async def test_redrive_of_a_running_execution_says_why_not(machines):
                                    "ABORTED executions can be redriven")
         assert not isinstance(app.screen, ConfirmActionScreen)
     assert machines.describe(execution)["redriveCount"] == 0
+
+
+async def test_redrive_from_the_execution_screen_reads_the_ended_history_again(machines, failed_at_charge):
+    """The execution screen keeps an ended execution's history and never reads it again on
+    its own; a redrive applied from it (R) must make it read the history again."""
+    from screens.stepfunctions.execution import ExecutionScreen
+
+    execution = failed_at_charge
+    app = start_app(machines.account.endpoint)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        screen = ExecutionScreen(execution, poll=5.0)
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.history is not None and screen.history.status == "FAILED")
+        await pilot.press("R")
+        confirm = await modal(pilot, app, ConfirmActionScreen, "#confirm-plan")
+        await click(pilot, "#confirm-apply")
+        await wait_until(pilot, lambda: confirm.state == "done")
+        machines.settled(execution, statuses=("SUCCEEDED", "FAILED"))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        # A running redrive is read again every `poll` seconds of the console's clock.
+        await wait_until(pilot, lambda: screen.history.redrives == 1 and screen.history.status == "SUCCEEDED",
+                         clock=app.clock, step=1.0)
+        assert "redriven 1×" in str(screen.query_one("#execution-title", Static).render())
