@@ -786,3 +786,30 @@ def test_list_executions_puts_the_latest_stopped_or_redriven_first(fresh_account
     sfn.redrive_execution(executionArn=held)  # running again since its redrive: most recent
     assert names()[0] == "started-first"
     sfn.stop_execution(executionArn=held)
+
+
+def test_a_failed_executions_history_ends_with_execution_failed(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html: a
+    redrive's events are "appended to the events of the original execution attempt",
+    which end with its ExecutionFailed event (HistoryEvent ids: "Events are numbered
+    sequentially"). Map iterations whose Lambda calls are still in flight when another
+    iteration fails the execution add nothing after ExecutionFailed."""
+    sfn = fresh_account.client("stepfunctions")
+    function = make_function(fresh_account)
+    definition = {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Route", "States": {
+            "Route": {"Type": "Choice", "Choices": [{"Variable": "$.bad", "BooleanEquals": True, "Next": "Refuse"}],
+                      "Default": "Charge"},
+            "Refuse": {"Type": "Fail", "Error": "Refused", "Cause": "a bad item"},
+            "Charge": {"Type": "Task", "Resource": function, "Next": "Ship"},
+            "Ship": {"Type": "Task", "Resource": function, "End": True}}}}}}
+    machine = make_machine(fresh_account, "split", definition=definition)
+    items = [{"bad": i == 6, "n": i} for i in range(12)]
+    execution = sfn.start_execution(stateMachineArn=machine, name="split-1",
+                                    input=json.dumps({"items": items}))["executionArn"]
+    assert finished(sfn, execution)["status"] == "FAILED"
+    time.sleep(0.5)  # the other iterations' Lambda calls have long returned
+
+    events = history(sfn, execution)
+    assert events[-1]["type"] == "ExecutionFailed"
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))

@@ -20,12 +20,20 @@ and the botocore model, stepfunctions 2016-11-23):
 
 A token names the id of the next event to return, so the pages of a running execution
 stay contiguous while it appends events (events are numbered from 1 in order).
+
+An ended execution's history ends with its ExecutionSucceeded, -Failed, -Aborted or
+-TimedOut event: moto's interpreter lets the other branches of a failed Parallel (or
+iterations of a failed Map) run on and append their events after it; those are not
+recorded. A redrive's ExecutionRedriven event opens the history again ("Redriven
+executions append their event history to the existing event history",
+https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import threading
 from typing import Any
 
 DEFAULT_PAGE = 100
@@ -68,10 +76,48 @@ def without_data(event: dict[str, Any]) -> dict[str, Any]:
     return trimmed
 
 
+CLOSING = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
+REOPENING = "ExecutionRedriven"
+
+
+def _close_histories_when_executions_end() -> None:
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+
+    original_add = EventManager.add_event
+
+    def add_event(self, context, event_type, event_details=None, timestamp=None,  # type: ignore[no-untyped-def]
+                  update_source_event_id=True):
+        with _closing_lock(self):
+            kind = str(getattr(event_type, "value", event_type))
+            if getattr(self, "_opsdeck_closed", False) and kind != REOPENING:
+                return context.last_published_event_id  # a straggler after the end: dropped
+            event_id = original_add(self, context, event_type, event_details, timestamp, update_source_event_id)
+            if kind in CLOSING or kind == REOPENING:
+                self._opsdeck_closed = kind in CLOSING
+            return event_id
+
+    EventManager.add_event = add_event
+
+
+_locks_guard = threading.Lock()
+
+
+def _closing_lock(manager: Any) -> threading.Lock:
+    lock = getattr(manager, "_opsdeck_closing_lock", None)
+    if lock is None:
+        with _locks_guard:
+            lock = getattr(manager, "_opsdeck_closing_lock", None)
+            if lock is None:
+                lock = threading.Lock()
+                manager._opsdeck_closing_lock = lock
+    return lock
+
+
 def install() -> None:
     global _installed
     if _installed:
         return
+    _close_histories_when_executions_end()
     from moto.stepfunctions.exceptions import InvalidToken
     from moto.stepfunctions.responses import ActionResult, StepFunctionResponse
 
