@@ -813,3 +813,67 @@ def test_a_failed_executions_history_ends_with_execution_failed(fresh_account):
     events = history(sfn, execution)
     assert events[-1]["type"] == "ExecutionFailed"
     assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+
+
+def redriven_part(sfn, execution: str) -> list[dict]:
+    events = history(sfn, execution)
+    return events[[e["type"] for e in events].index("ExecutionRedriven") + 1:]
+
+
+def failing_then_fixed(account, endpoint, definition: dict, payload: dict) -> str:
+    """An execution of `definition` that failed while function "charge" failed, redriven
+    once the function is fixed; returns it when the redrive has ended."""
+    from console.demo import control
+
+    sfn = account.client("stepfunctions")
+    machine = make_machine(account, "partial", definition=definition)
+    control.fail_function(endpoint, "charge", message="gateway down", account=account.id)
+    try:
+        execution = sfn.start_execution(stateMachineArn=machine, name="run-1",
+                                        input=json.dumps(payload))["executionArn"]
+        assert finished(sfn, execution)["status"] == "FAILED"
+    finally:
+        control.clear_failures(endpoint)
+    sfn.redrive_execution(executionArn=execution)
+    assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    return execution
+
+
+def test_redriving_a_parallel_reruns_only_its_failed_branch(fresh_account, endpoint):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html, "Redrive
+    behavior of individual states", Parallel: "Reschedules and redrives only those branches
+    that failed or aborted." The branch that completed keeps its output."""
+    function = make_function(fresh_account)
+    definition = {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Note", "States": {"Note": {"Type": "Pass", "Result": "noted", "End": True}}},
+        {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": function, "End": True}}}]}}}
+    sfn = fresh_account.client("stepfunctions")
+    execution = failing_then_fixed(fresh_account, endpoint, definition, {"order": 7})
+
+    rerun = redriven_part(sfn, execution)
+    assert [e["stateEnteredEventDetails"]["name"] for e in rerun if "stateEnteredEventDetails" in e] == [
+        "Both", "Charge"]
+    assert json.loads(sfn.describe_execution(executionArn=execution)["output"]) == ["noted", {"order": 7}]
+
+
+def test_redriving_an_inline_map_reruns_only_its_failed_iterations(fresh_account, endpoint):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html, "Redrive
+    behavior of individual states", Inline Map: "Reschedules and redrives only those
+    iterations that failed or aborted." Those that completed keep their output, in item
+    order; one iteration at a time (MaxConcurrency 1), the one after the failure never
+    started, so it runs now."""
+    function = make_function(fresh_account)
+    definition = {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+        "MaxConcurrency": 1, "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Route", "States": {
+            "Route": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 2, "Next": "Charge"}],
+                      "Default": "Keep"},
+            "Keep": {"Type": "Pass", "End": True},
+            "Charge": {"Type": "Task", "Resource": function, "End": True}}}}}}
+    sfn = fresh_account.client("stepfunctions")
+    items = [{"n": n} for n in range(4)]
+    execution = failing_then_fixed(fresh_account, endpoint, definition, {"items": items})
+
+    rerun = redriven_part(sfn, execution)
+    started = [e["mapIterationStartedEventDetails"]["index"] for e in rerun if e["type"] == "MapIterationStarted"]
+    assert started == [2, 3]
+    assert json.loads(sfn.describe_execution(executionArn=execution)["output"]) == items

@@ -44,8 +44,12 @@ Reproduced:
 
 Not reproduced:
 
-- Parallel and inline Map states are rerun whole: AWS reruns only the branches and
-  iterations that failed or were aborted. Distributed Map runs are not redriven.
+- Parallel and inline Map: only the branches and iterations that did not complete run
+  again ("Reschedules and redrives only those branches that failed or aborted", "only those
+  iterations"); the others keep the output they had (a branch completed when its End or
+  Succeed state exited; an iteration when it wrote MapIterationSucceeded), and write no
+  events. After States.DataLimitExceeded the state reruns whole, as documented.
+  Distributed Map runs are not redriven (Map Runs: not reproduced).
 - Whether AWS writes a fresh ``<Type>StateEntered`` for the state it reruns is not
   documented; the interpreter writes one (it enters the state anew).
 - A Wait with a Timestamp in the past is exited at once on AWS; the interpreter's Wait
@@ -172,6 +176,56 @@ def unsuccessful_state(definition: dict[str, Any], events: list[dict[str, Any]])
     return None
 
 
+def _loads(raw: Any) -> Any:
+    try:
+        return json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return raw
+
+
+def _terminal_states(states: dict[str, Any]) -> set[str]:
+    return {name for name, state in states.items() if state.get("End") or state.get("Type") == "Succeed"}
+
+
+def completed_parts(state: dict[str, Any], events: list[dict[str, Any]]) -> dict[int, Any]:
+    """For the Parallel or inline Map state being redriven (`events`: the history since it
+    was last entered), the branches or iterations that completed, by index, with their
+    output: those are not rerun."""
+    if state.get("Type") == "Parallel":
+        done: dict[int, Any] = {}
+        for index, branch in enumerate(state.get("Branches", [])):
+            ends = _terminal_states(branch.get("States", {}))
+            for event in events:
+                exited = event.get("stateExitedEventDetails")
+                if exited and exited.get("name") in ends:
+                    done[index] = _loads(exited.get("output"))
+        return done
+    processor = state.get("ItemProcessor") or state.get("Iterator") or {}
+    if state.get("Type") != "Map" or (processor.get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED":
+        return {}
+    by_id = {e["id"]: e for e in events}
+    done = {}
+    for event in events:
+        if event.get("type") == "MapIterationSucceeded":
+            last = by_id.get(event.get("previousEventId"), {}).get("stateExitedEventDetails")
+            if last is not None:
+                done[event["mapIterationSucceededEventDetails"]["index"]] = _loads(last.get("output"))
+    return done
+
+
+def redrive_plan(definition: dict[str, Any], events: list[dict[str, Any]], restart: str) -> dict[str, dict[int, Any]]:
+    """{state name: completed parts} when the state to rerun is a Parallel or inline Map."""
+    state = definition.get("States", {}).get(restart, {})
+    entered = [i for i, e in enumerate(events) if (e.get("stateEnteredEventDetails") or {}).get("name") == restart]
+    if not entered or state.get("Type") not in ("Parallel", "Map"):
+        return {}
+    since = events[entered[-1]:]
+    if any("DataLimitExceeded" in str(e.get("executionFailedEventDetails", {}).get("error", "")) for e in since):
+        return {}  # "the Parallel state is rerun, including the branches that were successful"
+    done = completed_parts(state, since)
+    return {restart: done} if done else {}
+
+
 def install() -> None:
     global _installed
     if _installed:
@@ -194,7 +248,8 @@ def install() -> None:
     class RedriveWorker(ExecutionWorker):
         """Runs an execution's program again from one state, appending to its history."""
 
-        def prepare(self, previous: ExecutionWorker, start_at: str, state_input: Any, count: int) -> None:
+        def prepare(self, previous: ExecutionWorker, start_at: str, state_input: Any, count: int,
+                    plan: dict[str, dict[int, Any]]) -> None:
             """Everything before the interpreter thread, so the history never looks empty."""
             self._program = self._get_evaluation_entrypoint()
             self._program.start_at = StartAt(start_at)
@@ -203,6 +258,7 @@ def install() -> None:
             last_id = max((e["id"] for e in env.event_manager.get_event_history()), default=0)
             env.event_history_context = EventHistoryContext(previous_event_id=last_id)
             env.states.reset(state_input)
+            env.event_manager._opsdeck_redrive_plan = plan
             env.event_manager.add_event(
                 context=env.event_history_context,
                 event_type=HistoryEventType.ExecutionRedriven,
@@ -228,7 +284,8 @@ def install() -> None:
         )
         record.count += 1
         record.date = now
-        worker.prepare(execution.exec_worker, restart[0], restart[1], record.count)
+        plan = redrive_plan(definition, events, restart[0])
+        worker.prepare(execution.exec_worker, restart[0], restart[1], record.count, plan)
         execution.exec_worker = worker
         execution.exec_status = ExecutionStatus.RUNNING
         execution.stop_date = None
@@ -259,7 +316,70 @@ def install() -> None:
     StepFunctionResponse.redrive_execution = redrive_execution
     _patch_reads(StepFunctionResponse)
     _patch_list_order()
+    _patch_partial_reruns()
     _installed = True
+
+
+_pending = threading.local()  # the completed iterations of the Map whose JobPool is being made
+
+
+def _planned(env: Any, state_name: str | None) -> dict[int, Any] | None:
+    """The completed parts of `state_name` to skip, once: a later visit runs in full."""
+    plan = getattr(env.event_manager, "_opsdeck_redrive_plan", None)
+    return plan.pop(state_name, None) if plan and state_name else None
+
+
+def _patch_partial_reruns() -> None:
+    """Parallel: only the branches that did not complete run again; inline Map: only the
+    iterations that did not complete (the JobPool starts with the others closed, under
+    their own index and output)."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import job
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.inline_iteration_component import (
+        InlineIterationComponent,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+
+    original_map_body = InlineIterationComponent._eval_body
+    original_pool_init = job.JobPool.__init__
+    original_branches_body = branches_decl.BranchesDecl._eval_body
+
+    def map_body(self, env):  # type: ignore[no-untyped-def]
+        eval_input = env.stack[-1]
+        done = _planned(env, getattr(eval_input, "state_name", None))
+        if done and len(done) >= len(eval_input.input_items):
+            done = None
+        _pending.done = done
+        try:
+            return original_map_body(self, env)
+        finally:
+            _pending.done = None
+
+    def pool_init(self, job_program, job_inputs):  # type: ignore[no-untyped-def]
+        original_pool_init(self, job_program, job_inputs)
+        done = getattr(_pending, "done", None)
+        _pending.done = None
+        if done:
+            self._open_jobs[:] = [j for j in self._open_jobs if j.job_index not in done]
+            self._closed_jobs.update(job.JobClosed(job_index=i, job_output=out) for i, out in done.items())
+
+    def branches_body(self, env):  # type: ignore[no-untyped-def]
+        state = env.states.context_object.context_object_data.get("State") or {}
+        done = _planned(env, state.get("Name"))
+        if not done or len(done) >= len(self.programs):
+            return original_branches_body(self, env)
+        programs = self.programs
+        pending = [i for i in range(len(programs)) if i not in done]
+        try:
+            self.programs = [programs[i] for i in pending]  # this component runs one state at a time
+            original_branches_body(self, env)
+        finally:
+            self.programs = programs
+        outputs = iter(env.stack.pop())
+        env.stack.append([done[i] if i in done else next(outputs) for i in range(len(programs))])
+
+    InlineIterationComponent._eval_body = map_body
+    job.JobPool.__init__ = pool_init
+    branches_decl.BranchesDecl._eval_body = branches_body
 
 
 def listed_at(execution: Any) -> datetime:
