@@ -41,24 +41,25 @@ Reproduced:
   and redrives nothing.
 - AWS/States metrics: ExecutionsRedriven at the redrive, and at its end the Executions*
   outcome metric together with its RedrivenExecutions* twin (console.demo.extensions.sfn_metrics).
-
-Not reproduced:
-
 - Parallel and inline Map: only the branches and iterations that did not complete run
   again ("Reschedules and redrives only those branches that failed or aborted", "only those
   iterations"); the others keep the output they had (a branch completed when its End or
-  Succeed state exited; an iteration when it wrote MapIterationSucceeded), and write no
-  events. After States.DataLimitExceeded the state reruns whole, as documented.
-  Distributed Map runs are not redriven (Map Runs: not reproduced).
+  Succeed state exited; an iteration when it wrote MapIterationSucceeded) and write no
+  events. After States.DataLimitExceeded the state reruns whole, as documented. Only the
+  redriven top-level state is treated so: a Parallel or Map nested inside it reruns whole.
+- A Wait whose Timestamp has passed is exited at once (the interpreter's own behaviour);
+  a rerun Task's TimeoutSeconds starts again, as documented.
+
+Not reproduced:
+
+- Distributed Map runs (Map Run redrive) are not redriven.
 - Whether AWS writes a fresh ``<Type>StateEntered`` for the state it reruns is not
   documented; the interpreter writes one (it enters the state anew).
-- A Wait with a Timestamp in the past is exited at once on AWS; the interpreter's Wait
-  does the same only because the moment has passed (equivalent), a Task's own
-  TimeoutSeconds restarts with the rerun as documented.
 - Dates: redriveDate and the 14-day window use the embedded AWS's clock; the execution's
   startDate, stopDate and event timestamps are moto's (real time).
-- "Execution was started before the launch of RedriveExecution" and the one-year maximum
-  open time cannot happen here. ExecutionLimitExceeded is never answered.
+- "Execution was started before the launch of RedriveExecution", "State machine is in
+  DELETING status" and the one-year maximum open time cannot happen here;
+  ExecutionLimitExceeded is never answered.
 """
 
 from __future__ import annotations
