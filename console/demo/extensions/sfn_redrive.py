@@ -57,9 +57,10 @@ Not reproduced:
   documented; the interpreter writes one (it enters the state anew).
 - Dates: redriveDate and the 14-day window use the embedded AWS's clock; the execution's
   startDate, stopDate and event timestamps are moto's (real time).
-- "Execution was started before the launch of RedriveExecution", "State machine is in
-  DELETING status" and the one-year maximum open time cannot happen here;
-  ExecutionLimitExceeded is never answered.
+- "State machine is in DELETING status" and the one-year maximum open time cannot happen
+  here; ExecutionLimitExceeded is never answered. The large estate's stored execution
+  records (console.demo.seed_large), which never ran in the interpreter, are not
+  redrivable: "Execution was started before the launch of RedriveExecution."
 """
 
 from __future__ import annotations
@@ -122,8 +123,24 @@ def redrive_count(execution: Any) -> int:
     return record.count if record else 0
 
 
+REASON_NO_RUN = "Execution was started before the launch of RedriveExecution."
+
+
 def _status(execution: Any) -> str:
-    return str(getattr(execution.exec_status, "value", execution.exec_status))
+    """The status of an interpreter execution or of a stored record (the large estate's)."""
+    status = getattr(execution, "exec_status", None) or execution.status
+    return str(getattr(status, "value", status))
+
+
+def _machine_type(execution: Any) -> str:
+    return str(getattr(getattr(execution, "state_machine", None), "type", None) or "STANDARD")
+
+
+def _ran_here(execution: Any) -> bool:
+    """Whether the interpreter ran it: stored records (console.demo.seed_large) have no
+    interpreter state to continue from."""
+    worker = getattr(execution, "exec_worker", None)
+    return worker is not None and worker.env is not None
 
 
 def _aware(moment: datetime) -> datetime:
@@ -131,21 +148,22 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _events(execution: Any) -> list[dict[str, Any]]:
-    worker = execution.exec_worker
-    if worker is None or worker.env is None:
+    if not _ran_here(execution):
         return []
-    return list(worker.env.event_manager.get_event_history())
+    return list(execution.exec_worker.env.event_manager.get_event_history())
 
 
 def not_redrivable_reason(execution: Any, now: datetime) -> str | None:
     """Why RedriveExecution would refuse this execution now; None when it would not."""
-    if str(getattr(execution.state_machine, "type", "STANDARD")) == "EXPRESS":
+    if _machine_type(execution) == "EXPRESS":
         return REASON_EXPRESS
     status = _status(execution)
     if status == "RUNNING":
         return REASON_RUNNING
     if status == "SUCCEEDED":
         return REASON_SUCCEEDED
+    if not _ran_here(execution):
+        return REASON_NO_RUN
     if execution.stop_date is not None and now - _aware(execution.stop_date) > REDRIVABLE_PERIOD:
         return REASON_PERIOD
     if len(_events(execution)) >= MAX_EVENTS:
@@ -411,7 +429,7 @@ def _patch_list_order() -> None:
 
 def _fields(execution: Any, now: datetime, describe: bool) -> dict[str, Any]:
     """The redrive fields of one execution, for DescribeExecution (`describe`) or ListExecutions."""
-    if str(getattr(execution.state_machine, "type", "STANDARD")) == "EXPRESS":
+    if _machine_type(execution) == "EXPRESS":
         return {}
     record = getattr(execution, REDRIVE_ATTRIBUTE, None)
     fields: dict[str, Any] = {"redriveCount": record.count if record else 0}

@@ -52,7 +52,7 @@ def install() -> None:
             if value is not None and len(value) > most:
                 raise ValidationException(_constraint(name, most))
         execution = self.stepfunction_backend.describe_execution(arn)
-        worker = execution.exec_worker
+        worker = getattr(execution, "exec_worker", None)  # None: a stored record (seed_large)
         if worker is not None and worker.env is not None:
             stop_date = datetime.datetime.now(tz=datetime.timezone.utc)
             execution.stop(stop_date=stop_date, error=error, cause=cause)
