@@ -58,3 +58,14 @@ def test_stored_records_are_listed_described_and_not_redrivable(sfn):
         sfn.redrive_execution(executionArn=failed)
     sfn.stop_execution(executionArn=failed)  # already ended: nothing changes
     assert sfn.describe_execution(executionArn=failed)["status"] == "FAILED"
+
+
+def test_a_stored_records_history_is_what_the_record_knows(sfn):
+    definition = {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}
+    machine = sfn.create_state_machine(name="records", definition=json.dumps(definition),
+                                       roleArn=f"arn:aws:iam::{ACCOUNT}:role/sfn")["stateMachineArn"]
+    failed = stored_record(machine, "run-0003", "FAILED")
+
+    events = sfn.get_execution_history(executionArn=failed)["events"]
+    assert [(e["id"], e["type"]) for e in events] == [(1, "ExecutionStarted"), (2, "ExecutionFailed")]
+    assert events[0]["executionStartedEventDetails"]["input"] == "{}"
