@@ -508,8 +508,9 @@ def test_stop_execution_keeps_its_error_and_cause(fresh_account):
     """https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html:
     error "The error code of the failure", cause "A more detailed explanation of the cause
     of the failure"; the ExecutionAborted event carries them (ExecutionAbortedEventDetails:
-    error, cause) and DescribeExecution returns the ABORTED execution with them and the
-    stopDate StopExecution answered."""
+    error, cause). DescribeExecution returns the ABORTED execution with the stopDate
+    StopExecution answered, and the stop's error and cause (not documented for ABORTED
+    executions: the embedded AWS's choice, see console.demo.extensions.sfn_stop)."""
     sfn = fresh_account.client("stepfunctions")
     machine = make_machine(fresh_account, "held")
     execution = start(fresh_account, machine, "held-1", "wait")
