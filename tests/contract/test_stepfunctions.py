@@ -508,8 +508,9 @@ def test_stop_execution_keeps_its_error_and_cause(fresh_account):
     """https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html:
     error "The error code of the failure", cause "A more detailed explanation of the cause
     of the failure"; the ExecutionAborted event carries them (ExecutionAbortedEventDetails:
-    error, cause) and DescribeExecution returns the ABORTED execution with them and the
-    stopDate StopExecution answered."""
+    error, cause). DescribeExecution returns the ABORTED execution with the stopDate
+    StopExecution answered, and the stop's error and cause (not documented for ABORTED
+    executions: the embedded AWS's choice, see console.demo.extensions.sfn_stop)."""
     sfn = fresh_account.client("stepfunctions")
     machine = make_machine(fresh_account, "held")
     execution = start(fresh_account, machine, "held-1", "wait")
@@ -786,3 +787,94 @@ def test_list_executions_puts_the_latest_stopped_or_redriven_first(fresh_account
     sfn.redrive_execution(executionArn=held)  # running again since its redrive: most recent
     assert names()[0] == "started-first"
     sfn.stop_execution(executionArn=held)
+
+
+def test_a_failed_executions_history_ends_with_execution_failed(fresh_account):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html: a
+    redrive's events are "appended to the events of the original execution attempt",
+    which end with its ExecutionFailed event (HistoryEvent ids: "Events are numbered
+    sequentially"). Map iterations whose Lambda calls are still in flight when another
+    iteration fails the execution add nothing after ExecutionFailed."""
+    sfn = fresh_account.client("stepfunctions")
+    function = make_function(fresh_account)
+    definition = {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Route", "States": {
+            "Route": {"Type": "Choice", "Choices": [{"Variable": "$.bad", "BooleanEquals": True, "Next": "Refuse"}],
+                      "Default": "Charge"},
+            "Refuse": {"Type": "Fail", "Error": "Refused", "Cause": "a bad item"},
+            "Charge": {"Type": "Task", "Resource": function, "Next": "Ship"},
+            "Ship": {"Type": "Task", "Resource": function, "End": True}}}}}}
+    machine = make_machine(fresh_account, "split", definition=definition)
+    items = [{"bad": i == 6, "n": i} for i in range(12)]
+    execution = sfn.start_execution(stateMachineArn=machine, name="split-1",
+                                    input=json.dumps({"items": items}))["executionArn"]
+    assert finished(sfn, execution)["status"] == "FAILED"
+    time.sleep(0.5)  # the other iterations' Lambda calls have long returned
+
+    events = history(sfn, execution)
+    assert events[-1]["type"] == "ExecutionFailed"
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+
+
+def redriven_part(sfn, execution: str) -> list[dict]:
+    events = history(sfn, execution)
+    return events[[e["type"] for e in events].index("ExecutionRedriven") + 1:]
+
+
+def failing_then_fixed(account, endpoint, definition: dict, payload: dict) -> str:
+    """An execution of `definition` that failed while function "charge" failed, redriven
+    once the function is fixed; returns it when the redrive has ended."""
+    from console.demo import control
+
+    sfn = account.client("stepfunctions")
+    machine = make_machine(account, "partial", definition=definition)
+    control.fail_function(endpoint, "charge", message="gateway down", account=account.id)
+    try:
+        execution = sfn.start_execution(stateMachineArn=machine, name="run-1",
+                                        input=json.dumps(payload))["executionArn"]
+        assert finished(sfn, execution)["status"] == "FAILED"
+    finally:
+        control.clear_failures(endpoint)
+    sfn.redrive_execution(executionArn=execution)
+    assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    return execution
+
+
+def test_redriving_a_parallel_reruns_only_its_failed_branch(fresh_account, endpoint):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html, "Redrive
+    behavior of individual states", Parallel: "Reschedules and redrives only those branches
+    that failed or aborted." The branch that completed keeps its output."""
+    function = make_function(fresh_account)
+    definition = {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Note", "States": {"Note": {"Type": "Pass", "Result": "noted", "End": True}}},
+        {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": function, "End": True}}}]}}}
+    sfn = fresh_account.client("stepfunctions")
+    execution = failing_then_fixed(fresh_account, endpoint, definition, {"order": 7})
+
+    rerun = redriven_part(sfn, execution)
+    assert [e["stateEnteredEventDetails"]["name"] for e in rerun if "stateEnteredEventDetails" in e] == [
+        "Both", "Charge"]
+    assert json.loads(sfn.describe_execution(executionArn=execution)["output"]) == ["noted", {"order": 7}]
+
+
+def test_redriving_an_inline_map_reruns_only_its_failed_iterations(fresh_account, endpoint):
+    """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html, "Redrive
+    behavior of individual states", Inline Map: "Reschedules and redrives only those
+    iterations that failed or aborted." Those that completed keep their output, in item
+    order; one iteration at a time (MaxConcurrency 1), the one after the failure never
+    started, so it runs now."""
+    function = make_function(fresh_account)
+    definition = {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+        "MaxConcurrency": 1, "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Route", "States": {
+            "Route": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 2, "Next": "Charge"}],
+                      "Default": "Keep"},
+            "Keep": {"Type": "Pass", "End": True},
+            "Charge": {"Type": "Task", "Resource": function, "End": True}}}}}}
+    sfn = fresh_account.client("stepfunctions")
+    items = [{"n": n} for n in range(4)]
+    execution = failing_then_fixed(fresh_account, endpoint, definition, {"items": items})
+
+    rerun = redriven_part(sfn, execution)
+    started = [e["mapIterationStartedEventDetails"]["index"] for e in rerun if e["type"] == "MapIterationStarted"]
+    assert started == [2, 3]
+    assert json.loads(sfn.describe_execution(executionArn=execution)["output"]) == items

@@ -10,7 +10,7 @@ the error name ``Exception``. Here:
   fail (``fail_function``) or a payload carrying its FAIL_KEY fails the task with
   Lambda's own error shape, an unknown function or qualifier is Lambda's 404. The call
   carries the embedded AWS's own-request header (AWS calling itself: no quota, no
-  console request count). One Lambda client per (region, account) is reused.
+  console request count). One Lambda client per (region, account, port) is reused.
 - A function error: the failure event's ``error`` is the function's ``errorType`` and its
   ``cause`` the function's error payload as JSON text (``{"errorMessage", "errorType",
   "stackTrace"}``): moto already does this for both forms. A Lambda service error (e.g.
@@ -37,7 +37,7 @@ from typing import Any
 
 _installed = False
 _local = threading.local()
-_clients: dict[tuple[str, str], Any] = {}
+_clients: dict[tuple[str, str, int], Any] = {}
 _clients_lock = threading.Lock()
 
 
@@ -56,6 +56,7 @@ def install() -> None:
     if _installed:
         return
     from botocore.exceptions import ClientError
+    from moto.settings import moto_server_port
     from moto.stepfunctions.parser.api import HistoryEventType, LambdaFunctionFailedEventDetails
     from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
     from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
@@ -75,8 +76,9 @@ def install() -> None:
         account = getattr(_local, "account", None)
         if service != "lambda" or account is None:
             return original_client_for(region=region, service=service, state_credentials=state_credentials)
+        key = (region, account, moto_server_port())  # a process may serve on more than one port (tests)
         with _clients_lock:
-            client = _clients.get((region, account))
+            client = _clients.get(key)
             if client is None:
                 client = original_client_for(region=region, service=service, state_credentials=state_credentials)
 
@@ -85,7 +87,7 @@ def install() -> None:
                     request.headers[EMBEDDED_HEADER] = "1"
 
                 client.meta.events.register("before-send", headers)
-                _clients[(region, account)] = client
+                _clients[key] = client
         return client
 
     def execute_lambda_function_integration(env, parameters, region, state_credentials):  # type: ignore[no-untyped-def]

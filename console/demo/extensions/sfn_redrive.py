@@ -41,20 +41,26 @@ Reproduced:
   and redrives nothing.
 - AWS/States metrics: ExecutionsRedriven at the redrive, and at its end the Executions*
   outcome metric together with its RedrivenExecutions* twin (console.demo.extensions.sfn_metrics).
+- Parallel and inline Map: only the branches and iterations that did not complete run
+  again ("Reschedules and redrives only those branches that failed or aborted", "only those
+  iterations"); the others keep the output they had (a branch completed when its End or
+  Succeed state exited; an iteration when it wrote MapIterationSucceeded) and write no
+  events. After States.DataLimitExceeded the state reruns whole, as documented. Only the
+  redriven top-level state is treated so: a Parallel or Map nested inside it reruns whole.
+- A Wait whose Timestamp has passed is exited at once (the interpreter's own behaviour);
+  a rerun Task's TimeoutSeconds starts again, as documented.
 
 Not reproduced:
 
-- Parallel and inline Map states are rerun whole: AWS reruns only the branches and
-  iterations that failed or were aborted. Distributed Map runs are not redriven.
+- Distributed Map runs (Map Run redrive) are not redriven.
 - Whether AWS writes a fresh ``<Type>StateEntered`` for the state it reruns is not
   documented; the interpreter writes one (it enters the state anew).
-- A Wait with a Timestamp in the past is exited at once on AWS; the interpreter's Wait
-  does the same only because the moment has passed (equivalent), a Task's own
-  TimeoutSeconds restarts with the rerun as documented.
 - Dates: redriveDate and the 14-day window use the embedded AWS's clock; the execution's
   startDate, stopDate and event timestamps are moto's (real time).
-- "Execution was started before the launch of RedriveExecution" and the one-year maximum
-  open time cannot happen here. ExecutionLimitExceeded is never answered.
+- "State machine is in DELETING status" and the one-year maximum open time cannot happen
+  here; ExecutionLimitExceeded is never answered. The large estate's stored execution
+  records (console.demo.seed_large), which never ran in the interpreter, are not
+  redrivable: "Execution was started before the launch of RedriveExecution."
 """
 
 from __future__ import annotations
@@ -117,8 +123,24 @@ def redrive_count(execution: Any) -> int:
     return record.count if record else 0
 
 
+REASON_NO_RUN = "Execution was started before the launch of RedriveExecution."
+
+
 def _status(execution: Any) -> str:
-    return str(getattr(execution.exec_status, "value", execution.exec_status))
+    """The status of an interpreter execution or of a stored record (the large estate's)."""
+    status = getattr(execution, "exec_status", None) or execution.status
+    return str(getattr(status, "value", status))
+
+
+def _machine_type(execution: Any) -> str:
+    return str(getattr(getattr(execution, "state_machine", None), "type", None) or "STANDARD")
+
+
+def _ran_here(execution: Any) -> bool:
+    """Whether the interpreter ran it: stored records (console.demo.seed_large) have no
+    interpreter state to continue from."""
+    worker = getattr(execution, "exec_worker", None)
+    return worker is not None and worker.env is not None
 
 
 def _aware(moment: datetime) -> datetime:
@@ -126,21 +148,22 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _events(execution: Any) -> list[dict[str, Any]]:
-    worker = execution.exec_worker
-    if worker is None or worker.env is None:
+    if not _ran_here(execution):
         return []
-    return list(worker.env.event_manager.get_event_history())
+    return list(execution.exec_worker.env.event_manager.get_event_history())
 
 
 def not_redrivable_reason(execution: Any, now: datetime) -> str | None:
     """Why RedriveExecution would refuse this execution now; None when it would not."""
-    if str(getattr(execution.state_machine, "type", "STANDARD")) == "EXPRESS":
+    if _machine_type(execution) == "EXPRESS":
         return REASON_EXPRESS
     status = _status(execution)
     if status == "RUNNING":
         return REASON_RUNNING
     if status == "SUCCEEDED":
         return REASON_SUCCEEDED
+    if not _ran_here(execution):
+        return REASON_NO_RUN
     if execution.stop_date is not None and now - _aware(execution.stop_date) > REDRIVABLE_PERIOD:
         return REASON_PERIOD
     if len(_events(execution)) >= MAX_EVENTS:
@@ -172,6 +195,56 @@ def unsuccessful_state(definition: dict[str, Any], events: list[dict[str, Any]])
     return None
 
 
+def _loads(raw: Any) -> Any:
+    try:
+        return json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return raw
+
+
+def _terminal_states(states: dict[str, Any]) -> set[str]:
+    return {name for name, state in states.items() if state.get("End") or state.get("Type") == "Succeed"}
+
+
+def completed_parts(state: dict[str, Any], events: list[dict[str, Any]]) -> dict[int, Any]:
+    """For the Parallel or inline Map state being redriven (`events`: the history since it
+    was last entered), the branches or iterations that completed, by index, with their
+    output: those are not rerun."""
+    if state.get("Type") == "Parallel":
+        done: dict[int, Any] = {}
+        for index, branch in enumerate(state.get("Branches", [])):
+            ends = _terminal_states(branch.get("States", {}))
+            for event in events:
+                exited = event.get("stateExitedEventDetails")
+                if exited and exited.get("name") in ends:
+                    done[index] = _loads(exited.get("output"))
+        return done
+    processor = state.get("ItemProcessor") or state.get("Iterator") or {}
+    if state.get("Type") != "Map" or (processor.get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED":
+        return {}
+    by_id = {e["id"]: e for e in events}
+    done = {}
+    for event in events:
+        if event.get("type") == "MapIterationSucceeded":
+            last = by_id.get(event.get("previousEventId"), {}).get("stateExitedEventDetails")
+            if last is not None:
+                done[event["mapIterationSucceededEventDetails"]["index"]] = _loads(last.get("output"))
+    return done
+
+
+def redrive_plan(definition: dict[str, Any], events: list[dict[str, Any]], restart: str) -> dict[str, dict[int, Any]]:
+    """{state name: completed parts} when the state to rerun is a Parallel or inline Map."""
+    state = definition.get("States", {}).get(restart, {})
+    entered = [i for i, e in enumerate(events) if (e.get("stateEnteredEventDetails") or {}).get("name") == restart]
+    if not entered or state.get("Type") not in ("Parallel", "Map"):
+        return {}
+    since = events[entered[-1]:]
+    if any("DataLimitExceeded" in str(e.get("executionFailedEventDetails", {}).get("error", "")) for e in since):
+        return {}  # "the Parallel state is rerun, including the branches that were successful"
+    done = completed_parts(state, since)
+    return {restart: done} if done else {}
+
+
 def install() -> None:
     global _installed
     if _installed:
@@ -194,7 +267,8 @@ def install() -> None:
     class RedriveWorker(ExecutionWorker):
         """Runs an execution's program again from one state, appending to its history."""
 
-        def prepare(self, previous: ExecutionWorker, start_at: str, state_input: Any, count: int) -> None:
+        def prepare(self, previous: ExecutionWorker, start_at: str, state_input: Any, count: int,
+                    plan: dict[str, dict[int, Any]]) -> None:
             """Everything before the interpreter thread, so the history never looks empty."""
             self._program = self._get_evaluation_entrypoint()
             self._program.start_at = StartAt(start_at)
@@ -203,6 +277,7 @@ def install() -> None:
             last_id = max((e["id"] for e in env.event_manager.get_event_history()), default=0)
             env.event_history_context = EventHistoryContext(previous_event_id=last_id)
             env.states.reset(state_input)
+            env.event_manager._opsdeck_redrive_plan = plan
             env.event_manager.add_event(
                 context=env.event_history_context,
                 event_type=HistoryEventType.ExecutionRedriven,
@@ -228,7 +303,8 @@ def install() -> None:
         )
         record.count += 1
         record.date = now
-        worker.prepare(execution.exec_worker, restart[0], restart[1], record.count)
+        plan = redrive_plan(definition, events, restart[0])
+        worker.prepare(execution.exec_worker, restart[0], restart[1], record.count, plan)
         execution.exec_worker = worker
         execution.exec_status = ExecutionStatus.RUNNING
         execution.stop_date = None
@@ -259,7 +335,70 @@ def install() -> None:
     StepFunctionResponse.redrive_execution = redrive_execution
     _patch_reads(StepFunctionResponse)
     _patch_list_order()
+    _patch_partial_reruns()
     _installed = True
+
+
+_pending = threading.local()  # the completed iterations of the Map whose JobPool is being made
+
+
+def _planned(env: Any, state_name: str | None) -> dict[int, Any] | None:
+    """The completed parts of `state_name` to skip, once: a later visit runs in full."""
+    plan = getattr(env.event_manager, "_opsdeck_redrive_plan", None)
+    return plan.pop(state_name, None) if plan and state_name else None
+
+
+def _patch_partial_reruns() -> None:
+    """Parallel: only the branches that did not complete run again; inline Map: only the
+    iterations that did not complete (the JobPool starts with the others closed, under
+    their own index and output)."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import job
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.inline_iteration_component import (
+        InlineIterationComponent,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+
+    original_map_body = InlineIterationComponent._eval_body
+    original_pool_init = job.JobPool.__init__
+    original_branches_body = branches_decl.BranchesDecl._eval_body
+
+    def map_body(self, env):  # type: ignore[no-untyped-def]
+        eval_input = env.stack[-1]
+        done = _planned(env, getattr(eval_input, "state_name", None))
+        if done and len(done) >= len(eval_input.input_items):
+            done = None
+        _pending.done = done
+        try:
+            return original_map_body(self, env)
+        finally:
+            _pending.done = None
+
+    def pool_init(self, job_program, job_inputs):  # type: ignore[no-untyped-def]
+        original_pool_init(self, job_program, job_inputs)
+        done = getattr(_pending, "done", None)
+        _pending.done = None
+        if done:
+            self._open_jobs[:] = [j for j in self._open_jobs if j.job_index not in done]
+            self._closed_jobs.update(job.JobClosed(job_index=i, job_output=out) for i, out in done.items())
+
+    def branches_body(self, env):  # type: ignore[no-untyped-def]
+        state = env.states.context_object.context_object_data.get("State") or {}
+        done = _planned(env, state.get("Name"))
+        if not done or len(done) >= len(self.programs):
+            return original_branches_body(self, env)
+        programs = self.programs
+        pending = [i for i in range(len(programs)) if i not in done]
+        try:
+            self.programs = [programs[i] for i in pending]  # this component runs one state at a time
+            original_branches_body(self, env)
+        finally:
+            self.programs = programs
+        outputs = iter(env.stack.pop())
+        env.stack.append([done[i] if i in done else next(outputs) for i in range(len(programs))])
+
+    InlineIterationComponent._eval_body = map_body
+    job.JobPool.__init__ = pool_init
+    branches_decl.BranchesDecl._eval_body = branches_body
 
 
 def listed_at(execution: Any) -> datetime:
@@ -290,7 +429,7 @@ def _patch_list_order() -> None:
 
 def _fields(execution: Any, now: datetime, describe: bool) -> dict[str, Any]:
     """The redrive fields of one execution, for DescribeExecution (`describe`) or ListExecutions."""
-    if str(getattr(execution.state_machine, "type", "STANDARD")) == "EXPRESS":
+    if _machine_type(execution) == "EXPRESS":
         return {}
     record = getattr(execution, REDRIVE_ATTRIBUTE, None)
     fields: dict[str, Any] = {"redriveCount": record.count if record else 0}

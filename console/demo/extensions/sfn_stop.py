@@ -10,10 +10,11 @@ https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution
   with ``ValidationException`` (the generic constraint text, AWS documents none).
 - The ``ExecutionAborted`` history event carries them (ExecutionAbortedEventDetails:
   error, cause); left out when not given.
-- DescribeExecution's ``error`` and ``cause`` are the execution's; for an execution
-  stopped with them the embedded AWS returns them (the model documents the fields as
-  "if the state machine execution failed"; that AWS also fills them for an aborted one is
-  observed, not documented).
+- DescribeExecution's ``error`` and ``cause``: for an execution stopped with them the
+  embedded AWS returns them. The model documents the fields as "The error string if the
+  state machine execution failed"; whether AWS fills them for an ABORTED execution is not
+  documented (our choice: the stop's own error and cause, as its ExecutionAborted event
+  has them).
 - The answer's ``stopDate`` is the execution's stopDate: status ABORTED and that date
   are visible to DescribeExecution as soon as StopExecution returns.
 
@@ -52,7 +53,7 @@ def install() -> None:
             if value is not None and len(value) > most:
                 raise ValidationException(_constraint(name, most))
         execution = self.stepfunction_backend.describe_execution(arn)
-        worker = execution.exec_worker
+        worker = getattr(execution, "exec_worker", None)  # None: a stored record (seed_large)
         if worker is not None and worker.env is not None:
             stop_date = datetime.datetime.now(tz=datetime.timezone.utc)
             execution.stop(stop_date=stop_date, error=error, cause=cause)
