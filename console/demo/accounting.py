@@ -30,32 +30,40 @@ _SIGNING_TO_SERVICE = {
 
 
 class RequestCounter:
-    """Thread-safe counter of (account, service, operation) -> requests, and how many of
-    them the server throttled (realistic mode)."""
+    """Thread-safe counter of (account, service, operation) -> requests, how many of them
+    the server throttled (realistic mode), and how many the embedded AWS made of itself
+    (its seeder, simulator and state machine interpreter: AWS's own work, no client's)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str, str]] = Counter()
         self._throttled: Counter[tuple[str, str, str]] = Counter()
+        self._embedded: Counter[tuple[str, str, str]] = Counter()
 
-    def add(self, account: str, service: str, operation: str, throttled: bool = False) -> None:
+    def add(self, account: str, service: str, operation: str, throttled: bool = False,
+            embedded: bool = False) -> None:
+        key = (account, service, operation)
         with self._lock:
-            self._counts[(account, service, operation)] += 1
+            self._counts[key] += 1
             if throttled:
-                self._throttled[(account, service, operation)] += 1
+                self._throttled[key] += 1
+            if embedded:
+                self._embedded[key] += 1
 
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
             self._throttled.clear()
+            self._embedded.clear()
 
     def snapshot(self) -> dict:
         with self._lock:
             items = sorted(self._counts.items())
-            throttled = dict(self._throttled)
+            throttled, embedded = dict(self._throttled), dict(self._embedded)
         return {
             "requests": [
-                {"account": a, "service": s, "operation": o, "count": n, "throttled": throttled.get((a, s, o), 0)}
+                {"account": a, "service": s, "operation": o, "count": n, "throttled": throttled.get((a, s, o), 0),
+                 "embedded": embedded.get((a, s, o), 0)}
                 for (a, s, o), n in items
             ],
             "total": sum(n for _, n in items),

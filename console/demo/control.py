@@ -122,7 +122,8 @@ def clear_failures(endpoint: str) -> None:
 
 
 def request_counts(endpoint: str) -> dict:
-    """``{"requests": [{"account", "service", "operation", "count"}], "total": N}``."""
+    """``{"requests": [{"account", "service", "operation", "count", "throttled", "embedded"}],
+    "total": N}``; "embedded": how many of "count" the embedded AWS made of itself."""
     return _call(endpoint, "GET", "/_opsdeck/requests")
 
 

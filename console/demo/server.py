@@ -251,7 +251,8 @@ class OpsdeckMiddleware:
                 account = account_of(environ)
                 operation = operation_of(service, environ, body)
                 kind, refusal = self._refusal(environ, account, service, operation)
-                self.counter.add(account, service, operation, throttled=kind == "throttled")
+                self.counter.add(account, service, operation, throttled=kind == "throttled",
+                                 embedded=bool(environ.get("HTTP_X_OPSDECK_EMBEDDED")))
                 if refusal is not None:
                     status, headers, data = refusal
                     start_response(status_line(status), headers + [("Content-Length", str(len(data)))])

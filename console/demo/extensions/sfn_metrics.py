@@ -136,15 +136,18 @@ def _on_end(execution: Any) -> None:
         return
     start, stop = _aware(execution.start_date), _aware(execution.stop_date)
     duration = (stop - start).total_seconds() * 1000 if start and stop else None
-    from console.demo.extensions.sfn_redrive import redrive_count
-
     put(execution.account_id, execution.region_name,
         ended_datums(machine_arn_of(execution), status, demo_clock.now(), duration,
-                     redriven=redrive_count(execution) > 0))
+                     redriven=getattr(execution, _REDRIVEN, False)))
+
+
+_REDRIVEN = "_opsdeck_redriven"  # set on an interpreter execution once redriven
 
 
 def on_redrive(execution: Any) -> None:
-    """ExecutionsRedriven, when an execution is redriven (never fails the redrive)."""
+    """ExecutionsRedriven, when an execution is redriven (never fails the redrive); its
+    outcome is then also counted under the RedrivenExecutions* metrics."""
+    setattr(execution, _REDRIVEN, True)
     try:
         put(execution.account_id, execution.region_name, [{
             "MetricName": "ExecutionsRedriven", "Dimensions": _dims(machine_arn_of(execution)),

@@ -118,11 +118,6 @@ def record_of(execution: Any) -> RedriveRecord:
     return record
 
 
-def redrive_count(execution: Any) -> int:
-    record = getattr(execution, REDRIVE_ATTRIBUTE, None)
-    return record.count if record else 0
-
-
 REASON_NO_RUN = "Execution was started before the launch of RedriveExecution."
 
 
