@@ -57,6 +57,7 @@ ORDERS_BUS = "orders-bus"
 # The Lambda extension of the embedded server fails an invocation whose
 # payload carries this top-level key; its value becomes the error message.
 FAIL_MARKER = "__opsdeck_fail__"
+VALIDATION_ERROR = "ValidationError"  # what validate-order raises for a bad order
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,8 @@ def order_input(
 ) -> dict[str, Any]:
     """An order as the shop's API sends it; fail markers placed where one Lambda sees them
     (validation: the whole order, ValidateOrder; payment: ProcessPayment's `$.payment`;
-    confirmation: the SendConfirmation branch's `$.confirmation`)."""
+    confirmation: the SendConfirmation branch's `$.confirmation`). A bad order raises the
+    validator's own ValidationError, which the workflow catches by name."""
     order: dict[str, Any] = {
         "orderId": f"ord-{number}",
         "customerId": f"cust-{rng.randrange(100, 999)}",
@@ -360,7 +362,7 @@ def order_input(
         "confirmation": {"channel": "email"},
     }
     if fail_validation:
-        order[FAIL_MARKER] = fail_validation
+        order[FAIL_MARKER] = {"errorType": VALIDATION_ERROR, "errorMessage": fail_validation}
     if fail_payment:
         order["payment"][FAIL_MARKER] = fail_payment
     if fail_confirmation:

@@ -429,7 +429,8 @@ def order_processing_definition(fn_arns: dict[str, str]) -> dict[str, Any]:
                 "Type": "Task",
                 "Resource": fn_arns["validate-order"],
                 "ResultPath": "$.validation",
-                "Catch": caught,
+                # A bad order is the customer's: it ends the order, anything else fails it.
+                "Catch": [{"ErrorEquals": [E.VALIDATION_ERROR], "ResultPath": "$.error", "Next": "OrderFailed"}],
                 "Next": "CheckInventory",
             },
             "CheckInventory": {

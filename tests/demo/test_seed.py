@@ -164,6 +164,22 @@ def seeded_history(sfn, name: str) -> list[dict]:
             for e in page["events"]]
 
 
+def test_the_seeded_bad_order_is_a_validation_error_caught_into_order_failed(aws):
+    """order-1006: validate-order raises ValidationError (Lambda's error shape: the
+    function's errorType is the error), ValidateOrder's Catch names it and moves to
+    OrderFailed, which fails the execution with its own error."""
+    sfn = aws("stepfunctions")
+    assert seeded_statuses(sfn)["order-1006"] == "FAILED"
+    history = seeded_history(sfn, "order-1006")
+    (failed,) = [e for e in history if e["type"] == "LambdaFunctionFailed"]
+    details = failed["lambdaFunctionFailedEventDetails"]
+    assert details["error"] == "ValidationError"
+    assert json.loads(details["cause"])["errorType"] == "ValidationError"
+    entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
+    assert entered == ["ValidateOrder", "OrderFailed"]
+    assert history[-1]["executionFailedEventDetails"]["error"] == "OrderFailed"
+
+
 def test_the_seeded_order_with_a_failed_parallel_branch(aws):
     """order-1008: SendConfirmation fails inside ParallelProcessing, nothing catches it, the
     execution fails with the function's error; UpdateInventory's branch ran."""

@@ -98,16 +98,22 @@ def _executed_version(backend: Any, name: str, qualifier: str | None) -> str:
     return version
 
 
-def _payload_failure(body: Any) -> str | None:
+def _payload_failure(body: Any) -> tuple[str, str] | None:
+    """(message, errorType) the payload's marker asks for: a message (errorType "Error", an
+    unhandled exception's) or {"errorType": ..., "errorMessage": ...} (a function raising
+    its own exception class, which a Catch or Retry can name)."""
     if not body:
         return None
     try:
         data = json.loads(body)
     except (TypeError, ValueError):
         return None
-    if isinstance(data, dict) and FAIL_KEY in data:
-        return str(data[FAIL_KEY])
-    return None
+    if not isinstance(data, dict) or FAIL_KEY not in data:
+        return None
+    marker = data[FAIL_KEY]
+    if isinstance(marker, dict):
+        return str(marker.get("errorMessage", "")), str(marker.get("errorType") or "Error")
+    return str(marker), "Error"
 
 
 def install() -> None:
@@ -138,9 +144,7 @@ def install() -> None:
             failure = _failures.get((self.account_id, self.region_name, name, version)) or _failures.get(
                 ("*", self.region_name, name, version)
             )
-        message = _payload_failure(body)
-        if message is not None:
-            failure = (message, "Error")
+        failure = _payload_failure(body) or failure
         if failure is None:
             return original(self, function_name, qualifier, body, headers, response_headers)
         response_headers["x-amz-function-error"] = "Unhandled"
