@@ -50,7 +50,7 @@ PREVIEW = 80  # characters of input shown
 EXECUTIONS_STATES = ("loading", "empty", "error", "denied", "throttled", "stale", "ok")
 TONES = {"FAILED": "error", "TIMED_OUT": "error", "ABORTED": "warning", "SUCCEEDED": "success",
          "RUNNING": "accent", "PENDING_REDRIVE": "warning"}
-GLYPH = {"FAILED": "✗", "TIMED_OUT": "⏱", "ABORTED": "■", "SUCCEEDED": "✓", "RUNNING": "▶",
+GLYPH = {"FAILED": "✗", "TIMED_OUT": "◷", "ABORTED": "■", "SUCCEEDED": "✓", "RUNNING": "▶",
          "PENDING_REDRIVE": "↻"}
 
 
@@ -130,13 +130,11 @@ def _redrives(row: ExecutionRow, now: datetime) -> Text:
 
 
 def _redrive_status(row: ExecutionRow, now: datetime) -> Text:
+    """REDRIVABLE, NOT_REDRIVABLE or REDRIVABLE_BY_MAP_RUN, as DescribeExecution says."""
     details = row.details
     if details is None:
         return cells.pending()
-    if details.redrive_status is None:
-        return cells.text(None)
-    return cells.text(details.redrive_status + (f": {details.redrive_status_reason}"
-                                                if details.redrive_status_reason else ""))
+    return cells.text(details.redrive_status)
 
 
 def preview(text: str | None, width: int = PREVIEW) -> str | None:
@@ -172,9 +170,9 @@ COLUMNS = (
     Column("start", "start (UTC)", _start),
     Column("duration", "duration", _duration, ages=True),
     Column("redrives", "redrives", _redrives, ages=True),
-    Column("redrive_status", "redrive status", _redrive_status),
     Column("error", "error", _error, tone=lambda row: "error" if row.details and row.details.error else None),
     Column("input", "input", _input),
+    Column("redrive_status", "redrive status", _redrive_status),
 )
 
 
@@ -187,7 +185,7 @@ and aborted ones above the rest. `f` cycles the status filter (all, running, suc
 failed, timed out, aborted, pending redrive), read from AWS with ListExecutions'
 statusFilter. A page of 100 is read when the screen opens; the next when you scroll to the
 last row (or press `m`). Start, duration (running ones count up), how often each was
-redriven and, for the rows you have scrolled to, their redrive status, error and input
+redriven and, for the rows you have scrolled to, their error, input and redrive status
 (DescribeExecution, read once per row, again while it runs). `/` filters the loaded rows
 by name or by the input of the rows read so far. Times are UTC."""
 
@@ -338,11 +336,11 @@ by name or by the input of the rows read so far. Times are UTC."""
 
     def _status_text(self) -> Text:
         page, state = self.page, self.state
-        words = Text(f"status: {self._status_label()} (f cycles)", end="")
+        words = Text(f"status {self._status_label()} (f)", end="")
         if page is not None:
             shown, loaded = self.table.row_count, len(page.executions)
             words.append(f" · {shown}/{loaded} loaded match" if self.table.filter_text else f" · {loaded} loaded")
-            words.append(" · more as you scroll (m)" if page.more else " · all loaded")
+            words.append(", more as you scroll (m)" if page.more else ", all loaded")
             words.append(" · failed first, then newest")
         if self.table.filter_text:
             words.append(" · filter ")

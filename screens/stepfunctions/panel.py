@@ -92,13 +92,11 @@ def _last_tone(machine: StateMachine) -> str | None:
 
 
 def _latest_failure(machine: StateMachine, now: Any) -> Text:
-    """`FAILED 2h ago`; an EXPRESS machine's log group instead (`l` opens it)."""
+    """`FAILED 40m ago`; on an EXPRESS row, the offer of its log group (named in the last column)."""
     if machine.type == "EXPRESS" and _unavailable(machine) == "EXPRESS":
         if machine.log_group is None:
-            return cells.text(f"n/a · logs {NOT_READ}")
-        if not machine.log_group:
-            return cells.text("n/a · logging off")
-        return cells.text(f"n/a · l: {machine.log_group}")
+            return cells.text(NOT_READ)
+        return cells.text("n/a · l: logs" if machine.log_group else "n/a · logging off")
     if _unavailable(machine):
         return cells.text("n/a")
     if _unread(machine):
@@ -107,6 +105,14 @@ def _latest_failure(machine: StateMachine, now: Any) -> Text:
     if failure is None:
         return cells.text(f"none in {DAY}" + ("" if machine.window_complete else f" so far{PARTIAL}"))
     return cells.text(f"{failure.status} {cells.since(failure.ended_at, now)} ago")
+
+
+def _log_group(machine: StateMachine, now: Any) -> Text:
+    if machine.type != "EXPRESS":
+        return cells.text(None)
+    if machine.log_group is None:
+        return cells.text(NOT_READ)
+    return cells.text(machine.log_group or "logging off")
 
 
 def _failure_tone(machine: StateMachine) -> str | None:
@@ -148,12 +154,12 @@ time. The executions of the last {DAY} come from ListExecutions (STANDARD machin
 lists none for EXPRESS, hence "n/a (EXPRESS)"): the last one, the latest failure and how long
 ago it ended, failed/all, timed out, aborted, running and succeeded; "+" after a figure: the
 day is still being read (a busy machine's day takes several pages). An EXPRESS machine's
-row names its log group when logging is configured: `l` opens it. `enter` on a STANDARD
+row offers its log group when logging is configured (named in the last column): `l` opens it. `enter` on a STANDARD
 machine lists its executions. Red: failures; yellow: throttles, or executions AWS refused
 to list; green: the last execution succeeded. "…": not read yet.""",
     columns=(
         # what a narrow panel shows first: the machine, what its executions did (or why that
-        # is not known), the day's failures, then the hour's metrics
+        # is not known), the day by status, then the hour's metrics
         Column("name", "state machine", lambda m, now: cells.text(m.name)),
         Column("type", "type", lambda m, now: cells.text(m.type)),
         Column("last", "last execution", _last_execution, tone=_last_tone, ages=True),
@@ -175,6 +181,7 @@ to list; green: the last execution succeeded. "…": not read yet.""",
                tone=_positive(lambda x: x.throttled, "warning")),
         Column("time", f"avg time {WINDOW}", _metric(lambda x: x.execution_time_ms, lambda x: x.time_bars,
                                                       cells.millis)),
+        Column("log_group", "log group", _log_group),
     ),
 )
 

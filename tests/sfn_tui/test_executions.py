@@ -58,7 +58,7 @@ async def test_enter_lists_the_executions_failed_first_with_their_details(accoun
             assert cell(screen, "run-01", "input") == '{"outcome":"fail","order":1}'
             assert cell(screen, "run-03", "duration").startswith("running ")
             assert cell(screen, "run-00", "redrives") == "0"
-            assert "status: ALL" in screen.query_one("#executions-status").render().plain
+            assert "status ALL" in screen.query_one("#executions-status").render().plain
     finally:
         account.client("stepfunctions").stop_execution(executionArn=runs[3])
 
