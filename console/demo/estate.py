@@ -347,19 +347,37 @@ def order_input(
     *,
     fail_validation: str | None = None,
     fail_payment: str | None = None,
+    fail_confirmation: str | None = None,
 ) -> dict[str, Any]:
-    """An order as the shop's API sends it; fail markers placed where one Lambda sees them."""
+    """An order as the shop's API sends it; fail markers placed where one Lambda sees them
+    (validation: the whole order, ValidateOrder; payment: ProcessPayment's `$.payment`;
+    confirmation: the SendConfirmation branch's `$.confirmation`)."""
     order: dict[str, Any] = {
         "orderId": f"ord-{number}",
         "customerId": f"cust-{rng.randrange(100, 999)}",
         "items": [{"sku": f"SKU-{rng.randrange(100, 999)}", "qty": rng.randrange(1, 4)} for _ in range(rng.randrange(1, 4))],
         "payment": {"method": "card", "amount": round(rng.uniform(9.5, 240.0), 2), "currency": "EUR"},
+        "confirmation": {"channel": "email"},
     }
     if fail_validation:
         order[FAIL_MARKER] = fail_validation
     if fail_payment:
         order["payment"][FAIL_MARKER] = fail_payment
+    if fail_confirmation:
+        order["confirmation"][FAIL_MARKER] = fail_confirmation
     return order
+
+
+def batch_input(count: int, first_sku: int = 100, out_of_stock: set[int] = frozenset()) -> dict[str, Any]:
+    """A fulfilment batch of `count` items; the items at the indexes in `out_of_stock` carry
+    the fail marker (their ReserveItem iteration fails)."""
+    items: list[dict[str, Any]] = []
+    for index in range(count):
+        item: dict[str, Any] = {"sku": f"SKU-{first_sku + index}", "qty": 1 + index % 3}
+        if index in out_of_stock:
+            item[FAIL_MARKER] = f"SKU-{first_sku + index} is out of stock"
+        items.append(item)
+    return {"itemCount": count, "items": items}
 
 
 def order_event(rng: random.Random, number: int, kind: str = "status") -> dict[str, Any]:

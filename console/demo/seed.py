@@ -19,6 +19,8 @@ from console.demo.estate import Clients
 _ASSUME_LAMBDA = {"Service": "lambda.amazonaws.com"}
 _ASSUME_SFN = {"Service": "states.amazonaws.com"}
 _ASSUME_EVENTS = {"Service": ["events.amazonaws.com", "scheduler.amazonaws.com"]}
+BULK_BATCH = "batch-bulk-restock"
+BULK_ITEMS = 90  # 12 history events an item: over 1,000 in all
 
 
 def seed_estate(
@@ -329,17 +331,22 @@ class _Seeder:
         }
 
     def _executions(self, machines: dict[str, str]) -> None:
-        """Past executions: successes, a caught validation failure, a payment
-        failure after retries, a timeout. Not awaited: they finish in the
-        server's interpreter threads while the console starts."""
+        """Past executions: successes, a caught validation failure, a payment failure after
+        retries, a Parallel with a failed branch, a Map with one failed iteration, a bulk
+        batch whose history has over 1,000 events, a timeout. Not awaited: they finish in
+        the server's interpreter threads while the console starts."""
         sfn = self.aws("stepfunctions")
         runs: list[tuple[str, str, dict[str, Any]]] = []
         for i in range(1, 6):
             runs.append((E.ORDER_MACHINE, f"order-{1000 + i}", E.order_input(self.rng, 1000 + i)))
         runs.append((E.ORDER_MACHINE, "order-1006", E.order_input(self.rng, 1006, fail_validation="missing shipping address")))
         runs.append((E.ORDER_MACHINE, "order-1007", E.order_input(self.rng, 1007, fail_payment="card declined")))
+        runs.append((E.ORDER_MACHINE, "order-1008", E.order_input(self.rng, 1008,
+                                                                   fail_confirmation="mailbox unavailable")))
         runs.append((E.BATCH_MACHINE, "batch-2026-11-27", {"itemCount": 3, "items": [{"sku": f"SKU-{n}"} for n in (101, 205, 333)]}))
+        runs.append((E.BATCH_MACHINE, "batch-2026-11-28", E.batch_input(4, 400, out_of_stock={2})))
         runs.append((E.BATCH_MACHINE, "batch-empty", {"itemCount": 0, "items": []}))
+        runs.append((E.BATCH_MACHINE, BULK_BATCH, E.batch_input(BULK_ITEMS, 1000)))
         runs.append((E.RECONCILE_MACHINE, "reconcile-nightly", {"date": f"{self.now:%Y-%m-%d}"}))
         # EXPRESS: AWS lists none of these; their AWS/States metrics say how they went.
         for i, kind in enumerate(("status",) * 4 + ("malformed", "partner")):
@@ -408,8 +415,10 @@ def order_processing_definition(fn_arns: dict[str, str]) -> dict[str, Any]:
 
     Plain function ARNs as Resource: moto 5.2.5's interpreter runs both those
     and `arn:aws:states:::lambda:invoke`; the plain form keeps the state's
-    output the function's result. ProcessPayment sends only `$.payment`, so a
-    fail marker there reaches process-payment and nothing else.
+    output the function's result. ProcessPayment sends only `$.payment` and
+    SendConfirmation only `$.confirmation`, so a fail marker there reaches that
+    function and nothing else (a failed SendConfirmation fails the Parallel, which
+    nothing catches).
     """
     caught = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "OrderFailed"}]
     return {
@@ -448,7 +457,8 @@ def order_processing_definition(fn_arns: dict[str, str]) -> dict[str, Any]:
                     {
                         "StartAt": "SendConfirmation",
                         "States": {
-                            "SendConfirmation": {"Type": "Task", "Resource": fn_arns["send-confirmation"], "End": True}
+                            "SendConfirmation": {"Type": "Task", "Resource": fn_arns["send-confirmation"],
+                                                 "InputPath": "$.confirmation", "End": True}
                         },
                     },
                     {

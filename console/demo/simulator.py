@@ -274,17 +274,19 @@ class Simulator:
     # -- Step Functions ------------------------------------------------------
 
     def _start_execution(self, rng: random.Random) -> dict[str, Any] | None:
-        """Start an order; one in five carries a payment failure, one in eight a bad order."""
+        """Start an order; one in five carries a payment failure, one in eight a bad order,
+        one in twenty a confirmation that cannot be sent (a failed Parallel branch)."""
         sfn = self.aws("stepfunctions")
         machine = f"arn:aws:states:{E.REGION}:{self.aws.account_id}:stateMachine:{E.ORDER_MACHINE}"
         number = 5000 + self.ticks
         roll = rng.random()
-        kind = "payment" if roll < 0.2 else "validation" if roll < 0.325 else "ok"
+        kind = "payment" if roll < 0.2 else "validation" if roll < 0.325 else "confirmation" if roll < 0.375 else "ok"
         order = E.order_input(
             rng,
             number,
             fail_payment="card declined" if kind == "payment" else None,
             fail_validation="missing shipping address" if kind == "validation" else None,
+            fail_confirmation="mailbox unavailable" if kind == "confirmation" else None,
         )
         name = f"sim-{self.seed}-{self.ticks:06d}"
         try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import statistics
@@ -41,6 +42,9 @@ from tests.bench.refresh import full_refresh, throttled_counts
 from tests.bench.screen import panel_titles
 
 REGION = "us-east-1"
+# Figures a service measures on a server of its own: modules with measure(say) -> dict and
+# report_line(figure) -> str, named here as data so the bench imports no service package.
+FIGURES = {"sfn_history": "tests.sfn_history.bench_history"}
 TARGETS = {
     "panels_s": 1.5,  # every panel shows a row
     "complete_s": 3.0,  # no placeholder left on screen
@@ -227,6 +231,10 @@ def print_report(result: dict) -> None:
               f"(target flat, ≤ {TARGETS['steady_cpu_pct']} %);  peak RSS {_f(soak['peak_rss_mb'], 1)} MB "
               f"(target ≤ {TARGETS['peak_rss_mb']:.0f})")
 
+    for name, figure in (result.get("figures") or {}).items():
+        print()
+        print(importlib.import_module(FIGURES[name]).report_line(figure))
+
     refresh = result["refresh"]
     print()
     print("API calls per full refresh of every source (opsdeck's engine in this process, `fresh` ticks until a pass "
@@ -322,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(run_console(endpoint, titles, steady_s=args.steady_seconds, soak_minutes=soak_minutes,
                                     region=REGION, save_screens=out, label=f"run{i + 1}", say=say))
         timings["console_runs"] = time.monotonic() - t
+    figures = {}
+    for name, module in FIGURES.items():
+        say(f"figure {name} ({module})")
+        figures[name] = importlib.import_module(module).measure(say=say)
     soak = next((r.get("soak") for r in reversed(runs) if r.get("soak")), None)
     timings["total"] = time.monotonic() - started
     result = {
@@ -334,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         "soak": soak,
         "refresh": refresh_section(estate, refresh),
         "quotas": quota_section([r for r in runs if "error" not in r], soak),
+        "figures": figures,
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
     }
     (out / "bench.json").write_text(json.dumps(result, indent=2, default=str))

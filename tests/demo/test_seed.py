@@ -120,21 +120,88 @@ def test_state_machines_and_past_executions(aws):
             for e in sfn.list_executions(stateMachineArn=arn)["executions"]
         }
 
-    expected = {f"order-100{i}": "SUCCEEDED" for i in range(1, 6)}
-    expected |= {"batch-2026-11-27": "SUCCEEDED", "batch-empty": "SUCCEEDED", "reconcile-nightly": "TIMED_OUT"}
-    expected |= {"order-1006": "FAILED", "order-1007": "FAILED"}  # validation caught; payment after retries
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and {k: statuses().get(k) for k in expected} != expected:
-        time.sleep(0.25)
-    seen = statuses()
-    assert {k: seen.get(k) for k in expected} == expected
-    history = sfn.get_execution_history(executionArn=next(
-        e["executionArn"] for e in sfn.list_executions(stateMachineArn=machines["order-processing"])["executions"]
-        if e["name"] == "order-1007"))["events"]
+    assert seeded_statuses(sfn) == EXPECTED_STATUSES
+    history = seeded_history(sfn, "order-1007")
     failed_lambdas = [e for e in history if e["type"] == "LambdaFunctionFailed"]
     assert len(failed_lambdas) == 4  # ProcessPayment: the first try and 3 retries
     entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
     assert entered[-1] == "OrderFailed" and "ProcessPayment" in entered
+
+
+# Every seeded STANDARD execution and how it ends.
+EXPECTED_STATUSES = {f"order-100{i}": "SUCCEEDED" for i in range(1, 6)} | {
+    "order-1006": "FAILED",  # validation failure caught into OrderFailed
+    "order-1007": "FAILED",  # payment failing after three retries, caught into OrderFailed
+    "order-1008": "FAILED",  # the Parallel's SendConfirmation branch failed
+    "batch-2026-11-27": "SUCCEEDED", "batch-empty": "SUCCEEDED",
+    "batch-2026-11-28": "FAILED",  # one Map iteration failed
+    "batch-bulk-restock": "SUCCEEDED",  # a history of over 1,000 events
+    "reconcile-nightly": "TIMED_OUT",  # the machine's TimeoutSeconds expires
+}
+
+
+def seeded_statuses(sfn, seconds: float = 60.0) -> dict[str, str]:
+    """The seeded STANDARD executions' statuses, once they have all ended as expected (or
+    `seconds` have passed)."""
+    arns = [m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["type"] == "STANDARD"]
+
+    def statuses() -> dict[str, str]:
+        seen = {e["name"]: e["status"] for arn in arns
+                for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=arn)
+                for e in page["executions"]}
+        return {name: seen.get(name) for name in EXPECTED_STATUSES}
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and statuses() != EXPECTED_STATUSES:
+        time.sleep(0.25)
+    return statuses()
+
+
+def seeded_history(sfn, name: str) -> list[dict]:
+    machine = E.ORDER_MACHINE if name.startswith("order-") else E.BATCH_MACHINE
+    arn = f"arn:aws:states:{E.REGION}:{E.DEFAULT_ACCOUNT}:execution:{machine}:{name}"
+    return [e for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+            for e in page["events"]]
+
+
+def test_the_seeded_order_with_a_failed_parallel_branch(aws):
+    """order-1008: SendConfirmation fails inside ParallelProcessing, nothing catches it, the
+    execution fails with the function's error; UpdateInventory's branch ran."""
+    sfn = aws("stepfunctions")
+    assert seeded_statuses(sfn)["order-1008"] == "FAILED"
+    history = seeded_history(sfn, "order-1008")
+    types = [e["type"] for e in history]
+    assert "ParallelStateFailed" in types and types[-1] == "ExecutionFailed"
+    scheduled = {e["id"]: e["lambdaFunctionScheduledEventDetails"]["resource"] for e in history
+                 if e["type"] == "LambdaFunctionScheduled"}
+    (failed,) = [e for e in history if e["type"] == "LambdaFunctionFailed"]
+    assert json.loads(failed["lambdaFunctionFailedEventDetails"]["cause"])["errorMessage"] == "mailbox unavailable"
+    assert any(r.endswith(":function:send-confirmation") for r in scheduled.values())
+    assert history[-1]["executionFailedEventDetails"]["error"] == "Error"
+
+
+def test_the_seeded_batch_with_one_failed_map_iteration(aws):
+    """batch-2026-11-28: of four items, the third is out of stock: its ReserveItem fails,
+    one Map iteration fails and with it the execution."""
+    sfn = aws("stepfunctions")
+    assert seeded_statuses(sfn)["batch-2026-11-28"] == "FAILED"
+    history = seeded_history(sfn, "batch-2026-11-28")
+    types = [e["type"] for e in history]
+    assert types.count("MapIterationFailed") == 1 and "MapStateFailed" in types
+    (failed,) = [e for e in history if e["type"] == "LambdaFunctionFailed"]
+    assert json.loads(failed["lambdaFunctionFailedEventDetails"]["cause"])["errorMessage"] == "SKU-402 is out of stock"
+
+
+def test_the_seeded_bulk_batch_has_a_history_of_over_1000_events(aws):
+    """batch-bulk-restock: 90 items through the Map, each reserved and shipped; its history
+    takes more than one page of 1,000 events."""
+    sfn = aws("stepfunctions")
+    assert seeded_statuses(sfn)["batch-bulk-restock"] == "SUCCEEDED"
+    arn = f"arn:aws:states:{E.REGION}:{E.DEFAULT_ACCOUNT}:execution:{E.BATCH_MACHINE}:batch-bulk-restock"
+    first = sfn.get_execution_history(executionArn=arn, maxResults=1000)
+    assert len(first["events"]) == 1000 and first["nextToken"]
+    history = seeded_history(sfn, "batch-bulk-restock")
+    assert len(history) > 1000 and [e["type"] for e in history].count("MapIterationSucceeded") == 90
 
 
 def test_the_express_machines_seeded_executions_show_in_its_metrics(aws):

@@ -26,6 +26,13 @@ written. Executions started through a version or an alias count under their stat
 machine's ARN; the {StateMachineArn, Version} and {StateMachineArn, Alias} sets and the
 account-level (dimensionless) series are not written.
 
+Redriven executions (console.demo.extensions.sfn_redrive), as the same page's "Redrive
+execution metrics for Standard Workflows" lists them: ExecutionsRedriven (1) when redriven;
+at the end "the Executions* metric is emitted" for the outcome, and its RedrivenExecutions*
+twin (RedrivenExecutionsSucceeded, -Failed, -Aborted, -TimedOut: 1 for the outcome, 0 for
+the others), ExecutionTime from the original startDate. No second ExecutionsStarted: the
+redrive started no execution.
+
 `put_execution_metrics` writes the same datapoints for an execution that did not run in
 the interpreter (the large estate's stored records, the simulator's backfill).
 """
@@ -47,6 +54,8 @@ OUTCOMES = {
     "ABORTED": "ExecutionsAborted",
     "TIMED_OUT": "ExecutionsTimedOut",
 }
+REDRIVEN_OUTCOMES = {f"REDRIVEN_{status}": metric.replace("Executions", "RedrivenExecutions", 1)
+                     for status, metric in OUTCOMES.items()}
 _installed = False
 
 
@@ -65,13 +74,17 @@ def started_datums(machine_arn: str, at: datetime, value: float = 1.0) -> list[d
              "Value": value, "Unit": "Count"}]
 
 
-def ended_datums(machine_arn: str, status: str, at: datetime, duration_ms: float | None) -> list[dict[str, Any]]:
+def ended_datums(machine_arn: str, status: str, at: datetime, duration_ms: float | None,
+                 redriven: bool = False) -> list[dict[str, Any]]:
     """The outcome metrics of one execution that closed with `status` at `at`, the second
-    ExecutionsStarted (0) and, when known, its ExecutionTime."""
+    ExecutionsStarted (0) and, when known, its ExecutionTime. `redriven`: the close of a
+    redrive, with the RedrivenExecutions* metrics instead of the second ExecutionsStarted."""
     dims = _dims(machine_arn)
-    datums = started_datums(machine_arn, at, 0.0)
+    datums = [] if redriven else started_datums(machine_arn, at, 0.0)
+    outcomes = {**OUTCOMES, **REDRIVEN_OUTCOMES} if redriven else OUTCOMES
     datums += [{"MetricName": metric, "Dimensions": dims, "Timestamp": at, "Unit": "Count",
-                "Value": 1.0 if outcome == status else 0.0} for outcome, metric in OUTCOMES.items()]
+                "Value": 1.0 if outcome.removeprefix("REDRIVEN_") == status else 0.0}
+               for outcome, metric in outcomes.items()]
     if duration_ms is not None:
         datums.append({"MetricName": "ExecutionTime", "Dimensions": dims, "Timestamp": at,
                        "Value": max(0.0, duration_ms), "Unit": "Milliseconds"})
@@ -123,8 +136,21 @@ def _on_end(execution: Any) -> None:
         return
     start, stop = _aware(execution.start_date), _aware(execution.stop_date)
     duration = (stop - start).total_seconds() * 1000 if start and stop else None
+    from console.demo.extensions.sfn_redrive import redrive_count
+
     put(execution.account_id, execution.region_name,
-        ended_datums(machine_arn_of(execution), status, demo_clock.now(), duration))
+        ended_datums(machine_arn_of(execution), status, demo_clock.now(), duration,
+                     redriven=redrive_count(execution) > 0))
+
+
+def on_redrive(execution: Any) -> None:
+    """ExecutionsRedriven, when an execution is redriven (never fails the redrive)."""
+    try:
+        put(execution.account_id, execution.region_name, [{
+            "MetricName": "ExecutionsRedriven", "Dimensions": _dims(machine_arn_of(execution)),
+            "Timestamp": demo_clock.now(), "Value": 1.0, "Unit": "Count"}])
+    except Exception:
+        log.exception("ExecutionsRedriven not written for %s", getattr(execution, "exec_arn", "?"))
 
 
 def install() -> None:

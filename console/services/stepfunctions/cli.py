@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("cli_graph", "cli_history")
 
 
 @click.group("sfn")
