@@ -9,7 +9,8 @@ running ones again each tick; rows never scrolled to are never described. Both r
 polling sources of this screen, paced and counted like the dashboard's.
 
 `f` cycles the status filter (ListExecutions' statusFilter), `/` filters the loaded rows
-by name or input text (the input of rows described so far). Every state has its own
+by name or input text (the input of rows described so far), `enter` opens the execution
+step by step (screens.stepfunctions.execution). Every state has its own
 look: loading, empty, error, access denied, throttled and stale. Names, inputs and
 errors from AWS are shown inert.
 """
@@ -187,7 +188,8 @@ statusFilter. A page of 100 is read when the screen opens; the next when you scr
 last row (or press `m`). Start, duration (running ones count up), how often each was
 redriven and, for the rows you have scrolled to, their error, input and redrive status
 (DescribeExecution, read once per row, again while it runs). `/` filters the loaded rows
-by name or by the input of the rows read so far. Times are UTC."""
+by name or by the input of the rows read so far. `enter` steps through the selected
+execution. Times are UTC."""
 
     DEFAULT_CSS = """
     ExecutionsScreen #executions-title, ExecutionsScreen #executions-status {
@@ -474,3 +476,16 @@ by name or by the input of the rows read so far. Times are UTC."""
     def selected_execution(self) -> ExecutionSummary | None:
         row = self.table.selected_item
         return row.execution if isinstance(row, ExecutionRow) else None
+
+    @on(DataTable.RowSelected, "#executions-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_drill_down()
+
+    def action_drill_down(self) -> None:
+        """`enter`: the execution step by step (screens.stepfunctions.execution)."""
+        from screens.stepfunctions.execution import ExecutionScreen
+
+        execution = self.selected_execution()
+        if execution is not None:
+            self.app.push_screen(ExecutionScreen(execution.arn))

@@ -219,9 +219,10 @@ async def test_the_day_is_counted_by_status_with_the_latest_failure(fresh_accoun
     sfn.stop_execution(executionArn=arns[4])
 
 
-async def test_later_reads_take_only_the_new_executions_and_follow_the_running_ones(fresh_account, monkeypatch):
-    """The second read costs one ListExecutions page (never the whole day again) and one
-    DescribeExecution per running execution; an execution that ended moves to its status."""
+async def test_later_reads_take_only_what_changed_and_see_the_running_ones_end(fresh_account, monkeypatch):
+    """The second read costs one ListExecutions page, never the whole day again: an
+    execution that ended comes back to the top of the list (ListExecutions sorts ended ones
+    by stopDate) and moves from running to its status, with no DescribeExecution."""
     fresh_account.use(monkeypatch)
     machine = create(fresh_account, "busy", definition=EVERY_OUTCOME)
     sfn = fresh_account.client("stepfunctions")
@@ -239,7 +240,7 @@ async def test_later_reads_take_only_the_new_executions_and_follow_the_running_o
         await clock.advance(60)
         (second,) = await source(ctx)
         assert calls(fresh_account.endpoint, fresh_account, "ListExecutions") == 1
-        assert calls(fresh_account.endpoint, fresh_account, "DescribeExecution") == 1  # the one that was running
+        assert calls(fresh_account.endpoint, fresh_account, "DescribeExecution") == 0
         assert (second.running, second.succeeded, second.failed, second.aborted, second.recent) == (0, 3, 1, 1, 5)
         control.reset_request_counts(fresh_account.endpoint)
         await clock.advance(60)

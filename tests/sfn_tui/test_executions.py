@@ -6,6 +6,7 @@ look of each state."""
 from __future__ import annotations
 
 from console.demo import control
+from screens.stepfunctions.execution import ExecutionScreen
 from screens.stepfunctions.executions import ExecutionsScreen
 from tests.lambda_tui.conftest import start_app
 from tests.pilot import wait_until
@@ -59,6 +60,11 @@ async def test_enter_lists_the_executions_failed_first_with_their_details(accoun
             assert cell(screen, "run-03", "duration").startswith("running ")
             assert cell(screen, "run-00", "redrives") == "0"
             assert "status ALL" in screen.query_one("#executions-status").render().plain
+
+            await pilot.press("down")  # run-01, the older failure
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExecutionScreen))
+            assert app.screen.execution_arn == runs[1]
     finally:
         account.client("stepfunctions").stop_execution(executionArn=runs[3])
 
@@ -170,6 +176,6 @@ async def test_an_empty_machine_says_so_and_hostile_input_stays_literal(account)
         await pilot.press("escape")
         screen = await open_executions(pilot, app, "hostile")
         await wait_until(pilot, lambda: screen.table.row_count == 1 and described(screen))
-        shown = screen.table.get_row_at(0)[-1]
+        shown = screen.table.get_cell(screen.table.visible_keys[0], "input")
         assert shown.plain == '{"note":"[bold red]not markup[/] \\u001b[31mnot red\\u0007"}'
         assert not shown.spans  # no style from the text

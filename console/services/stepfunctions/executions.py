@@ -6,12 +6,12 @@ with an optional statusFilter; it gives each execution's name, status, start and
 redriveCount and redriveDate. Its quota is small (5 a second in the largest regions, 2
 elsewhere), so nothing here reads more than it must:
 
-- `DayTally`: the panel's figures for one machine, the executions started in the last
-  24 h by status. The first read pages back until an execution started before the day
-  (several pages for a busy machine, spread over ticks when the budget says so); later
-  reads page only until they meet what they have seen (usually one page), and the
-  executions still RUNNING are followed with DescribeExecution (whose quota is three
-  times larger), never by re-reading the day. It keeps counts per minute, not executions.
+- `DayTally`: the panel's figures for one machine, the executions of the last 24 h by
+  status. ListExecutions puts an execution back at the top of the list when it ends or
+  is redriven, so the first read pages back to the start of the day (several pages for a
+  busy machine, spread over ticks when the budget says so) and later reads page only
+  down to where the last one began (usually one page): new executions and the running
+  ones' endings, never the whole day again. It keeps succeeded ones as counts.
 - `ExecutionPager`: the executions screen's list, one page at a time as the user
   scrolls, with the newest re-read each tick.
 - `describe_execution`: the input, redrive status, error and cause of one execution.
@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from console.aws.context import AwsContext
 from console.services.stepfunctions.models import (
-    FAILED_STATUSES, DayExecutions, ExecutionDetails, ExecutionSummary,
+    FAILED_STATUSES, OPEN_STATUSES, DayExecutions, ExecutionDetails, ExecutionSummary,
 )
 
 DAY_HOURS = 24
@@ -34,6 +34,7 @@ FIRST_PAGE = 1000  # a first read of the day: the most a page holds (fewest call
 NEWER_PAGE = 100  # later reads: usually a handful of new executions
 SCREEN_PAGE = 100  # the executions screen: a page is a few screens of rows
 RUNNING = "RUNNING"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def execution_from_api(raw: dict) -> ExecutionSummary:
@@ -88,54 +89,60 @@ def _minute(at: datetime) -> int:
 
 @dataclass
 class _Scan:
-    """A read from the newest execution down to `floor` (what an earlier read saw) or
-    to the start of the day, page by page; `token` resumes it on a later tick."""
+    """A read from the top of the list down to `floor` (where the last read began) or to
+    the start of the day, page by page; `token` resumes it on a later tick."""
 
     floor: datetime | None
     floor_arns: frozenset[str]
     token: str | None = None
-    top: tuple[datetime, set[str]] | None = None  # the newest start it saw, and the executions at it
+    top: tuple[datetime, set[str]] | None = None  # the first place it saw, and the executions there
     pages: int = 0
 
 
 @dataclass
 class DayTally:
-    """One STANDARD machine's executions of the last DAY_HOURS, kept as counts per minute
-    of start and status, plus the RUNNING ones (followed one by one) and the latest
-    failures (the few that can still become the latest as the day moves on)."""
+    """One STANDARD machine's executions listed in the last DAY_HOURS (ended in it, or
+    started or redriven in it and still running), by status.
+
+    ListExecutions lists the most recent first by stopDate (running ones by startDate or
+    redriveDate), so an execution comes back to the top when it ends or is redriven: a
+    read from the top down to where the last one began sees every new execution and every
+    status change, and nothing is read twice. SUCCEEDED is final (a succeeded execution
+    cannot be redriven): those are kept as counts per minute. The others may still change
+    (running ones end, failed ones are redriven within 14 days) and are kept by ARN, so a
+    change replaces what was counted."""
 
     machine_arn: str
     window: timedelta = timedelta(hours=DAY_HOURS)
-    closed: dict[int, Counter[str]] = field(default_factory=dict)  # minute of start -> status -> n
-    running: dict[str, ExecutionSummary] = field(default_factory=dict)  # by ARN
-    failures: list[ExecutionSummary] = field(default_factory=list)  # no other both started and ended later
-    newest: ExecutionSummary | None = None
-    seen_top: tuple[datetime, frozenset[str]] | None = None  # what the last finished scan started from
+    succeeded: dict[int, int] = field(default_factory=dict)  # minute listed -> SUCCEEDED executions
+    changing: dict[str, ExecutionSummary] = field(default_factory=dict)  # by ARN: the other statuses
+    newest: ExecutionSummary | None = None  # the latest started
+    seen_top: tuple[datetime, frozenset[str]] | None = None  # where the last finished scan began
     scan: _Scan | None = None
     complete: bool = False  # the day has been read back to its start once
 
     # what the panel shows ---------------------------------------------------------------
     def summary(self, now: datetime) -> DayExecutions:
         self._age(now)
-        counts: Counter[str] = Counter()
-        for by_status in self.closed.values():
-            counts.update(by_status)
-        failure = max(self.failures, key=lambda e: e.ended_at or e.started_at, default=None)
+        counts = Counter(e.status for e in self.changing.values())
+        failures = [e for e in self.changing.values() if e.status in FAILED_STATUSES]
         return DayExecutions(
             window_hours=int(self.window.total_seconds() // 3600),
-            running=len(self.running), succeeded=counts["SUCCEEDED"], failed=counts["FAILED"],
+            running=counts[RUNNING], succeeded=sum(self.succeeded.values()), failed=counts["FAILED"],
             timed_out=counts["TIMED_OUT"], aborted=counts["ABORTED"], pending_redrive=counts["PENDING_REDRIVE"],
-            newest=self.newest, latest_failure=failure, complete=self.complete and self.scan is None,
+            newest=self.newest, latest_failure=max(failures, key=lambda e: e.listed_at, default=None),
+            complete=self.complete and self.scan is None,
         )
 
     @property
     def moving(self) -> bool:
-        """Something may change without a new execution: one is running, or the day is half read."""
-        return bool(self.running) or not self.complete or self.scan is not None
+        """Something is about to change: an execution is running, or the day is half read."""
+        return (any(e.status in OPEN_STATUSES for e in self.changing.values())
+                or not self.complete or self.scan is not None)
 
     # reading -----------------------------------------------------------------------------
     async def read(self, ctx: AwsContext, more_pages: Callable[[], bool]) -> None:
-        """Read what is new since the last read: one ListExecutions page, then further
+        """Read what changed since the last read: one ListExecutions page, then further
         ones while the scan needs them and `more_pages()` allows (it spends the budget);
         a scan cut short goes on from its token at the next read."""
         now = ctx.clock.now()
@@ -152,82 +159,50 @@ class DayTally:
             done = self._take(page, scan, cutoff) or token is None
             scan.token = token
             if done:
-                self._finish(scan)
+                if scan.top is not None:  # else nothing new: the next read stops where this one did
+                    self.seen_top = (scan.top[0], frozenset(scan.top[1]))
+                self.scan, self.complete = None, True
                 return
             if not more_pages():
                 return
 
     def _take(self, page: list[ExecutionSummary], scan: _Scan, cutoff: datetime) -> bool:
-        """Count a page's new executions; True when the scan has reached its floor."""
+        """Count a page's new and changed executions; True once the scan reached its floor."""
         for execution in page:
-            start = execution.started_at
-            if start is None:
+            at = execution.listed_at
+            if at is None:
                 continue
-            if start < cutoff:
+            if at < cutoff or (scan.floor is not None and at < scan.floor):
                 return True
-            if scan.floor is not None and start < scan.floor:
-                return True
-            if scan.floor is not None and start == scan.floor and execution.arn in scan.floor_arns:
-                continue  # seen: others may share its start, read on
-            if scan.top is None or start > scan.top[0]:
-                scan.top = (start, {execution.arn})
-            elif start == scan.top[0]:
+            if scan.floor is not None and at == scan.floor and execution.arn in scan.floor_arns:
+                continue  # seen: others may share its place, read on
+            if scan.top is None or at > scan.top[0]:
+                scan.top = (at, {execution.arn})
+            elif at == scan.top[0]:
                 scan.top[1].add(execution.arn)
-            if self.newest is None or start >= (self.newest.started_at or start):
-                self.newest = execution
-            self._count(execution)
+            self._put(execution, at)
         return False
 
-    def _finish(self, scan: _Scan) -> None:
-        if scan.top is not None:  # else nothing new: the next read stops where this one did
-            self.seen_top = (scan.top[0], frozenset(scan.top[1]))
-        self.scan = None
-        self.complete = True
-
-    def _count(self, execution: ExecutionSummary) -> None:
-        if execution.status == RUNNING:
-            self.running[execution.arn] = execution
-            return
-        self.closed.setdefault(_minute(execution.started_at), Counter())[execution.status] += 1
-        if execution.status in FAILED_STATUSES:
-            self._failed(execution)
-
-    def _failed(self, execution: ExecutionSummary) -> None:
-        """Keep the failures that may yet be the latest: drop any another both started
-        and ended after (it ages out of the window first and never ends later)."""
-        def dominated(a: ExecutionSummary, b: ExecutionSummary) -> bool:
-            return (b.started_at >= a.started_at) and ((b.ended_at or b.started_at) >= (a.ended_at or a.started_at))
-
-        if any(dominated(execution, other) for other in self.failures):
-            return
-        self.failures = [f for f in self.failures if not dominated(f, execution)] + [execution]
-
-    def closed_running(self, details: ExecutionDetails) -> None:
-        """A RUNNING execution's DescribeExecution: counted under its new status once it ended."""
-        known = self.running.get(details.arn)
-        if known is None or details.status == RUNNING:
-            return
-        del self.running[details.arn]
-        ended = ExecutionSummary(known.arn, known.name, details.status, known.started_at, details.stopped_at,
-                                 details.redrive_count, known.redrive_date)
-        if self.newest is not None and self.newest.arn == ended.arn:
-            self.newest = ended
-        self._count(ended)
-
-    def gone_running(self, arn: str) -> None:
-        """A RUNNING execution AWS no longer knows (expired or deleted with its machine)."""
-        self.running.pop(arn, None)
+    def _put(self, execution: ExecutionSummary, at: datetime) -> None:
+        self.changing.pop(execution.arn, None)  # what it was: replaced by what it is
+        if execution.status == "SUCCEEDED":
+            minute = _minute(at)
+            self.succeeded[minute] = self.succeeded.get(minute, 0) + 1
+        else:
+            self.changing[execution.arn] = execution
+        newest = self.newest
+        if newest is None or newest.arn == execution.arn or (execution.started_at or at) > (newest.started_at or at):
+            self.newest = execution
 
     def _age(self, now: datetime) -> None:
-        """Forget what started before the window."""
+        """Forget what was listed before the window."""
         cutoff = now - self.window
         first = _minute(cutoff)
-        for minute in [m for m in self.closed if m < first]:
-            del self.closed[minute]
-        for arn in [a for a, e in self.running.items() if e.started_at < cutoff]:
-            del self.running[arn]
-        self.failures = [f for f in self.failures if f.started_at >= cutoff]
-        if self.newest is not None and self.newest.started_at < cutoff:
+        for minute in [m for m in self.succeeded if m < first]:
+            del self.succeeded[minute]
+        for arn in [a for a, e in self.changing.items() if e.listed_at < cutoff]:
+            del self.changing[arn]
+        if self.newest is not None and self.newest.listed_at < cutoff:
             self.newest = None
 
 
@@ -294,7 +269,7 @@ class ExecutionPager:
                 del self._rows[arn]
 
     def snapshot(self) -> ExecutionsPage:
-        rows = tuple(sorted(self._rows.values(), key=lambda e: e.started_at or datetime.min, reverse=True))
+        rows = tuple(sorted(self._rows.values(), key=lambda e: e.listed_at or _EPOCH, reverse=True))
         return ExecutionsPage(self.status, rows, bool(self._token), dict(self.details), self._pages)
 
     # details of the rows on screen -------------------------------------------------------

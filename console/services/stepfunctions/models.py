@@ -10,6 +10,8 @@ from console.target import Target
 
 # Executions that ended without succeeding (ListExecutions' closed statuses but SUCCEEDED).
 FAILED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
+# Executions still going: RUNNING, or PENDING_REDRIVE (a redrive accepted, not started yet).
+OPEN_STATUSES = frozenset({"RUNNING", "PENDING_REDRIVE"})
 # ListExecutions' statusFilter values, in the order the executions screen cycles them.
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 
@@ -32,6 +34,17 @@ class ExecutionSummary:
     def ended_at(self) -> datetime | None:
         """When it failed or succeeded: its stop date (moto omits TIMED_OUT's), else its start."""
         return self.stopped_at or self.started_at
+
+    @property
+    def listed_at(self) -> datetime | None:
+        """Where ListExecutions places it, most recent first: "Running executions are sorted
+        by their startDate or redriveDate, and other executions are sorted by their
+        stopDate" (API reference, ListExecutions). So an execution comes back to the top of
+        the list when it ends and when it is redriven."""
+        if self.status in OPEN_STATUSES:
+            moments = [m for m in (self.started_at, self.redrive_date) if m is not None]
+            return max(moments) if moments else None
+        return self.stopped_at or self.redrive_date or self.started_at
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 - Machines: ListStateMachines, every page (1,000 a page, the documented maximum).
 - Executions of the last 24 h, STANDARD machines only, by status
   (console.services.stepfunctions.executions.DayTally): a first read pages back to the
-  start of the day, later reads only until what they have seen, and RUNNING executions
-  are followed with DescribeExecution. ListExecutions' quota is small (5 a second in the
-  largest regions, 2 elsewhere), so machines are read as a sweep (console.polling.sweep):
-  machines on screen first, those with a running execution (or a day half read) next,
-  the rest as opsdeck's share of the quota allows; a machine's further pages and its
-  DescribeExecution calls spend only what the share has spare, and a day too long for
-  one tick goes on at the next. ListExecutions "is not supported by EXPRESS state
+  start of the day, later reads only down to where the last one began (an execution that
+  ends or is redriven comes back to the top of the list). ListExecutions' quota is small
+  (5 a second in the largest regions, 2 elsewhere), so machines are read as a sweep
+  (console.polling.sweep): machines on screen first, those with a running execution (or
+  a day half read) next, the rest as opsdeck's share of the quota allows; a machine's
+  further pages spend only what the share has spare, and a day too long for one tick
+  goes on at the next. ListExecutions "is not supported by EXPRESS state
   machines" (botocore model), so it is never asked for one; should AWS refuse it anyway
   (a machine deleted and re-created as EXPRESS since the listing:
   StateMachineTypeNotSupported), that machine's row says so and the rest of the panel
@@ -32,7 +32,7 @@ from console.aws.limits import max_page
 from console.cloudwatch.metrics import fetch_metrics
 from console.polling.sweep import Sweep
 from console.services.stepfunctions import metrics as sfn_metrics
-from console.services.stepfunctions.executions import DayTally, describe_execution, execution_from_api
+from console.services.stepfunctions.executions import DayTally, execution_from_api
 from console.services.stepfunctions.models import DayExecutions, StateMachine, StateMachineMetrics
 from console.target import Target
 
@@ -188,8 +188,8 @@ class StateMachinesSource:
 
     # executions of the last day ------------------------------------------------------------
     async def _sweep_executions(self, ctx: AwsContext, machines: list[dict]) -> set[str]:
-        """Read what is new in the day of the STANDARD machines the sweep picks, and follow
-        their running executions; the ARNs of machines found deleted since the listing."""
+        """Read what changed in the day of the STANDARD machines the sweep picks; the ARNs
+        of machines found deleted since the listing."""
         standard = {m["stateMachineArn"]: m for m in machines if m.get("type") != EXPRESS}
         moving = {arn for arn, day in self._days.items() if day.moving}
         spare = ctx.spare("stepfunctions", "ListExecutions")
@@ -209,7 +209,6 @@ class StateMachinesSource:
                 elif isinstance(outcome, str):
                     self._refused[arn] = outcome
                     self._days.pop(arn, None)
-        await self._follow_running(ctx, [arn for arn in standard if arn not in gone])
         for arn in self.sweep.keep_only(set(standard) - gone):
             self._days.pop(arn, None)
             self._refused.pop(arn, None)
@@ -231,27 +230,6 @@ class StateMachinesSource:
             raise
         self._refused.pop(arn, None)
         return None
-
-    async def _follow_running(self, ctx: AwsContext, arns: list[str]) -> None:
-        """DescribeExecution the RUNNING executions of the day (the longest running first),
-        as many as the share of DescribeExecution has spare: an ended one moves to its status."""
-        running = sorted(((execution, self._days[arn]) for arn in arns if arn in self._days
-                          for execution in self._days[arn].running.values()),
-                         key=lambda pair: pair[0].started_at)
-        running = running[:max(0, ctx.spare("stepfunctions", "DescribeExecution"))]
-        if not running:
-            return
-
-        async def follow(execution, day: DayTally) -> None:
-            try:
-                day.closed_running(await describe_execution(ctx, execution.arn))
-            except Exception as exc:
-                if error_code(exc) != "ExecutionDoesNotExist":
-                    raise
-                day.gone_running(execution.arn)
-
-        with sweeping():
-            await bounded_gather(follow(execution, day) for execution, day in running)
 
     # EXPRESS machines' log groups -----------------------------------------------------------
     async def _sweep_logging(self, ctx: AwsContext, machines: list[dict]) -> set[str]:
