@@ -153,8 +153,8 @@ class StateGraph(Vertical):
     def show(self, source: GraphSource, outcomes: Mapping[str, Any] | None = None,
              selected: str | None = None) -> None:
         """Draw another machine (or the same with other outcomes)."""
-        self.source, self.outcomes = source, outcomes
         keep = selected or self.selected
+        self.source, self.outcomes, self.drawing = source, outcomes, None
         self.selected = keep if keep is not None and self._known(keep) else source.start
         self._redraw(scroll=True)
 

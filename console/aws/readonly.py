@@ -39,6 +39,8 @@ READ_ONLY_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
         "GetExecutionHistory", "ListStateMachineVersions", "ListStateMachineAliases",
         "DescribeStateMachineAlias", "DescribeStateMachineForExecution", "ListMapRuns", "DescribeMapRun",
         "ListActivities", "DescribeActivity", "ListTagsForResource",
+        # Checks a definition and returns diagnostics; creates and changes nothing.
+        "ValidateStateMachineDefinition",
         # Deliberately absent although their names look harmless: TestState (runs the
         # state's real integrations), GetActivityTask (claims a task from a worker queue).
     )]

@@ -113,3 +113,14 @@ def test_arrows_follow_edges_and_tab_visits_every_state():
         name = view.next_in_tab_order(name)
     assert sorted(seen) == sorted(order) and name == view.start
     assert view.next_in_tab_order(view.start, backwards=True) == order[-1]
+
+
+def test_moving_the_selection_changes_only_the_selected_box():
+    view = GraphView.from_definition((CORPUS / "parallel-human-approval_statemachine_StateMachine.asl.json").read_text())
+    plain = view.render()
+    for name in view.tab_order():  # the Parallel (a container) included
+        drawing = view.render(selected=name)
+        rect = drawing.boxes[name]
+        assert [line.plain for line in drawing.lines] == [line.plain for line in plain.lines]
+        changed = {y for y, (a, b) in enumerate(zip(drawing.lines, plain.lines)) if a.spans != b.spans}
+        assert changed and changed <= set(range(rect.y, rect.bottom)), name

@@ -95,3 +95,22 @@ def retry_outcomes(view: GraphView) -> dict[str, StateOutcome]:
 def test_snapshot_of_a_corpus_graph_with_outcomes(snap_compare):
     view = GraphView.from_definition((CORPUS / RETRY).read_text())
     assert snap_compare(GraphApp(view, retry_outcomes(view)), terminal_size=SIZE)
+
+
+async def test_showing_another_machine_keeps_the_selection_only_if_it_exists_there():
+    first = GraphView.from_definition((CORPUS / RETRY).read_text())
+    second = GraphView.from_definition(large_machine(2))
+    app = GraphApp(first)
+    async with app.run_test(size=SIZE) as pilot:
+        graph = app.query_one("#graph", StateGraph)
+        assert graph.select("Succeed")
+        graph.show(second)
+        await pilot.pause()
+        assert graph.selected == "Load 0" and "Load 1" in graph.drawing.boxes
+        graph.show(first, selected="Fail")
+        await pilot.pause()
+        assert graph.selected == "Fail"
+        graph.set_outcomes({"Fail": StateOutcome(StepStatus.FAILED)})
+        await pilot.pause()
+        rect = graph.drawing.boxes["Fail"]
+        assert graph.drawing.lines[rect.y + 1].plain[rect.x + 2] == "✗"

@@ -18,4 +18,10 @@ def _commands(main) -> None:
     register_commands(main)
 
 
-SERVICE = Service(id="stepfunctions", title="Step Functions", sources=_sources, commands=_commands)
+SERVICE = Service(
+    id="stepfunctions",
+    title="Step Functions",
+    sources=_sources,
+    commands=_commands,
+    action_modules=("console.services.stepfunctions.actions",),
+)

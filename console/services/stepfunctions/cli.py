@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-COMMAND_MODULES: tuple[str, ...] = ("cli_graph", "cli_history")
+COMMAND_MODULES: tuple[str, ...] = ("cli_graph", "cli_history", "cli_executions", "cli_actions")
 
 
 @click.group("sfn")

@@ -170,7 +170,8 @@ def type_line(state: State) -> str:
     if state.type == "Map":
         kind = "Map · distributed" if state.distributed else "Map · inline"
     elif state.type == "Parallel":
-        kind = f"Parallel · {len(state.branches)} branches"
+        count = len(state.branches)
+        kind = f"Parallel · {count} branch{'' if count == 1 else 'es'}"
     elif state.type == "Task" and state.resource:
         kind = f"Task · {short_resource(state.resource)}"
     if state.end:

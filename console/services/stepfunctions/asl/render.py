@@ -11,6 +11,8 @@ never as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Mapping
 
 from rich.cells import cell_len
@@ -67,13 +69,14 @@ class Drawing:
 
 
 class _Canvas:
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, blank: bool = True) -> None:
+        """`blank=False`: no rows yet (the caller copies in those it repaints; the rest is ignored)."""
         self.width, self.height = width, height
-        self.chars = [[" "] * width for _ in range(height)]
-        self.styles: list[list[str]] = [[""] * width for _ in range(height)]
+        self.chars: list = [[" "] * width for _ in range(height)] if blank else [None] * height
+        self.styles: list = [[""] * width for _ in range(height)] if blank else [None] * height
 
     def put(self, x: int, y: int, char: str, style: str = "") -> None:
-        if 0 <= y < self.height and 0 <= x < self.width:
+        if 0 <= y < self.height and 0 <= x < self.width and self.chars[y] is not None:
             self.chars[y][x], self.styles[y][x] = char, style
 
     def text(self, x: int, y: int, text: str, style: str = "", limit: int | None = None) -> None:
@@ -86,43 +89,63 @@ class _Canvas:
                 self.put(x + 1, y, "", style)  # the second half of a wide character
             x += max(width, 1)
 
+    def line(self, y: int) -> Text:
+        """Row `y` as Text: one span per run of a style ("" halves of wide characters take no place)."""
+        spans, position = [], 0
+        for style, run in groupby(zip(self.styles[y], self.chars[y]), key=itemgetter(0)):
+            length = len("".join(char for _, char in run))
+            if style:
+                spans.append(Span(position, position + length, style))
+            position += length
+        return Text("".join(self.chars[y]), spans=spans, no_wrap=True, end="")
+
     def lines(self) -> list[Text]:
-        result = []
-        for chars, styles in zip(self.chars, self.styles):
-            at, position = [], 0  # cell -> index in the line's string ("" halves have none)
-            for char in chars:
-                at.append(position)
-                position += char != ""
-            at.append(position)
-            spans, start = [], 0
-            for i in range(1, len(chars) + 1):
-                if i == len(chars) or styles[i] != styles[start]:
-                    if styles[start]:
-                        spans.append(Span(at[start], at[i], styles[start]))
-                    start = i
-            result.append(Text("".join(chars), spans=spans, no_wrap=True, end=""))
-        return result
+        return [self.line(y) for y in range(self.height)]
 
 
 def render(layout: Layout, outcomes: Mapping[str, StateOutcome] | None = None,
            selected: str | None = None) -> Drawing:
     """Draw `layout`; states with an outcome get its colour and glyph, `selected` is reversed."""
-    outcomes = outcomes or {}
-    canvas = _Canvas(layout.width, layout.height)
-    for lines in layout.lines:
-        for (x, y), (bits, solid, dotted) in lines.cells.items():
-            is_dotted = solid == 0 and dotted > 0
-            char = (_DOTTED.get(bits) if is_dotted else None) or _LINES.get(bits, "┼")
-            canvas.put(x, y, char, CATCH_STYLE if is_dotted else EDGE_STYLE)
-        for (x, y), (glyph, is_dotted) in lines.arrows.items():
-            canvas.put(x, y, glyph, CATCH_STYLE if is_dotted else EDGE_STYLE)
-    for label in layout.labels:
-        canvas.text(label.x, label.y, label.text, CATCH_LABEL_STYLE if label.dotted else LABEL_STYLE)
-    # containers first, so the boxes inside them are drawn over their background
-    for box in sorted(layout.boxes.values(), key=lambda b: (b.rect.width * b.rect.height), reverse=True):
-        _draw_box(canvas, box, outcomes.get(box.name), box.name == selected)
-    return Drawing(canvas.lines(), {name: box.rect for name, box in layout.boxes.items()},
-                   layout.width, layout.height)
+    return Painter(layout, outcomes).drawing(selected)
+
+
+class Painter:
+    """A layout painted once for some outcomes; `drawing(selected)` then repaints only the
+    rows of the selected box, so moving the selection across a large graph stays cheap."""
+
+    def __init__(self, layout: Layout, outcomes: Mapping[str, StateOutcome] | None = None) -> None:
+        self.layout = layout
+        self.outcomes = dict(outcomes or {})
+        canvas = _Canvas(layout.width, layout.height)
+        for lines in layout.lines:
+            for (x, y), (bits, solid, dotted) in lines.cells.items():
+                is_dotted = solid == 0 and dotted > 0
+                char = (_DOTTED.get(bits) if is_dotted else None) or _LINES.get(bits, "┼")
+                canvas.put(x, y, char, CATCH_STYLE if is_dotted else EDGE_STYLE)
+            for (x, y), (glyph, is_dotted) in lines.arrows.items():
+                canvas.put(x, y, glyph, CATCH_STYLE if is_dotted else EDGE_STYLE)
+        for label in layout.labels:
+            canvas.text(label.x, label.y, label.text, CATCH_LABEL_STYLE if label.dotted else LABEL_STYLE)
+        # containers first, so the boxes inside them are drawn over their background
+        for box in sorted(layout.boxes.values(), key=lambda b: (b.rect.width * b.rect.height), reverse=True):
+            _draw_box(canvas, box, self.outcomes.get(box.name), False)
+        self.canvas = canvas
+        self.lines = canvas.lines()
+        self.boxes = {name: box.rect for name, box in layout.boxes.items()}
+
+    def drawing(self, selected: str | None = None) -> Drawing:
+        lines = self.lines
+        box = self.layout.boxes.get(selected) if selected is not None else None
+        if box is not None:
+            rows = range(box.rect.y, box.rect.bottom)
+            canvas = _Canvas(self.canvas.width, self.canvas.height, blank=False)
+            for y in rows:  # only these rows are copied and repainted
+                canvas.chars[y], canvas.styles[y] = list(self.canvas.chars[y]), list(self.canvas.styles[y])
+            _draw_box(canvas, box, self.outcomes.get(box.name), True)  # border and header: nothing inside
+            lines = list(lines)
+            for y in rows:
+                lines[y] = canvas.line(y)
+        return Drawing(lines, self.boxes, self.layout.width, self.layout.height)
 
 
 def _draw_box(canvas: _Canvas, box: Box, outcome: StateOutcome | None, selected: bool) -> None:

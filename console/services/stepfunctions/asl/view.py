@@ -15,7 +15,7 @@ from rich.text import Text
 from console.services.stepfunctions.asl.graph import Graph
 from console.services.stepfunctions.asl.layout import Layout, layout
 from console.services.stepfunctions.asl.model import Machine, parse
-from console.services.stepfunctions.asl.render import Drawing, legend, render
+from console.services.stepfunctions.asl.render import Drawing, Painter, legend
 from console.services.stepfunctions.steps import StateOutcome
 
 DIRECTIONS = ("up", "down", "left", "right")
@@ -26,6 +26,8 @@ class GraphView:
         self.machine = machine
         self.graph = Graph(machine)
         self.layout: Layout = layout(machine)
+        self._painter: Painter | None = None
+        self._painted_for: frozenset = frozenset()
 
     @classmethod
     def from_definition(cls, text: str | bytes) -> "GraphView":
@@ -37,7 +39,12 @@ class GraphView:
         return self.machine.start_at
 
     def render(self, outcomes: Mapping[str, StateOutcome] | None = None, selected: str | None = None) -> Drawing:
-        return render(self.layout, outcomes, selected)
+        """The drawing for these outcomes with `selected` highlighted. The painting for the
+        last outcomes is kept: a new selection repaints only the rows of the selected box."""
+        key = frozenset((outcomes or {}).items())
+        if self._painter is None or self._painted_for != key:
+            self._painter, self._painted_for = Painter(self.layout, outcomes), key
+        return self._painter.drawing(selected)
 
     def legend(self) -> Text:
         return legend()
