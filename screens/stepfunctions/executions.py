@@ -39,6 +39,8 @@ from console.services.stepfunctions.models import (
 )
 from console.text import inert
 from screens.base import SourceScreen
+from screens.stepfunctions.execution_actions import EXECUTION_BINDINGS, open_redrive_execution, open_stop_execution
+from screens.stepfunctions.start import START_EXECUTION_BINDING, open_start_execution
 from widgets import cells
 from widgets.panel import FilterInput
 from widgets.resource_table import Column, ResourceTable
@@ -189,7 +191,8 @@ last row (or press `m`). Start, duration (running ones count up), how often each
 redriven and, for the rows you have scrolled to, their error, input and redrive status
 (DescribeExecution, read once per row, again while it runs). `/` filters the loaded rows
 by name or by the input of the rows read so far. `enter` steps through the selected
-execution. Times are UTC."""
+execution; `s` starts a new one, `x` stops the selected one, `R` redrives it (each planned,
+confirmed and audited). Times are UTC."""
 
     DEFAULT_CSS = """
     ExecutionsScreen #executions-title, ExecutionsScreen #executions-status {
@@ -226,6 +229,8 @@ execution. Times are UTC."""
         Binding("m", "more", "More", id="stepfunctions.executions.more",
                 tooltip="Read the next page of executions (scrolling to the last row does too)"),
         Binding("escape", "clear_filter", "Clear filter", id="stepfunctions.executions.clear-filter", show=False),
+        START_EXECUTION_BINDING,
+        *EXECUTION_BINDINGS,
     ]
 
     def __init__(self, machine: StateMachine, page_size: int | None = None) -> None:
@@ -489,3 +494,20 @@ execution. Times are UTC."""
         execution = self.selected_execution()
         if execution is not None:
             self.app.push_screen(ExecutionScreen(execution.arn))
+
+    # actions (screens.stepfunctions.start, execution_actions: guarded, confirmed, audited) ----------
+    def action_start_execution(self) -> None:
+        """`s`: start an execution of this machine; the list is read again once it has started."""
+        open_start_execution(self, self.machine.arn, self.machine.name, on_started=lambda arn: self._refresh_list())
+
+    def action_stop_execution(self) -> None:
+        """`x`: stop the selected execution (the ARN is captured now, whatever the cursor does next)."""
+        execution = self.selected_execution()
+        if execution is not None:
+            open_stop_execution(self, execution.arn)
+
+    def action_redrive_execution(self) -> None:
+        """`R`: redrive the selected execution (refused, with the reason, unless it may be)."""
+        execution = self.selected_execution()
+        if execution is not None:
+            open_redrive_execution(self, execution.arn)

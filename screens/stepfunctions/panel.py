@@ -10,7 +10,7 @@ zero, and offer the machine's log group instead (`l`) when logging is configured
 machine whose executions AWS refused says why.
 
 Keys: `enter` opens a STANDARD machine's executions (screens.stepfunctions.executions),
-`l` an EXPRESS machine's log group.
+`l` an EXPRESS machine's log group, `s` starts an execution (screens.stepfunctions.start).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from textual.binding import Binding
 from console.services.stepfunctions.metrics import WINDOW_MINUTES
 from console.services.stepfunctions.models import FAILED_STATUSES, StateMachine, StateMachineMetrics
 from screens.panel import PanelSpec, ServicePanel
+from screens.stepfunctions.start import START_EXECUTION_BINDING, open_start_execution
 from widgets import cells
 from widgets.resource_table import Column
 
@@ -155,7 +156,7 @@ lists none for EXPRESS, hence "n/a (EXPRESS)"): the last one, the latest failure
 ago it ended, failed/all, timed out, aborted, running and succeeded; "+" after a figure: the
 day is still being read (a busy machine's day takes several pages). An EXPRESS machine's
 row offers its log group when logging is configured (named in the last column): `l` opens it. `enter` on a STANDARD
-machine lists its executions. Red: failures; yellow: throttles, or executions AWS refused
+machine lists its executions; `s` starts one. Red: failures; yellow: throttles, or executions AWS refused
 to list; green: the last execution succeeded. "…": not read yet.""",
     columns=(
         # what a narrow panel shows first: the machine, what its executions did (or why that
@@ -191,6 +192,7 @@ class StepFunctionsPanel(ServicePanel):
     BINDINGS = [
         Binding("l", "logs", "Logs", id="stepfunctions.logs",
                 tooltip="Follow the selected EXPRESS machine's CloudWatch log group (when logging is on)"),
+        START_EXECUTION_BINDING,
     ]
 
     def selected_machine(self) -> StateMachine | None:
@@ -218,3 +220,15 @@ class StepFunctionsPanel(ServicePanel):
         from screens.log_view import LogViewScreen
 
         self.app.push_screen(LogViewScreen([machine.log_group], title=f"Logs · {machine.name}"))
+
+    def action_start_execution(self) -> None:
+        """`s`: start an execution of the selected machine (screens.stepfunctions.start); the
+        panel reads the machine again once it has started."""
+        machine = self.selected_machine()
+        if machine is not None:
+            open_start_execution(self, machine.arn, machine.name, on_started=lambda arn: self._started())
+
+    def _started(self) -> None:
+        engine = getattr(self.app, "engine", None)
+        if engine is not None:
+            engine.refresh_now(SPEC.source)
