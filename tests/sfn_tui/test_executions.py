@@ -179,3 +179,35 @@ async def test_an_empty_machine_says_so_and_hostile_input_stays_literal(account)
         shown = screen.table.get_cell(screen.table.visible_keys[0], "input")
         assert shown.plain == '{"note":"[bold red]not markup[/] \\u001b[31mnot red\\u0007"}'
         assert not shown.spans  # no style from the text
+
+
+async def test_throttling_keeps_the_rows_says_so_and_recovers(account):
+    """Every Step Functions call throttled (the fault proxy answers ThrottlingException as AWS
+    does) after the first page: the rows stay, the status line says AWS is throttling; when it
+    stops, the next read clears it. Before anything is read, the notice says so."""
+    from console.demo.faultproxy import FaultProxy
+
+    machine = create(account, "busy", definition=PASS)
+    start_runs(account, machine, [{"n": i} for i in range(3)])
+    wait_for_statuses(account, machine, {"SUCCEEDED": 3})
+    with FaultProxy(account.endpoint, seed=5) as proxy:
+        app = start_app(proxy.endpoint)
+        async with app.run_test(size=(160, 30)) as pilot:
+            screen = await open_executions(pilot, app, "busy")
+            await wait_until(pilot, lambda: screen.state == "ok" and screen.table.row_count == 3)
+            proxy.set(throttle=1.0, services=["stepfunctions"])
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: screen.state == "throttled", rounds=1200, clock=app.clock, step=0.5)
+            status = screen.query_one("#executions-status").render().plain
+            assert "throttled by AWS, backing off, rows " in status and screen.table.row_count == 3
+            proxy.off()
+            await wait_until(pilot, lambda: screen.state == "ok", rounds=1200, clock=app.clock, step=1.0)
+
+            await pilot.press("escape")
+            proxy.set(throttle=1.0, services=["stepfunctions"])
+            await select_machine(pilot, app, "busy")
+            await pilot.press("enter")
+            fresh = await wait_until(pilot, lambda: isinstance(app.screen, ExecutionsScreen) and app.screen)
+            await wait_until(pilot, lambda: fresh.state == "throttled", rounds=1200, clock=app.clock, step=0.5)
+            assert fresh.query_one("#executions-notice").render().plain.startswith("throttled by AWS before")
+            proxy.off()
