@@ -151,8 +151,9 @@ SPEC = PanelSpec(
 State machines, the most failed or timed out in the last {WINDOW} first. The "{WINDOW}" columns
 are AWS/States metrics over the last {WINDOW}, with the hour in five 12-minute bars before the
 figure (oldest first): executions started, failed, timed out, throttled, average execution
-time. The executions of the last {DAY} come from ListExecutions (STANDARD machines only: AWS
-lists none for EXPRESS, hence "n/a (EXPRESS)"): the last one, the latest failure and how long
+time. The executions of the last {DAY} (ended in it, or started or redriven in it and still
+running) come from ListExecutions (STANDARD machines only: AWS lists none for EXPRESS, hence
+"n/a (EXPRESS)"): the last one, the latest failure and how long
 ago it ended, failed/all, timed out, aborted, running and succeeded; "+" after a figure: the
 day is still being read (a busy machine's day takes several pages). An EXPRESS machine's
 row offers its log group when logging is configured (named in the last column): `l` opens it. `enter` on a STANDARD

@@ -331,3 +331,29 @@ async def test_express_machines_offer_their_log_group(fresh_account, monkeypatch
         assert calls(fresh_account.endpoint, fresh_account, "DescribeStateMachine") == 2
     finally:
         await ctx.pool.close()
+
+
+async def test_a_redriven_execution_is_counted_once_under_its_new_outcome(fresh_account, monkeypatch):
+    """A redrive brings a failed execution back to the top of the list (RUNNING, then its new
+    end): the next read replaces what was counted for it, never counts it twice."""
+    fresh_account.use(monkeypatch)
+    machine = create(fresh_account, "again", definition=EVERY_OUTCOME)
+    sfn = fresh_account.client("stepfunctions")
+    (failed,) = start_runs(fresh_account, machine, ["fail"])
+    wait_for_statuses(fresh_account, machine, {"FAILED": 1})
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx, source = context_for(fresh_account.endpoint, clock), StateMachinesSource()
+    try:
+        (before,) = await source(ctx)
+        assert (before.failed, before.recent) == (1, 1)
+        first_end = before.latest_failure.ended_at
+        sfn.redrive_execution(executionArn=failed)  # fails again: the same input takes the same branch
+        deadline = time.monotonic() + 30
+        while sfn.describe_execution(executionArn=failed)["status"] != "FAILED" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        await clock.advance(60)
+        (after,) = await source(ctx)
+        assert (after.failed, after.recent) == (1, 1)
+        assert after.latest_failure.ended_at > first_end and after.latest_failure.redrive_count == 1
+    finally:
+        await ctx.pool.close()
