@@ -32,11 +32,9 @@ from console.aws.limits import max_page
 from console.cloudwatch.metrics import fetch_metrics
 from console.polling.sweep import Sweep
 from console.services.stepfunctions import metrics as sfn_metrics
-from console.services.stepfunctions.executions import DayTally, execution_from_api
+from console.services.stepfunctions.executions import DayTally
 from console.services.stepfunctions.models import DayExecutions, StateMachine, StateMachineMetrics
 from console.target import Target
-
-__all__ = ["StateMachinesSource", "execution_from_api", "log_group_of", "machine_from_api"]
 
 SOURCE = "stepfunctions"  # the source this is, whose rows on screen the sweeps read first
 EXPRESS = "EXPRESS"
