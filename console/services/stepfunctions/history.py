@@ -31,7 +31,7 @@ from typing import Any, Awaitable, Callable, Iterable, Iterator, NamedTuple, Seq
 from console.aws.context import AwsContext
 from console.aws.limits import max_page
 from console.services.stepfunctions.models import ExecutionSummary
-from console.services.stepfunctions.sources import execution_from_api
+from console.services.stepfunctions.executions import execution_from_api
 from console.services.stepfunctions.steps import StateOutcome, StepStatus
 
 AWS_MAX_EVENTS = 25_000  # "Maximum execution history size: 25,000 events" (Step Functions quotas)
