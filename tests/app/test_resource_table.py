@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
+from datetime import timedelta
 
 from textual.app import App, ComposeResult
 
-from screens.lambda_.panel import SPEC as LAMBDA, LambdaRow
-from tests.app.conftest import T0, function
-from widgets.resource_table import ResourceTable
+from screens.lambda_.panel import SPEC as LAMBDA, LambdaRow, join_aliases
+from tests.app.conftest import T0, alias, function
+from widgets.resource_table import Column, ResourceTable
 
 
 class TableApp(App):
+    def __init__(self, columns: tuple[Column, ...] = LAMBDA.columns) -> None:
+        super().__init__()
+        self.columns = columns
+
     def compose(self) -> ComposeResult:
-        yield ResourceTable(LAMBDA.columns, sort_key=LAMBDA.sort_key, id="table")
+        yield ResourceTable(self.columns, sort_key=LAMBDA.sort_key, id="table")
 
 
 def rows(*functions) -> list[LambdaRow]:
@@ -91,6 +97,56 @@ async def test_a_table_refreshed_for_hours_holds_only_the_renders_of_what_is_on_
         on_screen = table.size.height * len(table.columns)
         assert len(table._cell_render_cache) <= 2 * on_screen  # what one screen renders, not 40
         assert len(table._line_cache) <= 2 * table.size.height
+
+
+def counted(columns: tuple[Column, ...], drawn: Counter) -> tuple[Column, ...]:
+    """The columns, counting each row drawn: ("ages" or "cells", its key)."""
+    def counting(column: Column) -> Column:
+        def cell(row, now):
+            drawn[("ages" if column.ages else "cells", row.key)] += 1
+            return column.cell(row, now)
+        return replace(column, cell=cell)
+
+    return tuple(counting(column) for column in columns)
+
+
+async def test_a_refresh_that_moves_three_aliases_of_2000_functions_draws_three_rows():
+    """A sweep's publish costs the rows it changed, not the estate: the join keeps the rows
+    it had, the table draws the three that changed and the ages of what is on screen;
+    ages off screen are drawn when their row scrolls into view, or a minute on."""
+    drawn: Counter = Counter()
+    app = TableApp(counted(LAMBDA.columns, drawn))
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        functions = tuple(function(f"fn-{i:04d}", 100, i % 7) for i in range(2008))
+        aliases = tuple(alias(fn.name, "3") for fn in functions)
+        first = join_aliases(functions, aliases)
+        table.update_items(first, T0)
+        await pilot.pause()
+        drawn.clear()
+
+        moved = {functions[i].name for i in (5, 700, 2000)}
+        aliases = tuple(alias(a.function_name, "4") if a.function_name in moved else a for a in aliases)
+        again = join_aliases(functions, aliases, previous={row.key: row for row in first})
+        assert [row.name for old, row in zip(first, again) if row is not old] == sorted(moved)
+        table.update_items(again, T0 + timedelta(seconds=10))
+        await pilot.pause()
+        changed = {row.key for row in again if row.name in moved}
+        assert {key for kind, key in drawn if kind == "cells"} == changed
+        on_screen = table.keys_in_view()
+        assert len(on_screen) < 50 and {key for kind, key in drawn if kind == "ages"} <= on_screen | changed
+        assert table.rows_drawn == 3
+        assert table.get_cell(next(iter(on_screen)), "modified").plain == "10s"
+        last = table.visible_keys[-1]
+        assert last not in on_screen and table.get_cell(last, "modified").plain == "0s"
+
+        await pilot.press("end")  # scrolled into view: its age as of the last refresh
+        await pilot.pause()
+        assert last in table.keys_in_view() and table.get_cell(last, "modified").plain == "10s"
+        await pilot.press("home")
+        table.update_items(again, T0 + timedelta(seconds=70))  # a minute on: every age
+        assert table.get_cell(last, "modified").plain == "1m" and table.rows_drawn == 0
+        assert table.visible_keys == [row.key for row in sorted(again, key=LAMBDA.sort_key)]
 
 
 HOSTILE = ["[/]", "\x1b]52;c;AAAA\x07", "[bold]x", "\x9b31m", "tab\there"]
