@@ -4,8 +4,9 @@ Why not just `clear()` and re-add: a refresh every few seconds must not move the
 cursor, lose the scroll position or flicker. Rows are keyed by the resource's key
 (its ARN); each update diffs cells in place, adds new rows, removes gone ones and
 re-sorts only when the order changed, and the cursor stays on its resource KEY. An update
-draws only the rows whose item changed (an equal item's row is left as it is) and the ages
-of the rows on screen: a sweep that changes three rows of 2,000 costs three rows.
+draws only what is on screen: the rows there whose item changed (an equal item's row is
+left as it is) and their ages; a changed row off screen is drawn when it scrolls into
+view. A sweep that changes three rows of 2,000 costs at most three rows.
 
 Until the user moves the cursor it stays on the first row instead: a panel's sort puts
 what is worst first, and a first load re-sorts as figures arrive (names first, metrics
@@ -31,7 +32,6 @@ from textual.widgets.data_table import DuplicateKey, RowKey
 
 Cell = Callable[[Any, datetime], Text]
 
-AGES_EVERY = 60.0  # seconds: how stale the age of a row off screen may get (module docstring)
 Tone = Callable[[Any], "str | None"]
 
 
@@ -85,12 +85,13 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._shown: dict[str, tuple[Text, ...]] = {}  # the cells each visible row holds
         self._drawn: dict[str, Any] = {}  # the item each visible row's cells were drawn from
         self._aged: dict[str, datetime] = {}  # the `now` each visible row's ages were drawn at
+        self._stale: set[str] = set()  # rows off screen whose item changed since they were drawn
         self._order: list[str] = []  # the visible rows' keys in display order, as last drawn
         self._ranks: dict[str, tuple[Any, Any]] = {}  # key -> (item, its sort key)
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
         self._now: datetime | None = None
-        self.rows_drawn = 0  # rows the last update drew again because their item changed
-        self.ages_drawn = 0  # rows whose ages alone it drew again
+        self.rows_drawn = 0  # rows drawn again since the last update began (their item changed)
+        self.ages_drawn = 0  # rows whose ages alone were drawn again since then
         self.user_moved = False  # until True, the cursor stays on the first row (module docstring)
         self._syncing = False
         for spec in self.specs:
@@ -179,10 +180,10 @@ class ResourceTable(DataTable, inherit_bindings=False):
             self._syncing = False
 
     def _sync_rows(self) -> None:
-        """Draw again only the rows whose item changed, and the ages (`Column.ages`) of the
-        rows on screen: a refresh of 2,000 rows that changes three costs three rows and a
-        screenful of ages, not 2,000 rows' cells. Ages off screen are drawn again at most
-        once every AGES_EVERY seconds, and when their row scrolls into view."""
+        """Draw only what is on screen: the rows there whose item changed, and their ages
+        (`Column.ages`). A row off screen whose item changed is drawn when it scrolls into
+        view: a refresh of 2,000 rows costs a screenful of rows, not 2,000 rows' cells
+        (every minute brings every function's metrics anew)."""
         now = self._now
         assert now is not None
         updates = self._update_count
@@ -196,22 +197,19 @@ class ResourceTable(DataTable, inherit_bindings=False):
             del self._shown[key]
             self._drawn.pop(key, None)
             self._aged.pop(key, None)
+            self._stale.discard(key)
         added: list[tuple[str, tuple[Text, ...]]] = []
-        everything = range(len(self.specs))
         for key, item in zip(order, visible):
             if key not in self._shown:
                 cells = tuple(self._cell(spec, item) for spec in self.specs)
                 added.append((key, cells))
                 self._shown[key], self._drawn[key], self._aged[key] = cells, item, now
-                continue
-            drawn = self._drawn[key]
-            if drawn is item or drawn == item:
-                self._drawn[key] = item  # the same object next time: compared by identity
-                if self._aging and (now - self._aged[key]).total_seconds() >= AGES_EVERY:
-                    self._draw(key, item, self._aging)
-                continue
-            self._draw(key, item, everything)
-            self.rows_drawn += 1
+            elif key not in self._stale:
+                drawn = self._drawn[key]
+                if drawn is item or drawn == item:
+                    self._drawn[key] = item  # the same object next time: compared by identity
+                else:
+                    self._stale.add(key)
         self._add_rows(added)
         moved = order != self._order
         if moved:
@@ -224,9 +222,23 @@ class ResourceTable(DataTable, inherit_bindings=False):
             self.select_key(keep)
         elif self.row_count:
             self.move_cursor(row=min(max(index, 0), self.row_count - 1), animate=False)
-        self._draw_ages_in_view()
+        self._draw_in_view()
         if self._update_count != updates:
             self._forget_renders()
+
+    def _draw_in_view(self) -> None:
+        """The rows on screen as their items are now, and their ages as of the last update."""
+        now = self._now
+        if now is None:
+            return
+        for key in self._keys_on_screen():
+            if key in self._stale:
+                self._stale.discard(key)
+                self._draw(key, self._items[key], range(len(self.specs)))
+                self.rows_drawn += 1
+            elif self._aging and self._aged.get(key, now) != now:
+                self._draw(key, self._drawn[key], self._aging)
+                self.ages_drawn += 1
 
     def _draw(self, key: str, item: Any, columns: Iterable[int]) -> None:
         """Draw the row's cells at `columns` again; hand DataTable those that differ."""
@@ -245,28 +257,27 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._drawn[key] = item
         self._aged[key] = self._now
 
-    def _draw_ages_in_view(self) -> None:
-        """The ages of the rows on screen, as of the last update's `now`."""
-        if not self._aging or self._now is None:
-            return
-        for key in self._keys_on_screen():
-            if self._aged.get(key, self._now) != self._now:
-                self._draw(key, self._drawn[key], self._aging)
-                self.ages_drawn += 1
-
     def _keys_on_screen(self) -> list[str]:
         header = self.header_height if self.show_header else 0
         first = int(self.scroll_y)
         height = max(1, self.size.height - header) if self.size.height else 20
         return self._order[first:first + height]
 
+    def _reveal(self) -> None:
+        """Rows that came on screen (a scroll, a taller table): drawn as they are now."""
+        if self._syncing:
+            return  # the update draws what is on screen when it is done
+        updates = self._update_count
+        self._draw_in_view()
+        if self._update_count != updates:
+            self._forget_renders()
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if not self._syncing:
-            updates = self._update_count
-            self._draw_ages_in_view()  # rows scrolled into view show their age as of now
-            if self._update_count != updates:
-                self._forget_renders()
+        self._reveal()
+
+    def on_resize(self) -> None:
+        self._reveal()
 
     def _forget_renders(self) -> None:
         """DataTable keys its render caches by its update count, so every update leaves the
