@@ -32,6 +32,8 @@ from textual.widgets.data_table import DuplicateKey, RowKey
 
 Cell = Callable[[Any, datetime], Text]
 
+POOL_PER_ROW = 2  # distinct shared cells kept per row at most (ResourceTable._shared)
+
 Tone = Callable[[Any], "str | None"]
 
 
@@ -86,6 +88,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._drawn: dict[str, Any] = {}  # the item each visible row's cells were drawn from
         self._aged: dict[str, datetime] = {}  # the `now` each visible row's ages were drawn at
         self._stale: set[str] = set()  # rows off screen whose item changed since they were drawn
+        self._pool: dict[tuple, Text] = {}  # shared cells, by how they read and look (_shared)
         self._order: list[str] = []  # the visible rows' keys in display order, as last drawn
         self._ranks: dict[str, tuple[Any, Any]] = {}  # key -> (item, its sort key)
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
@@ -201,7 +204,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         added: list[tuple[str, tuple[Text, ...]]] = []
         for key, item in zip(order, visible):
             if key not in self._shown:
-                cells = tuple(self._cell(spec, item) for spec in self.specs)
+                cells = tuple(self._cell(i, item) for i in range(len(self.specs)))
                 added.append((key, cells))
                 self._shown[key], self._drawn[key], self._aged[key] = cells, item, now
             elif key not in self._stale:
@@ -245,7 +248,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         cells = list(self._shown[key])
         for i in columns:
             spec, was = self.specs[i], cells[i]
-            new = self._cell(spec, item)
+            new = self._cell(i, item)
             if not _same(new, was):
                 # Widen a column when a cell outgrows it, but never ask DataTable to
                 # re-fit: for a narrower cell it re-measures the whole column, which
@@ -336,13 +339,28 @@ class ResourceTable(DataTable, inherit_bindings=False):
         width = sum(column.get_render_width(self) for column in self.columns.values())
         self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header_height)
 
-    def _cell(self, spec: Column, item: Any) -> Text:
+    def _cell(self, index: int, item: Any) -> Text:
+        spec = self.specs[index]
         cell = spec.cell(item, self._now)
         tone = spec.tone(item) if spec.tone else None
         if tone:
             cell = cell.copy()
             cell.stylize(self._tone_style(tone))
-        return cell
+        return cell if index == 0 else self._shared(cell)
+
+    def _shared(self, cell: Text) -> Text:
+        """One Text for every cell that reads and looks the same: 2,000 functions repeat
+        their runtime, memory, timeout and, idle, every figure; a cell is ~300 bytes and
+        a row 16 of them. Cells are never changed in place (widgets.cells). Not the first
+        column's, whose identity ranks its row (`_reorder`); the pool is emptied when it
+        holds more than the table could share."""
+        look = (cell.plain, cell.style, cell.justify, cell.overflow, cell.no_wrap, cell.end, tuple(cell.spans))
+        shared = self._pool.get(look)
+        if shared is None:
+            if len(self._pool) >= POOL_PER_ROW * max(64, len(self._shown)):
+                self._pool.clear()
+            shared = self._pool[look] = cell
+        return shared
 
     def _tone_style(self, tone: str) -> str:
         """The theme's colour for a semantic tone ($error, $warning, $success...)."""

@@ -154,6 +154,26 @@ async def test_a_refresh_that_moves_three_aliases_of_2000_functions_draws_at_mos
         assert table.get_cell(middle, "routing").plain == "live→4" and table.get_cell(middle, "modified").plain == "1m"
 
 
+async def test_cells_that_read_and_look_the_same_are_held_once():
+    """2,000 functions repeat their runtime and memory and, idle, every figure: one Text
+    each (a cell is ~300 bytes), while a cell that looks different (a tone) stays its own."""
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        idle = [function(f"fn-{i:04d}", 0, 0) for i in range(2000)]
+        failing = function("failing", 100, 7)
+        table.update_items(rows(*idle, failing), T0)
+        await pilot.pause()
+        keys = [fn.key for fn in idle]
+        for column in ("runtime", "memory", "errors", "invocations", "modified"):
+            assert len({id(table.get_cell(key, column)) for key in keys}) == 1, column
+        assert len({id(table.get_cell(key, "name")) for key in keys}) == 2000  # ranks its row
+        assert table.get_cell(failing.key, "runtime") is table.get_cell(keys[0], "runtime")
+        assert table.get_cell(failing.key, "errors").plain == "7" and table.get_cell(keys[0], "errors").plain == "0"
+        toned, plain = table.get_cell(failing.key, "error_rate"), table.get_cell(keys[0], "error_rate")
+        assert toned.spans and not plain.spans  # the error tone: a look of its own
+
+
 HOSTILE = ["[/]", "\x1b]52;c;AAAA\x07", "[bold]x", "\x9b31m", "tab\there"]
 
 
