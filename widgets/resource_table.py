@@ -186,7 +186,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         """Draw only what is on screen: the rows there whose item changed, and their ages
         (`Column.ages`). A row off screen whose item changed is drawn when it scrolls into
         view: a refresh of 2,000 rows costs a screenful of rows, not 2,000 rows' cells
-        (every minute brings every function's metrics anew)."""
+        (a source may bring every item anew, as figures read once a minute do)."""
         now = self._now
         assert now is not None
         updates = self._update_count
@@ -349,9 +349,9 @@ class ResourceTable(DataTable, inherit_bindings=False):
         return cell if index == 0 else self._shared(cell)
 
     def _shared(self, cell: Text) -> Text:
-        """One Text for every cell that reads and looks the same: 2,000 functions repeat
-        their runtime, memory, timeout and, idle, every figure; a cell is ~300 bytes and
-        a row 16 of them. Cells are never changed in place (widgets.cells). Not the first
+        """One Text for every cell that reads and looks the same: 2,000 resources repeat
+        their configuration and, idle, every figure; a cell is ~300 bytes and a row may
+        hold 16. Cells are never changed in place (widgets.cells). Not the first
         column's, whose identity ranks its row (`_reorder`); the pool is emptied when it
         holds more than the table could share."""
         look = (cell.plain, cell.style, cell.justify, cell.overflow, cell.no_wrap, cell.end, tuple(cell.spans))
