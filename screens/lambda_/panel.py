@@ -6,10 +6,10 @@ back; on start it offers to finish any deploy a crash left open.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from rich.text import Text
 from textual.binding import Binding
@@ -52,12 +52,30 @@ class LambdaRow:
         return jump_start(self.function.metrics)
 
 
-def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...]) -> tuple[LambdaRow, ...]:
+def join_aliases(functions: tuple[LambdaFunction, ...], aliases: tuple[LambdaAlias, ...], *,
+                 has_read: Callable[[str], bool] | None = None, unread: bool = False,
+                 previous: Mapping[str, LambdaRow] | None = None) -> tuple[LambdaRow, ...]:
+    """A row per function with its aliases by name; routing None where `has_read` says its
+    aliases were not read yet; `unread`: the last read of metrics failed, so a function
+    without them shows unknown. A row equal to its `previous` one is that same object: the
+    table then compares it by identity, and a refresh that changes three of 2,000 rows
+    builds three (widgets.resource_table)."""
     by_function: dict[str, list[LambdaAlias]] = {}
-    for alias in sorted(aliases, key=attrgetter("name")):
+    for alias in aliases:
         by_function.setdefault(alias.function_name, []).append(alias)
-    return tuple(LambdaRow(fn, " ".join(a.routing for a in own), tuple(own))
-                 for fn in functions for own in [by_function.get(fn.name, [])])
+    rows = []
+    for fn in functions:
+        own = by_function.get(fn.name)
+        own = () if own is None else tuple(own) if len(own) == 1 else tuple(sorted(own, key=attrgetter("name")))
+        read = has_read is None or has_read(fn.name)
+        lost = unread and fn.metrics is None
+        old = previous.get(fn.key) if previous is not None else None
+        if old is not None and (old.routing is not None) == read and old.unread == lost and old.aliases == own \
+                and (old.function is fn or old.function == fn):
+            rows.append(old)
+        else:
+            rows.append(LambdaRow(fn, " ".join(a.routing for a in own) if read else None, own, lost))
+    return tuple(rows)
 
 
 def _metric(name: str) -> Callable[[LambdaRow], float | None]:
@@ -250,21 +268,25 @@ class LambdaPanel(ServicePanel):
                 tooltip="Move the alias back (or abort/promote a deploy in progress)"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_rows: dict[str, LambdaRow] = {}  # by key: what `rows` returned last
+
     def on_mount(self) -> None:
         self._title_window()
 
     def rows(self, store) -> tuple[Any, ...]:
         """Functions with their routing; "…" where the alias sweep has not read a function
-        yet; metrics unknown ("–") where the last read failed before they arrived."""
-        rows = super().rows(store)
-        latest = store.latest(SPEC.source)
-        if latest is not None and latest.error is not None:
-            rows = tuple(replace(row, unread=True) if row.function.metrics is None else row for row in rows)
+        yet; metrics unknown ("–") where the last read failed before they arrived. Rows that
+        did not change are the objects of the last call (join_aliases)."""
+        latest, related = store.latest(SPEC.source), store.latest(SPEC.related)
         source = getattr(self.app, "source_table", {}).get(SPEC.related)
         sweep = source[0] if source else None
-        if not isinstance(sweep, AliasSweep):
-            return rows
-        return tuple(row if sweep.has_read(row.name) else replace(row, routing=None) for row in rows)
+        rows = join_aliases(latest.items if latest else (), related.items if related else (),
+                            has_read=sweep.has_read if isinstance(sweep, AliasSweep) else None,
+                            unread=latest is not None and latest.error is not None, previous=self._last_rows)
+        self._last_rows = {row.key: row for row in rows}
+        return rows
 
     def on_dashboard_ready(self) -> None:
         """Promote / abort / later for each deploy a crash left open (screens.lambda_.deploy)."""

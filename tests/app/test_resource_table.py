@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
+from datetime import timedelta
 
 from textual.app import App, ComposeResult
 
-from screens.lambda_.panel import SPEC as LAMBDA, LambdaRow
-from tests.app.conftest import T0, function
-from widgets.resource_table import ResourceTable
+from screens.lambda_.panel import SPEC as LAMBDA, LambdaRow, join_aliases
+from tests.app.conftest import T0, alias, function
+from widgets.resource_table import Column, ResourceTable
 
 
 class TableApp(App):
+    def __init__(self, columns: tuple[Column, ...] = LAMBDA.columns) -> None:
+        super().__init__()
+        self.columns = columns
+
     def compose(self) -> ComposeResult:
-        yield ResourceTable(LAMBDA.columns, sort_key=LAMBDA.sort_key, id="table")
+        yield ResourceTable(self.columns, sort_key=LAMBDA.sort_key, id="table")
 
 
 def rows(*functions) -> list[LambdaRow]:
@@ -91,6 +97,81 @@ async def test_a_table_refreshed_for_hours_holds_only_the_renders_of_what_is_on_
         on_screen = table.size.height * len(table.columns)
         assert len(table._cell_render_cache) <= 2 * on_screen  # what one screen renders, not 40
         assert len(table._line_cache) <= 2 * table.size.height
+
+
+def counted(columns: tuple[Column, ...], drawn: Counter) -> tuple[Column, ...]:
+    """The columns, counting each row drawn: ("ages" or "cells", its key)."""
+    def counting(column: Column) -> Column:
+        def cell(row, now):
+            drawn[("ages" if column.ages else "cells", row.key)] += 1
+            return column.cell(row, now)
+        return replace(column, cell=cell)
+
+    return tuple(counting(column) for column in columns)
+
+
+async def test_a_refresh_that_moves_three_aliases_of_2000_functions_draws_at_most_three_rows():
+    """A sweep's publish costs the rows it changed, not the estate: the join keeps the rows
+    it had, the table draws those of the changed rows that are on screen, and the ages of
+    what is on screen; a changed row off screen is drawn when it scrolls into view."""
+    drawn: Counter = Counter()
+    app = TableApp(counted(LAMBDA.columns, drawn))
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        functions = tuple(function(f"fn-{i:04d}", 100, i % 7) for i in range(2008))
+        aliases = tuple(alias(fn.name, "3") for fn in functions)
+        first = join_aliases(functions, aliases)
+        table.update_items(first, T0)
+        await pilot.pause()
+        drawn.clear()
+
+        top, middle, last = (table.visible_keys[i] for i in (0, 1000, -1))
+        moved = {key.rsplit(":", 1)[1] for key in (top, middle, last)}
+        aliases = tuple(alias(a.function_name, "4") if a.function_name in moved else a for a in aliases)
+        again = join_aliases(functions, aliases, previous={row.key: row for row in first})
+        assert {row.name for old, row in zip(first, again) if row is not old} == moved
+        table.update_items(again, T0 + timedelta(seconds=10))
+        await pilot.pause()
+        on_screen = table.keys_in_view()
+        assert top in on_screen and middle not in on_screen and last not in on_screen
+        assert {key for kind, key in drawn if kind == "cells"} == {top}
+        assert len(on_screen) < 50 and {key for kind, key in drawn if kind == "ages"} <= on_screen
+        assert table.rows_drawn == 1
+        assert table.get_cell(top, "routing").plain == "live→4" and table.get_cell(top, "modified").plain == "10s"
+
+        await pilot.press("end")  # scrolled into view: drawn as it is now
+        await pilot.pause()
+        assert last in table.keys_in_view()
+        assert table.rows_drawn == 2  # since the update: the top row, then the last
+        assert table.get_cell(last, "routing").plain == "live→4" and table.get_cell(last, "modified").plain == "10s"
+        await pilot.press("home")
+        await pilot.pause()
+        table.update_items(again, T0 + timedelta(seconds=70))
+        assert table.get_cell(top, "modified").plain == "1m" and table.rows_drawn == 0
+        assert table.visible_keys == [row.key for row in sorted(again, key=LAMBDA.sort_key)]
+        table.select_key(middle)  # the cursor brings it into view
+        await pilot.pause()
+        assert table.get_cell(middle, "routing").plain == "live→4" and table.get_cell(middle, "modified").plain == "1m"
+
+
+async def test_cells_that_read_and_look_the_same_are_held_once():
+    """2,000 functions repeat their runtime and memory and, idle, every figure: one Text
+    each (a cell is ~300 bytes), while a cell that looks different (a tone) stays its own."""
+    app = TableApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        idle = [function(f"fn-{i:04d}", 0, 0) for i in range(2000)]
+        failing = function("failing", 100, 7)
+        table.update_items(rows(*idle, failing), T0)
+        await pilot.pause()
+        keys = [fn.key for fn in idle]
+        for column in ("runtime", "memory", "errors", "invocations", "modified"):
+            assert len({id(table.get_cell(key, column)) for key in keys}) == 1, column
+        assert len({id(table.get_cell(key, "name")) for key in keys}) == 2000  # ranks its row
+        assert table.get_cell(failing.key, "runtime") is table.get_cell(keys[0], "runtime")
+        assert table.get_cell(failing.key, "errors").plain == "7" and table.get_cell(keys[0], "errors").plain == "0"
+        toned, plain = table.get_cell(failing.key, "error_rate"), table.get_cell(keys[0], "error_rate")
+        assert toned.spans and not plain.spans  # the error tone: a look of its own
 
 
 HOSTILE = ["[/]", "\x1b]52;c;AAAA\x07", "[bold]x", "\x9b31m", "tab\there"]

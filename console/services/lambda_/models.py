@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from console.target import Target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LambdaMinutes:
     """AWS/Lambda figures per period (a minute unless `period_s` says otherwise), oldest
     first, one entry per period from `start`.
@@ -68,7 +68,7 @@ class LambdaMinutes:
         return self.start + timedelta(seconds=index * self.period_s)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VersionFigures:
     """One version's own invocations and errors through a weighted alias over the window,
     from {FunctionName, Resource="<function>:<alias>", ExecutedVersion} (the only dimension
@@ -98,7 +98,7 @@ def worse(new: VersionFigures, others: "tuple[VersionFigures, ...] | list[Versio
     return all(rate is None or new.error_rate > rate for rate in rates)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LambdaMetrics:
     """Sums/averages over the dashboard window; `series` is invocations per period. A count
     is None when a part of the window could not be read (unknown, never 0)."""
@@ -137,7 +137,7 @@ class LambdaMetrics:
         return 100.0 * self.errors / self.invocations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LambdaFunction:
     target: Target
     arn: str
@@ -161,7 +161,7 @@ class LambdaFunction:
         return f"/aws/lambda/{self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LambdaAlias:
     target: Target
     function_name: str

@@ -9,6 +9,7 @@ Aliases need one ListAliases per function, so they are their own, slower source.
 from __future__ import annotations
 
 import asyncio
+import sys
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable
@@ -39,17 +40,23 @@ def _parse_time(value: Any) -> datetime | None:
             return None
 
 
+def _shared(value: str | None) -> str | None:
+    """One copy of a value many resources repeat (a runtime, an alias name): each parsed
+    response holds its own, 2,008 times over on a large account."""
+    return None if value is None else sys.intern(value)
+
+
 def function_from_api(target: Target, raw: dict) -> LambdaFunction:
     architectures = raw.get("Architectures") or ["x86_64"]
     return LambdaFunction(
         target=target,
         arn=raw["FunctionArn"],
         name=raw["FunctionName"],
-        runtime=raw.get("Runtime"),
-        architecture=architectures[0],
+        runtime=_shared(raw.get("Runtime")),
+        architecture=sys.intern(architectures[0]),
         memory_mb=int(raw.get("MemorySize") or 128),
         timeout_s=int(raw.get("Timeout") or 3),
-        package_type=raw.get("PackageType") or "Zip",
+        package_type=sys.intern(raw.get("PackageType") or "Zip"),
         last_modified=_parse_time(raw.get("LastModified")),
         code_sha256=raw.get("CodeSha256") or "",
     )
@@ -202,8 +209,8 @@ def alias_from_api(target: Target, function_name: str, raw: dict) -> LambdaAlias
     return LambdaAlias(
         target=target,
         function_name=function_name,
-        name=raw["Name"],
-        version=raw["FunctionVersion"],
+        name=sys.intern(raw["Name"]),
+        version=sys.intern(raw["FunctionVersion"]),
         weights=tuple(sorted((str(v), float(w)) for v, w in weights.items())),
     )
 
