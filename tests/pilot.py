@@ -24,7 +24,8 @@ async def click(pilot, selector: str) -> None:
     region (an empty one sends the click elsewhere, and nothing happens)."""
     def ready() -> bool:
         found = pilot.app.screen.query(selector)
-        return bool(found) and found.first().region.area > 0
+        # A Button ignores clicks for 0.2 s after a press (its "-active" look): wait it out.
+        return bool(found) and found.first().region.area > 0 and not found.first().has_class("-active")
 
     await wait_until(pilot, ready)
     await pilot.click(selector)
