@@ -10,7 +10,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import boto3
 import pytest
 
 from console.aws.clients import ClientPool
@@ -87,16 +86,10 @@ def _make_function(iam, lam, name: str) -> str:
 
 @pytest.fixture
 def runs(fresh_account, monkeypatch) -> Runs:
-    """A fresh account with one function (echoing its payload) to call from tasks.
-
-    moto's interpreter calls Lambda with its own keys ("ak": the default account) whatever
-    the execution's account, so the function is made there too, under a name of this
-    account's own; the fresh account holds it as well, for when the interpreter follows
-    the execution's account."""
+    """A fresh account with one function (echoing its payload) to call from tasks: the
+    embedded interpreter invokes it in the execution's account, as Step Functions does
+    (console/demo/extensions/sfn_lambda.py)."""
     fresh_account.use(monkeypatch)
     name = f"{FUNCTION}-{fresh_account.id}"
     arn = _make_function(fresh_account.client("iam"), fresh_account.client("lambda"), name)
-    default = {"endpoint_url": fresh_account.endpoint, "region_name": "us-east-1",
-               "aws_access_key_id": "ak", "aws_secret_access_key": "sk"}
-    _make_function(boto3.client("iam", **default), boto3.client("lambda", **default), name)
     return Runs(fresh_account, arn)
