@@ -62,6 +62,10 @@ async def test_enter_lists_the_executions_failed_first_with_their_details(accoun
             assert "status ALL" in screen.query_one("#executions-status").render().plain
 
             await pilot.press("down")  # run-01, the older failure
+            # the cursor stays there through the screen's own refreshes (rows keyed by ARN)
+            await wait_until(pilot, lambda: screen.table.selected_key == runs[1])
+            await pilot.pause()
+            assert screen.table.selected_key == runs[1]
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, ExecutionScreen))
             assert app.screen.execution_arn == runs[1]
