@@ -51,6 +51,8 @@ RECONCILE_MACHINE = "payment-reconciliation"
 # EXPRESS: order status events, many short executions (AWS lists none of them: only its
 # AWS/States metrics show how they went).
 EVENTS_MACHINE = "order-events"
+# Its execution logs, where Step Functions' console suggests (AWS lists no EXPRESS executions).
+EVENTS_MACHINE_LOG_GROUP = "/aws/vendedlogs/states/order-events"
 EVENT_KINDS = (("status", 0.91), ("malformed", 0.06), ("partner", 0.03))  # partner: waits past its timeout
 ORDERS_BUS = "orders-bus"
 

@@ -319,6 +319,11 @@ class _Seeder:
             E.RECONCILE_MACHINE: reconciliation_definition(self.fn_arns),
             E.EVENTS_MACHINE: order_events_definition(self.fn_arns),
         }
+        logs = self.aws("logs")
+        E.ensure_log_group(logs, E.EVENTS_MACHINE_LOG_GROUP)
+        group_arn = f"arn:aws:logs:{E.REGION}:{self.aws.account_id}:log-group:{E.EVENTS_MACHINE_LOG_GROUP}:*"
+        express_logging = {"level": "ERROR", "includeExecutionData": True,
+                           "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group_arn}}]}
         return {
             name: sfn.create_state_machine(
                 name=name,
@@ -326,6 +331,7 @@ class _Seeder:
                 roleArn=self.roles["sfn"],
                 type="EXPRESS" if name == E.EVENTS_MACHINE else "STANDARD",
                 tags=[{"key": "team", "value": "orders"}],
+                **({"loggingConfiguration": express_logging} if name == E.EVENTS_MACHINE else {}),
             )["stateMachineArn"]
             for name, definition in definitions.items()
         }

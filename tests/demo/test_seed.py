@@ -104,6 +104,10 @@ def test_state_machines_and_past_executions(aws):
     types = {m["name"]: m["type"] for m in sfn.list_state_machines()["stateMachines"]}
     assert types == {E.ORDER_MACHINE: "STANDARD", E.BATCH_MACHINE: "STANDARD", E.RECONCILE_MACHINE: "STANDARD",
                      E.EVENTS_MACHINE: "EXPRESS"}
+    logging = sfn.describe_state_machine(stateMachineArn=machines[E.EVENTS_MACHINE])["loggingConfiguration"]
+    (destination,) = logging["destinations"]  # the EXPRESS machine's executions are read in its logs
+    assert f":log-group:{E.EVENTS_MACHINE_LOG_GROUP}:" in destination["cloudWatchLogsLogGroup"]["logGroupArn"]
+    assert aws("logs").describe_log_groups(logGroupNamePrefix=E.EVENTS_MACHINE_LOG_GROUP)["logGroups"]
     definition = json.loads(sfn.describe_state_machine(stateMachineArn=machines[E.ORDER_MACHINE])["definition"])
     assert definition["StartAt"] == "ValidateOrder"
     assert set(definition["States"]) == {
