@@ -152,9 +152,10 @@ class DashboardScreen(SourceScreen):
             shown = not tabbed or panel.spec.id == self._tab
             if panel.display != shown:
                 panel.display = shown
-        if tabbed:
+        strip = self.query(PanelTabs)
+        if tabbed and strip:  # the strip may not be mounted yet: a status tick can come first
             tabs = tuple(Tab(panel.spec.title, panel.state.name, panel.state.count) for panel in self.panels)
-            self.query_one(PanelTabs).show(tabs, list(self._panels).index(self._tab))
+            strip.first().show(tabs, list(self._panels).index(self._tab))
 
     def show_panel(self, panel: ServicePanel) -> None:
         """Bring `panel` forward (its tab, while tabbed) and give its table the focus."""
