@@ -10,6 +10,8 @@ Screens decide what is polled by subscribing while they are visible.
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from typing import Any, Awaitable, Callable, Mapping
 
 from textual.app import App
@@ -114,6 +116,15 @@ class OpsdeckApp(App):
         self.push_screen(LoadingScreen(self._where()))
         self.run_worker(self.connect(), exclusive=True, group="connect")
         self.set_interval(1.0, self.refresh_status)
+        if not self.is_headless and _terminal_alive():
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_without_terminal)
+
+    def _exit_without_terminal(self) -> None:
+        """A console whose terminal went away (a closed window, a killed tmux server while
+        `make demo` ran it: make took the hangup, opsdeck did not) would go on polling AWS
+        and drawing into nothing: measured at 60 % of a core each. Quit instead."""
+        if not _terminal_alive():
+            self.exit()
 
     async def connect(self) -> bool:
         """Resolve the account, then start polling and show the dashboard.
@@ -464,3 +475,15 @@ class OpsdeckApp(App):
         if self.engine is not None:
             await self.engine.stop()
         await self.pool.close()
+
+
+TERMINAL_CHECK_SECONDS = 2.0
+
+
+def _terminal_alive() -> bool:
+    """Whether the process still has its controlling terminal on stdout."""
+    try:
+        os.tcgetpgrp(sys.__stdout__.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return True
