@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from console.json_text import JsonTextError, parse_json_text
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem
 from console.aws.readonly import ReadOnlyViolation
@@ -35,14 +36,8 @@ ASYNC_LIMIT_BYTES = 1024 * 1024
 LIMITS = {"RequestResponse": SYNC_LIMIT_BYTES, "DryRun": SYNC_LIMIT_BYTES, "Event": ASYNC_LIMIT_BYTES}
 
 
-class PayloadError(ValueError):
+class PayloadError(JsonTextError):
     """The payload is not valid JSON; `line` and `column` are 1-based."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        self.message = message
-        self.line = line
-        self.column = column
-        super().__init__(f"invalid JSON at line {line}, column {column}: {message}")
 
 
 class PayloadTooLarge(ValueError):
@@ -91,12 +86,7 @@ def parse_payload(text: str | bytes) -> Any:
             line = before.count(b"\n") + 1
             column = exc.start - (before.rfind(b"\n") + 1) + 1
             raise PayloadError("not UTF-8 text", line, column) from None
-    if not text.strip():
-        raise PayloadError("the payload is empty (use {} for an empty object)", 1, 1)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PayloadError(exc.msg, exc.lineno, exc.colno) from None
+    return parse_json_text(text, "the payload is empty (use {} for an empty object)", PayloadError)
 
 
 def check_invocation_type(invocation_type: str) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from console.json_text import JsonTextError, parse_json_text
 from console.actions.base import (
     Action,
     ApplyResult,
@@ -57,12 +58,8 @@ class InputRefused(PlanRefused):
 
 
 # -- input -----------------------------------------------------------------------------------------
-class InputError(ValueError):
+class InputError(JsonTextError):
     """Invalid execution input; `line` and `column` are 1-based."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        self.message, self.line, self.column = message, line, column
-        super().__init__(f"invalid JSON at line {line}, column {column}: {message}")
 
 
 class InputTooLarge(ValueError):
@@ -72,12 +69,7 @@ class InputTooLarge(ValueError):
 def parse_input(text: str) -> Any:
     """The JSON value of an execution's input: InputError (with the position) when it is not
     JSON, InputTooLarge when it is over StartExecution's limit."""
-    if not text.strip():
-        raise InputError("the input is empty (use {} for an empty object)", 1, 1)
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(exc.msg, exc.lineno, exc.colno) from None
+    value = parse_json_text(text, "the input is empty (use {} for an empty object)", InputError)
     size = len(text.encode("utf-8"))
     if size > MAX_INPUT_BYTES:
         raise InputTooLarge(f"the input is {size:,} bytes, over StartExecution's limit of {MAX_INPUT_BYTES:,} "
