@@ -40,3 +40,21 @@ class EcsService:
     @property
     def key(self) -> str:
         return self.arn
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """Which service an action or view is about: enough to read it afresh from AWS."""
+
+    target: Target
+    cluster: str  # cluster name or ARN
+    service: str  # service name
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """Which task an action or view is about: enough to read it afresh from AWS."""
+
+    target: Target
+    cluster: str  # cluster name or ARN
+    task_arn: str
