@@ -1,6 +1,6 @@
 """The ECS actions' keys, mixed into every ECS screen that shows services or tasks.
 
-A screen that mixes in ServiceActions implements `selected_service_ref()` (the service
+A screen that mixes in ServiceActions lists `*ServiceActions.KEYS` in its BINDINGS and implements `selected_service_ref()` (the service
 under the cursor, or None); TaskActions, `selected_task_ref()`.
 """
 
@@ -12,7 +12,7 @@ from console.services.ecs.models import ServiceRef, TaskRef
 class ServiceActions:
     """Keys that act on the selected service."""
 
-    BINDINGS: list = []
+    KEYS: list = []  # Binding()s; Textual reads BINDINGS only from DOMNode classes, so a screen lists `*Mixin.KEYS` in its own BINDINGS
 
     def selected_service_ref(self) -> ServiceRef | None:
         raise NotImplementedError
@@ -21,7 +21,7 @@ class ServiceActions:
 class TaskActions:
     """Keys that act on the selected task."""
 
-    BINDINGS: list = []
+    KEYS: list = []  # Binding()s; Textual reads BINDINGS only from DOMNode classes, so a screen lists `*Mixin.KEYS` in its own BINDINGS
 
     def selected_task_ref(self) -> TaskRef | None:
         raise NotImplementedError
