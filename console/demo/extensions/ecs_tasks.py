@@ -131,21 +131,32 @@ def _key(service: Any) -> tuple[str, str]:
     return (service.cluster_name, service.name)
 
 
-def _run(backend: Any, service: Any) -> Run:
+def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None) -> Run:
     """The service's run; made on first use, adopting tasks already in its group (an estate
-    written straight into moto's backend) as RUNNING tasks of the PRIMARY deployment."""
+    written straight into moto's backend) as RUNNING tasks of the PRIMARY deployment.
+    ``groups``: the cluster's unadopted running tasks by group, when adopting many services."""
     runs = _state(backend)["runs"]
     run = runs.get(_key(service))
     if run is None:
         run = runs[_key(service)] = Run(_key(service))
         group = f"service:{service.name}"
+        if groups is None:
+            groups = _unadopted(backend, service.cluster_name)
         primary = service.deployments[0]["id"] if service.deployments else "ecs-svc/0"
-        for task in backend.tasks.get(service.cluster_name, {}).values():
-            if task.group == group and task.desired_status == "RUNNING" and not hasattr(task, "_opsdeck"):
-                task._opsdeck = {"deployment": primary}
-                task.last_status = "RUNNING"
-                run.active[task.task_arn] = task
+        for task in groups.get(group, ()):
+            task._opsdeck = {"deployment": primary}
+            task.last_status = "RUNNING"
+            task.health_status = getattr(task, "health_status", None) or "UNKNOWN"
+            run.active[task.task_arn] = task
     return run
+
+
+def _unadopted(backend: Any, cluster_name: str) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = {}
+    for task in backend.tasks.get(cluster_name, {}).values():
+        if task.desired_status == "RUNNING" and not hasattr(task, "_opsdeck") and task.group.startswith("service:"):
+            groups.setdefault(task.group, []).append(task)
+    return groups
 
 
 def _queue(backend: Any, run: Run) -> None:
@@ -226,7 +237,8 @@ def _run_due(run: Run) -> datetime | None:
 
 def healthy(task: Any) -> bool:
     """Counts towards minimumHealthyPercent: RUNNING, and HEALTHY where a health check is defined."""
-    if task.last_status != "RUNNING" or task.desired_status != "RUNNING" or task.health_status == "UNHEALTHY":
+    if task.last_status != "RUNNING" or task.desired_status != "RUNNING" or \
+            getattr(task, "health_status", None) == "UNHEALTHY":
         return False
     return task.health_status == "HEALTHY" or not task._opsdeck.get("checked")
 
@@ -288,18 +300,19 @@ def _forget(backend: Any, run: Run, now: datetime) -> None:
 # -- launching and stopping -------------------------------------------------------------------
 
 
-def _launch(service: Any, run: Run) -> tuple[str, str | None]:
+def _launch(service: Any, run: Run, deployment_id: str) -> tuple[str, str | None]:
     strategy = getattr(service, "capacity_provider_strategy", None) or []
     if strategy:
-        provider = _provider_for(run, strategy)
+        provider = _provider_for([t for t in run.active.values() if t._opsdeck["deployment"] == deployment_id],
+                                 strategy)
         return ("FARGATE" if provider in ("FARGATE", "FARGATE_SPOT") else "EC2"), provider
     return (service.launch_type or "FARGATE"), None
 
 
-def _provider_for(run: Run, strategy: list[dict]) -> str:
-    """The capacity provider the next task goes to: ``base`` first, then by ``weight``."""
+def _provider_for(tasks: list[Any], strategy: list[dict]) -> str:
+    """The capacity provider a deployment's next task goes to: ``base`` first, then by ``weight``."""
     counts: dict[str, int] = {}
-    for task in run.active.values():
+    for task in tasks:
         name = getattr(task, "capacity_provider_name", None)
         if name:
             counts[name] = counts.get(name, 0) + 1
@@ -321,7 +334,7 @@ def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: date
 
     cluster = backend._get_cluster(service.cluster_name)
     task_def = backend.describe_task_definition(deployment["taskDefinition"])
-    launch_type, provider = _launch(service, run)
+    launch_type, provider = _launch(service, run, deployment["id"])
     # No ENI: awsvpc would need a real moto subnet per task; keep the config on the task instead.
     shadow = types.SimpleNamespace(
         arn=task_def.arn, network_mode="bridge", container_definitions=task_def.container_definitions
@@ -687,10 +700,13 @@ def settle_all(seconds: float = SETTLE_SECONDS) -> int:
     with _lock:
         now = _now()
         for backend in _backends():
+            groups: dict[str, dict[str, list[Any]]] = {}
             for service in list(backend.services.values()):
                 if service.status != "ACTIVE":
                     continue
-                run = _run(backend, service)
+                if service.cluster_name not in groups:
+                    groups[service.cluster_name] = _unadopted(backend, service.cluster_name)
+                run = _run(backend, service, groups[service.cluster_name])
                 for task in run.tasks():
                     plan = task._opsdeck
                     for name in ("pending", "running", "healthy", "unhealthy", "exit", "deprovision", "stopped"):
