@@ -421,3 +421,39 @@ def test_stopped_tasks_stay_listed_for_an_hour(fresh_account, shared_clock):
     (stopped,) = tasks(ecs, "STOPPED")
     assert (stopped["taskArn"], stopped["stopCode"], stopped["stoppedReason"]) == (
         victim, "UserInitiated", "rotating credentials")
+
+
+def test_strategy_and_deployment_configuration_are_kept_on_create_and_update(fresh_account, shared_clock):
+    """https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html returns the
+    capacityProviderStrategy and deploymentConfiguration (maximumPercent, minimumHealthyPercent,
+    deploymentCircuitBreaker) CreateService and UpdateService set (API_UpdateService.html: "You
+    can update ... the capacity provider strategy ... deployment configuration"); each deployment
+    carries its strategy (API_Deployment.html capacityProviderStrategy). Tasks follow the
+    strategy: base first, then by weight (developer guide, "Capacity provider strategies")."""
+    ecs = fresh_account.client("ecs")
+    ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": "app:1", "memory": 64}])
+    strategy = [{"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+                {"capacityProvider": "FARGATE_SPOT", "weight": 3, "base": 0}]
+    config = {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+              "maximumPercent": 150, "minimumHealthyPercent": 50}
+    ecs.create_service(cluster="c", serviceName="web", taskDefinition="app", desiredCount=5,
+                       capacityProviderStrategy=strategy, deploymentConfiguration=config)
+    created = service(ecs)
+    assert created["capacityProviderStrategy"] == strategy and created["deploymentConfiguration"] == config
+    assert created["deployments"][0]["capacityProviderStrategy"] == strategy
+    providers = sorted(t["capacityProviderName"] for t in tasks(ecs))
+    assert providers == ["FARGATE", "FARGATE", "FARGATE_SPOT", "FARGATE_SPOT", "FARGATE_SPOT"]
+    move(shared_clock, 15)
+
+    spot_only = [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
+    new_config = {"deploymentCircuitBreaker": {"enable": False, "rollback": False},
+                  "maximumPercent": 200, "minimumHealthyPercent": 100}
+    ecs.update_service(cluster="c", service="web", capacityProviderStrategy=spot_only,
+                       deploymentConfiguration=new_config, forceNewDeployment=True)
+    updated = service(ecs)
+    assert updated["capacityProviderStrategy"] == spot_only and updated["deploymentConfiguration"] == new_config
+    assert updated["deployments"][0]["capacityProviderStrategy"] == spot_only
+    assert updated["deployments"][1]["capacityProviderStrategy"] == strategy
+    move(shared_clock, 20)
+    assert {t["capacityProviderName"] for t in tasks(ecs)} == {"FARGATE_SPOT"}

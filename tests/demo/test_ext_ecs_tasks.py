@@ -165,8 +165,15 @@ def test_tasks_written_straight_into_moto_are_adopted(in_process_moto):
     backend.run_task(cluster_str="bulk", task_definition_str=task_def.arn, count=2, overrides=None,
                      started_by="ecs-svc/bulk", tags=None, launch_type="FARGATE", networking_configuration=None,
                      group="service:svc")
-    assert ecs_tasks.settle_all() >= 1
+    backend.create_service(cluster_str="bulk", service_name="bare", desired_count=3, task_definition_str=task_def.arn,
+                           launch_type="FARGATE")  # no tasks: the scheduler launches them, in the past
+    assert ecs_tasks.settle_all() >= 2
+    bare = backend.services["bulk:bare"]
+    assert (bare.running_count, bare.deployments[0]["rolloutState"]) == (3, "COMPLETED")
     service = backend.services["bulk:svc"]
     assert (service.running_count, service.pending_count) == (2, 0)
     assert service.deployments[0]["rolloutState"] == "COMPLETED"
-    assert len([t for t in backend.tasks["bulk"].values() if t.desired_status == "RUNNING"]) == 2
+    assert len([t for t in backend.tasks["bulk"].values() if t.desired_status == "RUNNING"]) == 2 + 3
+    records = backend._opsdeck_ecs_deployments["deployments"].values()
+    assert sorted(r["serviceArn"].rsplit("/", 1)[1] for r in records) == ["bare", "svc"]
+    assert {r["status"] for r in records} == {"SUCCESSFUL"}

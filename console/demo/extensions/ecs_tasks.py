@@ -131,14 +131,23 @@ def _key(service: Any) -> tuple[str, str]:
     return (service.cluster_name, service.name)
 
 
-def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None) -> Run:
-    """The service's run; made on first use, adopting tasks already in its group (an estate
-    written straight into moto's backend) as RUNNING tasks of the PRIMARY deployment.
-    ``groups``: the cluster's unadopted running tasks by group, when adopting many services."""
+def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None, adopt: bool = True) -> Run:
+    """The service's run; made on first use, adopting what moto made without the scheduler (an
+    estate written straight into moto's backend): its deployment, with a service-deployment
+    record, and the tasks in its group as RUNNING tasks of it. ``groups``: the cluster's
+    unadopted running tasks by group, when adopting many services."""
+    from console.demo.extensions import ecs_deployments
+
     runs = _state(backend)["runs"]
     run = runs.get(_key(service))
     if run is None:
         run = runs[_key(service)] = Run(_key(service))
+        if not adopt:
+            return run
+        if getattr(service, "deployment_configuration", None) is None:
+            service.deployment_configuration = with_defaults({})
+        if service.deployments and service.deployments[0].get("taskDefinition"):
+            ecs_deployments.started(service, run, service.deployments[0], _now())
         group = f"service:{service.name}"
         if groups is None:
             groups = _unadopted(backend, service.cluster_name)
@@ -310,7 +319,8 @@ def _launch(service: Any, run: Run, deployment_id: str) -> tuple[str, str | None
 
 
 def _provider_for(tasks: list[Any], strategy: list[dict]) -> str:
-    """The capacity provider a deployment's next task goes to: ``base`` first, then by ``weight``."""
+    """The capacity provider a deployment's next task goes to: each provider's ``base`` first,
+    then the rest split by ``weight`` (the provider furthest below its share)."""
     counts: dict[str, int] = {}
     for task in tasks:
         name = getattr(task, "capacity_provider_name", None)
@@ -319,12 +329,14 @@ def _provider_for(tasks: list[Any], strategy: list[dict]) -> str:
     for item in strategy:
         if counts.get(item["capacityProvider"], 0) < int(item.get("base") or 0):
             return item["capacityProvider"]
-    total = sum(counts.values()) + 1
-    weights = [(item["capacityProvider"], int(item.get("weight") or 0)) for item in strategy]
-    weight_sum = sum(w for _, w in weights) or 1
-    # the provider furthest below its share
-    return max(weights, key=lambda pw: pw[1] / weight_sum * total - counts.get(pw[0], 0))[0] if weights \
-        else strategy[0]["capacityProvider"]
+    extra = {item["capacityProvider"]: counts.get(item["capacityProvider"], 0) - int(item.get("base") or 0)
+             for item in strategy}
+    weights = {item["capacityProvider"]: int(item.get("weight") or 0) for item in strategy}
+    total, weight_sum = sum(extra.values()) + 1, sum(weights.values())
+    if not weight_sum:
+        return strategy[0]["capacityProvider"]
+    return max(strategy, key=lambda item: weights[item["capacityProvider"]] / weight_sum * total
+               - extra[item["capacityProvider"]])["capacityProvider"]
 
 
 def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: datetime) -> Any:
@@ -360,8 +372,11 @@ def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: date
         container.health_status = "UNKNOWN"
         container.exitCode = None
         container.task_arn = task.task_arn
+        container.container_arn = (f"arn:aws:ecs:{service.region_name}:{backend.account_id}:container/"
+                                   f"{cluster.name}/{_short(task.task_arn)}/{container.container_arn.rsplit('/', 1)[1]}")
         task.containers.append(container)
     task.last_status = "PROVISIONING"
+    task.stopped_reason = None
     task.health_status = "UNKNOWN"
     task.connectivity = None
     task.created_at = at
@@ -547,7 +562,7 @@ def _schedule_once(backend: Any, service: Any, run: Run, at: datetime) -> bool:
         for task in sorted(older, key=healthy):  # not-yet-healthy ones first
             if not healthy(task):
                 stopped.append(task)
-            elif count_healthy - 1 >= least or not mine and desired == 0:
+            elif count_healthy - 1 >= least:
                 stopped.append(task)
                 count_healthy -= 1
     surplus = len(mine) - desired
@@ -580,6 +595,8 @@ def _bookkeep(service: Any, run: Run, at: datetime) -> None:
             deployment["status"] = "INACTIVE"
             deployment["updatedAt"] = at
             service.deployments.remove(deployment)
+            if deployment["id"] != (run.completed or {}).get("id"):
+                run.revisions.pop(deployment["id"], None)
     service.running_count = sum(d["runningCount"] for d in service.deployments)
     service.pending_count = sum(d["pendingCount"] for d in service.deployments)
     if not service.deployments:
@@ -598,7 +615,6 @@ def _bookkeep(service: Any, run: Run, at: datetime) -> None:
     if at_desired and not run.steady and primary.get("rolloutState") != "FAILED" and service.status == "ACTIVE":
         _event(service, f"(service {service.name}) has reached a steady state.", at)
         run.steady = True
-    ecs_deployments.counts(service, run, at)
 
 
 def _sync_cluster(backend: Any, cluster_name: str) -> None:
@@ -694,7 +710,8 @@ def reconcile_all() -> int:
 def settle_all(seconds: float = SETTLE_SECONDS) -> int:
     """Let every service of every backend run as if it had been created ``seconds`` earlier:
     a seeded estate starts at its steady state, with its history in the past. Services never
-    seen by the scheduler (written straight into moto's backend) are adopted. Returns how many."""
+    seen by the scheduler (written straight into moto's backend) are adopted, with the tasks
+    of their group, and the tasks they lack are launched ``seconds`` ago. Returns how many."""
     shift = timedelta(seconds=seconds)
     count = 0
     with _lock:
@@ -722,6 +739,7 @@ def settle_all(seconds: float = SETTLE_SECONDS) -> int:
                     for name in ("createdAt", "startedAt", "updatedAt"):
                         if record.get(name) is not None and record[name] > now - shift:
                             record[name] = now - shift
+                _schedule(backend, service, run, now - shift)  # tasks it lacks start in the past too
                 _advance_service(backend, service, run, now)
                 _queue(backend, run)
                 count += 1
@@ -956,7 +974,7 @@ def install() -> None:
                 service.launch_type = None
         with _lock:
             now = _now()
-            run = _run(self.ecs_backend, service)
+            run = _run(self.ecs_backend, service, adopt=False)
             service.deployments.clear()
             if service.task_definition and service.deployment_controller.get("type", "ECS") == "ECS":
                 new_deployment(self.ecs_backend, service, run, now)
