@@ -823,15 +823,6 @@ def fail_health_check(cluster: str, task: str, account: str | None = None, regio
         return next(iter(set(run.active) - before), None)
 
 
-def replace_task(
-    cluster: str, task: str, reason: str = "Task failed ELB health checks",
-    account: str | None = None, region: str = "us-east-1",
-) -> str | None:
-    """Stop a service task the way a failed health check does and start its replacement; returns the new ARN."""
-    code = "TaskFailedToStart" if "start" in reason.lower() else "ServiceSchedulerInitiated"
-    return stop_task(cluster, task, code, reason, account=account, region=region)
-
-
 def set_task_health(
     cluster: str, task: str, health: str = "UNHEALTHY", account: str | None = None, region: str = "us-east-1",
 ) -> None:
