@@ -87,15 +87,18 @@ def test_scaling_stops_surplus_and_starts_more(ecs, clock):
 
 
 def test_stopped_task_is_replaced(aws, ecs, clock):
+    desired = ecs.describe_services(cluster="prod", services=["web"])["services"][0]["desiredCount"]
     victim = _tasks(ecs)[0]["taskArn"]
     ecs.stop_task(cluster="prod", task=victim, reason="test")
-    assert len(_tasks(ecs)) == 2  # its replacement is PROVISIONING
+    assert len(_tasks(ecs)) == desired  # its replacement is PROVISIONING
     (stopped,) = ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"]
     assert (stopped["desiredStatus"], stopped["stoppedReason"], stopped["stopCode"]) == ("STOPPED", "test", "UserInitiated")
     clock.move(15)
     assert ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"][0]["lastStatus"] == "STOPPED"
     assert {t["lastStatus"] for t in _tasks(ecs)} == {"RUNNING"}
-    assert ecs.describe_clusters(clusters=["prod"])["clusters"][0]["runningTasksCount"] == 2
+    arns = ecs.list_tasks(cluster="prod")["taskArns"]
+    running = [t for t in ecs.describe_tasks(cluster="prod", tasks=arns)["tasks"] if t["lastStatus"] == "RUNNING"]
+    assert ecs.describe_clusters(clusters=["prod"])["clusters"][0]["runningTasksCount"] == len(running)
 
 
 def test_an_unhealthy_task_is_stopped_and_replaced(aws, ecs, clock):
