@@ -136,6 +136,11 @@ def test_settle_puts_a_new_service_at_its_steady_state_in_the_past(aws, ecs, clo
     assert (deployment["rolloutState"], service["runningCount"]) == ("COMPLETED", 2)
     assert deployment["createdAt"] < clock.now - timedelta(minutes=5)
     assert service["events"][0]["message"] == "(service settled) has reached a steady state."
+    times = [e["createdAt"] for e in service["events"]]
+    assert times == sorted(times, reverse=True) and times[0] < clock.now - timedelta(minutes=5)
+    assert control.settle_ecs(aws.endpoint) >= 1  # again (the seeder settles after each chapter): nothing moves
+    (again,) = ecs.describe_services(cluster="prod", services=["settled"])["services"]
+    assert [e["createdAt"] for e in again["events"]] == times
     assert control.reconcile_ecs(aws.endpoint) == 0  # nothing is due: a quiet estate costs nothing
 
 
