@@ -275,6 +275,8 @@ def _step(backend: Any, service: Any, run: Run, task: Any, at: datetime) -> None
         task.started_at = at
         for container in task.containers:
             container.last_status = "RUNNING"
+        if not plan.get("checked") and plan.get("exit") is None:
+            _succeeded(service, plan["deployment"])  # no health check: healthy once RUNNING
     elif status == "RUNNING":
         if plan.get("exit") is not None and plan["exit"] <= at:
             plan["exit"] = None
