@@ -194,3 +194,12 @@ def test_tasks_written_straight_into_moto_are_adopted(in_process_moto):
     records = backend._opsdeck_ecs_deployments["deployments"].values()
     assert sorted(r["serviceArn"].rsplit("/", 1)[1] for r in records) == ["bare", "svc"]
     assert {r["status"] for r in records} == {"SUCCESSFUL"}
+
+
+def test_a_stop_code_ecs_does_not_have_is_refused_by_name(aws, ecs):
+    task = _tasks(ecs)[0]["taskArn"]
+    with pytest.raises(control.ControlError, match=r"stop code 'Tired': expected one of .*SpotInterruption"):
+        control.stop_ecs_task(aws.endpoint, "prod", task, "Tired")
+    with pytest.raises(control.ControlError, match="not found"):
+        control.stop_ecs_task(aws.endpoint, "prod", "0123", "SpotInterruption")
+    assert task in {t["taskArn"] for t in _tasks(ecs)}

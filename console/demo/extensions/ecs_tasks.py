@@ -25,6 +25,11 @@ scheduler launches a task:
 - A stopped task is STOPPING at once, DEPROVISIONING ``EXIT_AFTER`` (2) s later (containers
   exited: 143 after SIGTERM), STOPPED ``STOPPED_AFTER`` (5) s after the stop. Stopped tasks
   stay listed for ``STOPPED_KEPT`` (AWS: "at least 1 hour"), at most ``STOPPED_CAP`` a service.
+
+For the seeder, the simulator and tests (through console.demo.control): ``settle_all``
+(an estate at its steady state, its history in the past), ``fail_health_check`` (a task's
+container health check fails now), ``stop_task`` (stop with a stop code: SpotInterruption,
+TerminationNotice, TaskFailedToStart, ...), ``reconcile_all`` (advance everything now).
 """
 
 from __future__ import annotations
