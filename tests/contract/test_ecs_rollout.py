@@ -72,6 +72,7 @@ def test_a_new_task_definition_rolls_out_as_a_new_primary_deployment(fresh_accou
     ``ecs-svc/`` and 19 digits (the page's examples: ecs-svc/9223370608528463088)."""
     ecs = with_service(fresh_account, shared_clock)
     (old,) = deployments(ecs)
+    assert service(ecs)["createdAt"] == old["createdAt"]  # API_Service.html createdAt
     old_tasks = {t["taskArn"] for t in tasks(ecs)}
     assert old["id"].startswith("ecs-svc/") and len(old["id"]) == len("ecs-svc/") + 19
     assert old["rolloutStateReason"] == f"ECS deployment {old['id']} completed."

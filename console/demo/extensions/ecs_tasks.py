@@ -151,6 +151,8 @@ def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None,
             return run
         if getattr(service, "deployment_configuration", None) is None:
             service.deployment_configuration = with_defaults({})
+        if getattr(service, "created_at", None) is None:
+            service.created_at = _now()
         if service.deployments and service.deployments[0].get("taskDefinition"):
             ecs_deployments.started(service, run, service.deployments[0], _now())
         group = f"service:{service.name}"
@@ -1000,6 +1002,7 @@ def install() -> None:
                 service.launch_type = None
         with _lock:
             now = _now()
+            service.created_at = now
             run = _run(self.ecs_backend, service, adopt=False)
             service.deployments.clear()
             if service.task_definition and service.deployment_controller.get("type", "ECS") == "ECS":
