@@ -41,6 +41,9 @@ from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
+from console.demo.extensions import ecs_deployments
+from console.demo.extensions.ecs_deployments import BREAKER_REASON, digits
+
 PENDING_AFTER = 5
 RUNNING_AFTER = 15
 EXIT_AFTER = 2
@@ -72,7 +75,6 @@ STOP_REASONS = {
                          "failed to resolve ref {image}: not found",
 }
 HEALTH_CHECK_REASON = "Task failed container health checks"
-BREAKER_REASON = "ECS deployment circuit breaker: tasks failed to start."
 
 _lock = threading.RLock()
 _installed = False
@@ -88,15 +90,9 @@ def _short(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-def _digits(count: int = 19) -> str:
-    from moto.moto_api._internal import mock_random
-
-    return str(mock_random.randint(10 ** (count - 1), 10**count - 1))
-
-
 def new_deployment_id() -> str:
     """``ecs-svc/`` and 19 digits, as AWS numbers deployments."""
-    return f"ecs-svc/{_digits()}"
+    return f"ecs-svc/{digits()}"
 
 
 # -- per-backend state ---------------------------------------------------------------------
@@ -141,8 +137,6 @@ def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None,
     estate written straight into moto's backend): its deployment, with a service-deployment
     record, and the tasks in its group as RUNNING tasks of it. ``groups``: the cluster's
     unadopted running tasks by group, when adopting many services."""
-    from console.demo.extensions import ecs_deployments
-
     runs = _state(backend)["runs"]
     run = runs.get(_key(service))
     if run is None:
@@ -154,7 +148,8 @@ def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None,
         if getattr(service, "created_at", None) is None:
             service.created_at = _now()
         if service.deployments and service.deployments[0].get("taskDefinition"):
-            ecs_deployments.started(service, run, service.deployments[0], _now())
+            ecs_deployments.started(service, run, service.deployments[0], _now(),
+                                    deployment_configuration(service), breaker_threshold(service))
         group = f"service:{service.name}"
         if groups is None:
             groups = _unadopted(backend, service.cluster_name)
@@ -465,8 +460,6 @@ def _deployment(service: Any, deployment_id: str) -> dict | None:
 
 def new_deployment(service: Any, run: Run, at: datetime, rollback_to: dict | None = None) -> dict:
     """A new PRIMARY deployment of the service's task definition; the old PRIMARY turns ACTIVE."""
-    from console.demo.extensions import ecs_deployments
-
     previous = service.deployments[0] if service.deployments else {}
     strategy = getattr(service, "capacity_provider_strategy", None) or []
     deployment_id = new_deployment_id()
@@ -489,7 +482,8 @@ def new_deployment(service: Any, run: Run, at: datetime, rollback_to: dict | Non
             old["updatedAt"] = at
     service.deployments.insert(0, deployment)
     run.steady = False
-    ecs_deployments.started(service, run, deployment, at, rollback_to)
+    ecs_deployments.started(service, run, deployment, at, deployment_configuration(service),
+                            breaker_threshold(service), rollback_to)
     return deployment
 
 
@@ -504,8 +498,6 @@ def _succeeded(service: Any, deployment_id: str) -> None:
 
 def _failed(service: Any, run: Run, deployment_id: str, at: datetime) -> None:
     """A task of ``deployment_id`` failed to reach or stay in a healthy RUNNING state."""
-    from console.demo.extensions import ecs_deployments
-
     deployment = _deployment(service, deployment_id)
     if deployment is None:
         return
@@ -586,8 +578,6 @@ def _schedule_once(backend: Any, service: Any, run: Run, at: datetime) -> bool:
 
 
 def _bookkeep(service: Any, run: Run, at: datetime) -> None:
-    from console.demo.extensions import ecs_deployments
-
     by_deployment: dict[str, list[Any]] = {}
     for task in run.active.values():
         by_deployment.setdefault(task._opsdeck["deployment"], []).append(task)
@@ -819,8 +809,6 @@ def stop_task(cluster: str, task: str, code: str, reason: str | None = None, exi
     for it unless ``reason`` is given; the scheduler launches its replacement. A failure code
     (EssentialContainerExited, TaskFailedToStart) counts towards the circuit breaker.
     Returns the replacement's ARN, if one was launched."""
-    from console.demo.extensions import ecs_deployments  # noqa: F401  (installed with this module)
-
     if code not in STOP_REASONS:
         raise ValueError(f"stop code {code!r}: expected one of {', '.join(sorted(STOP_REASONS))}")
     backend = _backend(account, region)
@@ -908,8 +896,6 @@ def install() -> None:
     from moto.core.responses import BaseResponse
     from moto.ecs.models import EC2ContainerServiceBackend as Backend
     from moto.ecs.responses import EC2ContainerServiceResponse as Response
-
-    from console.demo.extensions import ecs_deployments
 
     original_list_tasks = Backend.list_tasks
     original_update = Backend.update_service
@@ -1019,5 +1005,4 @@ def install() -> None:
     Backend.delete_service = delete_service
     Backend.stop_task = stop_task
     Response.create_service = create_service
-    ecs_deployments.install()
     _installed = True
