@@ -33,7 +33,6 @@ Lambda's metrics are written the way Lambda writes them (tests/contract/test_lam
 from __future__ import annotations
 
 import json
-import json
 import math
 import random
 from collections import Counter
@@ -44,6 +43,7 @@ from typing import Any
 from console.aws.limits import PUT_METRIC_DATA_MAX_BYTES, PUT_METRIC_DATA_MAX_METRICS, PUT_METRIC_DATA_MAX_VALUES
 from console.demo import control, estate as E
 from console.demo.estate import Clients
+from console.demo.extensions import ecs_metrics
 
 TICK = timedelta(seconds=5)
 EXECUTION_EVERY = 3  # ticks between order-processing executions
@@ -116,6 +116,8 @@ class Simulator:
         self._stream_rng = random.Random(seed)
         self._running: list[Call] = []  # invocations still running at the last tick
         self._reserved: dict[str, bool] = {}  # function -> has reserved concurrency
+        self._ecs_written: dict[tuple[str, str], datetime] = {}  # service -> last AWS/ECS minute written
+        self._ecs_minute: datetime | None = None  # the minute of the last tick that looked at ECS
 
     def tick(self, now: datetime) -> dict[str, Any]:
         """Requests for the 5 s ending at `now`; writes the metrics of every invocation that
@@ -155,6 +157,7 @@ class Simulator:
             "execution": None,
             "events": self._start_events(rng, now),
             "ecs_replaced": None,
+            "ecs_metrics": self._ecs_metrics(now),
         }
         if self.ticks % EXECUTION_EVERY == 0:
             summary["execution"] = self._start_execution(rng)
@@ -182,7 +185,7 @@ class Simulator:
                           for _ in range(ticks_per_minute) for inv in self._invocations(rng, spec, weights)]
         datums = lambda_datums(calls, MINUTE, self._reserved_of(functions & set(E.FUNCTION_NAMES)))
         self._put_metrics(datums)
-        return len(datums) + self._backfill_express(rng, first, minutes)
+        return len(datums) + self._backfill_express(rng, first, minutes) + self._backfill_ecs(now, minutes)
 
     def _backfill_express(self, rng: random.Random, first: datetime, minutes: int) -> int:
         """The EXPRESS machine's AWS/States metrics for the backfilled minutes, as its
@@ -329,6 +332,50 @@ class Simulator:
 
     # -- ECS -----------------------------------------------------------------
 
+    def _ecs_metrics(self, now: datetime) -> int:
+        """AWS/ECS utilisation for each complete minute not yet written (ECS writes once a
+        minute, so a tick within the same minute as the last reads nothing); returns datums."""
+        minute = now.replace(second=0, microsecond=0)
+        if self._ecs_minute is not None and minute <= self._ecs_minute:
+            return 0
+        self._ecs_minute = minute
+        datums = [datum for (cluster, service), tasks in sorted(self._running_services().items())
+                  for moment in ecs_metrics.due_minutes(self._ecs_written, (cluster, service), now)
+                  for datum in ecs_metrics.service_datums(self.seed, self.aws.account_id, self.aws.region,
+                                                          cluster, service, tasks, moment)]
+        put_metrics(self.aws, ecs_metrics.NAMESPACE, datums, local=self.local)
+        return len(datums)
+
+    def _backfill_ecs(self, now: datetime, minutes: int) -> int:
+        """The services running now, as if they had run for the `minutes` before `now`."""
+        first = now.replace(second=0, microsecond=0) - minutes * MINUTE
+        datums = []
+        for (cluster, service), tasks in sorted(self._running_services().items()):
+            for index in range(minutes):
+                datums += ecs_metrics.service_datums(self.seed, self.aws.account_id, self.aws.region,
+                                                     cluster, service, tasks, first + index * MINUTE)
+            self._ecs_written[(cluster, service)] = first + (minutes - 1) * MINUTE
+        put_metrics(self.aws, ecs_metrics.NAMESPACE, datums, local=self.local)
+        return len(datums)
+
+    def _running_services(self) -> dict[tuple[str, str], int]:
+        """(cluster, service) -> RUNNING tasks of the account's ACTIVE services that have any:
+        from the server's backend in its own process, else through the API (DescribeServices'
+        runningCount, 10 services a call)."""
+        if self.local:
+            return ecs_metrics.running_by_service(self.aws.account_id, self.aws.region)
+        ecs = self.aws("ecs")
+        running: dict[tuple[str, str], int] = {}
+        for page in ecs.get_paginator("list_clusters").paginate():
+            for cluster_arn in page["clusterArns"]:
+                arns = [arn for p in ecs.get_paginator("list_services").paginate(cluster=cluster_arn, maxResults=100)
+                        for arn in p["serviceArns"]]
+                for i in range(0, len(arns), 10):
+                    for service in ecs.describe_services(cluster=cluster_arn, services=arns[i : i + 10])["services"]:
+                        if service["status"] == "ACTIVE" and service.get("runningCount"):
+                            running[(cluster_arn.rsplit("/", 1)[-1], service["serviceName"])] = service["runningCount"]
+        return running
+
     def _churn_task(self, rng: random.Random, now: datetime) -> str | None:
         """Stop one of my-service's tasks, as a failed health check would; the
         ECS extension starts its replacement."""
@@ -420,7 +467,12 @@ def write_traffic(aws: Clients, function: str, now: datetime, invocations: int, 
 
 
 def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool = False) -> int:
-    """PutMetricData in AWS/Lambda, in as few calls as its limits allow (at most 1000
+    """PutMetricData in AWS/Lambda (put_metrics)."""
+    return put_metrics(aws, "AWS/Lambda", datums, local)
+
+
+def put_metrics(aws: Clients, namespace: str, datums: list[dict[str, Any]], local: bool = False) -> int:
+    """PutMetricData in `namespace`, in as few calls as its limits allow (at most 1000
     metric data and 1 MB a call); returns the number of calls. `local`: in the server's
     own process, straight to its CloudWatch backend (the same PutMetricData, extensions
     included, without the HTTP round trip)."""
@@ -429,7 +481,7 @@ def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool =
 
         backend = cloudwatch_backends[aws.account_id][aws.region]
         for i in range(0, len(datums), PUT_METRIC_DATA_MAX_METRICS):
-            backend.put_metric_data("AWS/Lambda", [dict(d) for d in datums[i : i + PUT_METRIC_DATA_MAX_METRICS]])
+            backend.put_metric_data(namespace, [dict(d) for d in datums[i : i + PUT_METRIC_DATA_MAX_METRICS]])
         return math.ceil(len(datums) / PUT_METRIC_DATA_MAX_METRICS)
     cw = aws("cloudwatch")
     calls = 0
@@ -438,13 +490,13 @@ def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool =
     for datum in datums:
         weight = len(json.dumps(datum, default=str)) + 64  # the JSON body, with room for its framing
         if batch and (len(batch) >= PUT_METRIC_DATA_MAX_METRICS or size + weight > _BODY_BUDGET):
-            cw.put_metric_data(Namespace="AWS/Lambda", MetricData=batch)
+            cw.put_metric_data(Namespace=namespace, MetricData=batch)
             calls += 1
             batch, size = [], 0
         batch.append(datum)
         size += weight
     if batch:
-        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=batch)
+        cw.put_metric_data(Namespace=namespace, MetricData=batch)
         calls += 1
     return calls
 
