@@ -223,39 +223,46 @@ class _Seeder:
     # -- ECS ---------------------------------------------------------------
 
     def _ecs(self) -> None:
+        """The Fargate cluster: api-service (FARGATE and FARGATE_SPOT, circuit breaker with
+        rollback; deployed on revision 2, then 3) and worker-service, on the my-app revisions
+        of E.REVISIONS (revision 4 registered, never deployed: its image is broken)."""
         ecs = self.aws("ecs")
-        secret_arn = self.aws("secretsmanager").create_secret(
-            Name=E.DB_SECRET, SecretString=json.dumps({"username": "app", "password": "hunter2-demo"})
-        )["ARN"]
+        secrets = self.aws("secretsmanager")
+        secret_arns = {
+            "DB_PASSWORD": secrets.create_secret(
+                Name=E.DB_SECRET, SecretString=json.dumps({"username": "app", "password": "hunter2-demo"}))["ARN"],
+            "PAYMENTS_API_KEY": secrets.create_secret(
+                Name=E.PAYMENTS_SECRET, SecretString="sk_demo_4f9a2c")["ARN"],
+        }
+        strategy = [
+            {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+            {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+        ]
         ecs.create_cluster(
             clusterName=E.CLUSTER,
             capacityProviders=["FARGATE", "FARGATE_SPOT"],
-            defaultCapacityProviderStrategy=[
-                {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
-                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
-            ],
+            defaultCapacityProviderStrategy=strategy,
             settings=[{"name": "containerInsights", "value": "enabled"}],
         )
-        for revision in range(1, 4):
-            task_def = ecs.register_task_definition(
+        execution_role = self.roles["lambda"].replace(E.LAMBDA_ROLE, "ecsTaskExecutionRole")
+        arns = []
+        for number, revision in enumerate(E.REVISIONS, 1):
+            arns.append(ecs.register_task_definition(
                 family=E.TASK_FAMILY,
                 requiresCompatibilities=["FARGATE"],
                 networkMode="awsvpc",
-                cpu="512",
-                memory="1024",
-                executionRoleArn=self.roles["lambda"].replace(E.LAMBDA_ROLE, "ecsTaskExecutionRole"),
-                containerDefinitions=[_container(revision, secret_arn, self.aws.account_id)],
-            )["taskDefinition"]
+                cpu=revision.cpu,
+                memory=revision.memory,
+                executionRoleArn=execution_role,
+                containerDefinitions=[_container(revision, secret_arns, self.aws.account_id)],
+            )["taskDefinition"]["taskDefinitionArn"])
         network = {"awsvpcConfiguration": self._network()}
         ecs.create_service(
             cluster=E.CLUSTER,
             serviceName=E.SERVICE,
-            taskDefinition=task_def["taskDefinitionArn"],
+            taskDefinition=arns[E.PREVIOUS_REVISION - 1],
             desiredCount=3,
-            capacityProviderStrategy=[
-                {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
-                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
-            ],
+            capacityProviderStrategy=strategy,
             deploymentConfiguration={
                 "deploymentCircuitBreaker": {"enable": True, "rollback": True},
                 "maximumPercent": 200,
@@ -263,10 +270,11 @@ class _Seeder:
             },
             networkConfiguration=network,
         )
+        ecs.update_service(cluster=E.CLUSTER, service=E.SERVICE, taskDefinition=arns[E.DEPLOYED_REVISION - 1])
         ecs.create_service(
             cluster=E.CLUSTER,
             serviceName=E.WORKER_SERVICE,
-            taskDefinition=task_def["taskDefinitionArn"],
+            taskDefinition=arns[E.DEPLOYED_REVISION - 1],
             desiredCount=2,
             launchType="FARGATE",
             networkConfiguration=network,
@@ -573,21 +581,21 @@ def _layer_zip() -> bytes:
     return E.function_zip(spec)
 
 
-def _container(revision: int, secret_arn: str, account: str) -> dict[str, Any]:
+def _container(revision: E.Revision, secret_arns: dict[str, str], account: str) -> dict[str, Any]:
     return {
         "name": E.CONTAINER,
-        "image": f"{account}.dkr.ecr.{E.REGION}.amazonaws.com/my-app:1.{revision}.0",
+        "image": E.ecs_image(account, revision.tag),
         "essential": True,
-        "cpu": 512,
-        "memory": 1024,  # moto's run_task sums container memory and fails without it
-        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
-        "environment": [{"name": "APP_ENV", "value": "prod"}, {"name": "RELEASE", "value": f"1.{revision}.0"}],
-        "secrets": [{"name": "DB_PASSWORD", "valueFrom": secret_arn}],
+        "cpu": int(revision.cpu),
+        "memory": int(revision.memory),
+        "portMappings": [{"containerPort": port, "protocol": "tcp"} for port in revision.ports],
+        "environment": [{"name": name, "value": value} for name, value in revision.environment],
+        "secrets": [{"name": name, "valueFrom": secret_arns[name]} for name in revision.secrets],
         "healthCheck": {
-            "command": ["CMD-SHELL", "curl -fs http://localhost:8080/health || exit 1"],
+            "command": ["CMD-SHELL", f"curl -fs http://localhost:8080{revision.health_path} || exit 1"],
             "interval": 30,
             "timeout": 5,
-            "retries": 3,
+            "retries": revision.health_retries,
             "startPeriod": 10,
         },
         "logConfiguration": {

@@ -48,7 +48,8 @@ from console.demo.extensions import ecs_metrics
 TICK = timedelta(seconds=5)
 EXECUTION_EVERY = 3  # ticks between order-processing executions
 EVENTS_PER_TICK = 3.0  # order-events (EXPRESS) executions per tick, on average
-ECS_CHURN_EVERY = 6  # ticks between ECS task replacements
+ECS_CHURN_EVERY = 6  # ticks between worker-service's failed health checks (about every 30 s)
+ECS_LINES_EVERY = 3  # ticks between request lines in each running task's log stream
 LOGGED_PER_TICK = 3  # invocations per function whose lines are written each tick
 _BASE_ERROR_RATE = 0.004
 MINUTE = timedelta(minutes=1)
@@ -118,6 +119,7 @@ class Simulator:
         self._reserved: dict[str, bool] = {}  # function -> has reserved concurrency
         self._ecs_written: dict[tuple[str, str], datetime] = {}  # service -> last AWS/ECS minute written
         self._ecs_minute: datetime | None = None  # the minute of the last tick that looked at ECS
+        self._ecs_logged: set[str] | None = None  # tasks whose stream has its start banner
 
     def tick(self, now: datetime) -> dict[str, Any]:
         """Requests for the 5 s ending at `now`; writes the metrics of every invocation that
@@ -163,6 +165,8 @@ class Simulator:
             summary["execution"] = self._start_execution(rng)
         if self.ticks % ECS_CHURN_EVERY == 0:
             summary["ecs_replaced"] = self._churn_task(rng, now)
+        if self.ticks % ECS_LINES_EVERY == 0:
+            summary["ecs_log_lines"] = self._ecs_lines(rng, now)
         return summary
 
     def backfill(self, now: datetime, minutes: int = 60) -> int:
@@ -375,6 +379,35 @@ class Simulator:
                         if service["status"] == "ACTIVE" and service.get("runningCount"):
                             running[(cluster_arn.rsplit("/", 1)[-1], service["serviceName"])] = service["runningCount"]
         return running
+
+    def _ecs_lines(self, rng: random.Random, now: datetime) -> int:
+        """What the cluster's RUNNING tasks print: a start banner the first time a task is seen
+        running (a replacement, a deploy's new task), then request lines. Tasks already there
+        when the simulator first looks were seeded with theirs. Returns lines written."""
+        ecs = self.aws("ecs")
+        try:
+            arns = [arn for page in ecs.get_paginator("list_tasks").paginate(cluster=E.CLUSTER, desiredStatus="RUNNING")
+                    for arn in page["taskArns"]]
+        except ecs.exceptions.ClusterNotFoundException:
+            return 0
+        if self._ecs_logged is None:
+            self._ecs_logged = {arn.rsplit("/", 1)[-1] for arn in arns}
+        running = [task for i in range(0, len(arns), 100)
+                   for task in ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns[i : i + 100])["tasks"]
+                   if task["lastStatus"] == "RUNNING"]
+        logs = self.aws("logs")
+        E.ensure_log_group(logs, E.ECS_LOG_GROUP)
+        written = 0
+        for task in sorted(running, key=lambda t: t["taskArn"]):
+            task_id = task["taskArn"].rsplit("/", 1)[-1]
+            lines = []
+            if task_id not in self._ecs_logged:
+                self._ecs_logged.add(task_id)
+                lines += E.ecs_app_lines(rng, task_id, starting=True)
+            lines += E.ecs_app_lines(rng, task_id, starting=False)
+            written += E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(task_id), lines, E.ms(now - TICK))
+        self._ecs_logged &= {arn.rsplit("/", 1)[-1] for arn in arns}  # stopped tasks are gone for good
+        return written
 
     def _churn_task(self, rng: random.Random, now: datetime) -> str | None:
         """Stop one of my-service's tasks, as a failed health check would; the
