@@ -13,7 +13,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from console.demo import estate as E
+from console.demo import control, estate as E
 from console.demo.estate import Clients
 
 _ASSUME_LAMBDA = {"Service": "lambda.amazonaws.com"}
@@ -128,8 +128,6 @@ class _Seeder:
         """Each version published at its own time, RELEASE_GAP apart, the newest a few hours
         ago (the canary's 25 minutes ago: the deploy in progress), $LATEST updated just
         before it: the times moto cannot be told through the API (control.set_last_modified)."""
-        from console.demo import control
-
         index = E.FUNCTION_NAMES.index(spec.name)
         newest = self.now - (E.CANARY_AGE if spec.name == E.CANARY_FUNCTION else timedelta(hours=3 + 5 * index))
         times = {str(n): newest - (spec.versions - n) * E.RELEASE_GAP for n in range(1, spec.versions + 1)}
@@ -270,7 +268,6 @@ class _Seeder:
             },
             networkConfiguration=network,
         )
-        ecs.update_service(cluster=E.CLUSTER, service=E.SERVICE, taskDefinition=arns[E.DEPLOYED_REVISION - 1])
         ecs.create_service(
             cluster=E.CLUSTER,
             serviceName=E.WORKER_SERVICE,
@@ -279,7 +276,22 @@ class _Seeder:
             launchType="FARGATE",
             networkConfiguration=network,
         )
+        control.settle_ecs(self.aws.endpoint)  # api-service's first deployment completed, in the past
+        ecs.update_service(cluster=E.CLUSTER, service=E.SERVICE, taskDefinition=arns[E.DEPLOYED_REVISION - 1])
+        self._failed_pull(arns[E.DEPLOYED_REVISION - 1])
+        control.settle_ecs(self.aws.endpoint)  # ... and so did the deployment of revision 3
         self._ecs_log_streams()
+
+    def _failed_pull(self, task_definition: str) -> None:
+        """One of revision 3's first tasks could not pull its image (the registry hiccuped):
+        stopped TaskFailedToStart with CannotPullContainerError, the scheduler launched another."""
+        ecs = self.aws("ecs")
+        arns = ecs.list_tasks(cluster=E.CLUSTER, serviceName=E.SERVICE)["taskArns"]
+        starting = sorted(t["taskArn"] for t in ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns)["tasks"]
+                          if t["taskDefinitionArn"] == task_definition and t["lastStatus"] != "RUNNING")
+        if starting:
+            control.stop_ecs_task(self.aws.endpoint, E.CLUSTER, starting[0], "TaskFailedToStart",
+                                  account=self.aws.account, region=E.REGION)
 
     def _network(self) -> dict[str, Any]:
         """Two subnets of the account's default VPC, and its default security group."""

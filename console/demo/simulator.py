@@ -50,6 +50,8 @@ EXECUTION_EVERY = 3  # ticks between order-processing executions
 EVENTS_PER_TICK = 3.0  # order-events (EXPRESS) executions per tick, on average
 ECS_CHURN_EVERY = 6  # ticks between worker-service's failed health checks (about every 30 s)
 ECS_LINES_EVERY = 3  # ticks between request lines in each running task's log stream
+ECS_SPOT_EVERY = 180  # ticks between Spot interruptions of api-service (about every 15 minutes)
+ECS_PULL_FAILURE_EVERY = 480  # ticks between image pulls that fail (about every 40 minutes)
 LOGGED_PER_TICK = 3  # invocations per function whose lines are written each tick
 _BASE_ERROR_RATE = 0.004
 MINUTE = timedelta(minutes=1)
@@ -165,6 +167,8 @@ class Simulator:
             summary["execution"] = self._start_execution(rng)
         if self.ticks % ECS_CHURN_EVERY == 0:
             summary["ecs_replaced"] = self._churn_task(rng, now)
+        if self.ticks % ECS_SPOT_EVERY == 0:
+            summary["ecs_spot_interrupted"] = self._interrupt_spot(rng, now)
         if self.ticks % ECS_LINES_EVERY == 0:
             summary["ecs_log_lines"] = self._ecs_lines(rng, now)
         return summary
@@ -409,34 +413,64 @@ class Simulator:
         self._ecs_logged &= {arn.rsplit("/", 1)[-1] for arn in arns}  # stopped tasks are gone for good
         return written
 
-    def _churn_task(self, rng: random.Random, now: datetime) -> str | None:
-        """Stop one of my-service's tasks, as a failed health check would; the
-        ECS extension starts its replacement."""
+    def _service_tasks(self, service: str) -> list[dict[str, Any]]:
+        """The service's tasks whose desired status is RUNNING, described; [] without the cluster."""
         ecs = self.aws("ecs")
         try:
-            running = sorted(ecs.list_tasks(cluster=E.CLUSTER, desiredStatus="RUNNING")["taskArns"])
-        except ecs.exceptions.ClusterNotFoundException:
-            return None
+            arns = ecs.list_tasks(cluster=E.CLUSTER, serviceName=service)["taskArns"]
+        except (ecs.exceptions.ClusterNotFoundException, ecs.exceptions.ServiceNotFoundException):
+            return []
+        return ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns)["tasks"] if arns else []
+
+    def _churn_task(self, rng: random.Random, now: datetime) -> str | None:
+        """One of worker-service's RUNNING tasks fails its container health check: the scheduler
+        stops it (ServiceSchedulerInitiated, "Task failed container health checks", the event
+        "(service worker-service) (task ...) failed container health checks.") and launches a
+        replacement; every ECS_PULL_FAILURE_EVERY ticks that replacement cannot pull its image
+        (TaskFailedToStart), so a CannotPullContainerError is always among the last hour's
+        stopped tasks. Returns the failed task's id."""
+        running = sorted(t["taskArn"] for t in self._service_tasks(E.WORKER_SERVICE)
+                         if t["lastStatus"] == "RUNNING" and t.get("healthStatus") != "UNHEALTHY")
         if not running:
             return None
         victim = rng.choice(running)
-        ecs.stop_task(cluster=E.CLUSTER, task=victim, reason="Task failed container health checks")
-        control.reconcile_ecs(self.aws.endpoint)  # the server's ECS extension starts the replacement
+        control.set_ecs_health(self.aws.endpoint, E.CLUSTER, victim, "UNHEALTHY", account=self.aws.account,
+                               region=self.aws.region)
+        task_id = victim.rsplit("/", 1)[-1]
+        self._last_lines(task_id, now, "health check failed: GET /healthz timed out after 5000 ms")
+        if self.ticks % ECS_PULL_FAILURE_EVERY == 0:
+            self._fail_pull(E.WORKER_SERVICE)
+        return task_id
+
+    def _fail_pull(self, service: str) -> str | None:
+        """The service's task still starting cannot pull its image: TaskFailedToStart."""
+        starting = sorted(t["taskArn"] for t in self._service_tasks(service)
+                          if t["lastStatus"] in ("PROVISIONING", "PENDING"))
+        if not starting:
+            return None
+        control.stop_ecs_task(self.aws.endpoint, E.CLUSTER, starting[0], "TaskFailedToStart",
+                              account=self.aws.account, region=self.aws.region)
+        return starting[0].rsplit("/", 1)[-1]
+
+    def _interrupt_spot(self, rng: random.Random, now: datetime) -> str | None:
+        """Fargate reclaims one of api-service's FARGATE_SPOT tasks: SpotInterruption, "Your
+        Spot Task was interrupted.", and the scheduler launches a replacement."""
+        spot = sorted(t["taskArn"] for t in self._service_tasks(E.SERVICE)
+                      if t.get("capacityProviderName") == "FARGATE_SPOT" and t["lastStatus"] == "RUNNING")
+        if not spot:
+            return None
+        victim = rng.choice(spot)
+        control.stop_ecs_task(self.aws.endpoint, E.CLUSTER, victim, "SpotInterruption",
+                              account=self.aws.account, region=self.aws.region)
+        task_id = victim.rsplit("/", 1)[-1]
+        self._last_lines(task_id, now, "Spot interruption notice received: draining connections")
+        return task_id
+
+    def _last_lines(self, task_id: str, now: datetime, why: str) -> None:
         logs = self.aws("logs")
         E.ensure_log_group(logs, E.ECS_LOG_GROUP)
-        task_id = victim.rsplit("/", 1)[-1]
-        E.put_lines(
-            logs,
-            E.ECS_LOG_GROUP,
-            E.ecs_stream_name(task_id),
-            ["health check failed: GET /health timed out after 5000 ms", "Received SIGTERM, shutting down"],
-            E.ms(now),
-        )
-        after = set(ecs.list_tasks(cluster=E.CLUSTER, desiredStatus="RUNNING")["taskArns"])
-        for arn in sorted(after - set(running)):
-            new_id = arn.rsplit("/", 1)[-1]
-            E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(new_id), E.ecs_app_lines(rng, new_id, starting=True), E.ms(now))
-        return task_id
+        E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(task_id), [why, "Received SIGTERM, shutting down"],
+                    E.ms(now))
 
 
 def _injected_failure(aws: Clients, function: str, version: str) -> str | None:

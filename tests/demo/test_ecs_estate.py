@@ -82,3 +82,69 @@ def test_running_tasks_keep_writing_their_log_streams(aws):
         events = logs.get_log_events(logGroupName=E.ECS_LOG_GROUP, logStreamName=stream,
                                      startTime=E.ms(now - timedelta(seconds=10)))["events"]
         assert any("HTTP/1.1" in e["message"] for e in events), stream
+
+
+def stopped(aws, service: str) -> list[dict]:
+    ecs = aws("ecs")
+    arns = ecs.list_tasks(cluster=E.CLUSTER, serviceName=service, desiredStatus="STOPPED")["taskArns"]
+    return ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns)["tasks"] if arns else []
+
+
+def test_api_service_rolled_out_revision_3_after_a_completed_deployment_of_2(aws):
+    """Rollback has a target: the deployment of revision 2 completed before revision 3's."""
+    ecs = aws("ecs")
+    (service,) = ecs.describe_services(cluster=E.CLUSTER, services=[E.SERVICE])["services"]
+    (primary,) = service["deployments"]
+    assert primary["taskDefinition"].endswith("/my-app:3") and primary["rolloutState"] == "COMPLETED"
+    history = ecs.list_service_deployments(cluster=E.CLUSTER, service=E.SERVICE)["serviceDeployments"]
+    described = ecs.describe_service_deployments(
+        serviceDeploymentArns=[d["serviceDeploymentArn"] for d in history])["serviceDeployments"]
+    revisions = {d["serviceDeploymentArn"]: d["targetServiceRevision"]["arn"] for d in described}
+    task_defs = {r["serviceRevisionArn"]: r["taskDefinition"].rsplit(":", 1)[1] for r in
+                 ecs.describe_service_revisions(serviceRevisionArns=list(revisions.values()))["serviceRevisions"]}
+    assert [(d["status"], task_defs[revisions[d["serviceDeploymentArn"]]]) for d in history] == [
+        ("SUCCESSFUL", "3"), ("SUCCESSFUL", "2")]
+
+
+def test_a_task_of_the_last_hour_could_not_pull_its_image(aws):
+    """The seeded rollout lost one task to an image pull: TaskFailedToStart, CannotPullContainerError."""
+    (failed,) = [t for t in stopped(aws, E.SERVICE) if t.get("stopCode") == "TaskFailedToStart"]
+    assert failed["stoppedReason"].startswith("CannotPullContainerError: ")
+    assert failed["stoppedAt"] > datetime.now(timezone.utc) - timedelta(hours=1)
+    assert failed["taskDefinitionArn"].endswith("/my-app:3")
+
+
+def test_worker_service_fails_a_container_health_check_every_30_seconds(aws):
+    """Every ECS_CHURN_EVERY ticks one worker task fails its container health check and the
+    scheduler replaces it: AWS's stop reason and event, not a user's StopTask."""
+    from console.demo.simulator import ECS_CHURN_EVERY, TICK
+
+    ecs = aws("ecs")
+    simulator = Simulator(aws.endpoint, seed=9, account=ACCOUNT)
+    now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    summaries = [simulator.tick(now + TICK * i) for i in range(ECS_CHURN_EVERY)]
+    failed = summaries[-1]["ecs_replaced"]
+    assert failed and [s["ecs_replaced"] for s in summaries[:-1]] == [None] * (ECS_CHURN_EVERY - 1)
+    (task,) = ecs.describe_tasks(cluster=E.CLUSTER, tasks=[failed])["tasks"]
+    assert task["group"] == f"service:{E.WORKER_SERVICE}"
+    assert task["desiredStatus"] == "STOPPED" and task["stopCode"] != "UserInitiated"
+    assert task["stoppedReason"] == "Task failed container health checks"
+    (service,) = ecs.describe_services(cluster=E.CLUSTER, services=[E.WORKER_SERVICE])["services"]
+    messages = [e["message"] for e in service["events"]]
+    assert f"(service {E.WORKER_SERVICE}) (task {failed}) failed container health checks." in messages
+    assert len(ecs.list_tasks(cluster=E.CLUSTER, serviceName=E.WORKER_SERVICE)["taskArns"]) == 2
+    lines = [e["message"] for e in aws("logs").get_log_events(
+        logGroupName=E.ECS_LOG_GROUP, logStreamName=E.ecs_stream_name(failed))["events"]]
+    assert "Received SIGTERM, shutting down" in lines
+
+
+def test_a_spot_task_of_api_service_is_interrupted_now_and_then(aws):
+    from console.demo.simulator import ECS_SPOT_EVERY
+
+    simulator = Simulator(aws.endpoint, seed=9, account=ACCOUNT)
+    simulator.ticks = ECS_SPOT_EVERY - 1
+    interrupted = simulator.tick(datetime.now(timezone.utc) - timedelta(minutes=30))["ecs_spot_interrupted"]
+    assert interrupted
+    (task,) = aws("ecs").describe_tasks(cluster=E.CLUSTER, tasks=[interrupted])["tasks"]
+    assert task["capacityProviderName"] == "FARGATE_SPOT"
+    assert (task["stopCode"], task["stoppedReason"]) == ("SpotInterruption", "Your Spot Task was interrupted.")
