@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from console.demo.extensions import ecs_metrics
 from console.demo.simulator import Simulator
 
@@ -64,7 +66,7 @@ def test_service_utilisation_is_written_each_minute_by_cluster_and_service(fresh
     for metric, values in figures.items():
         prefix = metric[0].lower()
         assert all(got[f"{prefix}{s}"][0] == [minute] for s in ("average", "minimum", "maximum"))
-        assert got[f"{prefix}average"][1][0] == sum(values) / 2
+        assert got[f"{prefix}average"][1] == [pytest.approx(sum(values) / 2, abs=1e-9)]
         assert (got[f"{prefix}minimum"][1], got[f"{prefix}maximum"][1]) == ([min(values)], [max(values)])
         assert got[f"{prefix}samplecount"][1] == [2.0]
         assert all(0 < v <= 100 for v in values)
