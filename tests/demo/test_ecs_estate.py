@@ -50,10 +50,10 @@ def test_revisions_differ_in_what_the_revision_diff_shows(aws):
         E.SERVICE: "my-app:3", E.WORKER_SERVICE: "my-app:3"}
 
 
-def test_backfill_gives_each_service_an_hour_of_utilisation(aws):
+def test_backfill_gives_each_service_a_utilisation_history(aws):
     """The demo's ECS services have CPU and memory history from the first look (sparklines)."""
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=3)
-    Simulator(aws.endpoint, seed=3, account=ACCOUNT).backfill(now, minutes=10)
+    Simulator(aws.endpoint, seed=3, account=ACCOUNT).backfill(now, minutes=3)
     cw = aws("cloudwatch")
     queries = [{"Id": f"q{i}", "MetricStat": {"Metric": {
         "Namespace": "AWS/ECS", "MetricName": metric,
@@ -63,7 +63,7 @@ def test_backfill_gives_each_service_an_hour_of_utilisation(aws):
                                               for s in (E.SERVICE, E.WORKER_SERVICE))]
     results = cw.get_metric_data(MetricDataQueries=queries, StartTime=now - timedelta(minutes=10),
                                  EndTime=now)["MetricDataResults"]
-    assert [len(r["Values"]) for r in results] == [10, 10, 10, 10]
+    assert [len(r["Values"]) for r in results] == [3, 3, 3, 3]
 
 
 def test_running_tasks_keep_writing_their_log_streams(aws):
