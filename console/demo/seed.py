@@ -222,8 +222,9 @@ class _Seeder:
 
     def _ecs(self) -> None:
         """The Fargate cluster: api-service (FARGATE and FARGATE_SPOT, circuit breaker with
-        rollback; deployed on revision 2, then 3) and worker-service, on the my-app revisions
-        of E.REVISIONS (revision 4 registered, never deployed: its image is broken)."""
+        rollback; deployed on revision 2, then 3, one of whose tasks could not pull its image)
+        and worker-service, on the my-app revisions of E.REVISIONS (revision 4 registered,
+        never deployed: its image is broken)."""
         ecs = self.aws("ecs")
         secrets = self.aws("secretsmanager")
         secret_arns = {
@@ -276,10 +277,16 @@ class _Seeder:
             launchType="FARGATE",
             networkConfiguration=network,
         )
-        control.settle_ecs(self.aws.endpoint)  # api-service's first deployment completed, in the past
+        # The server's own estate, seeded at its start, lets its rollouts finish in the past:
+        # settling moves every account's ECS services, so a later seeding (a test's account on
+        # a shared server) leaves the others alone, and its rollouts run on the clock.
+        settle = not control.health(self.aws.endpoint)["seeded"]
+        if settle:
+            control.settle_ecs(self.aws.endpoint)  # api-service's first deployment completed
         ecs.update_service(cluster=E.CLUSTER, service=E.SERVICE, taskDefinition=arns[E.DEPLOYED_REVISION - 1])
         self._failed_pull(arns[E.DEPLOYED_REVISION - 1])
-        control.settle_ecs(self.aws.endpoint)  # ... and so did the deployment of revision 3
+        if settle:
+            control.settle_ecs(self.aws.endpoint)  # ... and so did the deployment of revision 3
         self._ecs_log_streams()
 
     def _failed_pull(self, task_definition: str) -> None:

@@ -7,17 +7,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from console.demo import estate as E
-from console.demo.seed import seed_estate
+from console.demo.process import EmbeddedAws
 from console.demo.simulator import Simulator
 
-ACCOUNT = "444444444444"  # moto state is per process: keep clear of other modules
+ACCOUNT = None  # the server's own estate, seeded at its start as in `opsdeck demo`
 
 
 @pytest.fixture(scope="module")
-def aws(aws):
-    """Clients for the estate seeded into ACCOUNT of this module's embedded server."""
-    seed_estate(aws.endpoint, "small", account=ACCOUNT)
-    return E.Clients(aws.endpoint, ACCOUNT)
+def aws():
+    """Clients for the estate an embedded server of this module seeded at its start."""
+    with EmbeddedAws.start(size="small", simulate=False) as server:
+        yield E.Clients(server.endpoint, ACCOUNT)
 
 
 def revision(aws, number: int) -> dict:
@@ -148,3 +148,22 @@ def test_a_spot_task_of_api_service_is_interrupted_now_and_then(aws):
     (task,) = aws("ecs").describe_tasks(cluster=E.CLUSTER, tasks=[interrupted])["tasks"]
     assert task["capacityProviderName"] == "FARGATE_SPOT"
     assert (task["stopCode"], task["stoppedReason"]) == ("SpotInterruption", "Your Spot Task was interrupted.")
+
+
+def test_seeding_another_account_later_leaves_this_estate_as_it_was(aws):
+    """Only the server's own seeding settles ECS (which moves every account's services): a test
+    seeding its account on a shared server does not age the estate other tests look at."""
+    from console.demo.seed import seed_estate
+
+    ecs = aws("ecs")
+
+    def started() -> dict[str, datetime]:
+        arns = ecs.list_tasks(cluster=E.CLUSTER)["taskArns"]
+        return {t["taskArn"]: t["createdAt"] for t in ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns)["tasks"]}
+
+    before = started()
+    seed_estate(aws.endpoint, "small", account="555555555555")
+    assert started() == before
+    other = E.Clients(aws.endpoint, "555555555555")("ecs")
+    (service,) = other.describe_services(cluster=E.CLUSTER, services=[E.SERVICE])["services"]
+    assert service["taskDefinition"].endswith("/my-app:3")
