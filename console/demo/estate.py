@@ -39,11 +39,54 @@ HTTP_API = "items-http-api"
 CLUSTER = "my-cluster"
 TASK_FAMILY = "my-app"
 CONTAINER = "app"
-SERVICE = "my-service"
-WORKER_SERVICE = "worker-service"
+SERVICE = "api-service"  # FARGATE + FARGATE_SPOT, circuit breaker with rollback, a deployment history
+WORKER_SERVICE = "worker-service"  # one task fails its container health check about every 30 s
 DB_SECRET = "my-app/db"
+PAYMENTS_SECRET = "my-app/payments"
 ECS_LOG_GROUP = "/ecs/my-app"
 ECS_STREAM_PREFIX = "app"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision of the my-app task definition: what differs between them (the revision diff)."""
+
+    tag: str
+    cpu: str
+    memory: str
+    ports: tuple[int, ...]
+    environment: tuple[tuple[str, str], ...]
+    secrets: tuple[str, ...]  # names; DB_PASSWORD from DB_SECRET, PAYMENTS_API_KEY from PAYMENTS_SECRET
+    health_path: str
+    health_retries: int
+
+
+# Revision n is REVISIONS[n - 1]. api-service was deployed on 2, then on 3 (its PRIMARY: the
+# rollback target is 2); worker-service runs 3; 4 carries an image the embedded AWS treats as
+# broken (its tag ends in -broken: it fails its health checks), for the "deploy a broken
+# image" story.
+REVISIONS: tuple[Revision, ...] = (
+    Revision("1.1.0", "512", "1024", (8080,), (("APP_ENV", "prod"), ("RELEASE", "1.1.0")),
+             ("DB_PASSWORD",), "/health", 3),
+    Revision("1.2.0", "512", "1024", (8080, 9100),
+             (("APP_ENV", "prod"), ("FEATURE_FLAGS", "checkout-v2"), ("RELEASE", "1.2.0")),
+             ("DB_PASSWORD", "PAYMENTS_API_KEY"), "/health", 3),
+    Revision("1.3.0", "1024", "2048", (8080, 9100),
+             (("APP_ENV", "prod"), ("FEATURE_FLAGS", "checkout-v2,fast-refunds"), ("LOG_FORMAT", "json"),
+              ("RELEASE", "1.3.0")),
+             ("DB_PASSWORD", "PAYMENTS_API_KEY"), "/healthz", 2),
+    Revision("1.4.0-broken", "1024", "2048", (8080, 9100),
+             (("APP_ENV", "prod"), ("FEATURE_FLAGS", "checkout-v2,fast-refunds"), ("LOG_FORMAT", "json"),
+              ("RELEASE", "1.4.0")),
+             ("DB_PASSWORD", "PAYMENTS_API_KEY"), "/healthz", 2),
+)
+PREVIOUS_REVISION = 2
+DEPLOYED_REVISION = 3
+BROKEN_REVISION = 4
+
+
+def ecs_image(account: str, tag: str) -> str:
+    return f"{account}.dkr.ecr.{REGION}.amazonaws.com/{TASK_FAMILY}:{tag}"
 
 ORDER_MACHINE = "order-processing"
 BATCH_MACHINE = "batch-fulfilment"

@@ -13,7 +13,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from console.demo import estate as E
+from console.demo import control, estate as E
 from console.demo.estate import Clients
 
 _ASSUME_LAMBDA = {"Service": "lambda.amazonaws.com"}
@@ -128,8 +128,6 @@ class _Seeder:
         """Each version published at its own time, RELEASE_GAP apart, the newest a few hours
         ago (the canary's 25 minutes ago: the deploy in progress), $LATEST updated just
         before it: the times moto cannot be told through the API (control.set_last_modified)."""
-        from console.demo import control
-
         index = E.FUNCTION_NAMES.index(spec.name)
         newest = self.now - (E.CANARY_AGE if spec.name == E.CANARY_FUNCTION else timedelta(hours=3 + 5 * index))
         times = {str(n): newest - (spec.versions - n) * E.RELEASE_GAP for n in range(1, spec.versions + 1)}
@@ -223,39 +221,47 @@ class _Seeder:
     # -- ECS ---------------------------------------------------------------
 
     def _ecs(self) -> None:
+        """The Fargate cluster: api-service (FARGATE and FARGATE_SPOT, circuit breaker with
+        rollback; deployed on revision 2, then 3, one of whose tasks could not pull its image)
+        and worker-service, on the my-app revisions of E.REVISIONS (revision 4 registered,
+        never deployed: its image is broken)."""
         ecs = self.aws("ecs")
-        secret_arn = self.aws("secretsmanager").create_secret(
-            Name=E.DB_SECRET, SecretString=json.dumps({"username": "app", "password": "hunter2-demo"})
-        )["ARN"]
+        secrets = self.aws("secretsmanager")
+        secret_arns = {
+            "DB_PASSWORD": secrets.create_secret(
+                Name=E.DB_SECRET, SecretString=json.dumps({"username": "app", "password": "hunter2-demo"}))["ARN"],
+            "PAYMENTS_API_KEY": secrets.create_secret(
+                Name=E.PAYMENTS_SECRET, SecretString="sk_demo_4f9a2c")["ARN"],
+        }
+        strategy = [
+            {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+            {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+        ]
         ecs.create_cluster(
             clusterName=E.CLUSTER,
             capacityProviders=["FARGATE", "FARGATE_SPOT"],
-            defaultCapacityProviderStrategy=[
-                {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
-                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
-            ],
+            defaultCapacityProviderStrategy=strategy,
             settings=[{"name": "containerInsights", "value": "enabled"}],
         )
-        for revision in range(1, 4):
-            task_def = ecs.register_task_definition(
+        execution_role = self.roles["lambda"].replace(E.LAMBDA_ROLE, "ecsTaskExecutionRole")
+        arns = []
+        for number, revision in enumerate(E.REVISIONS, 1):
+            arns.append(ecs.register_task_definition(
                 family=E.TASK_FAMILY,
                 requiresCompatibilities=["FARGATE"],
                 networkMode="awsvpc",
-                cpu="512",
-                memory="1024",
-                executionRoleArn=self.roles["lambda"].replace(E.LAMBDA_ROLE, "ecsTaskExecutionRole"),
-                containerDefinitions=[_container(revision, secret_arn, self.aws.account_id)],
-            )["taskDefinition"]
+                cpu=revision.cpu,
+                memory=revision.memory,
+                executionRoleArn=execution_role,
+                containerDefinitions=[_container(revision, secret_arns, self.aws.account_id)],
+            )["taskDefinition"]["taskDefinitionArn"])
         network = {"awsvpcConfiguration": self._network()}
         ecs.create_service(
             cluster=E.CLUSTER,
             serviceName=E.SERVICE,
-            taskDefinition=task_def["taskDefinitionArn"],
+            taskDefinition=arns[E.PREVIOUS_REVISION - 1],
             desiredCount=3,
-            capacityProviderStrategy=[
-                {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
-                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
-            ],
+            capacityProviderStrategy=strategy,
             deploymentConfiguration={
                 "deploymentCircuitBreaker": {"enable": True, "rollback": True},
                 "maximumPercent": 200,
@@ -266,12 +272,33 @@ class _Seeder:
         ecs.create_service(
             cluster=E.CLUSTER,
             serviceName=E.WORKER_SERVICE,
-            taskDefinition=task_def["taskDefinitionArn"],
+            taskDefinition=arns[E.DEPLOYED_REVISION - 1],
             desiredCount=2,
             launchType="FARGATE",
             networkConfiguration=network,
         )
+        # The server's own estate, seeded at its start, lets its rollouts finish in the past:
+        # settling moves every account's ECS services, so a later seeding (a test's account on
+        # a shared server) leaves the others alone, and its rollouts run on the clock.
+        settle = not control.health(self.aws.endpoint)["seeded"]
+        if settle:
+            control.settle_ecs(self.aws.endpoint)  # api-service's first deployment completed
+        ecs.update_service(cluster=E.CLUSTER, service=E.SERVICE, taskDefinition=arns[E.DEPLOYED_REVISION - 1])
+        self._failed_pull(arns[E.DEPLOYED_REVISION - 1])
+        if settle:
+            control.settle_ecs(self.aws.endpoint)  # ... and so did the deployment of revision 3
         self._ecs_log_streams()
+
+    def _failed_pull(self, task_definition: str) -> None:
+        """One of revision 3's first tasks could not pull its image (the registry hiccuped):
+        stopped TaskFailedToStart with CannotPullContainerError, the scheduler launched another."""
+        ecs = self.aws("ecs")
+        arns = ecs.list_tasks(cluster=E.CLUSTER, serviceName=E.SERVICE)["taskArns"]
+        starting = sorted(t["taskArn"] for t in ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns)["tasks"]
+                          if t["taskDefinitionArn"] == task_definition and t["lastStatus"] != "RUNNING")
+        if starting:
+            control.stop_ecs_task(self.aws.endpoint, E.CLUSTER, starting[0], "TaskFailedToStart",
+                                  account=self.aws.account, region=E.REGION)
 
     def _network(self) -> dict[str, Any]:
         """Two subnets of the account's default VPC, and its default security group."""
@@ -573,21 +600,21 @@ def _layer_zip() -> bytes:
     return E.function_zip(spec)
 
 
-def _container(revision: int, secret_arn: str, account: str) -> dict[str, Any]:
+def _container(revision: E.Revision, secret_arns: dict[str, str], account: str) -> dict[str, Any]:
     return {
         "name": E.CONTAINER,
-        "image": f"{account}.dkr.ecr.{E.REGION}.amazonaws.com/my-app:1.{revision}.0",
+        "image": E.ecs_image(account, revision.tag),
         "essential": True,
-        "cpu": 512,
-        "memory": 1024,  # moto's run_task sums container memory and fails without it
-        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
-        "environment": [{"name": "APP_ENV", "value": "prod"}, {"name": "RELEASE", "value": f"1.{revision}.0"}],
-        "secrets": [{"name": "DB_PASSWORD", "valueFrom": secret_arn}],
+        "cpu": int(revision.cpu),
+        "memory": int(revision.memory),
+        "portMappings": [{"containerPort": port, "protocol": "tcp"} for port in revision.ports],
+        "environment": [{"name": name, "value": value} for name, value in revision.environment],
+        "secrets": [{"name": name, "valueFrom": secret_arns[name]} for name in revision.secrets],
         "healthCheck": {
-            "command": ["CMD-SHELL", "curl -fs http://localhost:8080/health || exit 1"],
+            "command": ["CMD-SHELL", f"curl -fs http://localhost:8080{revision.health_path} || exit 1"],
             "interval": 30,
             "timeout": 5,
-            "retries": 3,
+            "retries": revision.health_retries,
             "startPeriod": 10,
         },
         "logConfiguration": {

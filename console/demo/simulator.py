@@ -33,7 +33,6 @@ Lambda's metrics are written the way Lambda writes them (tests/contract/test_lam
 from __future__ import annotations
 
 import json
-import json
 import math
 import random
 from collections import Counter
@@ -44,11 +43,15 @@ from typing import Any
 from console.aws.limits import PUT_METRIC_DATA_MAX_BYTES, PUT_METRIC_DATA_MAX_METRICS, PUT_METRIC_DATA_MAX_VALUES
 from console.demo import control, estate as E
 from console.demo.estate import Clients
+from console.demo.extensions import ecs_metrics
 
 TICK = timedelta(seconds=5)
 EXECUTION_EVERY = 3  # ticks between order-processing executions
 EVENTS_PER_TICK = 3.0  # order-events (EXPRESS) executions per tick, on average
-ECS_CHURN_EVERY = 6  # ticks between ECS task replacements
+ECS_CHURN_EVERY = 6  # ticks between worker-service's failed health checks (about every 30 s)
+ECS_LINES_EVERY = 3  # ticks between request lines in each running task's log stream
+ECS_SPOT_EVERY = 180  # ticks between Spot interruptions of api-service (about every 15 minutes)
+ECS_PULL_FAILURE_EVERY = 480  # ticks between image pulls that fail (about every 40 minutes)
 LOGGED_PER_TICK = 3  # invocations per function whose lines are written each tick
 _BASE_ERROR_RATE = 0.004
 MINUTE = timedelta(minutes=1)
@@ -116,6 +119,9 @@ class Simulator:
         self._stream_rng = random.Random(seed)
         self._running: list[Call] = []  # invocations still running at the last tick
         self._reserved: dict[str, bool] = {}  # function -> has reserved concurrency
+        self._ecs_written: dict[tuple[str, str], datetime] = {}  # service -> last AWS/ECS minute written
+        self._ecs_minute: datetime | None = None  # the minute of the last tick that looked at ECS
+        self._ecs_logged: set[str] | None = None  # tasks whose stream has its start banner
 
     def tick(self, now: datetime) -> dict[str, Any]:
         """Requests for the 5 s ending at `now`; writes the metrics of every invocation that
@@ -155,11 +161,16 @@ class Simulator:
             "execution": None,
             "events": self._start_events(rng, now),
             "ecs_replaced": None,
+            "ecs_metrics": self._ecs_metrics(now),
         }
         if self.ticks % EXECUTION_EVERY == 0:
             summary["execution"] = self._start_execution(rng)
         if self.ticks % ECS_CHURN_EVERY == 0:
             summary["ecs_replaced"] = self._churn_task(rng, now)
+        if self.ticks % ECS_SPOT_EVERY == 0:
+            summary["ecs_spot_interrupted"] = self._interrupt_spot(rng, now)
+        if self.ticks % ECS_LINES_EVERY == 0:
+            summary["ecs_log_lines"] = self._ecs_lines(rng, now)
         return summary
 
     def backfill(self, now: datetime, minutes: int = 60) -> int:
@@ -182,7 +193,7 @@ class Simulator:
                           for _ in range(ticks_per_minute) for inv in self._invocations(rng, spec, weights)]
         datums = lambda_datums(calls, MINUTE, self._reserved_of(functions & set(E.FUNCTION_NAMES)))
         self._put_metrics(datums)
-        return len(datums) + self._backfill_express(rng, first, minutes)
+        return len(datums) + self._backfill_express(rng, first, minutes) + self._backfill_ecs(now, minutes)
 
     def _backfill_express(self, rng: random.Random, first: datetime, minutes: int) -> int:
         """The EXPRESS machine's AWS/States metrics for the backfilled minutes, as its
@@ -329,34 +340,141 @@ class Simulator:
 
     # -- ECS -----------------------------------------------------------------
 
-    def _churn_task(self, rng: random.Random, now: datetime) -> str | None:
-        """Stop one of my-service's tasks, as a failed health check would; the
-        ECS extension starts its replacement."""
+    def _ecs_metrics(self, now: datetime) -> int:
+        """AWS/ECS utilisation for each complete minute not yet written (ECS writes once a
+        minute, so a tick within the same minute as the last reads nothing); returns datums."""
+        minute = now.replace(second=0, microsecond=0)
+        if self._ecs_minute is not None and minute <= self._ecs_minute:
+            return 0
+        self._ecs_minute = minute
+        datums = [datum for (cluster, service), tasks in sorted(self._running_services().items())
+                  for moment in ecs_metrics.due_minutes(self._ecs_written, (cluster, service), now)
+                  for datum in ecs_metrics.service_datums(self.seed, self.aws.account_id, self.aws.region,
+                                                          cluster, service, tasks, moment)]
+        put_metrics(self.aws, ecs_metrics.NAMESPACE, datums, local=self.local)
+        return len(datums)
+
+    def _backfill_ecs(self, now: datetime, minutes: int) -> int:
+        """The demo cluster's services running now, as if they had run for the `minutes` before
+        `now`. Other clusters' (the large estate's) build theirs from the first minute on: an
+        hour for 2,000 services is 240,000 datums, seconds of the demo's start-up."""
+        first = now.replace(second=0, microsecond=0) - minutes * MINUTE
+        datums = []
+        for (cluster, service), tasks in sorted(self._running_services().items()):
+            if cluster != E.CLUSTER:
+                continue
+            for index in range(minutes):
+                datums += ecs_metrics.service_datums(self.seed, self.aws.account_id, self.aws.region,
+                                                     cluster, service, tasks, first + index * MINUTE)
+            self._ecs_written[(cluster, service)] = first + (minutes - 1) * MINUTE
+        put_metrics(self.aws, ecs_metrics.NAMESPACE, datums, local=self.local)
+        return len(datums)
+
+    def _running_services(self) -> dict[tuple[str, str], int]:
+        """(cluster, service) -> RUNNING tasks of the account's ACTIVE services that have any:
+        from the server's backend in its own process, else through the API (DescribeServices'
+        runningCount, 10 services a call)."""
+        if self.local:
+            return ecs_metrics.running_by_service(self.aws.account_id, self.aws.region)
+        ecs = self.aws("ecs")
+        running: dict[tuple[str, str], int] = {}
+        for page in ecs.get_paginator("list_clusters").paginate():
+            for cluster_arn in page["clusterArns"]:
+                arns = [arn for p in ecs.get_paginator("list_services").paginate(cluster=cluster_arn, maxResults=100)
+                        for arn in p["serviceArns"]]
+                for i in range(0, len(arns), 10):
+                    for service in ecs.describe_services(cluster=cluster_arn, services=arns[i : i + 10])["services"]:
+                        if service["status"] == "ACTIVE" and service.get("runningCount"):
+                            running[(cluster_arn.rsplit("/", 1)[-1], service["serviceName"])] = service["runningCount"]
+        return running
+
+    def _ecs_lines(self, rng: random.Random, now: datetime) -> int:
+        """What the cluster's RUNNING tasks print: a start banner the first time a task is seen
+        running (a replacement, a deploy's new task), then request lines. Tasks already there
+        when the simulator first looks were seeded with theirs. Returns lines written."""
         ecs = self.aws("ecs")
         try:
-            running = sorted(ecs.list_tasks(cluster=E.CLUSTER, desiredStatus="RUNNING")["taskArns"])
+            arns = [arn for page in ecs.get_paginator("list_tasks").paginate(cluster=E.CLUSTER, desiredStatus="RUNNING")
+                    for arn in page["taskArns"]]
         except ecs.exceptions.ClusterNotFoundException:
-            return None
+            return 0
+        if self._ecs_logged is None:
+            self._ecs_logged = {arn.rsplit("/", 1)[-1] for arn in arns}
+        running = [task for i in range(0, len(arns), 100)
+                   for task in ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns[i : i + 100])["tasks"]
+                   if task["lastStatus"] == "RUNNING"]
+        logs = self.aws("logs")
+        E.ensure_log_group(logs, E.ECS_LOG_GROUP)
+        written = 0
+        for task in sorted(running, key=lambda t: t["taskArn"]):
+            task_id = task["taskArn"].rsplit("/", 1)[-1]
+            lines = []
+            if task_id not in self._ecs_logged:
+                self._ecs_logged.add(task_id)
+                lines += E.ecs_app_lines(rng, task_id, starting=True)
+            lines += E.ecs_app_lines(rng, task_id, starting=False)
+            written += E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(task_id), lines, E.ms(now - TICK))
+        self._ecs_logged &= {arn.rsplit("/", 1)[-1] for arn in arns}  # stopped tasks are gone for good
+        return written
+
+    def _service_tasks(self, service: str) -> list[dict[str, Any]]:
+        """The service's tasks whose desired status is RUNNING, described; [] without the cluster."""
+        ecs = self.aws("ecs")
+        try:
+            arns = ecs.list_tasks(cluster=E.CLUSTER, serviceName=service)["taskArns"]
+        except (ecs.exceptions.ClusterNotFoundException, ecs.exceptions.ServiceNotFoundException):
+            return []
+        return ecs.describe_tasks(cluster=E.CLUSTER, tasks=arns)["tasks"] if arns else []
+
+    def _churn_task(self, rng: random.Random, now: datetime) -> str | None:
+        """One of worker-service's RUNNING tasks fails its container health check: the scheduler
+        stops it (ServiceSchedulerInitiated, "Task failed container health checks", the event
+        "(service worker-service) (task ...) failed container health checks.") and launches a
+        replacement; every ECS_PULL_FAILURE_EVERY ticks that replacement cannot pull its image
+        (TaskFailedToStart), so a CannotPullContainerError is always among the last hour's
+        stopped tasks. Returns the failed task's id."""
+        running = sorted(t["taskArn"] for t in self._service_tasks(E.WORKER_SERVICE)
+                         if t["lastStatus"] == "RUNNING" and t.get("healthStatus") != "UNHEALTHY")
         if not running:
             return None
         victim = rng.choice(running)
-        ecs.stop_task(cluster=E.CLUSTER, task=victim, reason="Task failed container health checks")
-        control.reconcile_ecs(self.aws.endpoint)  # the server's ECS extension starts the replacement
+        control.set_ecs_health(self.aws.endpoint, E.CLUSTER, victim, "UNHEALTHY", account=self.aws.account,
+                               region=self.aws.region)
+        task_id = victim.rsplit("/", 1)[-1]
+        self._last_lines(task_id, now, "health check failed: GET /healthz timed out after 5000 ms")
+        if self.ticks % ECS_PULL_FAILURE_EVERY == 0:
+            self._fail_pull(E.WORKER_SERVICE)
+        return task_id
+
+    def _fail_pull(self, service: str) -> str | None:
+        """The service's task still starting cannot pull its image: TaskFailedToStart."""
+        starting = sorted(t["taskArn"] for t in self._service_tasks(service)
+                          if t["lastStatus"] in ("PROVISIONING", "PENDING"))
+        if not starting:
+            return None
+        control.stop_ecs_task(self.aws.endpoint, E.CLUSTER, starting[0], "TaskFailedToStart",
+                              account=self.aws.account, region=self.aws.region)
+        return starting[0].rsplit("/", 1)[-1]
+
+    def _interrupt_spot(self, rng: random.Random, now: datetime) -> str | None:
+        """Fargate reclaims one of api-service's FARGATE_SPOT tasks: SpotInterruption, "Your
+        Spot Task was interrupted.", and the scheduler launches a replacement."""
+        spot = sorted(t["taskArn"] for t in self._service_tasks(E.SERVICE)
+                      if t.get("capacityProviderName") == "FARGATE_SPOT" and t["lastStatus"] == "RUNNING")
+        if not spot:
+            return None
+        victim = rng.choice(spot)
+        control.stop_ecs_task(self.aws.endpoint, E.CLUSTER, victim, "SpotInterruption",
+                              account=self.aws.account, region=self.aws.region)
+        task_id = victim.rsplit("/", 1)[-1]
+        self._last_lines(task_id, now, "Spot interruption notice received: draining connections")
+        return task_id
+
+    def _last_lines(self, task_id: str, now: datetime, why: str) -> None:
         logs = self.aws("logs")
         E.ensure_log_group(logs, E.ECS_LOG_GROUP)
-        task_id = victim.rsplit("/", 1)[-1]
-        E.put_lines(
-            logs,
-            E.ECS_LOG_GROUP,
-            E.ecs_stream_name(task_id),
-            ["health check failed: GET /health timed out after 5000 ms", "Received SIGTERM, shutting down"],
-            E.ms(now),
-        )
-        after = set(ecs.list_tasks(cluster=E.CLUSTER, desiredStatus="RUNNING")["taskArns"])
-        for arn in sorted(after - set(running)):
-            new_id = arn.rsplit("/", 1)[-1]
-            E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(new_id), E.ecs_app_lines(rng, new_id, starting=True), E.ms(now))
-        return task_id
+        E.put_lines(logs, E.ECS_LOG_GROUP, E.ecs_stream_name(task_id), [why, "Received SIGTERM, shutting down"],
+                    E.ms(now))
 
 
 def _injected_failure(aws: Clients, function: str, version: str) -> str | None:
@@ -420,7 +538,12 @@ def write_traffic(aws: Clients, function: str, now: datetime, invocations: int, 
 
 
 def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool = False) -> int:
-    """PutMetricData in AWS/Lambda, in as few calls as its limits allow (at most 1000
+    """PutMetricData in AWS/Lambda (put_metrics)."""
+    return put_metrics(aws, "AWS/Lambda", datums, local)
+
+
+def put_metrics(aws: Clients, namespace: str, datums: list[dict[str, Any]], local: bool = False) -> int:
+    """PutMetricData in `namespace`, in as few calls as its limits allow (at most 1000
     metric data and 1 MB a call); returns the number of calls. `local`: in the server's
     own process, straight to its CloudWatch backend (the same PutMetricData, extensions
     included, without the HTTP round trip)."""
@@ -429,7 +552,7 @@ def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool =
 
         backend = cloudwatch_backends[aws.account_id][aws.region]
         for i in range(0, len(datums), PUT_METRIC_DATA_MAX_METRICS):
-            backend.put_metric_data("AWS/Lambda", [dict(d) for d in datums[i : i + PUT_METRIC_DATA_MAX_METRICS]])
+            backend.put_metric_data(namespace, [dict(d) for d in datums[i : i + PUT_METRIC_DATA_MAX_METRICS]])
         return math.ceil(len(datums) / PUT_METRIC_DATA_MAX_METRICS)
     cw = aws("cloudwatch")
     calls = 0
@@ -438,13 +561,13 @@ def put_lambda_metrics(aws: Clients, datums: list[dict[str, Any]], local: bool =
     for datum in datums:
         weight = len(json.dumps(datum, default=str)) + 64  # the JSON body, with room for its framing
         if batch and (len(batch) >= PUT_METRIC_DATA_MAX_METRICS or size + weight > _BODY_BUDGET):
-            cw.put_metric_data(Namespace="AWS/Lambda", MetricData=batch)
+            cw.put_metric_data(Namespace=namespace, MetricData=batch)
             calls += 1
             batch, size = [], 0
         batch.append(datum)
         size += weight
     if batch:
-        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=batch)
+        cw.put_metric_data(Namespace=namespace, MetricData=batch)
         calls += 1
     return calls
 

@@ -80,8 +80,8 @@ def test_ecs(aws):
     assert cluster["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
     assert [(s["capacityProvider"], s["weight"]) for s in cluster["defaultCapacityProviderStrategy"]] == [("FARGATE", 1), ("FARGATE_SPOT", 3)]
     revisions = ecs.list_task_definitions(familyPrefix=E.TASK_FAMILY)["taskDefinitionArns"]
-    assert [r.rsplit(":", 1)[1] for r in revisions] == ["1", "2", "3"]
-    task_def = ecs.describe_task_definition(taskDefinition=E.TASK_FAMILY)["taskDefinition"]
+    assert [r.rsplit(":", 1)[1] for r in revisions] == ["1", "2", "3", "4"]
+    task_def = ecs.describe_task_definition(taskDefinition=f"{E.TASK_FAMILY}:3")["taskDefinition"]
     (container,) = task_def["containerDefinitions"]
     assert task_def["networkMode"] == "awsvpc" and task_def["requiresCompatibilities"] == ["FARGATE"]
     assert container["name"] == "app" and container["healthCheck"]["command"][0] == "CMD-SHELL"

@@ -14,7 +14,10 @@ from console.demo.simulator import Simulator
 @pytest.fixture(scope="module")
 def endpoint(aws):
     """The embedded server (tests/demo/conftest.py) with the estate seeded in ACCOUNT."""
+    from console.demo import control
+
     seed_estate(aws.endpoint, "small", account=ACCOUNT)
+    control.settle_ecs(aws.endpoint)  # the ECS tasks RUNNING now, as the demo's are (this server is the module's)
     return aws.endpoint
 
 

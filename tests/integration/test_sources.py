@@ -35,7 +35,7 @@ async def fetch(source: str, ctx: AwsContext):
 SEEDED = {
     "lambda": {"validate-order", "check-inventory", "process-payment", "send-confirmation",
                "update-inventory", "process-upload", "cleanup", "items-api"},
-    "ecs": {"my-service", "worker-service"},
+    "ecs": {"api-service", "worker-service"},
     "stepfunctions": {"order-processing", "batch-fulfilment", "order-events"},
     "events": {"s3-upload-rule", "daily-cleanup", "legacy-report"},
 }
@@ -50,9 +50,9 @@ async def test_every_source_finds_the_seeded_estate(endpoint, source):
 
 async def test_seeded_details_come_through(endpoint):
     services = {s.name: s for s in await fetch("ecs", context_for(endpoint))}
-    assert services["my-service"].desired == 3
-    assert services["my-service"].circuit_breaker
-    assert "FARGATE_SPOT:3" in services["my-service"].launch
+    assert services["api-service"].desired == 3
+    assert services["api-service"].circuit_breaker
+    assert "FARGATE_SPOT:3" in services["api-service"].launch
     aliases = {a.function_name: a for a in await fetch("lambda.aliases", context_for(endpoint)) if a.name == "live"}
     assert aliases["process-payment"].weights, "process-payment's live alias is mid-canary"
     rules = {r.name: r for r in await fetch("events", context_for(endpoint))}
