@@ -12,4 +12,10 @@ def _sources():
     return {"ecs": Source(fetch_services, 5.0)}
 
 
-SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources)
+def _commands(main) -> None:
+    from console.services.ecs.cli import register_commands
+
+    register_commands(main)
+
+
+SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources, commands=_commands)
