@@ -61,7 +61,7 @@ last read was and, if reading fails, why (the lines already read stay)."""
         interval: float = POLL_SECONDS,
         max_lines: int = DEFAULT_MAX_LINES,
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
-        region: str | None = None,
+        logs_region: str | None = None,
         missing_hint: str | None = None,
     ) -> None:
         super().__init__()
@@ -74,7 +74,7 @@ last read was and, if reading fails, why (the lines already read stay)."""
         self.interval = interval
         self.max_lines = max_lines
         self.streams = streams  # only these streams (LogTail's `streams`): one task's, say
-        self.region = region  # the groups' region when not the target's (awslogs-region)
+        self.logs_region = logs_region  # the groups' region when not the target's (awslogs-region)
         self.missing_hint = missing_hint  # what a missing group means where the view was opened
         self.tail: LogTail | None = None
         self.state = "loading"
@@ -104,8 +104,8 @@ last read was and, if reading fails, why (the lines already read stay)."""
         title.append_text(inert(self.title_text or "Logs", style="bold"))
         title.append(" · ")
         title.append_text(inert(", ".join(self.groups)))
-        if self.region:
-            title.append_text(inert(f" ({self.region})"))
+        if self.logs_region:
+            title.append_text(inert(f" ({self.logs_region})"))
         if self.streams:
             count = sum(len(v) for v in self.streams.values()) if isinstance(self.streams, Mapping) else len(self.streams)
             title.append(f" · {count} stream{'s' if count != 1 else ''}")
@@ -117,8 +117,8 @@ last read was and, if reading fails, why (the lines already read stay)."""
 
     def on_mount(self) -> None:
         ctx = self.opsdeck.aws_context()
-        if self.region and self.region != ctx.target.region:
-            ctx = replace(ctx, target=replace(ctx.target, region=self.region))
+        if self.logs_region and self.logs_region != ctx.target.region:
+            ctx = replace(ctx, target=replace(ctx.target, region=self.logs_region))
         self.tail = LogTail(ctx, self.groups, self.filter_pattern,
                             backlog=self.backlog, interval=self.interval, streams=self.streams)
         self.view.focus()

@@ -67,7 +67,7 @@ async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]]) -> No
         backlog = max(backlog, (app.clock.now() - since).total_seconds() + 60)
     app.push_screen(LogViewScreen(
         [s.group for s in sources], title=f"Logs · {resolution.title}", backlog=backlog,
-        streams={s.group: s.streams for s in sources}, region=None if chosen == region else chosen,
+        streams={s.group: s.streams for s in sources}, logs_region=None if chosen == region else chosen,
         missing_hint=MISSING_GROUP_HINT))
     if notes:
         app.notify("\n".join(notes), title=f"Logs · {resolution.title}", severity="warning", timeout=12)

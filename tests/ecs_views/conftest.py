@@ -14,7 +14,8 @@ PREFIX = "svc"
 
 
 def container(revision: int, **changes) -> dict:
-    """The `app` container of revision N: its image and RELEASE follow the revision."""
+    """The `app` container of revision N: its image and RELEASE follow the revision; a
+    change to None leaves the field out."""
     base = {
         "name": "app",
         "image": f"registry.example/web:1.{revision}.0",
@@ -30,7 +31,7 @@ def container(revision: int, **changes) -> dict:
             "awslogs-group": GROUP, "awslogs-region": "us-east-1", "awslogs-stream-prefix": PREFIX}},
     }
     base.update(copy.deepcopy(changes))
-    return base
+    return {key: value for key, value in base.items() if value is not None}
 
 
 class Estate:
