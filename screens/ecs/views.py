@@ -78,8 +78,9 @@ class ExecCommandScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     ExecCommandScreen { align: center middle; }
-    ExecCommandScreen > #exec { width: 90%; max-width: 140; height: auto; max-height: 80%; padding: 1 2;
+    ExecCommandScreen > #exec { width: 90%; max-width: 140; height: auto; max-height: 90%; padding: 0 2;
                                 border: round $primary; background: $surface; }
+    ExecCommandScreen #exec-keys { margin-bottom: 1; }
     ExecCommandScreen #exec-body { height: auto; max-height: 30; }
     """
     BINDINGS = [
@@ -96,10 +97,10 @@ class ExecCommandScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="exec"):
             yield Static(inert(f"Exec · {self.label}", style="bold"), id="exec-title", markup=False)
+            yield Static(Text("c copy the first command · esc close · runs with the AWS CLI and its Session "
+                              "Manager plugin", style="dim"), id="exec-keys", markup=False)
             with VerticalScroll(id="exec-body"):
                 yield Static(Text("reading the task…", style="dim"), id="exec-text", markup=False)
-            yield Static(Text("c copy the first command · esc close · needs the AWS CLI and the Session Manager "
-                              "plugin", style="dim"), markup=False)
 
     def on_mount(self) -> None:
         self.run_worker(self._load(), exclusive=True)
@@ -120,7 +121,11 @@ class ExecCommandScreen(ModalScreen[None]):
         for problem in plan.problems:
             text.append_text(inert(problem, style=self.app.theme_variables.get("warning", "")))
             text.append("\n\n")
+        if not plan.commands:
+            text.append("no container to open a shell in", style="dim")
         for index, (container, command) in enumerate(plan.commands):
+            if index:
+                text.append("\n")
             text.append(f"container {container}" + (" (first: c copies it)" if index == 0 else ""), style="dim")
             text.append("\n")
             text.append_text(inert(command, style="bold" if index == 0 else ""))
