@@ -245,15 +245,16 @@ class Change:
     field: str  # "image", "environment RELEASE", "port 8080/tcp", "cpu"
     old: str | None = None
     new: str | None = None
+    note: str | None = None  # instead of old → new: "value changed, hidden"
 
     def text(self) -> str:
         mark = {"added": "+", "removed": "-", "changed": "~"}[self.kind]
+        if self.note:
+            return f"{mark} {self.field} ({self.note})"
         if self.kind == "added":
             return f"{mark} {self.field}" + (f": {self.new}" if self.new else "")
         if self.kind == "removed":
             return f"{mark} {self.field}" + (f": {self.old}" if self.old else "")
-        if self.old is None and self.new is None:
-            return f"{mark} {self.field}"
         return f"{mark} {self.field}: {self.old} → {self.new}"
 
 
@@ -277,7 +278,7 @@ class TaskDefDiff:
 
     def to_json(self) -> dict:
         def change(c: Change) -> dict:
-            return {"kind": c.kind, "field": c.field, "old": c.old, "new": c.new}
+            return {"kind": c.kind, "field": c.field, "old": c.old, "new": c.new, "note": c.note}
 
         return {"old": self.old, "new": self.new, "task": [change(c) for c in self.task],
                 "containers": [{"name": d.name, "status": d.status, "changes": [change(c) for c in d.changes]}
@@ -315,7 +316,7 @@ def _named(field: str, old: list[dict] | None, new: list[dict] | None, value_key
         elif name not in after:
             changes.append(Change("removed", label))
         elif before[name] != after[name]:
-            changes.append(Change("changed", f"{label} ({hidden})") if hidden else
+            changes.append(Change("changed", label, note=hidden) if hidden else
                            Change("changed", label, compact(before[name]), compact(after[name])))
     return changes
 
