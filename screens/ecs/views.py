@@ -39,8 +39,9 @@ def open_task_definition(screen: Any, resolve: Callable[[Any], Awaitable[str]], 
     screen.app.push_screen(TaskDefinitionScreen(resolve, label))
 
 
-async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]]) -> None:
-    """Resolve the streams, then open the log view on them; what cannot be followed is said."""
+async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]], changing: bool = False) -> None:
+    """Resolve the streams, then open the log view on them; what cannot be followed is said.
+    `changing` (a service's tasks come and go): the view resolves them again as it follows."""
     from screens.ecs.taskdef import explain
     from screens.log_view import BACKLOG_SECONDS, LogViewScreen
 
@@ -65,10 +66,15 @@ async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]]) -> No
     if resolution.since is not None:  # stopped tasks: from their start, or their lines are missed
         since = max(resolution.since, app.clock.now() - LOG_BACKLOG_CAP)
         backlog = max(backlog, (app.clock.now() - since).total_seconds() + 60)
+
+    async def restream() -> dict[str, tuple[str, ...]]:
+        again = await resolve(app.aws_context())
+        return {s.group: s.streams for s in again.sources if s.region == chosen}
+
     app.push_screen(LogViewScreen(
         [s.group for s in sources], title=f"Logs · {resolution.title}", backlog=backlog,
         streams={s.group: s.streams for s in sources}, logs_region=None if chosen == region else chosen,
-        missing_hint=MISSING_GROUP_HINT))
+        missing_hint=MISSING_GROUP_HINT, restream=restream if changing else None))
     if notes:
         app.notify("\n".join(notes), title=f"Logs · {resolution.title}", severity="warning", timeout=12)
 
@@ -183,7 +189,7 @@ class ServiceViews:
 
         ref = self.selected_service_ref()
         if ref is not None:
-            self.run_worker(open_logs(self, lambda ctx: service_logs(ctx, ref)), group="ecs-logs")  # type: ignore[attr-defined]
+            self.run_worker(open_logs(self, lambda ctx: service_logs(ctx, ref), changing=True), group="ecs-logs")  # type: ignore[attr-defined]
 
     def action_ecs_service_exec(self) -> None:
         from console.services.ecs.exec import service_exec
