@@ -8,7 +8,8 @@ Keys: `t` task definition (its screen: `c` diff with another revision, `v` envir
 values), `l` logs (the awslogs streams of exactly that task, or of the service's running
 tasks), `e` the `aws ecs execute-command` line to copy. A screen with both mixins (a
 service with its tasks) lists `*TaskViews.KEYS` first: a TaskViews key gives way
-(check_action) while `selected_task_ref()` is None, so the same key then acts on the service.
+(check_action) while `selected_task_ref()` is None, so the same key then acts on the service;
+check_action runs on every footer refresh, so the `selected_*_ref()` methods must be cheap.
 Each action reads what it needs afresh from AWS from the ref.
 """
 
