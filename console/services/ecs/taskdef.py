@@ -50,8 +50,8 @@ class EcsNotFound(LookupError):
 class UnknownTaskDefinition(EcsNotFound):
     """DescribeTaskDefinition knows no such revision (ECS answers ClientException)."""
 
-    def __init__(self, reference: str, region: str) -> None:
-        super().__init__(f"no task definition {reference} in {region}")
+    def __init__(self, reference: str, region: str, why: str = "") -> None:
+        super().__init__(f"no task definition {reference} in {region}" + (f" (ECS: {why})" if why else ""))
         self.reference = reference
 
 
@@ -403,11 +403,13 @@ async def describe_task_definition(ctx: AwsContext, reference: str) -> dict:
     try:
         answer = await ecs.describe_task_definition(taskDefinition=reference)
     except ClientError as exc:
+        # ECS answers an unknown or malformed revision with ClientException (permissions
+        # come as AccessDeniedException): the reference names nothing.
         error = exc.response.get("Error", {})
-        if error.get("Code") in ("ClientException", "InvalidParameterException") and (
-                "task definition" in error.get("Message", "").lower() or "unable to describe" in
-                error.get("Message", "").lower()):
-            raise UnknownTaskDefinition(reference, ctx.target.region) from None
+        if error.get("Code") in ("ClientException", "InvalidParameterException"):
+            message = error.get("Message", "")
+            raise UnknownTaskDefinition(reference, ctx.target.region,
+                                        "" if message.startswith("Unable to describe") else message) from None
         raise
     return answer["taskDefinition"]
 
