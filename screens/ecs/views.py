@@ -7,9 +7,11 @@ A screen that mixes in ServiceViews lists `*ServiceViews.KEYS` in its BINDINGS a
 Keys: `t` task definition (its screen: `c` diff with another revision, `v` environment
 values), `l` logs (the awslogs streams of exactly that task, or of the service's running
 tasks), `e` the `aws ecs execute-command` line to copy. A screen with both mixins (a
-service with its tasks) lists `*TaskViews.KEYS` first: a TaskViews key gives way
-(check_action) while `selected_task_ref()` is None, so the same key then acts on the service;
-check_action runs on every footer refresh, so the `selected_*_ref()` methods must be cheap.
+service with its tasks) acts on the selected task while `selected_task_ref()` gives one,
+else on the service, whatever the order of the KEYS in its BINDINGS: each mixin's check_action lets the other's
+binding of the same key run (a screen whose tasks table is not focused may return None from
+`selected_task_ref()`, so `l` there means the service). check_action runs on every footer
+refresh: the `selected_*_ref()` methods must be cheap.
 Each action reads what it needs afresh from AWS from the ref.
 """
 
@@ -173,8 +175,10 @@ class ServiceViews:
         raise NotImplementedError
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No service selected: these keys give way (to another binding of the same key)."""
-        if action in SERVICE_ACTIONS and self.selected_service_ref() is None:
+        """These keys give way (to the other binding of the same key) when no service is
+        selected, and on a screen with TaskViews too while a task is: a task's views first."""
+        if action in SERVICE_ACTIONS and (self.selected_service_ref() is None or (
+                isinstance(self, TaskViews) and self.selected_task_ref() is not None)):
             return False
         return super().check_action(action, parameters)  # type: ignore[misc]
 

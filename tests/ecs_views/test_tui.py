@@ -31,7 +31,7 @@ S = timedelta(seconds=1)
 class Board(ServiceViews, TaskViews, SourceScreen):
     """A service and (when `task` is set) one of its tasks selected: what an ECS screen offers."""
 
-    BINDINGS = [*TaskViews.KEYS, *ServiceViews.KEYS]
+    BINDINGS = [*ServiceViews.KEYS, *TaskViews.KEYS]  # as the service screen lists them: the order does not matter
 
     def __init__(self, service: ServiceRef, task: TaskRef | None = None) -> None:
         super().__init__()
