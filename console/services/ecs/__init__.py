@@ -12,4 +12,5 @@ def _sources():
     return {"ecs": Source(fetch_services, 5.0)}
 
 
-SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources)
+SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources,
+                  action_modules=("console.services.ecs.actions",))
