@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import Sequence
+from dataclasses import replace
+from typing import Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -59,6 +60,9 @@ last read was and, if reading fails, why (the lines already read stay)."""
         backlog: float = BACKLOG_SECONDS,
         interval: float = POLL_SECONDS,
         max_lines: int = DEFAULT_MAX_LINES,
+        streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+        logs_region: str | None = None,
+        missing_hint: str | None = None,
     ) -> None:
         super().__init__()
         if not groups:
@@ -69,6 +73,9 @@ last read was and, if reading fails, why (the lines already read stay)."""
         self.backlog = backlog
         self.interval = interval
         self.max_lines = max_lines
+        self.streams = streams  # only these streams (LogTail's `streams`): one task's, say
+        self.logs_region = logs_region  # the groups' region when not the target's (awslogs-region)
+        self.missing_hint = missing_hint  # what a missing group means where the view was opened
         self.tail: LogTail | None = None
         self.state = "loading"
         self.problem: Problem | None = None
@@ -97,6 +104,11 @@ last read was and, if reading fails, why (the lines already read stay)."""
         title.append_text(inert(self.title_text or "Logs", style="bold"))
         title.append(" · ")
         title.append_text(inert(", ".join(self.groups)))
+        if self.logs_region:
+            title.append_text(inert(f" ({self.logs_region})"))
+        if self.streams:
+            count = sum(len(v) for v in self.streams.values()) if isinstance(self.streams, Mapping) else len(self.streams)
+            title.append(f" · {count} stream{'s' if count != 1 else ''}")
         if self.filter_pattern:
             title.append(" · filter ")
             title.append_text(inert(self.filter_pattern))
@@ -104,8 +116,11 @@ last read was and, if reading fails, why (the lines already read stay)."""
         return title
 
     def on_mount(self) -> None:
-        self.tail = LogTail(self.opsdeck.aws_context(), self.groups, self.filter_pattern,
-                            backlog=self.backlog, interval=self.interval)
+        ctx = self.opsdeck.aws_context()
+        if self.logs_region and self.logs_region != ctx.target.region:
+            ctx = replace(ctx, target=replace(ctx.target, region=self.logs_region))
+        self.tail = LogTail(ctx, self.groups, self.filter_pattern,
+                            backlog=self.backlog, interval=self.interval, streams=self.streams)
         self.view.focus()
         self._draw_state()
         self.call_after_refresh(self.opsdeck.refresh_status)  # the status bar at once, not in a second
@@ -152,9 +167,9 @@ last read was and, if reading fails, why (the lines already read stay)."""
         if problem.kind is ErrorClass.NOT_FOUND:
             which = (f"Log group {self.groups[0]} does not exist" if len(self.groups) == 1
                      else f"One of the log groups ({', '.join(self.groups)}) does not exist")
-            return Problem(problem.kind, which, problem.detail,
+            return Problem(problem.kind, which, problem.detail, self.missing_hint or (
                            "Lambda creates the group on the function's first invocation; a function with a "
-                           "LoggingConfig writes to the group named there. opsdeck keeps checking.")
+                           "LoggingConfig writes to the group named there. opsdeck keeps checking."))
         return problem
 
     def action_poll_now(self) -> None:

@@ -36,9 +36,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, AsyncIterator, Callable, Sequence
+from typing import Any, AsyncIterator, Callable, Mapping, Sequence
 
-from console.aws.context import AwsContext, bounded_gather
+from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.errors import ErrorClass, classify
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -47,6 +47,8 @@ DEFAULT_INTERVAL = 2.0  # seconds between polls when all is well
 DEFAULT_MAX_INTERVAL = 60.0  # backoff cap under throttling
 DEFAULT_BACKLOG = 300.0  # how far back the first poll reads when no `since` is given
 MAX_SEEN = 200_000  # hard bound on remembered ids, whatever the window holds
+# FilterLogEvents' logStreamNames: "Minimum number of 1 item. Maximum number of 100 items."
+MAX_STREAMS = 100
 
 
 def to_ms(moment: datetime) -> int:
@@ -313,7 +315,7 @@ class LogTail:
         backlog: float = DEFAULT_BACKLOG,
         settle: float = 0.0,
         page_limit: int | None = None,
-        streams: Sequence[str] | None = None,
+        streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.ctx = ctx
         self.groups: tuple[str, ...] = (groups,) if isinstance(groups, str) else tuple(groups)
@@ -323,7 +325,12 @@ class LogTail:
         self.overlap_ms = int(overlap * 1000)
         self.settle_ms = int(settle * 1000)
         self.page_limit = page_limit  # None: AWS's default, its maximum (10,000 events a page)
-        self.streams = tuple(streams) if streams else None
+        # Only these streams: the same for every group, or (a mapping) per group.
+        if isinstance(streams, Mapping):
+            self.streams: tuple[str, ...] | dict[str, tuple[str, ...]] | None = {
+                group: tuple(names) for group, names in streams.items()}
+        else:
+            self.streams = tuple(streams) if streams else None
         self.backoff = Backoff(interval, max_interval)
         self.seen = SeenEvents()
         self.last_error: BaseException | None = None
@@ -341,6 +348,12 @@ class LogTail:
     def window_start(self) -> datetime:
         return from_ms(self._window_start)
 
+    def streams_of(self, group: str) -> tuple[str, ...] | None:
+        """The streams read in `group` (None: all of them)."""
+        if isinstance(self.streams, dict):
+            return self.streams.get(group) or None
+        return self.streams
+
     def _params(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
         params: dict[str, Any] = {"startTime": start_ms, "endTime": end_ms}
         if group.startswith("arn:"):
@@ -351,18 +364,26 @@ class LogTail:
             params["filterPattern"] = self.filter_pattern
         if self.page_limit:
             params["limit"] = self.page_limit
-        if self.streams:
-            params["logStreamNames"] = list(self.streams)
         return params
 
     async def _read_group(self, group: str, start_ms: int, end_ms: int) -> list[LogEvent]:
-        """Every event of one group in [start, end], following nextToken to the end.
+        """Every event of one group in [start, end]: its streams (when named) in calls of
+        at most MAX_STREAMS names each."""
+        streams = self.streams_of(group)
+        if not streams:
+            return await self._read(group, self._params(group, start_ms, end_ms))
+        batches = await bounded_gather(
+            self._read(group, {**self._params(group, start_ms, end_ms), "logStreamNames": list(batch)})
+            for batch in chunks(streams, MAX_STREAMS))
+        return [event for batch in batches for event in batch]
+
+    async def _read(self, group: str, params: dict[str, Any]) -> list[LogEvent]:
+        """Every event one FilterLogEvents query finds, following nextToken to the end.
 
         FilterLogEvents may answer a page with no events and a token (it is still
         searching): keep going until no token comes back.
         """
         client = await self.ctx.client("logs")
-        params = self._params(group, start_ms, end_ms)
         events: list[LogEvent] = []
         token: str | None = None
         while True:

@@ -1,0 +1,53 @@
+"""`opsdeck ecs diff` and `opsdeck ecs taskdef` on the embedded server: output, JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from tests.ecs_views.conftest import container
+
+
+def test_diff_by_name_and_arn_prints_the_changes(estate, opsdeck):
+    old = estate.register([container(1)])
+    estate.register([container(2, memory=768)])
+    result = opsdeck("ecs", "diff", old["taskDefinitionArn"], "web:2")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "web:1 → web:2",
+        "container app (changed)",
+        "  ~ image: registry.example/web:1.1.0 → registry.example/web:1.2.0",
+        "  ~ memory: 512 → 768",
+        "  ~ environment RELEASE (value changed, hidden)",
+    ]
+
+
+def test_diff_as_json(estate, opsdeck):
+    estate.register([container(1)])
+    estate.register([container(1, image="registry.example/web:1.1.1")])
+    result = opsdeck("ecs", "diff", "web:1", "web:2", "--output", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "old": "web:1", "new": "web:2", "task": [],
+        "containers": [{"name": "app", "status": "changed", "changes": [
+            {"kind": "changed", "field": "image", "old": "registry.example/web:1.1.0",
+             "new": "registry.example/web:1.1.1"}]}]}
+
+
+def test_unknown_revision_exits_2_naming_it(estate, opsdeck):
+    estate.register([container(1)])
+    result = opsdeck("ecs", "diff", "web:1", "web:7")
+    assert result.exit_code == 2
+    assert result.output == "Error: no task definition web:7 in us-east-1\n"
+    unknown_family = opsdeck("ecs", "diff", "nothing:1", "web:1")
+    assert unknown_family.exit_code == 2 and "no task definition nothing:1" in unknown_family.output
+
+
+def test_taskdef_hides_environment_values_unless_asked(estate, opsdeck):
+    estate.register([container(3)])
+    shown = opsdeck("ecs", "taskdef", "web")
+    assert shown.exit_code == 0, shown.output
+    assert "web:1  ACTIVE" in shown.output and "environment   APP_ENV, RELEASE" in shown.output
+    assert "prod" not in shown.output
+    revealed = json.loads(opsdeck("ecs", "taskdef", "web:1", "--reveal-env", "-o", "json").output)
+    assert revealed["containers"][0]["environment"] == {"APP_ENV": "prod", "RELEASE": "1.3.0"}
+    assert revealed["containers"][0]["secrets"] == ["DB_PASSWORD"]
