@@ -4,6 +4,7 @@ back through boto3; the console acts through a context on the shared clock."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -14,11 +15,14 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.config import Settings
 from console.target import Target
+from tests.clock import InstantClock, SharedClock
 
 CLUSTER = "shop"
 SERVICE = "web"
 FAMILY = "web"
-GOOD = "registry.example/web:1.0"
+# the embedded AWS: healthy one interval after RUNNING; a `-broken` image fails it `retries` times
+HEALTH_CHECK = {"command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], "interval": 10,
+                "retries": 3}
 
 
 class Estate:
@@ -43,7 +47,7 @@ class Estate:
 
     def register(self, image: str, sidecar: bool = False) -> str:
         containers = [{"name": "app", "image": image, "essential": True, "portMappings": [{"containerPort": 8080}],
-                       "environment": [{"name": "MODE", "value": "prod"}]}]
+                       "environment": [{"name": "MODE", "value": "prod"}], "healthCheck": HEALTH_CHECK}]
         if sidecar:
             containers.append({"name": "proxy", "image": "registry.example/envoy:1.30", "essential": False})
         return self.ecs.register_task_definition(
@@ -70,10 +74,17 @@ class Estate:
         return self.ecs.describe_tasks(cluster=CLUSTER, tasks=arns)["tasks"] if arns else []
 
 
+SETTLED_AFTER = 30  # the embedded AWS: RUNNING 15 s after launch, HEALTHY 10 s later: the first rollout COMPLETED
+
+
 @pytest.fixture
-def estate(fresh_account, monkeypatch) -> Estate:
+def estate(fresh_account, monkeypatch, shared_clock) -> Estate:
+    """The estate at its steady state: the service's first rollout COMPLETED."""
     fresh_account.use(monkeypatch)
-    return Estate(fresh_account)
+    made = Estate(fresh_account)
+    asyncio.run(shared_clock.advance(SETTLED_AFTER))
+    assert [d["rolloutState"] for d in made.service()["deployments"]] == ["COMPLETED"]
+    return made
 
 
 @pytest.fixture
@@ -97,21 +108,23 @@ def runner(ctx, audit):
     return Runner(ctx, audit, Settings())
 
 
+class InstantSharedClock(InstantClock, SharedClock):
+    """Every sleep moves time at once, the embedded AWS's with it."""
+
+
 @pytest.fixture
 def opsdeck(endpoint, shared_clock):
     """Run `opsdeck --endpoint-url <server> ARGS...` in-process on a clock whose every sleep
-    moves the shared clock (so a followed rollout progresses without waiting)."""
+    moves the shared clock by what it sleeps (a followed rollout progresses without waiting)."""
     from console.cli import main
-    from tests.clock import InstantClock, SharedClock
-
-    class InstantShared(InstantClock, SharedClock):
-        pass
-
-    clock = InstantShared(endpoint, shared_clock.now())
 
     def run(*args: str, input: str | None = None, global_args: tuple[str, ...] = ()):
-        return CliRunner().invoke(main, [*global_args, "--endpoint-url", endpoint, "--region", "us-east-1", *args],
-                                  input=input, obj={"clock": clock})
+        clock = InstantSharedClock(endpoint, shared_clock.now())
+        try:
+            return CliRunner().invoke(main, [*global_args, "--endpoint-url", endpoint, "--region", "us-east-1", *args],
+                                      input=input, obj={"clock": clock})
+        finally:
+            asyncio.run(shared_clock.advance(clock.monotonic()))  # the test's clock goes on from there
 
     return run
 

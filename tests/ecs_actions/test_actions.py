@@ -25,8 +25,8 @@ async def test_deploy_registers_a_copy_with_the_new_image_and_updates_the_servic
     action = EcsDeploy(CLUSTER, SERVICE, "app=registry.example/web:2.0")
     plan = await runner.prepare(action)
     assert [s.description for s in plan.steps] == [
-        f"Register a new revision of {FAMILY}, copied from {FAMILY}:2: "
-        "container app: image registry.example/web:1.0 -> registry.example/web:2.0",
+        f"Register a new revision of {FAMILY}, copied from {FAMILY}:2 "
+        "(container app: ~ image: registry.example/web:1.0 → registry.example/web:2.0)",
         f"Update service {SERVICE}: task definition {FAMILY}:2 -> the new revision of {FAMILY}",
     ]
     assert plan.steps[1].inverse_description == f"Update service {SERVICE}: task definition back to {FAMILY}:2"
@@ -56,7 +56,7 @@ async def test_deploy_to_a_task_definition_with_two_containers_needs_a_name(runn
     with pytest.raises(InputRefused, match=r"--image: no container named 'db' in web:3 \(its containers: app, proxy\)"):
         await runner.prepare(EcsDeploy(CLUSTER, SERVICE, "db=r/db:2"))
     plan = await runner.prepare(EcsDeploy(CLUSTER, SERVICE, "proxy=r/envoy:1.31"))
-    assert "container proxy: image registry.example/envoy:1.30 -> r/envoy:1.31" in plan.steps[0].description
+    assert plan.steps[0].description.endswith("(container proxy: ~ image: registry.example/envoy:1.30 → r/envoy:1.31)")
     assert estate.revisions() == [f"{FAMILY}:{n}" for n in (1, 2, 3)]
 
 
@@ -70,15 +70,27 @@ async def test_unknown_cluster_or_service_is_refused_before_anything_changes(run
     assert estate.on() == f"{FAMILY}:2" and estate.revisions() == [f"{FAMILY}:1", f"{FAMILY}:2"]
 
 
-async def test_rollback_goes_to_the_revision_before_and_undo_comes_back(runner, estate):
+async def test_rollback_goes_to_the_revision_before_then_to_the_completed_deployment(runner, estate):
     action = EcsRollback(CLUSTER, SERVICE)
     plan = await runner.prepare(action)
-    assert plan.steps[0].description.startswith(f"Update service {SERVICE}: task definition {FAMILY}:2 -> {FAMILY}:1")
+    # its only SUCCESSFUL deployment is the current one: the family's revision before it
+    assert plan.steps[0].description == (f"Update service {SERVICE}: task definition {FAMILY}:2 -> {FAMILY}:1 "
+                                         "(the revision before the current one)")
     outcome = await runner.execute(action, plan, YES)
     assert outcome.ok and estate.on() == f"{FAMILY}:1"
     again = await runner.prepare(EcsRollback(CLUSTER, SERVICE, to=f"{FAMILY}:1"))
     assert again.empty and "already on web:1" in again.note
-    with pytest.raises(InputRefused, match="no ACTIVE revision before web:1"):
+    # mid-rollout, the deployment that completed is what a rollback goes back to
+    back = await runner.prepare(EcsRollback(CLUSTER, SERVICE))
+    assert back.steps[0].description.startswith(f"Update service {SERVICE}: task definition {FAMILY}:1 -> {FAMILY}:2 "
+                                                "(deployment ecs-svc/")
+    undone = await runner.undo(action, plan, outcome.result.applied)
+    assert undone.ok and estate.on() == f"{FAMILY}:2"
+
+
+async def test_rollback_with_no_earlier_revision_is_refused(runner, estate):
+    estate.ecs.deregister_task_definition(taskDefinition=f"{FAMILY}:1")
+    with pytest.raises(InputRefused, match=r"web has no earlier ACTIVE revision to roll back to \(choose one with --to\)"):
         await runner.prepare(EcsRollback(CLUSTER, SERVICE))
 
 

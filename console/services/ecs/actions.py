@@ -32,6 +32,7 @@ from console.actions.base import (
 from console.actions.registry import register
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
+from console.services.ecs.taskdef import diff_task_definitions
 from console.services.ecs.rollout import (
     RolloutFailed,
     RolloutListener,
@@ -155,19 +156,14 @@ def image_of(task_definition: dict, container: str) -> str:
                  if c.get("name") == container), "")
 
 
-def revision_diff(old: dict, new: dict) -> list[str]:
-    """What differs between two revisions, one line each (the deploy's plan shows it)."""
-    try:
-        from console.services.ecs.taskdef import diff_task_definitions  # i11-views' revision diff, once merged
-    except ImportError:
-        diff_task_definitions = None
-    if diff_task_definitions is not None:
-        lines = [str(line) for line in diff_task_definitions(old, new)]
-        if lines:
-            return lines
-    old_images = {c.get("name"): c.get("image") for c in old.get("containerDefinitions", [])}
-    return [f"container {c.get('name')}: image {old_images.get(c.get('name'))} -> {c.get('image')}"
-            for c in new.get("containerDefinitions", []) if old_images.get(c.get("name")) != c.get("image")]
+def revision_diff(old: dict, params: dict) -> str:
+    """What the new revision (RegisterTaskDefinition's `params`) changes from `old`, on one
+    line (a step says it): the revision diff of console.services.ecs.taskdef."""
+    copied = {key: value for key, value in params.items() if key != "tags"}  # tags are not part of a revision
+    diff = diff_task_definitions(old, {**old, **copied, "revision": "new"})
+    parts = [f"task: {', '.join(c.text() for c in diff.task)}"] if diff.task else []
+    parts += [f"container {c.name}: {', '.join(change.text() for change in c.changes)}" for c in diff.containers]
+    return "; ".join(parts) or "no differences"
 
 
 # -- read-backs ---------------------------------------------------------------------------------------
@@ -338,9 +334,9 @@ class EcsDeploy(_ServiceAction):
         allowed = ecs.meta.service_model.operation_model("RegisterTaskDefinition").input_shape.members
         self.params = with_image(register_input(current, tags, list(allowed)), container, self.image)
         family = current.get("family", "")
-        changes = "; ".join(revision_diff(current, {**current, **self.params}))
         steps = [
-            Step(f"Register a new revision of {family}, copied from {old}: {changes}", None, self._register,
+            Step(f"Register a new revision of {family}, copied from {old} ({revision_diff(current, self.params)})",
+                 None, self._register,
                  check=self._registered),
             _update_step(self, f"Update service {self.service}: task definition {old} -> the new revision of {family}",
                          f"Update service {self.service}: task definition back to {old}",

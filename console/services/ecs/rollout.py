@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from console.actions.base import CancelFlag, report_progress
 from console.aws.context import AwsContext
@@ -95,15 +95,22 @@ def seen_events(service: dict) -> set[str]:
     return {e.get("id", "") for e in service.get("events", [])}
 
 
-def rollout_verdict(service: dict, deployment_id: str) -> tuple[str, str] | None:
-    """(outcome, why) once the rollout of `deployment_id` has ended, None while it runs."""
+def rollout_verdict(service: dict, deployment_id: str, last_seen: dict | None = None,
+                    messages: Sequence[str] = ()) -> tuple[str, str] | None:
+    """(outcome, why) once the rollout of `deployment_id` has ended, None while it runs.
+    `last_seen`: the deployment as an earlier read found it; `messages`: the service events
+    since the rollout began (what said why, when the deployment has left the list)."""
     deployments = service.get("deployments", [])
     ours = next((d for d in deployments if d.get("id") == deployment_id), None)
     primary = primary_of(service)
     now_on = revision_name(service.get("taskDefinition", ""))
     if ours is None:
-        return "rolled-back", (f"deployment {deployment_id} is no longer one of the service's deployments; "
-                               f"the service is on {now_on}")
+        said = [m for m in messages if f"(deployment {deployment_id})" in m]
+        why = (last_seen or {}).get("rolloutStateReason") if (last_seen or {}).get("rolloutState") == "FAILED" else None
+        why = why or (said[-1].split(f"(deployment {deployment_id})", 1)[1].strip() if said else "")
+        into = f" in deployment {primary.get('id', '')}" if primary else ""
+        return "rolled-back", (f"deployment {deployment_id} " + (f"failed ({why}) and " if why else "") +
+                               f"is no longer one of the service's deployments; the service is on {now_on}{into}")
     state, reason = ours.get("rolloutState"), ours.get("rolloutStateReason") or ""
     replaced = primary is not None and primary.get("id") != deployment_id
     if state == "FAILED":
@@ -143,18 +150,22 @@ async def follow_rollout(ctx: AwsContext, cluster: str, service: str, deployment
     deadline = clock.monotonic() + timeout
     known = set(known_events)
     last_counts: tuple[DeploymentCounts, ...] | None = None
+    last_seen: dict | None = None
+    messages: list[str] = []
     while True:
         raw = await describe_service(ctx, cluster, service)
         new = [e for e in raw.get("events", []) if e.get("id", "") not in known]
         for event in sorted(new, key=lambda e: e.get("createdAt") or datetime.min):
             known.add(event.get("id", ""))
+            messages.append(event.get("message", ""))
             await report_progress(listener, RolloutEvent("event", event.get("message", ""), at=event.get("createdAt")))
         counts = tuple(DeploymentCounts.from_api(d) for d in raw.get("deployments", []))
         if counts != last_counts:
             last_counts = counts
             await report_progress(listener, RolloutEvent("deployments", "; ".join(c.describe() for c in counts),
                                                          counts))
-        verdict = rollout_verdict(raw, deployment_id)
+        verdict = rollout_verdict(raw, deployment_id, last_seen, messages)
+        last_seen = next((d for d in raw.get("deployments", []) if d.get("id") == deployment_id), last_seen)
         if verdict is not None:
             outcome, why = verdict
             await report_progress(listener, RolloutEvent("done", why, counts, outcome=outcome))
