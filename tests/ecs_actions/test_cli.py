@@ -108,3 +108,13 @@ def test_read_only_refuses(opsdeck, estate):
     result = opsdeck("ecs", "deploy", CLUSTER, SERVICE, "--image", "r/x:1", "--yes", global_args=("--read-only",))
     assert result.exit_code == 1 and "read-only mode" in result.output
     assert estate.revisions() == [f"{FAMILY}:1", f"{FAMILY}:2"]
+
+
+def test_read_only_refuses_to_stop_a_task(opsdeck, estate):
+    """EcsStopTask has no example for the read-only proof (a task's ARN is known only once it
+    runs): its refusal is proved here, on a running task."""
+    task = estate.running_tasks()[0]["taskArn"]
+    result = opsdeck("ecs", "stop-task", CLUSTER, task, "--reason", "x", "--yes", global_args=("--read-only",))
+    assert result.exit_code == 1 and "read-only mode" in result.output
+    [still] = estate.ecs.describe_tasks(cluster=CLUSTER, tasks=[task])["tasks"]
+    assert still["desiredStatus"] == "RUNNING"
