@@ -121,3 +121,59 @@ def test_deployment_configuration_is_kept(ecs):
                        deploymentConfiguration=config)
     (service,) = ecs.describe_services(cluster="dc", services=["dc"])["services"]
     assert service["deploymentConfiguration"] == config
+
+
+def test_settle_puts_a_new_service_at_its_steady_state_in_the_past(aws, ecs, clock):
+    """What the server does after seeding: the estate starts steady, its rollout history behind it."""
+    ecs.create_service(cluster="prod", serviceName="settled", taskDefinition="web", desiredCount=2,
+                       launchType="FARGATE")
+    assert control.settle_ecs(aws.endpoint) >= 1
+    (service,) = ecs.describe_services(cluster="prod", services=["settled"])["services"]
+    (deployment,) = service["deployments"]
+    assert (deployment["rolloutState"], service["runningCount"]) == ("COMPLETED", 2)
+    assert deployment["createdAt"] < clock.now - timedelta(minutes=5)
+    assert service["events"][0]["message"] == "(service settled) has reached a steady state."
+    assert control.reconcile_ecs(aws.endpoint) == 0  # nothing is due: a quiet estate costs nothing
+
+
+def test_stopped_tasks_are_forgotten_after_an_hour(aws, ecs, clock):
+    """AWS keeps stopped tasks "at least 1 hour"; here exactly that long, so memory stays bounded."""
+    victim = _tasks(ecs)[0]["taskArn"]
+    ecs.stop_task(cluster="prod", task=victim)
+    clock.move(3600)
+    assert victim in ecs.list_tasks(cluster="prod", serviceName="web", desiredStatus="STOPPED")["taskArns"]
+    clock.move(10)
+    assert victim not in ecs.list_tasks(cluster="prod", serviceName="web", desiredStatus="STOPPED")["taskArns"]
+    assert ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"] == []
+
+
+def test_tasks_written_straight_into_moto_are_adopted(in_process_moto):
+    """seed_large writes services and tasks into moto's backend directly; the scheduler adopts
+    them as RUNNING tasks of the PRIMARY deployment the first time it looks."""
+    from moto.ecs.models import ecs_backends
+
+    from console.demo.extensions import ecs_tasks
+
+    ecs_tasks.install()
+    backend = ecs_backends["123456789012"]["us-east-1"]
+    backend.create_cluster(cluster_name="bulk")
+    task_def = backend.register_task_definition(
+        family="bulk", container_definitions=[{"name": "app", "image": "app:1", "memory": 64}],
+        network_mode="bridge")
+    backend.create_service(cluster_str="bulk", service_name="svc", desired_count=2, task_definition_str=task_def.arn,
+                           launch_type="FARGATE")
+    backend.run_task(cluster_str="bulk", task_definition_str=task_def.arn, count=2, overrides=None,
+                     started_by="ecs-svc/bulk", tags=None, launch_type="FARGATE", networking_configuration=None,
+                     group="service:svc")
+    backend.create_service(cluster_str="bulk", service_name="bare", desired_count=3, task_definition_str=task_def.arn,
+                           launch_type="FARGATE")  # no tasks: the scheduler launches them, in the past
+    assert ecs_tasks.settle_all() >= 2
+    bare = backend.services["bulk:bare"]
+    assert (bare.running_count, bare.deployments[0]["rolloutState"]) == (3, "COMPLETED")
+    service = backend.services["bulk:svc"]
+    assert (service.running_count, service.pending_count) == (2, 0)
+    assert service.deployments[0]["rolloutState"] == "COMPLETED"
+    assert len([t for t in backend.tasks["bulk"].values() if t.desired_status == "RUNNING"]) == 2 + 3
+    records = backend._opsdeck_ecs_deployments["deployments"].values()
+    assert sorted(r["serviceArn"].rsplit("/", 1)[1] for r in records) == ["bare", "svc"]
+    assert {r["status"] for r in records} == {"SUCCESSFUL"}

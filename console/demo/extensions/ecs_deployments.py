@@ -22,6 +22,7 @@ DESCRIBE_MAX = 20  # API_DescribeServiceDeployments, API_DescribeServiceRevision
 STATUSES = ("PENDING", "SUCCESSFUL", "STOPPED", "STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_REQUESTED",
             "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
 FINISHED = {"SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}
+KEEP_PER_SERVICE = 100  # AWS documents no retention; the newest 100 of a service are kept
 
 _installed = False
 
@@ -121,7 +122,14 @@ def started(service: Any, run: Any, deployment: dict, at: datetime, rollback_to:
         "run": run,
     }
     run.records.append(record)
-    _index(service)["deployments"][record["serviceDeploymentArn"]] = record
+    index = _index(service)
+    index["deployments"][record["serviceDeploymentArn"]] = record
+    while len(run.records) > KEEP_PER_SERVICE:  # memory stays bounded however often it deploys
+        gone = run.records.pop(0)
+        index["deployments"].pop(gone["serviceDeploymentArn"], None)
+        kept = {r["target"] for r in run.records} | {a for r in run.records for a in r["sources"]}
+        if gone["target"] not in kept:
+            index["revisions"].pop(gone["target"], None)
 
 
 def failure(service: Any, run: Any, deployment: dict, at: datetime) -> None:
@@ -158,10 +166,6 @@ def completed(service: Any, run: Any, deployment: dict, at: datetime) -> None:
     record["finishedAt"] = record["updatedAt"] = at
     if record["deploymentCircuitBreaker"]["status"] == "MONITORING":
         record["deploymentCircuitBreaker"]["status"] = "MONITORING_COMPLETE"
-
-
-def counts(service: Any, run: Any, at: datetime) -> None:
-    """Nothing to store: revision task counts are read from the tasks when described."""
 
 
 def _revision_summary(record: dict, arn: str) -> dict:

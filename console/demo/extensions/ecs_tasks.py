@@ -131,21 +131,41 @@ def _key(service: Any) -> tuple[str, str]:
     return (service.cluster_name, service.name)
 
 
-def _run(backend: Any, service: Any) -> Run:
-    """The service's run; made on first use, adopting tasks already in its group (an estate
-    written straight into moto's backend) as RUNNING tasks of the PRIMARY deployment."""
+def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None, adopt: bool = True) -> Run:
+    """The service's run; made on first use, adopting what moto made without the scheduler (an
+    estate written straight into moto's backend): its deployment, with a service-deployment
+    record, and the tasks in its group as RUNNING tasks of it. ``groups``: the cluster's
+    unadopted running tasks by group, when adopting many services."""
+    from console.demo.extensions import ecs_deployments
+
     runs = _state(backend)["runs"]
     run = runs.get(_key(service))
     if run is None:
         run = runs[_key(service)] = Run(_key(service))
+        if not adopt:
+            return run
+        if getattr(service, "deployment_configuration", None) is None:
+            service.deployment_configuration = with_defaults({})
+        if service.deployments and service.deployments[0].get("taskDefinition"):
+            ecs_deployments.started(service, run, service.deployments[0], _now())
         group = f"service:{service.name}"
+        if groups is None:
+            groups = _unadopted(backend, service.cluster_name)
         primary = service.deployments[0]["id"] if service.deployments else "ecs-svc/0"
-        for task in backend.tasks.get(service.cluster_name, {}).values():
-            if task.group == group and task.desired_status == "RUNNING" and not hasattr(task, "_opsdeck"):
-                task._opsdeck = {"deployment": primary}
-                task.last_status = "RUNNING"
-                run.active[task.task_arn] = task
+        for task in groups.get(group, ()):
+            task._opsdeck = {"deployment": primary}
+            task.last_status = "RUNNING"
+            task.health_status = getattr(task, "health_status", None) or "UNKNOWN"
+            run.active[task.task_arn] = task
     return run
+
+
+def _unadopted(backend: Any, cluster_name: str) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = {}
+    for task in backend.tasks.get(cluster_name, {}).values():
+        if task.desired_status == "RUNNING" and not hasattr(task, "_opsdeck") and task.group.startswith("service:"):
+            groups.setdefault(task.group, []).append(task)
+    return groups
 
 
 def _queue(backend: Any, run: Run) -> None:
@@ -226,7 +246,8 @@ def _run_due(run: Run) -> datetime | None:
 
 def healthy(task: Any) -> bool:
     """Counts towards minimumHealthyPercent: RUNNING, and HEALTHY where a health check is defined."""
-    if task.last_status != "RUNNING" or task.desired_status != "RUNNING" or task.health_status == "UNHEALTHY":
+    if task.last_status != "RUNNING" or task.desired_status != "RUNNING" or \
+            getattr(task, "health_status", None) == "UNHEALTHY":
         return False
     return task.health_status == "HEALTHY" or not task._opsdeck.get("checked")
 
@@ -288,30 +309,34 @@ def _forget(backend: Any, run: Run, now: datetime) -> None:
 # -- launching and stopping -------------------------------------------------------------------
 
 
-def _launch(service: Any, run: Run) -> tuple[str, str | None]:
+def _launch(service: Any, run: Run, deployment_id: str) -> tuple[str, str | None]:
     strategy = getattr(service, "capacity_provider_strategy", None) or []
     if strategy:
-        provider = _provider_for(run, strategy)
+        provider = _provider_for([t for t in run.active.values() if t._opsdeck["deployment"] == deployment_id],
+                                 strategy)
         return ("FARGATE" if provider in ("FARGATE", "FARGATE_SPOT") else "EC2"), provider
     return (service.launch_type or "FARGATE"), None
 
 
-def _provider_for(run: Run, strategy: list[dict]) -> str:
-    """The capacity provider the next task goes to: ``base`` first, then by ``weight``."""
+def _provider_for(tasks: list[Any], strategy: list[dict]) -> str:
+    """The capacity provider a deployment's next task goes to: each provider's ``base`` first,
+    then the rest split by ``weight`` (the provider furthest below its share)."""
     counts: dict[str, int] = {}
-    for task in run.active.values():
+    for task in tasks:
         name = getattr(task, "capacity_provider_name", None)
         if name:
             counts[name] = counts.get(name, 0) + 1
     for item in strategy:
         if counts.get(item["capacityProvider"], 0) < int(item.get("base") or 0):
             return item["capacityProvider"]
-    total = sum(counts.values()) + 1
-    weights = [(item["capacityProvider"], int(item.get("weight") or 0)) for item in strategy]
-    weight_sum = sum(w for _, w in weights) or 1
-    # the provider furthest below its share
-    return max(weights, key=lambda pw: pw[1] / weight_sum * total - counts.get(pw[0], 0))[0] if weights \
-        else strategy[0]["capacityProvider"]
+    extra = {item["capacityProvider"]: counts.get(item["capacityProvider"], 0) - int(item.get("base") or 0)
+             for item in strategy}
+    weights = {item["capacityProvider"]: int(item.get("weight") or 0) for item in strategy}
+    total, weight_sum = sum(extra.values()) + 1, sum(weights.values())
+    if not weight_sum:
+        return strategy[0]["capacityProvider"]
+    return max(strategy, key=lambda item: weights[item["capacityProvider"]] / weight_sum * total
+               - extra[item["capacityProvider"]])["capacityProvider"]
 
 
 def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: datetime) -> Any:
@@ -321,7 +346,7 @@ def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: date
 
     cluster = backend._get_cluster(service.cluster_name)
     task_def = backend.describe_task_definition(deployment["taskDefinition"])
-    launch_type, provider = _launch(service, run)
+    launch_type, provider = _launch(service, run, deployment["id"])
     # No ENI: awsvpc would need a real moto subnet per task; keep the config on the task instead.
     shadow = types.SimpleNamespace(
         arn=task_def.arn, network_mode="bridge", container_definitions=task_def.container_definitions
@@ -347,8 +372,11 @@ def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: date
         container.health_status = "UNKNOWN"
         container.exitCode = None
         container.task_arn = task.task_arn
+        container.container_arn = (f"arn:aws:ecs:{service.region_name}:{backend.account_id}:container/"
+                                   f"{cluster.name}/{_short(task.task_arn)}/{container.container_arn.rsplit('/', 1)[1]}")
         task.containers.append(container)
     task.last_status = "PROVISIONING"
+    task.stopped_reason = None
     task.health_status = "UNKNOWN"
     task.connectivity = None
     task.created_at = at
@@ -534,7 +562,7 @@ def _schedule_once(backend: Any, service: Any, run: Run, at: datetime) -> bool:
         for task in sorted(older, key=healthy):  # not-yet-healthy ones first
             if not healthy(task):
                 stopped.append(task)
-            elif count_healthy - 1 >= least or not mine and desired == 0:
+            elif count_healthy - 1 >= least:
                 stopped.append(task)
                 count_healthy -= 1
     surplus = len(mine) - desired
@@ -567,6 +595,8 @@ def _bookkeep(service: Any, run: Run, at: datetime) -> None:
             deployment["status"] = "INACTIVE"
             deployment["updatedAt"] = at
             service.deployments.remove(deployment)
+            if deployment["id"] != (run.completed or {}).get("id"):
+                run.revisions.pop(deployment["id"], None)
     service.running_count = sum(d["runningCount"] for d in service.deployments)
     service.pending_count = sum(d["pendingCount"] for d in service.deployments)
     if not service.deployments:
@@ -585,7 +615,6 @@ def _bookkeep(service: Any, run: Run, at: datetime) -> None:
     if at_desired and not run.steady and primary.get("rolloutState") != "FAILED" and service.status == "ACTIVE":
         _event(service, f"(service {service.name}) has reached a steady state.", at)
         run.steady = True
-    ecs_deployments.counts(service, run, at)
 
 
 def _sync_cluster(backend: Any, cluster_name: str) -> None:
@@ -681,16 +710,20 @@ def reconcile_all() -> int:
 def settle_all(seconds: float = SETTLE_SECONDS) -> int:
     """Let every service of every backend run as if it had been created ``seconds`` earlier:
     a seeded estate starts at its steady state, with its history in the past. Services never
-    seen by the scheduler (written straight into moto's backend) are adopted. Returns how many."""
+    seen by the scheduler (written straight into moto's backend) are adopted, with the tasks
+    of their group, and the tasks they lack are launched ``seconds`` ago. Returns how many."""
     shift = timedelta(seconds=seconds)
     count = 0
     with _lock:
         now = _now()
         for backend in _backends():
+            groups: dict[str, dict[str, list[Any]]] = {}
             for service in list(backend.services.values()):
                 if service.status != "ACTIVE":
                     continue
-                run = _run(backend, service)
+                if service.cluster_name not in groups:
+                    groups[service.cluster_name] = _unadopted(backend, service.cluster_name)
+                run = _run(backend, service, groups[service.cluster_name])
                 for task in run.tasks():
                     plan = task._opsdeck
                     for name in ("pending", "running", "healthy", "unhealthy", "exit", "deprovision", "stopped"):
@@ -706,6 +739,7 @@ def settle_all(seconds: float = SETTLE_SECONDS) -> int:
                     for name in ("createdAt", "startedAt", "updatedAt"):
                         if record.get(name) is not None and record[name] > now - shift:
                             record[name] = now - shift
+                _schedule(backend, service, run, now - shift)  # tasks it lacks start in the past too
                 _advance_service(backend, service, run, now)
                 _queue(backend, run)
                 count += 1
@@ -787,15 +821,6 @@ def fail_health_check(cluster: str, task: str, account: str | None = None, regio
         _set_health(found, "UNHEALTHY")
         touch(backend, service)
         return next(iter(set(run.active) - before), None)
-
-
-def replace_task(
-    cluster: str, task: str, reason: str = "Task failed ELB health checks",
-    account: str | None = None, region: str = "us-east-1",
-) -> str | None:
-    """Stop a service task the way a failed health check does and start its replacement; returns the new ARN."""
-    code = "TaskFailedToStart" if "start" in reason.lower() else "ServiceSchedulerInitiated"
-    return stop_task(cluster, task, code, reason, account=account, region=region)
 
 
 def set_task_health(
@@ -940,7 +965,7 @@ def install() -> None:
                 service.launch_type = None
         with _lock:
             now = _now()
-            run = _run(self.ecs_backend, service)
+            run = _run(self.ecs_backend, service, adopt=False)
             service.deployments.clear()
             if service.task_definition and service.deployment_controller.get("type", "ECS") == "ECS":
                 new_deployment(self.ecs_backend, service, run, now)
