@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import Awaitable, Callable, Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,6 +33,7 @@ from widgets.log_view import DEFAULT_MAX_LINES, LogView, timestamp_text
 from widgets.status_bar import StatusBar
 
 BACKLOG_SECONDS = 15 * 60  # what the view reads when it opens
+RESTREAM_SECONDS = 30.0  # how often changing streams (a service's tasks) are asked again
 POLL_SECONDS = 2.0
 LOG_STATES = ("loading", "empty", "missing", "error", "throttled", "stale", "ok")
 
@@ -63,6 +64,8 @@ last read was and, if reading fails, why (the lines already read stay)."""
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         logs_region: str | None = None,
         missing_hint: str | None = None,
+        restream: Callable[[], Awaitable[Mapping[str, Sequence[str]]]] | None = None,
+        restream_every: float = RESTREAM_SECONDS,
     ) -> None:
         super().__init__()
         if not groups:
@@ -76,6 +79,13 @@ last read was and, if reading fails, why (the lines already read stay)."""
         self.streams = streams  # only these streams (LogTail's `streams`): one task's, say
         self.logs_region = logs_region  # the groups' region when not the target's (awslogs-region)
         self.missing_hint = missing_hint  # what a missing group means where the view was opened
+        # Streams that change while the view is open (a service's tasks are replaced): asked
+        # again every `restream_every` seconds; the last answer's streams are kept one more
+        # round, so a replaced task's last lines, ingested late, are still read.
+        self.restream = restream
+        self.restream_every = restream_every
+        self._restream_at: float | None = None
+        self._last_streams: Mapping[str, Sequence[str]] = streams if isinstance(streams, Mapping) else {}
         self.tail: LogTail | None = None
         self.state = "loading"
         self.problem: Problem | None = None
@@ -131,6 +141,7 @@ last read was and, if reading fails, why (the lines already read stay)."""
         """Poll, show, sleep on the injected clock (or until ctrl+r), forever."""
         clock = self.opsdeck.clock
         while True:
+            await self._restream()
             await self.poll_once()
             self.next_poll_at = clock.monotonic() + self.tail.interval
             self._draw_state()
@@ -142,6 +153,27 @@ last read was and, if reading fails, why (the lines already read stay)."""
             finally:
                 sleeper.cancel()
                 waker.cancel()
+
+    async def _restream(self) -> None:
+        clock = self.opsdeck.clock
+        if self.restream is None or self._restream_at is None:
+            self._restream_at = clock.monotonic() + self.restream_every
+            return
+        if clock.monotonic() < self._restream_at:
+            return
+        self._restream_at = clock.monotonic() + self.restream_every
+        try:
+            current = await self.restream()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the streams known so far go on being read; asked again later
+            return
+        merged = {group: tuple(dict.fromkeys([*current.get(group, ()), *self._last_streams.get(group, ())]))
+                  for group in self.groups}
+        self._last_streams = current
+        known = self.tail.streams if isinstance(self.tail.streams, dict) else {}
+        # A group that lost every stream keeps its last ones: no streams would mean all of them.
+        self.tail.streams = {group: names or known.get(group, ()) for group, names in merged.items()}
 
     async def poll_once(self) -> None:
         tail = self.tail

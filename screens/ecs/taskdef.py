@@ -51,9 +51,13 @@ def _tone(screen: SourceScreen, tone: str) -> str:
         return ""
 
 
-class _ReadOnce(SourceScreen):
+class ReadOnceScreen(SourceScreen):
     """A screen that reads what it shows once, in a worker, into one Section."""
 
+    DEFAULT_CSS = """
+    ReadOnceScreen #ecs-section { height: 1fr; }
+    ReadOnceScreen #ecs-section > VerticalScroll { height: 1fr; }
+    """
     section_title = ""
 
     def compose(self) -> ComposeResult:
@@ -89,7 +93,7 @@ class _ReadOnce(SourceScreen):
         return str(self.body.render()) if self.section.state == "ready" else self.section.notice_text
 
 
-class TaskDefinitionScreen(_ReadOnce):
+class TaskDefinitionScreen(ReadOnceScreen):
     """One revision, read-only; `v` shows environment values, `c` diffs against another revision."""
 
     HELP = """\
@@ -128,7 +132,8 @@ picks another revision of the family to compare with."""
             return
         text = Text(end="")
         text.append_text(inert(task_def.name, style="bold"))
-        text.append_text(inert(f"  {task_def.status}", style=_tone(self, "success" if task_def.status == "ACTIVE"
+        text.append("  ")
+        text.append_text(inert(task_def.status, style=_tone(self, "success" if task_def.status == "ACTIVE"
                                                                    else "warning")))
         rows = (("cpu / memory", f"{task_def.cpu or '–'} / {task_def.memory or '–'} MiB"),
                 ("network mode", task_def.network_mode or "–"),
@@ -184,7 +189,7 @@ picks another revision of the family to compare with."""
         self.app.push_screen(PickerScreen(f"Compare {current.name} with", names), chosen)
 
 
-class TaskDefDiffScreen(_ReadOnce):
+class TaskDefDiffScreen(ReadOnceScreen):
     """What changes from revision `old` to `new`: + added, - removed, ~ changed."""
 
     HELP = """\

@@ -7,8 +7,11 @@ A screen that mixes in ServiceViews lists `*ServiceViews.KEYS` in its BINDINGS a
 Keys: `t` task definition (its screen: `c` diff with another revision, `v` environment
 values), `l` logs (the awslogs streams of exactly that task, or of the service's running
 tasks), `e` the `aws ecs execute-command` line to copy. A screen with both mixins (a
-service with its tasks) lists `*TaskViews.KEYS` first: a TaskViews key gives way
-(check_action) while `selected_task_ref()` is None, so the same key then acts on the service.
+service with its tasks) acts on the selected task while `selected_task_ref()` gives one,
+else on the service, whatever the order of the KEYS in its BINDINGS: each mixin's check_action lets the other's
+binding of the same key run (a screen whose tasks table is not focused may return None from
+`selected_task_ref()`, so `l` there means the service). check_action runs on every footer
+refresh: the `selected_*_ref()` methods must be cheap.
 Each action reads what it needs afresh from AWS from the ref.
 """
 
@@ -39,8 +42,9 @@ def open_task_definition(screen: Any, resolve: Callable[[Any], Awaitable[str]], 
     screen.app.push_screen(TaskDefinitionScreen(resolve, label))
 
 
-async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]]) -> None:
-    """Resolve the streams, then open the log view on them; what cannot be followed is said."""
+async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]], changing: bool = False) -> None:
+    """Resolve the streams, then open the log view on them; what cannot be followed is said.
+    `changing` (a service's tasks come and go): the view resolves them again as it follows."""
     from screens.ecs.taskdef import explain
     from screens.log_view import BACKLOG_SECONDS, LogViewScreen
 
@@ -65,10 +69,15 @@ async def open_logs(screen: Any, resolve: Callable[[Any], Awaitable[Any]]) -> No
     if resolution.since is not None:  # stopped tasks: from their start, or their lines are missed
         since = max(resolution.since, app.clock.now() - LOG_BACKLOG_CAP)
         backlog = max(backlog, (app.clock.now() - since).total_seconds() + 60)
+
+    async def restream() -> dict[str, tuple[str, ...]]:
+        again = await resolve(app.aws_context())
+        return {s.group: s.streams for s in again.sources if s.region == chosen}
+
     app.push_screen(LogViewScreen(
         [s.group for s in sources], title=f"Logs · {resolution.title}", backlog=backlog,
         streams={s.group: s.streams for s in sources}, logs_region=None if chosen == region else chosen,
-        missing_hint=MISSING_GROUP_HINT))
+        missing_hint=MISSING_GROUP_HINT, restream=restream if changing else None))
     if notes:
         app.notify("\n".join(notes), title=f"Logs · {resolution.title}", severity="warning", timeout=12)
 
@@ -78,8 +87,9 @@ class ExecCommandScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     ExecCommandScreen { align: center middle; }
-    ExecCommandScreen > #exec { width: 90%; max-width: 140; height: auto; max-height: 80%; padding: 1 2;
+    ExecCommandScreen > #exec { width: 90%; max-width: 140; height: auto; max-height: 90%; padding: 0 2;
                                 border: round $primary; background: $surface; }
+    ExecCommandScreen #exec-keys { margin-bottom: 1; }
     ExecCommandScreen #exec-body { height: auto; max-height: 30; }
     """
     BINDINGS = [
@@ -96,10 +106,10 @@ class ExecCommandScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="exec"):
             yield Static(inert(f"Exec · {self.label}", style="bold"), id="exec-title", markup=False)
+            yield Static(Text("c copy the first command · esc close · runs with the AWS CLI and its Session "
+                              "Manager plugin", style="dim"), id="exec-keys", markup=False)
             with VerticalScroll(id="exec-body"):
                 yield Static(Text("reading the task…", style="dim"), id="exec-text", markup=False)
-            yield Static(Text("c copy the first command · esc close · needs the AWS CLI and the Session Manager "
-                              "plugin", style="dim"), markup=False)
 
     def on_mount(self) -> None:
         self.run_worker(self._load(), exclusive=True)
@@ -120,7 +130,11 @@ class ExecCommandScreen(ModalScreen[None]):
         for problem in plan.problems:
             text.append_text(inert(problem, style=self.app.theme_variables.get("warning", "")))
             text.append("\n\n")
+        if not plan.commands:
+            text.append("no container to open a shell in", style="dim")
         for index, (container, command) in enumerate(plan.commands):
+            if index:
+                text.append("\n")
             text.append(f"container {container}" + (" (first: c copies it)" if index == 0 else ""), style="dim")
             text.append("\n")
             text.append_text(inert(command, style="bold" if index == 0 else ""))
@@ -161,8 +175,10 @@ class ServiceViews:
         raise NotImplementedError
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No service selected: these keys give way (to another binding of the same key)."""
-        if action in SERVICE_ACTIONS and self.selected_service_ref() is None:
+        """These keys give way (to the other binding of the same key) when no service is
+        selected, and on a screen with TaskViews too while a task is: a task's views first."""
+        if action in SERVICE_ACTIONS and (self.selected_service_ref() is None or (
+                isinstance(self, TaskViews) and self.selected_task_ref() is not None)):
             return False
         return super().check_action(action, parameters)  # type: ignore[misc]
 
@@ -178,7 +194,7 @@ class ServiceViews:
 
         ref = self.selected_service_ref()
         if ref is not None:
-            self.run_worker(open_logs(self, lambda ctx: service_logs(ctx, ref)), group="ecs-logs")  # type: ignore[attr-defined]
+            self.run_worker(open_logs(self, lambda ctx: service_logs(ctx, ref), changing=True), group="ecs-logs")  # type: ignore[attr-defined]
 
     def action_ecs_service_exec(self) -> None:
         from console.services.ecs.exec import service_exec

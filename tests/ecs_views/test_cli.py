@@ -30,7 +30,7 @@ def test_diff_as_json(estate, opsdeck):
         "old": "web:1", "new": "web:2", "task": [],
         "containers": [{"name": "app", "status": "changed", "changes": [
             {"kind": "changed", "field": "image", "old": "registry.example/web:1.1.0",
-             "new": "registry.example/web:1.1.1"}]}]}
+             "new": "registry.example/web:1.1.1", "note": None}]}]}
 
 
 def test_unknown_revision_exits_2_naming_it(estate, opsdeck):
@@ -51,3 +51,23 @@ def test_taskdef_hides_environment_values_unless_asked(estate, opsdeck):
     revealed = json.loads(opsdeck("ecs", "taskdef", "web:1", "--reveal-env", "-o", "json").output)
     assert revealed["containers"][0]["environment"] == {"APP_ENV": "prod", "RELEASE": "1.3.0"}
     assert revealed["containers"][0]["secrets"] == ["DB_PASSWORD"]
+
+
+def test_exec_prints_the_command_and_says_exec_is_off(estate, opsdeck):
+    from tests.ecs_views.conftest import task_id
+
+    task_def = estate.register([container(1), container(1, name="proxy")])
+    [task] = estate.service("front", task_def["taskDefinitionArn"], desired=1)
+    assert not estate.describe_task(task).get("enableExecuteCommand")
+    endpoint = estate.account.endpoint
+    for reference in (task_id(task), task, "front"):
+        result = opsdeck("ecs", "exec", "views", reference, "--container", "proxy")
+        assert result.exit_code == 1, result.output
+        assert result.stdout == (f"aws ecs execute-command --cluster views --task {task_id(task)} --container proxy "
+                                 f"--interactive --command /bin/sh --region us-east-1 --endpoint-url {endpoint}\n")
+        assert result.stderr.startswith(f"ECS Exec is off for task {task_id(task)} (enableExecuteCommand false). "
+                                        "Turn it on for service front and start new tasks: aws ecs update-service")
+    unknown = opsdeck("ecs", "exec", "views", "front", "--container", "db")
+    assert unknown.exit_code == 2 and "--container: no container db in the task (it has app, proxy)" in unknown.output
+    missing = opsdeck("ecs", "exec", "views", "0" * 32)
+    assert missing.exit_code == 2 and f"no task {'0' * 32} in cluster views" in missing.output

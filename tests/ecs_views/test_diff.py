@@ -63,6 +63,8 @@ def test_environment_names_added_and_removed_values_never_shown():
     rendered = "\n".join(render_diff(diff))
     assert "s3cr3t-token" not in rendered and "staging" not in rendered and "prod" not in rendered
     assert "s3cr3t-token" not in str(diff.to_json())
+    assert diff.to_json()["containers"][0]["changes"][1] == {
+        "kind": "changed", "field": "environment APP_ENV", "old": None, "new": None, "note": "value changed, hidden"}
 
 
 def test_health_check_log_options_secrets_sources_and_other_fields():
@@ -92,7 +94,7 @@ def test_health_check_log_options_secrets_sources_and_other_fields():
         ],
     }
     assert diff.to_json()["containers"][0]["changes"][0] == {
-        "kind": "added", "field": "secret API_KEY", "old": None, "new": None}
+        "kind": "added", "field": "secret API_KEY", "old": None, "new": None, "note": None}
 
 
 def test_removed_container_and_changed_port_mapping():

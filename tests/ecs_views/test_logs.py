@@ -87,3 +87,23 @@ async def test_the_tail_asks_for_at_most_100_streams_a_call(estate, endpoint):
         await ctx.pool.close()
     assert sorted(event.message for event in lines) == ["line 0", f"line {MAX_STREAMS + 19}"]
     assert tail.requests == 2
+
+
+async def test_awslogs_without_region_uses_the_tasks_and_without_prefix_needs_the_container_id(estate, endpoint):
+    """No awslogs-region: the task's region. No awslogs-stream-prefix (allowed on EC2): the
+    stream is the Docker container id (DescribeTasks' runtimeId), which this task lacks."""
+    no_region = container(1, logConfiguration={"logDriver": "awslogs", "options": {
+        "awslogs-group": GROUP, "awslogs-stream-prefix": PREFIX}})
+    no_prefix = container(1, name="legacy", logConfiguration={"logDriver": "awslogs", "options": {
+        "awslogs-group": "/ecs/legacy", "awslogs-region": "us-east-1"}})
+    task_def = estate.register([no_region, no_prefix])
+    [task] = estate.service("mixed", task_def["taskDefinitionArn"], desired=1)
+    ctx = AwsContext(ClientPool(ManualClock()), Target(None, "us-east-1", endpoint))
+    try:
+        resolution = await task_logs(ctx, TaskRef(ctx.target, CLUSTER, task))
+    finally:
+        await ctx.pool.close()
+    assert resolution.sources == (LogStreams("us-east-1", GROUP, (f"{PREFIX}/app/{task_id(task)}",)),)
+    assert resolution.notes == (
+        f"container legacy: awslogs without awslogs-stream-prefix names its stream after the Docker container id, "
+        f"which ECS has not reported for task {task_id(task)}",)

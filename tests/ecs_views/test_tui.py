@@ -31,7 +31,7 @@ S = timedelta(seconds=1)
 class Board(ServiceViews, TaskViews, SourceScreen):
     """A service and (when `task` is set) one of its tasks selected: what an ECS screen offers."""
 
-    BINDINGS = [*TaskViews.KEYS, *ServiceViews.KEYS]
+    BINDINGS = [*ServiceViews.KEYS, *TaskViews.KEYS]  # as the service screen lists them: the order does not matter
 
     def __init__(self, service: ServiceRef, task: TaskRef | None = None) -> None:
         super().__init__()
@@ -105,6 +105,36 @@ async def test_l_on_a_task_follows_exactly_its_streams_and_on_the_service_its_ru
         screen = await logs_opened(pilot, app)
         assert screen.view.shown_lines() == [line(t0 - 50 * S, "first says hello"),
                                              line(t0 - 40 * S, "second says hello")]
+
+
+async def test_l_on_a_service_follows_the_tasks_that_replace_its_tasks(estate, endpoint):
+    from console.demo import control
+
+    task_def = estate.register([container(1)])
+    [old] = estate.service("flappy", task_def["taskDefinitionArn"], desired=1)
+    t0 = real_now()
+    estate.write(f"{PREFIX}/app/{task_id(old)}", [(ms(t0 - 10 * S), "old task starting")])
+    app = start_app(estate.account.endpoint)
+    clock = app.clock
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_board(pilot, app, "flappy")
+        await pilot.press("l")
+        screen = await logs_opened(pilot, app)
+        assert screen.view.shown_lines() == [line(t0 - 10 * S, "old task starting")]
+
+        estate.ecs.stop_task(cluster=CLUSTER, task=old, reason="failed container health checks")
+        control.reconcile_ecs(endpoint)  # the service scheduler starts a replacement
+        [new] = estate.tasks("flappy")
+        assert new != old
+        estate.write(f"{PREFIX}/app/{task_id(new)}", [(ms(t0 + 5 * S), "new task starting")])
+        while clock.monotonic() < screen.restream_every + screen.interval:  # past the next look at the tasks
+            before = screen.polls
+            await clock.advance(screen.interval)
+            await wait_until(pilot, lambda: screen.polls > before)
+        await pilot.pause()
+        assert screen.view.shown_lines() == [line(t0 - 10 * S, "old task starting"),
+                                             line(t0 + 5 * S, "new task starting")]
+        assert set(screen.tail.streams[GROUP]) == {f"{PREFIX}/app/{task_id(new)}", f"{PREFIX}/app/{task_id(old)}"}
 
 
 async def test_l_on_a_stopped_task_reads_its_stream_from_its_start(estate, endpoint):

@@ -1,11 +1,14 @@
-"""`opsdeck ecs diff TASKDEF_A TASKDEF_B` and `opsdeck ecs taskdef TASKDEF`: task definition
-revisions from the terminal, read-only.
+"""`opsdeck ecs diff TASKDEF_A TASKDEF_B`, `opsdeck ecs taskdef TASKDEF`: task definition
+revisions from the terminal, read-only; `opsdeck ecs exec CLUSTER TASK|SERVICE`: the
+`aws ecs execute-command` line to open a shell there.
 
 A revision is family:revision, a family (its latest ACTIVE revision) or an ARN. An unknown
 one exits 2 naming it, AWS's failures exit 1 in words (console.services.ecs.cli.read_with).
 `diff` prints what changes from A to B: `+` added, `-` removed, `~` changed, per container;
 environment values never (a changed value is flagged), secret values are never read.
 `taskdef` shows one revision with environment values hidden unless `--reveal-env`.
+`exec` prints the command on stdout (so `$(opsdeck ecs exec …)` runs it) and what stands in
+the way on stderr, exiting 1 then: ECS Exec off for the task, or the task not running.
 """
 
 from __future__ import annotations
@@ -79,3 +82,46 @@ def task_definition_json(task_def, reveal: bool) -> dict:
             "logDriver": c.logs.driver, "logOptions": dict(c.logs.options),
         } for c in task_def.containers],
     }
+
+
+@reads_only
+@ecs_group.command("exec")
+@click.argument("cluster")
+@click.argument("task_or_service", metavar="TASK|SERVICE")
+@click.option("--container", default=None, help="The container to open the shell in (default: the first).")
+@click.pass_context
+def exec_command(ctx: click.Context, cluster: str, task_or_service: str, container: str | None) -> None:
+    """The `aws ecs execute-command` line for a task (its ID or ARN) or one of a service's
+    running tasks, with this session's --region and --profile. opsdeck does not run it: it
+    needs the Session Manager plugin."""
+    from console.services.ecs.exec import service_exec, task_exec
+    from console.services.ecs.models import ServiceRef, TaskRef
+    from console.text import inert_str
+
+    async def read(aws):
+        if _looks_like_task(task_or_service):
+            return await task_exec(aws, TaskRef(aws.target, cluster, task_or_service))
+        return await service_exec(aws, ServiceRef(aws.target, cluster, task_or_service))
+
+    plan = read_with(ctx, read)
+    commands = dict(plan.commands)
+    if container is not None and container not in commands:
+        from console.services.ecs.cli import NotFoundError
+
+        raise NotFoundError(inert_str(f"--container: no container {container} in the task "
+                                      f"(it has {', '.join(commands) or 'none'})"))
+    for problem in plan.problems:
+        click.echo(inert_str(problem), err=True)
+    command = commands[container] if container is not None else plan.command
+    if command:
+        click.echo(inert_str(command))
+    if plan.problems:
+        ctx.exit(1)
+
+
+def _looks_like_task(value: str) -> bool:
+    """A task ARN, or a task ID (32 hex digits; older ones are UUIDs): else a service name."""
+    import re
+
+    return value.startswith("arn:aws") and ":task/" in value or bool(
+        re.fullmatch(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value))

@@ -50,8 +50,8 @@ class EcsNotFound(LookupError):
 class UnknownTaskDefinition(EcsNotFound):
     """DescribeTaskDefinition knows no such revision (ECS answers ClientException)."""
 
-    def __init__(self, reference: str, region: str) -> None:
-        super().__init__(f"no task definition {reference} in {region}")
+    def __init__(self, reference: str, region: str, why: str = "") -> None:
+        super().__init__(f"no task definition {reference} in {region}" + (f" (ECS: {why})" if why else ""))
         self.reference = reference
 
 
@@ -245,15 +245,16 @@ class Change:
     field: str  # "image", "environment RELEASE", "port 8080/tcp", "cpu"
     old: str | None = None
     new: str | None = None
+    note: str | None = None  # instead of old → new: "value changed, hidden"
 
     def text(self) -> str:
         mark = {"added": "+", "removed": "-", "changed": "~"}[self.kind]
+        if self.note:
+            return f"{mark} {self.field} ({self.note})"
         if self.kind == "added":
             return f"{mark} {self.field}" + (f": {self.new}" if self.new else "")
         if self.kind == "removed":
             return f"{mark} {self.field}" + (f": {self.old}" if self.old else "")
-        if self.old is None and self.new is None:
-            return f"{mark} {self.field}"
         return f"{mark} {self.field}: {self.old} → {self.new}"
 
 
@@ -277,7 +278,7 @@ class TaskDefDiff:
 
     def to_json(self) -> dict:
         def change(c: Change) -> dict:
-            return {"kind": c.kind, "field": c.field, "old": c.old, "new": c.new}
+            return {"kind": c.kind, "field": c.field, "old": c.old, "new": c.new, "note": c.note}
 
         return {"old": self.old, "new": self.new, "task": [change(c) for c in self.task],
                 "containers": [{"name": d.name, "status": d.status, "changes": [change(c) for c in d.changes]}
@@ -315,7 +316,7 @@ def _named(field: str, old: list[dict] | None, new: list[dict] | None, value_key
         elif name not in after:
             changes.append(Change("removed", label))
         elif before[name] != after[name]:
-            changes.append(Change("changed", f"{label} ({hidden})") if hidden else
+            changes.append(Change("changed", label, note=hidden) if hidden else
                            Change("changed", label, compact(before[name]), compact(after[name])))
     return changes
 
@@ -402,11 +403,13 @@ async def describe_task_definition(ctx: AwsContext, reference: str) -> dict:
     try:
         answer = await ecs.describe_task_definition(taskDefinition=reference)
     except ClientError as exc:
+        # ECS answers an unknown or malformed revision with ClientException (permissions
+        # come as AccessDeniedException): the reference names nothing.
         error = exc.response.get("Error", {})
-        if error.get("Code") in ("ClientException", "InvalidParameterException") and (
-                "task definition" in error.get("Message", "").lower() or "unable to describe" in
-                error.get("Message", "").lower()):
-            raise UnknownTaskDefinition(reference, ctx.target.region) from None
+        if error.get("Code") in ("ClientException", "InvalidParameterException"):
+            message = error.get("Message", "")
+            raise UnknownTaskDefinition(reference, ctx.target.region,
+                                        "" if message.startswith("Unable to describe") else message) from None
         raise
     return answer["taskDefinition"]
 
