@@ -103,3 +103,28 @@ async def test_x_stops_the_task_with_the_reason_given(estate, shared_clock):
                          .get("stoppedReason") == "memory leak")
     [stopped] = estate.ecs.describe_tasks(cluster=CLUSTER, tasks=[task])["tasks"]
     assert (stopped["desiredStatus"], stopped["stopCode"]) == ("STOPPED", "UserInitiated")
+
+
+async def test_escape_stops_following_and_u_points_the_service_back(estate, shared_clock):
+    """Stopping the watch leaves the rollout to ECS (a cancel, not a failure); undo then
+    points the service back at the revision it had."""
+    app = start_app(estate.account.endpoint, shared_clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_board(pilot, app)
+        await pilot.press("d")
+        form = await wait_until(pilot, lambda: isinstance(app.screen, DeployImageScreen) and app.screen)
+        image = form.query_one("#deploy-image", Input)
+        await wait_until(pilot, lambda: image.value)
+        image.value = "registry.example/web:2.0"
+        await pilot.press("enter")
+        modal = await wait_until(pilot, lambda: isinstance(app.screen, RolloutConfirmScreen) and app.screen)
+        await pilot.click("#confirm-apply")
+        await wait_until(pilot, lambda: "IN_PROGRESS" in modal.shown_rollout())
+        await pilot.press("escape")
+        result = modal.query_one("#confirm-result", Static)
+        await wait_until(pilot, lambda: "Cancelled after 2/3 steps" in str(result.render()), clock=shared_clock)
+        assert "No longer following: stopped following deployment ecs-svc/" in modal.shown_rollout()
+        assert estate.on() == f"{FAMILY}:3"
+        await pilot.press("u")
+        await wait_until(pilot, lambda: "Undo: Done: 1/1 steps applied and verified" in str(result.render()))
+    assert estate.on() == f"{FAMILY}:2"
