@@ -141,3 +141,16 @@ def test_stop_task_needs_a_reason():
 async def test_stop_an_unknown_task_is_refused(runner, estate):
     with pytest.raises(InputRefused, match="TASK: no task '0123456789abcdef' in cluster 'shop'"):
         await runner.prepare(EcsStopTask(CLUSTER, "0123456789abcdef", "why"))
+
+
+async def test_a_rollout_plan_warns_of_a_deployment_in_progress_and_of_no_circuit_breaker(runner, estate):
+    settled = await runner.prepare(EcsDeploy(CLUSTER, SERVICE, "r/web:2", wait=True))
+    assert settled.warnings == ()
+    estate.ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition=f"{FAMILY}:1", deploymentConfiguration={
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False}})
+    busy = await runner.prepare(EcsDeploy(CLUSTER, SERVICE, "r/web:2", wait=True))
+    primary = estate.service()["deployments"][0]["id"]
+    assert busy.warnings == (
+        f"A deployment of {SERVICE} is in progress ({primary}, 2 deployments): this one replaces it.",
+        f"The deployment circuit breaker of {SERVICE} is off: a rollout whose tasks keep failing never ends FAILED; "
+        "opsdeck follows it for at most 60 minutes.")

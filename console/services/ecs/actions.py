@@ -34,6 +34,7 @@ from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
 from console.services.ecs.taskdef import diff_task_definitions
 from console.services.ecs.rollout import (
+    FOLLOW_TIMEOUT,
     RolloutFailed,
     RolloutListener,
     RolloutStopped,
@@ -200,6 +201,7 @@ class _ServiceAction(Action):
         self.outcome: str | None = None  # how the followed rollout ended (rollout.OUTCOMES)
         self.reason = ""
         self.previous: str | None = None  # the task definition ARN the service had before the change
+        self.raw: dict = {}  # DescribeServices' answer when planned
         self._cancel: CancelFlag | None = None
 
     @classmethod
@@ -210,7 +212,23 @@ class _ServiceAction(Action):
         raw = await read_service(ctx, self.cluster, self.service)
         self.service_arn = raw["serviceArn"]
         self.known_events = seen_events(raw)
+        self.raw = raw
         return raw
+
+    def rollout_warnings(self) -> list[str]:
+        """What to know before starting a deployment: one already running, no circuit breaker."""
+        raw, warnings = self.raw, []
+        deployments = raw.get("deployments", [])
+        primary = primary_of(raw) or {}
+        if len(deployments) > 1 or primary.get("rolloutState") == "IN_PROGRESS":
+            warnings.append(f"A deployment of {self.service} is in progress ({primary.get('id', '-')}, "
+                            f"{len(deployments)} deployments): this one replaces it.")
+        breaker = (raw.get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}
+        if self.wait and not breaker.get("enable"):
+            warnings.append(f"The deployment circuit breaker of {self.service} is off: a rollout whose tasks keep "
+                            f"failing never ends FAILED; opsdeck follows it for at most {int(FOLLOW_TIMEOUT // 60)} "
+                            "minutes.")
+        return warnings
 
     def _plan(self, steps: Sequence[Step], summary: str, details: dict[str, str], note: str = "",
               warnings: Sequence[str] = ()) -> Plan:
@@ -344,7 +362,7 @@ class EcsDeploy(_ServiceAction):
         ]
         if self.wait:
             steps.append(self._follow_step())
-        return self._plan(steps, summary, details)
+        return self._plan(steps, summary, details, warnings=self.rollout_warnings())
 
     async def _register(self, ctx: AwsContext) -> None:
         ecs = await ctx.client("ecs")
@@ -404,7 +422,7 @@ class EcsRollback(_ServiceAction):
         warnings = []
         if revision_name(target).rsplit(":", 1)[0] != family:
             warnings.append(f"{revision_name(target)} is of another family than the service's {family}")
-        return self._plan(steps, summary, details, warnings=warnings)
+        return self._plan(steps, summary, details, warnings=[*warnings, *self.rollout_warnings()])
 
 
 async def previous_completed(ctx: AwsContext, service: dict) -> tuple[str, str]:
@@ -492,7 +510,7 @@ class EcsForceDeployment(_ServiceAction):
         steps = [step, self._follow_step()] if self.wait else [step]
         return self._plan(steps, f"Force a new deployment of service {self.service} ({self.cluster})",
                           {"task_definition": on, "from_deployment": before},
-                          warnings=(f"Every running task of {self.service} is replaced.",))
+                          warnings=(f"Every running task of {self.service} is replaced.", *self.rollout_warnings()))
 
     async def _new_primary(self, ctx: AwsContext) -> tuple[bool, str]:
         raw = await read_service(ctx, self.cluster, self.service)
