@@ -19,7 +19,7 @@ from console.services.ecs.rollout import RolloutEvent
 from console.text import inert
 from screens.confirm import ConfirmActionScreen
 
-EVENTS_SHOWN = 8  # the newest service events drawn under the deployments
+EVENTS_SHOWN = 6  # the newest service events drawn under the deployments
 OUTCOME_WORDS = {"completed": "Rollout COMPLETED", "failed": "Rollout FAILED", "rolled-back": "ROLLED BACK",
                  "timed-out": "Rollout not finished", "stopped": "No longer following"}
 
@@ -28,6 +28,8 @@ class RolloutConfirmScreen(ConfirmActionScreen):
     DEFAULT_CSS = """
     RolloutConfirmScreen #rollout { height: auto; margin-top: 1; }
     """
+    PLAN_LINES_FOLLOWING = 4  # once the rollout shows, the plan (its steps are in the progress lines too)
+    # scrolls in this many lines, so the rollout, the result and the buttons stay in view
 
     def __init__(self, runner: Any, action: Any, plan: Any, close_when_done: bool = False) -> None:
         super().__init__(runner, action, plan, close_when_done)
@@ -38,7 +40,9 @@ class RolloutConfirmScreen(ConfirmActionScreen):
 
     def on_mount(self) -> None:  # Textual calls ConfirmActionScreen's on_mount as well
         result = self.query_one("#confirm-result")
-        result.parent.mount(Static("", id="rollout", markup=False), before=result)
+        rollout = Static("", id="rollout", markup=False)
+        rollout.display = False  # until the rollout says something
+        result.parent.mount(rollout, before=result)
 
     def rollout_event(self, event: RolloutEvent) -> None:
         if event.kind == "deployments":
@@ -48,9 +52,12 @@ class RolloutConfirmScreen(ConfirmActionScreen):
         else:
             self.deployments = event.deployments or self.deployments
             self.ended = event
-        rollout = self.query("#rollout")
-        if rollout:
-            rollout.first(Static).update(self.rollout_text())
+        self.query_one("#confirm-plan-scroll").styles.max_height = self.PLAN_LINES_FOLLOWING
+        for rollout in self.query("#rollout").results(Static):
+            rollout.display = True
+            rollout.update(self.rollout_text())
+        if self.ended is not None:
+            self.call_after_refresh(self.query_one("#confirm-buttons").scroll_visible, animate=False)
 
     def rollout_text(self) -> Text:
         text = Text(end="")

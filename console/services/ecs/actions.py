@@ -274,7 +274,7 @@ class _ServiceAction(Action):
     def _explain(self, ctx: AwsContext, exc: Exception) -> Problem:
         if isinstance(exc, RolloutFailed):
             words = {"rolled-back": "Rolled back", "timed-out": "Not followed further"}.get(exc.outcome, "Rollout FAILED")
-            return Problem(ErrorClass.OTHER, f"{words}: {exc}", str(exc),
+            return Problem(ErrorClass.OTHER, words, str(exc),
                            "Read the service's events and its stopped tasks' reasons, fix, and deploy again.")
         if isinstance(exc, RolloutStopped):
             return Problem(ErrorClass.OTHER, "Stopped following the rollout", str(exc),
