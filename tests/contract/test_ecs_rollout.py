@@ -373,6 +373,8 @@ def test_the_breaker_threshold(fresh_account, shared_clock, desired, threshold_c
     ("TerminationNotice", "ECS is performing maintenance on the underlying infrastructure hosting the task", 143),
     ("EssentialContainerExited", "Essential container in task exited", 1),
     ("InfrastructureHealth", "Task stopped due to an infrastructure health issue", 143),
+    ("TaskFailedToStart", "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+                          "failed to resolve ref app:1: not found", None),
 ])
 def test_a_stopped_task_carries_its_stop_code_and_is_replaced(fresh_account, shared_clock, code, reason, exit_code):
     """https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html stopCode
@@ -380,8 +382,10 @@ def test_a_stopped_task_carries_its_stop_code_and_is_replaced(fresh_account, sha
     SpotInterruption | TerminationNotice | InfrastructureHealth) with stoppedReason; reasons from
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html and
     task-maintenance.html ("ECS is performing maintenance on the underlying infrastructure
-    hosting the task"). The InfrastructureHealth text is ours: AWS documents none. Exit codes:
-    143 after SIGTERM, the essential container's own 1. The service scheduler replaces it."""
+    hosting the task"), cannot-pull-container.html (CannotPullContainerError). The
+    InfrastructureHealth text is ours: AWS documents none. Exit codes: 143 after SIGTERM, the
+    essential container's own 1, none for a container that never started. The service
+    scheduler replaces the task."""
     ecs = with_service(fresh_account, shared_clock, desired=2)
     victim = tasks(ecs)[0]["taskArn"]
     replacement = control.stop_ecs_task(fresh_account.endpoint, "c", victim, code, account=fresh_account.id)
@@ -389,7 +393,7 @@ def test_a_stopped_task_carries_its_stop_code_and_is_replaced(fresh_account, sha
     move(shared_clock, 5)
     (stopped,) = ecs.describe_tasks(cluster="c", tasks=[victim])["tasks"]
     assert (stopped["lastStatus"], stopped["stopCode"], stopped["stoppedReason"]) == ("STOPPED", code, reason)
-    assert [c["exitCode"] for c in stopped["containers"]] == [exit_code]
+    assert [c.get("exitCode") for c in stopped["containers"]] == [exit_code]  # none: it never started
     assert victim in {t["taskArn"] for t in tasks(ecs, "STOPPED")}
     assert replacement in {t["taskArn"] for t in tasks(ecs)}
 

@@ -87,15 +87,18 @@ def test_scaling_stops_surplus_and_starts_more(ecs, clock):
 
 
 def test_stopped_task_is_replaced(aws, ecs, clock):
+    desired = ecs.describe_services(cluster="prod", services=["web"])["services"][0]["desiredCount"]
     victim = _tasks(ecs)[0]["taskArn"]
     ecs.stop_task(cluster="prod", task=victim, reason="test")
-    assert len(_tasks(ecs)) == 2  # its replacement is PROVISIONING
+    assert len(_tasks(ecs)) == desired  # its replacement is PROVISIONING
     (stopped,) = ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"]
     assert (stopped["desiredStatus"], stopped["stoppedReason"], stopped["stopCode"]) == ("STOPPED", "test", "UserInitiated")
     clock.move(15)
     assert ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"][0]["lastStatus"] == "STOPPED"
     assert {t["lastStatus"] for t in _tasks(ecs)} == {"RUNNING"}
-    assert ecs.describe_clusters(clusters=["prod"])["clusters"][0]["runningTasksCount"] == 2
+    arns = ecs.list_tasks(cluster="prod")["taskArns"]
+    running = [t for t in ecs.describe_tasks(cluster="prod", tasks=arns)["tasks"] if t["lastStatus"] == "RUNNING"]
+    assert ecs.describe_clusters(clusters=["prod"])["clusters"][0]["runningTasksCount"] == len(running)
 
 
 def test_an_unhealthy_task_is_stopped_and_replaced(aws, ecs, clock):
@@ -133,6 +136,11 @@ def test_settle_puts_a_new_service_at_its_steady_state_in_the_past(aws, ecs, clo
     assert (deployment["rolloutState"], service["runningCount"]) == ("COMPLETED", 2)
     assert deployment["createdAt"] < clock.now - timedelta(minutes=5)
     assert service["events"][0]["message"] == "(service settled) has reached a steady state."
+    times = [e["createdAt"] for e in service["events"]]
+    assert times == sorted(times, reverse=True) and times[0] < clock.now - timedelta(minutes=5)
+    assert control.settle_ecs(aws.endpoint) >= 1  # again (the seeder settles after each chapter): nothing moves
+    (again,) = ecs.describe_services(cluster="prod", services=["settled"])["services"]
+    assert [e["createdAt"] for e in again["events"]] == times
     assert control.reconcile_ecs(aws.endpoint) == 0  # nothing is due: a quiet estate costs nothing
 
 
