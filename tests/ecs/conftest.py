@@ -31,14 +31,18 @@ class Estate:
         if family not in self.definitions:
             self.definitions[family] = self.ecs.register_task_definition(
                 family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
-                containerDefinitions=[{"name": family, "image": image, "essential": True}],
+                containerDefinitions=[{"name": family, "image": image, "essential": True, "healthCheck": {
+                    "command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], "interval": 30, "retries": 3}}],
             )["taskDefinition"]["taskDefinitionArn"]
         return self.definitions[family]
 
     def service(self, name: str, cluster: str = "prod", desired: int = 2, **params) -> str:
+        """A service at its steady state: its tasks launched ten minutes ago, running and healthy."""
         params.setdefault("launchType", "FARGATE")
-        return self.ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=self.definition(),
-                                       desiredCount=desired, **params)["service"]["serviceArn"]
+        arn = self.ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=self.definition(),
+                                      desiredCount=desired, **params)["service"]["serviceArn"]
+        control.settle_ecs(self.account.endpoint)
+        return arn
 
     def running(self, service: str, cluster: str = "prod") -> list[str]:
         return self.ecs.list_tasks(cluster=cluster, serviceName=service, desiredStatus="RUNNING")["taskArns"]
@@ -46,13 +50,16 @@ class Estate:
     def stop(self, task: str, reason: str, cluster: str = "prod") -> None:
         self.ecs.stop_task(cluster=cluster, task=task, reason=reason)
 
-    def replace_failing(self, service: str, cluster: str = "prod") -> str:
-        """One of the service's tasks stopped as a failed health check stops it, and the
-        scheduler's replacement started; returns the stopped task's ARN."""
-        victim = self.running(service, cluster)[0]
-        self.stop(victim, HEALTH_CHECK_STOP, cluster)
-        control.reconcile_ecs(self.account.endpoint)
+    def fail_health_check(self, service: str, cluster: str = "prod") -> str:
+        """One of the service's healthy tasks fails its container health check now: the
+        scheduler stops it and launches a replacement. Returns the failed task's ARN."""
+        described = self.ecs.describe_tasks(cluster=cluster, tasks=self.running(service, cluster))["tasks"]
+        victim = next(t["taskArn"] for t in described if t.get("healthStatus") == "HEALTHY")
+        control.set_ecs_health(self.account.endpoint, cluster, victim, "UNHEALTHY", account=self.account.id)
         return victim
+
+    def stopped_at(self, task: str, cluster: str = "prod") -> datetime:
+        return self.ecs.describe_tasks(cluster=cluster, tasks=[task])["tasks"][0]["stoppedAt"]
 
     def put_utilisation(self, cluster: str, service: str, at: datetime, cpu: float, memory: float) -> None:
         dimensions = [{"Name": "ClusterName", "Value": cluster}, {"Name": "ServiceName", "Value": service}]

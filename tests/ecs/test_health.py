@@ -3,25 +3,31 @@ stopped ones AWS still lists) and not only what the running ones say now."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from console.demo import control
 from console.services.ecs.health import WINDOW
 from console.services.ecs.models import FLAPPING, HEALTHY
 from console.services.ecs.sources import ClustersSource, ServiceDetailSource, ServicesSource
 
-from tests.clock import time_flies
-
 from .conftest import HEALTH_CHECK_STOP
+
+
+async def worker_failing_twice(estate, clock) -> tuple[str, str]:
+    """The issue's worker-service: a task fails its container health check and is replaced,
+    again a minute later; each replacement is running and healthy a minute after."""
+    estate.cluster()
+    estate.service("worker-service", desired=2)
+    first = estate.fail_health_check("worker-service")
+    await clock.advance(60)
+    last = estate.fail_health_check("worker-service")
+    await clock.advance(60)
+    return first, last
 
 
 async def test_a_worker_whose_tasks_keep_failing_health_checks_is_flapping_though_every_task_says_healthy(
         estate, aws, shared_clock):
-    """The issue's worker-service: a task fails its container health check, is stopped and
-    replaced, again 30 s later; every running task reports HEALTHY on every look."""
-    estate.cluster()
-    estate.service("worker-service", desired=2)
-    estate.replace_failing("worker-service")
-    await shared_clock.advance(30)
-    last = estate.replace_failing("worker-service")
+    first, last = await worker_failing_twice(estate, shared_clock)
 
     [worker] = await ServicesSource()(aws())
 
@@ -31,18 +37,15 @@ async def test_a_worker_whose_tasks_keep_failing_health_checks_is_flapping_thoug
     assert worker.reason == "tasks replaced 2× in 10 min (failed container health checks)"
     stop = worker.health.last_stop
     assert (stop.task_id, stop.reason, stop.health_check) == (last.rsplit("/", 1)[-1], HEALTH_CHECK_STOP, True)
-    assert stop.at == shared_clock.now()
+    assert stop.at == estate.stopped_at(last)
 
 
 async def test_replacements_older_than_the_window_no_longer_count_but_the_last_stop_is_still_told(
         estate, aws, shared_clock):
-    estate.cluster()
-    estate.service("worker-service", desired=2)
-    estate.replace_failing("worker-service")
-    await shared_clock.advance(30)
-    last = estate.replace_failing("worker-service")
+    first, last = await worker_failing_twice(estate, shared_clock)
     source = ServicesSource()
-    await shared_clock.advance(WINDOW - 30)  # the first stop is now WINDOW old: still inside
+    await shared_clock.advance((estate.stopped_at(first) + timedelta(seconds=WINDOW) - shared_clock.now())
+                               .total_seconds())  # the first stop is now WINDOW old: still inside
     [worker] = await source(aws())
     assert worker.health.replaced == 2 and worker.health.state == FLAPPING
 
@@ -59,16 +62,15 @@ async def test_tasks_a_person_stopped_show_with_their_reason_and_are_not_counted
     estate.cluster()
     estate.service("api", desired=2)
     first, second = estate.running("api")
-    estate.stop(first, "Task stopped by user")
+    estate.ecs.stop_task(cluster="prod", task=first)  # AWS's reason: "Task stopped by user"
     estate.stop(second, "rotating credentials")
-    control.reconcile_ecs(estate.account.endpoint)
+    await shared_clock.advance(60)
 
     [api] = await ServicesSource()(aws())
     assert api.health.state == HEALTHY and api.health.replaced == 0
     assert api.health.last_stop.stop_code == "UserInitiated"
 
-    async with time_flies(shared_clock):  # the endpoint's answer on deployment history may be retried
-        detail = await ServiceDetailSource(api.ref).read(aws())
+    detail = await ServiceDetailSource(api.ref).read(aws())
     running = [t for t in detail.tasks if not t.stopped]
     stopped = [t for t in detail.tasks if t.stopped]
     assert len(running) == 2 and detail.tasks[:2] == tuple(running)  # running first
@@ -85,7 +87,8 @@ async def test_a_stopped_task_is_described_once_then_only_listed(estate, aws, sh
 
     estate.cluster()
     estate.service("api", desired=1)
-    estate.replace_failing("api")
+    estate.fail_health_check("api")
+    await shared_clock.advance(60)
     source = ServicesSource()
     await source(aws())
     control.reset_request_counts(estate.account.endpoint)
@@ -101,8 +104,10 @@ async def test_clusters_roll_up_their_services_health(estate, aws, shared_clock)
         {"capacityProvider": "FARGATE", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 3}])
     estate.service("worker-service", desired=2)
     estate.service("api", desired=1)
-    estate.replace_failing("worker-service")
-    estate.replace_failing("worker-service")
+    estate.fail_health_check("worker-service")
+    await shared_clock.advance(60)
+    estate.fail_health_check("worker-service")
+    await shared_clock.advance(60)
 
     services = await ServicesSource()(aws())
     [before] = await ClustersSource()(aws())  # the services not published yet: unknown

@@ -8,7 +8,6 @@ from datetime import timedelta
 from console.demo import control
 from console.services.ecs.metrics import WINDOW_MINUTES
 from console.services.ecs.sources import ServiceDetailSource, ServicesSource
-from tests.clock import time_flies
 
 from .conftest import calls
 
@@ -47,10 +46,10 @@ async def test_the_service_screen_reads_events_newest_first_and_the_deployments(
     estate.cluster()
     arn = estate.service("api", desired=2)
     estate.ecs.update_service(cluster="prod", service="api", desiredCount=3)
+    await shared_clock.advance(60)
     described = estate.ecs.describe_services(cluster="prod", services=["api"])["services"][0]
 
-    async with time_flies(shared_clock):  # an endpoint without the history API may retry its answer
-        detail = await ServiceDetailSource(estate_ref(estate, arn)).read(aws())
+    detail = await ServiceDetailSource(estate_ref(estate, arn)).read(aws())
 
     assert [e.message for e in detail.events] == [e["message"] for e in described["events"]]
     assert detail.events[0].message == "(service api) has reached a steady state."
@@ -61,7 +60,12 @@ async def test_the_service_screen_reads_events_newest_first_and_the_deployments(
     assert len([t for t in detail.tasks if not t.stopped]) == 3
     task = detail.tasks[0]
     assert (task.cpu, task.memory, task.task_definition, task.revision) == ("256", "512", "app:1", 1)
-    assert task.containers[0].image == "registry/app:1.0"
+    assert (task.health, task.containers[0].image, task.containers[0].health) == ("HEALTHY", "registry/app:1.0",
+                                                                                  "HEALTHY")
+    listed = estate.ecs.list_service_deployments(cluster="prod", service="api")["serviceDeployments"]
+    assert detail.history_unavailable == ""
+    assert [(d.arn, d.status) for d in detail.history] == [(d["serviceDeploymentArn"], d["status"]) for d in listed]
+    assert all(d.detailed and d.target_revision is not None for d in detail.history)
 
 
 async def test_deployment_history_refused_says_so_and_is_not_asked_again(estate, aws):
