@@ -298,14 +298,23 @@ class ServiceDetailSource:
         return (await self.read(ctx),)
 
     async def read(self, ctx: AwsContext) -> ServiceDetail:
+        """The service, its tasks and events; then its deployment history (an endpoint that
+        lacks the API may take its retries to say so: the rest is published first)."""
         if self._cluster is None or self._cluster.target != ctx.target:
             self._cluster = await resolve_cluster(ctx, self.ref.cluster)
-        (service, events), (running, stopped), (history, why), metrics = await asyncio.gather(
-            describe_service(ctx, self.ref, self._cluster), self.tasks.read(ctx, self.ref.cluster, self.ref.service),
-            self._history(ctx), self._read_metrics(ctx))
-        service = replace(with_health(service, running, stopped, ctx.clock.now()), metrics=metrics)
-        return ServiceDetail(service, tuple(running) + tuple(sorted(stopped, key=_stopped_when, reverse=True)), events,
-                             history, why)
+        history = asyncio.ensure_future(self._history(ctx))
+        try:
+            (service, events), (running, stopped), metrics = await asyncio.gather(
+                describe_service(ctx, self.ref, self._cluster), self.tasks.read(ctx, self.ref.cluster, self.ref.service),
+                self._read_metrics(ctx))
+            service = replace(with_health(service, running, stopped, ctx.clock.now()), metrics=metrics)
+            tasks = tuple(running) + tuple(sorted(stopped, key=_stopped_when, reverse=True))
+            if not history.done():
+                ctx.publish_partial((ServiceDetail(service, tasks, events, None),))
+            found, why = await history
+        finally:
+            history.cancel()
+        return ServiceDetail(service, tasks, events, found, why)
 
     async def _history(self, ctx: AwsContext) -> tuple[tuple[EcsServiceDeployment, ...] | None, str]:
         if self._no_history:
