@@ -34,11 +34,20 @@ async def test_d_on_the_services_screen_deploys_and_follows_the_rollout(estate, 
         image.value = "registry.example/web:2.0"
         await pilot.press("enter")
         modal = await wait_until(pilot, lambda: isinstance(app.screen, RolloutConfirmScreen) and app.screen)
+        plan = str(modal.query_one("#confirm-plan", Static).render())
+        assert "container app: ~ image: registry.example/web:1.0 → registry.example/web:2.0" in plan
         await pilot.click("#confirm-apply")
+        await wait_until(pilot, lambda: "IN_PROGRESS" in modal.shown_rollout(), clock=shared_clock, step=1.0)
+        assert "ACTIVE ecs-svc/" in modal.shown_rollout()  # the old deployment beside the new, live
         await wait_until(pilot, lambda: "Rollout COMPLETED" in modal.shown_rollout(), clock=shared_clock, step=1.0)
-        await wait_until(pilot, lambda: "Done: 3/3" in str(modal.query_one("#confirm-result", Static).render()))
+        shown = modal.shown_rollout()
+        assert f"{FAMILY}:3: 2/2 running, 0 pending, COMPLETED" in shown
+        assert f"(service {SERVICE}) has reached a steady state." in shown
+        await wait_until(pilot, lambda: "Done: 3/3 steps applied and verified" in
+                         str(modal.query_one("#confirm-result", Static).render()))
     assert estate.on() == f"{FAMILY}:3"
     assert [d["rolloutState"] for d in estate.service()["deployments"]] == ["COMPLETED"]
+    assert {t["containers"][0]["image"] for t in estate.running_tasks()} == {"registry.example/web:2.0"}
 
 
 async def test_x_on_a_task_of_the_service_screen_stops_it(estate, shared_clock, monkeypatch):
@@ -54,6 +63,8 @@ async def test_x_on_a_task_of_the_service_screen_stops_it(estate, shared_clock, 
         await pilot.pause()
         await pilot.press("x")
         form = await wait_until(pilot, lambda: isinstance(app.screen, StopTaskScreen) and app.screen)
+        await pilot.press("enter")
+        assert form.message_text() == "Reason: give the reason to record on the task"
         form.query_one("#stop-reason", Input).value = "stuck on a bad host"
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen.query("#confirm-apply"))

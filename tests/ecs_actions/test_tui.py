@@ -1,7 +1,7 @@
 """The ECS action keys through the whole app, on a small screen that mixes in ServiceActions
-and TaskActions (the services and service screens of issue 11 mix in the same): `d` deploys
-an image and follows the rollout live in the confirmation modal until COMPLETED, `s` scales
-(a bad count is said at the field), `x` stops a task with a reason. The shared clock moves
+and TaskActions (the services and service screens of issue 11 mix in the same; test_screens
+drives those): `s` scales (a bad count is said at the field), escape while a deploy's
+rollout is followed stops watching and `u` points the service back. The shared clock moves
 the embedded AWS's rollout; the results are read back through boto3."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from screens.dashboard import DashboardScreen
 from screens.ecs.actions import ServiceActions, TaskActions
 from screens.ecs.deploy import DeployImageScreen
 from screens.ecs.rollout import RolloutConfirmScreen
-from screens.ecs.scale import ScaleScreen, StopTaskScreen
+from screens.ecs.scale import ScaleScreen
 from tests.ecs_views.test_tui import Board as ViewsBoard
 from tests.lambda_tui.conftest import start_app
 from tests.pilot import wait_until
@@ -39,32 +39,6 @@ async def open_board(pilot, app, task: str | None = None) -> Board:
     return board
 
 
-async def test_d_deploys_an_image_and_follows_the_rollout_until_completed(estate, shared_clock):
-    app = start_app(estate.account.endpoint, shared_clock)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_board(pilot, app)
-        await pilot.press("d")
-        form = await wait_until(pilot, lambda: isinstance(app.screen, DeployImageScreen) and app.screen)
-        image = form.query_one("#deploy-image", Input)
-        await wait_until(pilot, lambda: image.value == "registry.example/web:1.0")
-        image.value = "registry.example/web:2.0"
-        await pilot.press("enter")
-        modal = await wait_until(pilot, lambda: isinstance(app.screen, RolloutConfirmScreen) and app.screen)
-        plan = str(modal.query_one("#confirm-plan", Static).render())
-        assert "container app: ~ image: registry.example/web:1.0 → registry.example/web:2.0" in plan
-        await pilot.click("#confirm-apply")
-        await wait_until(pilot, lambda: "Rollout COMPLETED" in modal.shown_rollout(), clock=shared_clock, step=1.0)
-        shown = modal.shown_rollout()
-        assert "PRIMARY ecs-svc/" in shown and f"{FAMILY}:3: 2/2 running, 0 pending, COMPLETED" in shown
-        assert f"(service {SERVICE}) has reached a steady state." in shown
-        await wait_until(pilot, lambda: "Done: 3/3 steps applied and verified" in
-                         str(modal.query_one("#confirm-result", Static).render()))
-    assert estate.on() == f"{FAMILY}:3"
-    [primary] = estate.service()["deployments"]
-    assert primary["rolloutState"] == "COMPLETED"
-    assert {t["containers"][0]["image"] for t in estate.running_tasks()} == {"registry.example/web:2.0"}
-
-
 async def test_s_scales_and_a_bad_count_is_said_at_the_field(estate, shared_clock):
     app = start_app(estate.account.endpoint, shared_clock)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -83,26 +57,6 @@ async def test_s_scales_and_a_bad_count_is_said_at_the_field(estate, shared_cloc
         assert "desired count 2 -> 4" in str(modal.query_one("#confirm-plan", Static).render())
         await pilot.click("#confirm-apply")
         await wait_until(pilot, lambda: estate.service()["desiredCount"] == 4)
-
-
-async def test_x_stops_the_task_with_the_reason_given(estate, shared_clock):
-    task = estate.running_tasks()[0]["taskArn"]
-    app = start_app(estate.account.endpoint, shared_clock)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_board(pilot, app, task)
-        await pilot.press("x")
-        form = await wait_until(pilot, lambda: isinstance(app.screen, StopTaskScreen) and app.screen)
-        await pilot.press("enter")
-        assert form.message_text() == "Reason: give the reason to record on the task"
-        form.query_one("#stop-reason", Input).value = "memory leak"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: not isinstance(app.screen, StopTaskScreen) and
-                         app.screen.query("#confirm-apply"))
-        await pilot.click("#confirm-apply")
-        await wait_until(pilot, lambda: estate.ecs.describe_tasks(cluster=CLUSTER, tasks=[task])["tasks"][0]
-                         .get("stoppedReason") == "memory leak")
-    [stopped] = estate.ecs.describe_tasks(cluster=CLUSTER, tasks=[task])["tasks"]
-    assert (stopped["desiredStatus"], stopped["stopCode"]) == ("STOPPED", "UserInitiated")
 
 
 async def test_escape_stops_following_and_u_points_the_service_back(estate, shared_clock):
