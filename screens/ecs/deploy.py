@@ -88,7 +88,7 @@ class RollbackScreen(ActionForm):
         select = self.query_one("#rollback-to", Select)
         select.set_options([("the previous completed deployment", PREVIOUS), *((name, name) for name in others)])
         select.value = PREVIOUS
-        select.focus()
+        self.query_one("#form-go").focus()  # enter plans the default; shift+tab reaches the revisions
         return f"on {revision_name(current)}; the plan says which revision the service goes back to"
 
     def build(self) -> EcsRollback:

@@ -6,13 +6,13 @@ the embedded AWS's rollout; the results are read back through boto3."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from console.services.ecs.models import ServiceRef, TaskRef
 from screens.confirm import ConfirmActionScreen
 from screens.dashboard import DashboardScreen
 from screens.ecs.actions import ServiceActions, TaskActions
-from screens.ecs.deploy import DeployImageScreen
+from screens.ecs.deploy import DeployImageScreen, RollbackScreen
 from screens.ecs.rollout import RolloutConfirmScreen
 from screens.ecs.scale import ScaleScreen
 from tests.ecs_views.test_tui import Board as ViewsBoard
@@ -82,3 +82,28 @@ async def test_escape_stops_following_and_u_points_the_service_back(estate, shar
         await pilot.press("u")
         await wait_until(pilot, lambda: "Undo: Done: 1/1 steps applied and verified" in str(result.render()))
     assert estate.on() == f"{FAMILY}:2"
+
+
+async def test_r_offers_the_previous_completed_deployment_or_a_revision_and_F_plans_a_forced_deployment(
+        estate, shared_clock):
+    app = start_app(estate.account.endpoint, shared_clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        board = await open_board(pilot, app)
+        await pilot.press("r")
+        form = await wait_until(pilot, lambda: isinstance(app.screen, RollbackScreen) and app.screen)
+        choices = form.query_one("#rollback-to", Select)
+        await wait_until(pilot, lambda: "on web:2" in str(form.query_one("#form-context", Static).render()))
+        assert [str(label) for label, _ in choices._options if _ is not Select.BLANK] == [
+            "the previous completed deployment", f"{FAMILY}:1"]
+        await pilot.press("enter")
+        modal = await wait_until(pilot, lambda: isinstance(app.screen, RolloutConfirmScreen) and app.screen)
+        assert (f"task definition {FAMILY}:2 -> {FAMILY}:1 (the revision before the current one)"
+                in str(modal.query_one("#confirm-plan", Static).render()))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is board)
+        await pilot.press("F")
+        modal = await wait_until(pilot, lambda: isinstance(app.screen, RolloutConfirmScreen) and app.screen)
+        assert f"Force a new deployment of service {SERVICE} on {FAMILY}:2" in \
+            str(modal.query_one("#confirm-plan", Static).render())
+        await pilot.press("escape")
+    assert estate.on() == f"{FAMILY}:2" and len(estate.service()["deployments"]) == 1  # nothing applied
