@@ -461,3 +461,25 @@ def test_strategy_and_deployment_configuration_are_kept_on_create_and_update(fre
     assert updated["deployments"][1]["capacityProviderStrategy"] == strategy
     move(shared_clock, 20)
     assert {t["capacityProviderName"] for t in tasks(ecs)} == {"FARGATE_SPOT"}
+
+
+def test_without_a_health_check_a_running_task_is_a_healthy_one(fresh_account, shared_clock):
+    """API_DeploymentCircuitBreaker.html resetOnHealthyTask ("a task that reaches a healthy
+    state resets the failure count to 0") with API_HealthCheck.html: without a container health
+    check a task's health is UNKNOWN, so reaching RUNNING is as healthy as it gets."""
+    ecs = fresh_account.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    for image in ("app:1", "app:2"):
+        ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": image, "memory": 64}])
+    ecs.create_service(cluster="c", serviceName="web", taskDefinition="app:1", desiredCount=4, launchType="FARGATE",
+                       deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": False}})
+    move(shared_clock, 15)
+    ecs.update_service(cluster="c", service="web", taskDefinition="app:2")
+    move(shared_clock, 5)  # the new tasks are PENDING: two of them exit
+    new = deployments(ecs)[0]["id"]
+    for task in [t for t in tasks(ecs) if t["startedBy"] == new][:2]:
+        control.stop_ecs_task(fresh_account.endpoint, "c", task["taskArn"], "EssentialContainerExited",
+                              account=fresh_account.id)
+    assert deployments(ecs)[0]["failedTasks"] == 2
+    move(shared_clock, 10)  # the other two run
+    assert deployments(ecs)[0]["failedTasks"] == 0

@@ -25,6 +25,11 @@ scheduler launches a task:
 - A stopped task is STOPPING at once, DEPROVISIONING ``EXIT_AFTER`` (2) s later (containers
   exited: 143 after SIGTERM), STOPPED ``STOPPED_AFTER`` (5) s after the stop. Stopped tasks
   stay listed for ``STOPPED_KEPT`` (AWS: "at least 1 hour"), at most ``STOPPED_CAP`` a service.
+
+For the seeder, the simulator and tests (through console.demo.control): ``settle_all``
+(an estate at its steady state, its history in the past), ``fail_health_check`` (a task's
+container health check fails now), ``stop_task`` (stop with a stop code: SpotInterruption,
+TerminationNotice, TaskFailedToStart, ...), ``reconcile_all`` (advance everything now).
 """
 
 from __future__ import annotations
@@ -275,6 +280,8 @@ def _step(backend: Any, service: Any, run: Run, task: Any, at: datetime) -> None
         task.started_at = at
         for container in task.containers:
             container.last_status = "RUNNING"
+        if not plan.get("checked") and plan.get("exit") is None:
+            _succeeded(service, plan["deployment"])  # no health check: healthy once RUNNING
     elif status == "RUNNING":
         if plan.get("exit") is not None and plan["exit"] <= at:
             plan["exit"] = None
@@ -712,20 +719,19 @@ TASK_TIMES = ("created_at", "connectivity_at", "pull_started_at", "pull_stopped_
 PLAN_TIMES = ("pending", "running", "healthy", "unhealthy", "exit", "deprovision", "stopped")
 
 
-def _backdate(service: Any, run: Run, now: datetime, shift: timedelta) -> None:
-    """Move what happened to the service since ``now - shift`` (and what its tasks have still
-    to do) ``shift`` into the past, keeping its order."""
-    horizon = now - shift
+def _backdate(service: Any, run: Run, horizon: datetime, shift: timedelta) -> None:
+    """Move what happened to the service since ``horizon`` (and what its tasks have still to
+    do) ``shift`` into the past, keeping its order."""
 
     def back(moment: Any) -> Any:
         if not isinstance(moment, datetime):
             return moment
         if moment.tzinfo is None:  # moto's own timestamps are naive UTC
             moment = moment.replace(tzinfo=timezone.utc)
-        return moment - shift if moment > horizon else moment
+        return moment - shift if moment >= horizon else moment
 
     for task in run.tasks():
-        if getattr(task, "created_at", now) > horizon:
+        if getattr(task, "created_at", horizon) >= horizon:
             for name in PLAN_TIMES:
                 if task._opsdeck.get(name) is not None:
                     task._opsdeck[name] -= shift
@@ -738,28 +744,40 @@ def _backdate(service: Any, run: Run, now: datetime, shift: timedelta) -> None:
 
 
 def settle_all(seconds: float = SETTLE_SECONDS) -> int:
-    """Let every service of every backend run as if it had been created ``seconds`` earlier:
-    a seeded estate starts at its steady state, with its history in the past. Services never
-    seen by the scheduler (written straight into moto's backend) are adopted, with the tasks
-    of their group, and the tasks they lack are launched ``seconds`` ago. Returns how many."""
-    shift = timedelta(seconds=seconds)
+    """Let what happened to every service since the last settle (or ever) have happened up to
+    ``seconds`` ago: a seeded estate starts at its steady state, its history in the past.
+    Settling again after more changes (a seeder's next chapter) places them after the last
+    chapter and before now. Services never seen by the scheduler (written straight into
+    moto's backend) are adopted with the tasks of their group; the tasks they lack are
+    launched in the past too. Returns how many services."""
     count = 0
     with _lock:
         now = _now()
         for backend in _backends():
+            state = _state(backend)
+            last_at, last_until = state.get("settled_at"), state.get("settled_until")
+            gap = seconds if last_at is None else min(seconds, (last_at - last_until).total_seconds() - 1)
+            shift = timedelta(seconds=max(gap, 0))
+            horizon = now - shift if last_at is None else max(now - shift, last_at)
             groups: dict[str, dict[str, list[Any]]] = {}
+            moved: list[Any] = []
             for service in list(backend.services.values()):
                 if service.status != "ACTIVE":
                     continue
                 if service.cluster_name not in groups:
                     groups[service.cluster_name] = _unadopted(backend, service.cluster_name)
                 run = _run(backend, service, groups[service.cluster_name])
-                if _run_due(run) is not None or len(run.active) < service.desired_count:
-                    _backdate(service, run, now, shift)
-                _schedule(backend, service, run, now - shift)  # tasks it lacks start in the past too
+                if any(_task_due(t) is not None for t in run.tasks()) or len(run.active) < service.desired_count:
+                    _backdate(service, run, horizon, shift)
+                    _schedule(backend, service, run, now - shift)  # tasks it lacks start in the past too
+                    moved.append(service)
                 _advance_service(backend, service, run, now)
                 _queue(backend, run)
                 count += 1
+            if moved:
+                state["settled_at"] = now
+                ends = [s.events[0]["createdAt"] for s in moved if s.events] + ([last_until] if last_until else [])
+                state["settled_until"] = max(ends, default=now - shift)
             for cluster_name in {s.cluster_name for s in backend.services.values()}:
                 _sync_cluster(backend, cluster_name)
     return count
