@@ -119,3 +119,18 @@ async def test_clusters_roll_up_their_services_health(estate, aws, shared_clock)
     assert [str(share) for share in cluster.default_strategy] == ["FARGATE:1 base 1", "FARGATE_SPOT:3"]
     assert (cluster.running_tasks, cluster.active_services) == (3, 2)
     assert (cluster.not_steady, cluster.flapping, cluster.unhealthy) == (1, 1, 0)
+
+
+async def test_a_cluster_deleted_since_it_was_listed_leaves_the_others_on_screen(estate, aws):
+    from dataclasses import replace
+
+    from console.services.ecs.sources import list_clusters
+
+    estate.cluster()
+    estate.service("api", desired=1)
+    [prod] = await list_clusters(aws())
+    gone = replace(prod, arn=prod.arn.replace("/prod", "/deleted"), name="deleted")
+
+    services = await ServicesSource().read(aws(), [gone, prod])
+
+    assert [(s.cluster, s.name, s.health.state) for s in services] == [("prod", "api", HEALTHY)]

@@ -17,11 +17,13 @@ from console.target import Target
 
 TARGET = Target(profile=None, region="us-east-1", endpoint="http://127.0.0.1:1", account="123456789012")
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+DEFINITIONS = "arn:aws:ecs:us-east-1:123456789012:task-definition"
 
 
 def deployment(id: str, status: str = "PRIMARY", desired: int = 4, running: int = 4, state: str = "COMPLETED",
                reason: str = "", task_definition: str = "app:7") -> EcsDeployment:
-    return EcsDeployment(id, status, task_definition, desired, running, 0, state, NOW, rollout_reason=reason)
+    return EcsDeployment(id, status, task_definition, desired, running, 0, state, NOW, rollout_reason=reason,
+                         task_definition_arn=f"{DEFINITIONS}/{task_definition}")
 
 
 def service(desired: int = 4, running: int = 4, pending: int = 0, deployments=None, status: str = "ACTIVE"):
@@ -31,14 +33,15 @@ def service(desired: int = 4, running: int = 4, pending: int = 0, deployments=No
 
 
 def task(n: int, health: str = "HEALTHY", stopped_ago: float | None = None, code: str | None = None,
-         reason: str | None = None, exit_code: int | None = None, container_reason: str = "") -> EcsTask:
+         reason: str | None = None, exit_code: int | None = None, container_reason: str = "",
+         definition: str = "app:7") -> EcsTask:
     stopped = stopped_ago is not None
     at = NOW - timedelta(seconds=stopped_ago) if stopped else None
     container = EcsContainer("app", "registry/app:1", "STOPPED" if stopped else "RUNNING", health, exit_code,
                              container_reason)
     return EcsTask(TARGET, f"arn:aws:ecs:us-east-1:123456789012:task/prod/t{n}", f"t{n}", "prod", "api",
                    "STOPPED" if stopped else "RUNNING", "STOPPED" if stopped else "RUNNING", health, (container,),
-                   "arn:aws:ecs:us-east-1:123456789012:task-definition/app:7", "app:7", "FARGATE", None,
+                   f"{DEFINITIONS}/{definition}", definition, "FARGATE", None,
                    "us-east-1a", "256", "512", NOW, NOW, at, at, code, reason, "service:api")
 
 
@@ -91,7 +94,7 @@ def test_the_window_and_threshold_are_ten_minutes_and_two():
 def test_replacements_in_the_window(stopped, state, reason):
     found = health(service(), stopped)
     assert (found.state, found.reason) == (state, reason)
-    assert found.last_stop.task_id == "t10"  # the newest stop, whatever it was
+    assert found.last_stop.task_id == "t10"  # the newest failure, else the newest stop
 
 
 def test_a_running_task_failing_its_checks_is_unhealthy():
@@ -119,6 +122,31 @@ def test_a_deployment_the_circuit_breaker_failed_and_the_rollback_after_it():
         deployment("ecs-svc/2", status="ACTIVE", running=0, state="FAILED", reason=reason, task_definition="app:8")])
     assert health(rolling_back).reason == (
         "deployment ecs-svc/2 failed (circuit breaker: tasks failed to start); rolling back to app:7: 1/4 tasks")
+
+
+def test_while_the_circuit_breaker_rolls_back_the_service_reads_as_failed():
+    """The failed deployment may be gone from DescribeServices already: the rollback
+    deployment's rolloutStateReason says what is going on."""
+    svc = service(deployments=[
+        deployment("ecs-svc/3", desired=2, running=1, state="IN_PROGRESS", task_definition="app:7",
+                   reason="ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1."),
+        deployment("ecs-svc/1", status="ACTIVE", desired=2, running=2, task_definition="app:7")])
+    assert (health(svc).state, health(svc).reason) == (
+        FAILED, "deployment failed (circuit breaker); rolling back to app:7: 1/2 tasks")
+
+
+def test_crashes_of_a_deployment_rolled_back_and_gone_do_not_make_the_service_flap():
+    crashed = [task(10 + i, stopped_ago=30 * i + 30, code="ServiceSchedulerInitiated",
+                    reason="Task failed container health checks", definition="app:8") for i in range(4)]
+    drained = task(20, stopped_ago=5, code="ServiceSchedulerInitiated",
+                   reason="Scaling activity initiated by (deployment ecs-svc/3)")
+    found = health(service(), [drained, *crashed])  # it runs app:7 alone again
+    assert (found.state, found.replaced) == (HEALTHY, 0)
+    assert found.last_stop.task_id == "t10"  # the newest failure: not hidden by a task drained since
+    rolling_out = service(deployments=[deployment("ecs-svc/2", state="IN_PROGRESS", running=0,
+                                                  task_definition="app:8"),
+                                       deployment("ecs-svc/1", status="ACTIVE")])
+    assert health(rolling_out, crashed).state == FLAPPING  # while app:8 is deployed, they count
 
 
 def test_a_service_short_of_tasks_says_why_the_last_one_stopped():
