@@ -71,3 +71,16 @@ def test_exec_prints_the_command_and_says_exec_is_off(estate, opsdeck):
     assert unknown.exit_code == 2 and "--container: no container db in the task (it has app, proxy)" in unknown.output
     missing = opsdeck("ecs", "exec", "views", "0" * 32)
     assert missing.exit_code == 2 and f"no task {'0' * 32} in cluster views" in missing.output
+
+
+def test_hostile_names_are_shown_inert(estate, opsdeck):
+    """An image and an environment name with an OSC 52 sequence and markup reach the terminal
+    as visible glyphs, never as escape sequences."""
+    estate.register([container(1)])
+    estate.register([container(2, image="evil\x1b]52;c;aGk=\x07:[bold]1[/]",
+                               environment=[{"name": "X\x1b[2J[red]", "value": "v"}])])
+    for args in (("diff", "web:1", "web:2"), ("taskdef", "web:2")):
+        result = opsdeck("ecs", *args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "[bold]1[/]" in result.output  # literal, not markup

@@ -145,7 +145,9 @@ async def test_l_on_a_stopped_task_reads_its_stream_from_its_start(estate, endpo
         [task] = estate.service("batch", task_def["taskDefinitionArn"], desired=1)
         estate.write(f"{PREFIX}/app/{task_id(task)}", [(ms(t0 + 60 * S), "Traceback: boom")])
         await clock.advance(40 * 60)
+        assert estate.describe_task(task)["lastStatus"] == "RUNNING"
         estate.ecs.stop_task(cluster=CLUSTER, task=task, reason="crashed")
+        await clock.advance(10)  # STOPPING, DEPROVISIONING, then STOPPED
         assert estate.describe_task(task)["lastStatus"] == "STOPPED"
 
         app = start_app(endpoint, clock)

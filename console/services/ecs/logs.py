@@ -43,8 +43,9 @@ class LogStreams:
 @dataclass(frozen=True)
 class LogResolution:
     """What to follow and what cannot be: `sources` by (region, group); `notes` say why a
-    container or task has no stream here; `since`, when every task has stopped, is the
-    earliest start (their lines may be older than the log view's usual backlog)."""
+    container or task has no stream here; `since`, when every task has stopped (or is
+    stopping), is the earliest start: their lines may be older than the log view's usual
+    backlog."""
 
     title: str
     sources: tuple[LogStreams, ...]
@@ -96,7 +97,7 @@ def resolve(title: str, tasks: Iterable[dict], task_defs: dict[str, dict], targe
         started = task.get("startedAt") or task.get("createdAt")
         if isinstance(started, datetime):
             starts.append(started)
-        stopped = stopped and task.get("lastStatus") == "STOPPED"
+        stopped = stopped and task.get("desiredStatus") == "STOPPED"  # stopped, or on its way
         for container_def in task_def.get("containerDefinitions", []):
             found, why = container_stream(container_def, task, target_region)
             if found is None:

@@ -22,7 +22,7 @@ newest first), `service_task_definition` (a service's current revision).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from console.aws.context import AwsContext
@@ -99,9 +99,6 @@ class LogSettings:
         return cls(raw.get("logDriver"), tuple(sorted((str(k), str(v)) for k, v in (raw.get("options") or {}).items())),
                    tuple(s.get("name", "") for s in raw.get("secretOptions") or ()))
 
-    def option(self, name: str) -> str | None:
-        return dict(self.options).get(name)
-
     def text(self) -> str:
         if not self.driver:
             return "none (no logConfiguration: nothing reaches CloudWatch Logs)"
@@ -170,7 +167,7 @@ class TaskDefinition:
     task_role: str | None
     execution_role: str | None
     containers: tuple[Container, ...]
-    raw: dict  # the API's taskDefinition, for the diff
+    raw: dict = field(compare=False, repr=False)  # the API's taskDefinition, for the diff
 
     @classmethod
     def from_api(cls, raw: dict) -> "TaskDefinition":
@@ -193,12 +190,6 @@ class TaskDefinition:
     def name(self) -> str:
         """family:revision, as the console and AWS's console name a revision."""
         return f"{self.family}:{self.revision}"
-
-    def container(self, name: str) -> Container | None:
-        return next((c for c in self.containers if c.name == name), None)
-
-    def __hash__(self) -> int:  # raw is a dict: the ARN names a revision for good
-        return hash(self.arn)
 
 
 def revision_name(raw: dict) -> str:
