@@ -154,3 +154,9 @@ async def test_a_rollout_plan_warns_of_a_deployment_in_progress_and_of_no_circui
         f"A deployment of {SERVICE} is in progress ({primary}, 2 deployments): this one replaces it.",
         f"The deployment circuit breaker of {SERVICE} is off: a rollout whose tasks keep failing never ends FAILED; "
         "opsdeck follows it for at most 60 minutes.")
+
+
+async def test_deploying_the_image_a_container_already_runs_is_nothing_to_do(runner, estate):
+    plan = await runner.prepare(EcsDeploy(CLUSTER, SERVICE, "app=registry.example/web:1.0"))
+    assert plan.empty and plan.note.startswith("container app of web:2 already runs registry.example/web:1.0")
+    assert estate.revisions() == [f"{FAMILY}:1", f"{FAMILY}:2"]

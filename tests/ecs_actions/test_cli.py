@@ -41,7 +41,8 @@ def test_a_broken_image_fails_the_circuit_breaker_which_rolls_back(opsdeck, esta
 def test_deploy_without_wait_updates_and_returns(opsdeck, estate):
     result = opsdeck("ecs", "deploy", CLUSTER, SERVICE, "--image", "registry.example/web:2.0", "--yes")
     assert result.exit_code == 0, result.output
-    assert "Rollout" not in result.output
+    primary = estate.service()["deployments"][0]
+    assert f"Rollout started: deployment {primary['id']} (--wait follows it to the end)." in result.output
     assert estate.on() == f"{FAMILY}:3"
     assert estate.service()["deployments"][0]["rolloutState"] == "IN_PROGRESS"
 

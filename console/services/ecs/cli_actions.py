@@ -44,6 +44,8 @@ def echo_result(action) -> None:
              "stopped": "NO LONGER FOLLOWED"}
     if getattr(action, "outcome", None) in words:
         click.echo(f"Rollout {words[action.outcome]}: {inert_str(action.reason)}")
+    elif getattr(action, "deployment_id", None) and not action.wait:
+        click.echo(f"Rollout started: deployment {inert_str(action.deployment_id)} (--wait follows it to the end).")
 
 
 def run_ecs_action(ctx: click.Context, build: Callable[[], Any], yes: bool, i_know: bool) -> None:
