@@ -34,6 +34,7 @@ from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
 from console.services.ecs.taskdef import diff_task_definitions
 from console.services.ecs.rollout import (
+    EPOCH,
     FOLLOW_TIMEOUT,
     RolloutFailed,
     RolloutListener,
@@ -472,7 +473,7 @@ async def _from_service_deployments(ctx: AwsContext, service: dict) -> tuple[str
             return None
         raise
     by_revision = {r.get("serviceRevisionArn"): r.get("taskDefinition") for r in found}
-    newest_first = sorted(described, key=lambda d: d.get("createdAt") or d.get("startedAt") or 0, reverse=True)
+    newest_first = sorted(described, key=lambda d: d.get("createdAt") or d.get("startedAt") or EPOCH, reverse=True)
     for deployment in newest_first:
         task_definition = by_revision.get(targets.get(deployment["serviceDeploymentArn"]))
         if task_definition and task_definition != current:

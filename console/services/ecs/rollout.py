@@ -12,12 +12,13 @@ rollout complete when it is the only deployment with every desired task running.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
 from console.actions.base import CancelFlag, report_progress
 from console.aws.context import AwsContext
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # sorts what has no time first (botocore's times are aware)
 FOLLOW_EVERY = 5.0  # seconds between DescribeServices while following (ECS events are no faster)
 FOLLOW_TIMEOUT = 3600.0  # a rollout still in progress after this is no longer followed
 CANCEL_POLL = 1.0  # a cancel is noticed within this many seconds
@@ -155,7 +156,7 @@ async def follow_rollout(ctx: AwsContext, cluster: str, service: str, deployment
     while True:
         raw = await describe_service(ctx, cluster, service)
         new = [e for e in raw.get("events", []) if e.get("id", "") not in known]
-        for event in sorted(new, key=lambda e: e.get("createdAt") or datetime.min):
+        for event in sorted(new, key=lambda e: e.get("createdAt") or EPOCH):
             known.add(event.get("id", ""))
             messages.append(event.get("message", ""))
             await report_progress(listener, RolloutEvent("event", event.get("message", ""), at=event.get("createdAt")))
