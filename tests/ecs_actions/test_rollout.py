@@ -58,3 +58,23 @@ def test_an_endpoint_without_rollout_state_completes_at_every_task_running_alone
     assert rollout_verdict(service(3, deployment("new", "PRIMARY", 3, None, running=2),
                                    deployment("old", "ACTIVE", 2, None, running=2)), "new") is None
     assert rollout_verdict(service(3, deployment("new", "PRIMARY", 3, None, running=2)), "new")[0] == "completed"
+
+
+def test_the_rollout_modal_shows_hostile_event_text_inert():
+    """An event quoting a task's hostile text (ESC, OSC 52, markup) is drawn as plain characters."""
+    from types import SimpleNamespace
+
+    from console.actions.base import Plan
+    from console.services.ecs.rollout import DeploymentCounts, RolloutEvent
+    from screens.ecs.rollout import RolloutConfirmScreen
+
+    action = SimpleNamespace(listener=None)
+    modal = RolloutConfirmScreen(SimpleNamespace(), action, Plan("ecs.deploy", "arn", "web", ()))
+    assert action.listener == modal.rollout_event
+    hostile = "(service web) \x1b]52;c;aGk=\x07 [bold red]boom[/] \x1b[2J"
+    modal.events.append(RolloutEvent("event", hostile))
+    modal.deployments = (DeploymentCounts("ecs-svc/1", "PRIMARY", "web:[/]3", 2, 1, 1, 0, "IN_PROGRESS", None),)
+    shown = modal.rollout_text()
+    assert "\x1b" not in shown.plain and "\x07" not in shown.plain
+    assert "[bold red]boom[/]" in shown.plain and "web:[/]3" in shown.plain
+    assert not any("red" in str(span.style) for span in shown.spans)
