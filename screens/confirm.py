@@ -385,15 +385,19 @@ class ConfirmActionScreen(ModalScreen[Outcome | None]):
         self.dismiss(self.outcome)
 
 
-def start_guarded_action(node, action: Any, on_applied: Callable[[], None] | None = None) -> None:
-    """From a key press: plan `action` in a worker, then confirm in the modal. Planning
+def start_guarded_action(node, action: Any, on_applied: Callable[[], None] | None = None,
+                         modal: type[ConfirmActionScreen] | None = None) -> None:
+    """From a key press: plan `action` in a worker, then confirm in the modal (`modal`: a
+    ConfirmActionScreen subclass that draws more of the run, e.g. a rollout). Planning
     errors (read-only, bad config, resource gone) become a notification, never a traceback;
     an applied action asks every source for a refresh, and calls `on_applied` (a screen that
     keeps what it read, e.g. an ended execution, reads it again)."""
-    node.run_worker(_plan_and_confirm(node.app, action, on_applied), group="action-plan")
+    node.run_worker(_plan_and_confirm(node.app, action, on_applied, modal or ConfirmActionScreen),
+                    group="action-plan")
 
 
-async def _plan_and_confirm(app, action: Any, on_applied: Callable[[], None] | None = None) -> None:
+async def _plan_and_confirm(app, action: Any, on_applied: Callable[[], None] | None = None,
+                            modal: type[ConfirmActionScreen] = ConfirmActionScreen) -> None:
     from console.aws.errors import describe_problem
     from console.text import inert_str
 
@@ -416,4 +420,4 @@ async def _plan_and_confirm(app, action: Any, on_applied: Callable[[], None] | N
         if app.engine is not None:
             app.engine.refresh_now()
 
-    await app.push_screen(ConfirmActionScreen(runner, action, plan), callback=done)
+    await app.push_screen(modal(runner, action, plan), callback=done)

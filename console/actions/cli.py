@@ -117,8 +117,10 @@ def run_cli_action(ctx: click.Context, make_action: Callable[[], Any], yes: bool
 
     target, settings = headless_target(ctx)
     read_only = read_only_requested(ctx)
+    # the system clock; a test gives its own in click's `obj` (a followed rollout then costs no time)
+    clock = (ctx.find_root().obj or {}).get("clock")
     ok = asyncio.run(_run(target, settings, read_only, make_action(), yes, i_know,
-                          interruptible=interruptible, offer_undo=offer_undo, after=after))
+                          interruptible=interruptible, offer_undo=offer_undo, after=after, clock=clock))
     if not ok:
         ctx.exit(1)
 
@@ -160,7 +162,7 @@ class _InterruptFlag:
 
 
 async def _run(target, settings, read_only: bool, action, yes: bool, i_know: bool, *,
-               interruptible: bool = False, offer_undo: bool = True, after=None) -> bool:
+               interruptible: bool = False, offer_undo: bool = True, after=None, clock=None) -> bool:
     from console.actions.base import PlanRefused
     from console.actions.confirm import ConfirmationError
     from console.actions.runner import ActionRefused, Runner
@@ -171,7 +173,7 @@ async def _run(target, settings, read_only: bool, action, yes: bool, i_know: boo
     from console.headless import ensure_mfa
     from console.clock import SystemClock
 
-    clock = SystemClock()
+    clock = clock or SystemClock()
     pool = ClientPool(clock, read_only=read_only)
     try:
         runner = Runner(AwsContext(pool, target), AuditLog(None, clock), settings, read_only=read_only)

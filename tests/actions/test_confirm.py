@@ -150,7 +150,10 @@ def test_mutating_commands_carry_their_action_name():
                      ("lambda", "deploy"): "lambda.deploy", ("lambda", "rollback"): "lambda.rollback",
                      ("lambda", "promote"): "lambda.promote", ("lambda", "invoke"): "lambda.invoke",
                      ("sfn", "start"): "stepfunctions.start-execution", ("sfn", "stop"): "stepfunctions.stop-execution",
-                     ("sfn", "redrive"): "stepfunctions.redrive-execution"}
+                     ("sfn", "redrive"): "stepfunctions.redrive-execution",
+                     ("ecs", "deploy"): "ecs.deploy", ("ecs", "rollback"): "ecs.rollback",
+                     ("ecs", "force-deployment"): "ecs.force-deployment", ("ecs", "scale"): "ecs.scale",
+                     ("ecs", "stop-task"): "ecs.stop-task"}
     assert set(found.values()) <= set(REGISTRY)
 
 

@@ -19,4 +19,5 @@ def _commands(main) -> None:
     register_commands(main)
 
 
-SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources, commands=_commands)
+SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources, commands=_commands,
+                  action_modules=("console.services.ecs.actions",))

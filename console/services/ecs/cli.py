@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable, Sequence
 
 import click
 
-COMMAND_MODULES: tuple[str, ...] = ("cli_services", "cli_views")
+COMMAND_MODULES: tuple[str, ...] = ("cli_services", "cli_views", "cli_actions")
 
 OUTPUT = click.option("--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True,
                       help="A table for people, or JSON for scripts.")
