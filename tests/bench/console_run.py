@@ -22,10 +22,13 @@ from typing import Callable
 
 from tests.bench.refresh import server_counts, throttled_counts
 from tests.bench.screen import read
+from tests.bench.screen_figures import ScreenFigure, counted, reached
 from tests.bench.terminal import Figures, PtyConsole
 
 SAMPLE_EVERY = 1.0  # seconds between /proc samples
 TIMEOUT = 300.0  # seconds for the screen to complete before the run is given up
+SETTLE = 3.0  # seconds at most for the screen to settle after keys
+KEYS = {"end": "\x1b[F", "home": "\x1b[H", "enter": "\r", "escape": "\x1b", "down": "\x1b[B", "up": "\x1b[A"}
 
 
 def console_command(endpoint: str) -> list[str]:
@@ -194,3 +197,73 @@ def _soak(marks: list[tuple[float, Figures | None, Counter[str]]], samples: list
         "cpu_pct_max": max(cpus) if cpus else None,
         "peak_rss_mb": round(max((f.peak_rss_mb for _, f, _ in marks if f), default=0.0), 1) or None,
     }
+
+
+def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigure, rows: int, *,
+                      region: str = "us-east-1", save_screens: Path | None = None, label: str = "figure",
+                      say: Callable[[str], None] = print) -> dict:
+    """Start `opsdeck`, press the figure's keys once the dashboard is drawn, time until its
+    box counts `rows` rows with no placeholder left in it (tests/bench/screen_figures.py),
+    then check the table's last rows (`check_keys`) and quit."""
+    home = Path(tempfile.mkdtemp(prefix="opsdeck-bench-"))
+    console = PtyConsole(console_command(endpoint), console_env(home, region), str(home))
+    marks: dict[str, dict] = {}
+    screens: dict[str, str] = {}
+    error = None
+    last_rows_complete = None
+    try:
+        while "reached" not in marks:
+            if console.pump(0.25):
+                at = console.last_output - console.started
+                lines = console.lines()
+                if "dashboard" not in marks:
+                    if read(lines, titles).all_present:
+                        marks["dashboard"] = _mark(at, console.figures())
+                        _press(console, figure.keys)
+                elif "counted" not in marks and counted(lines, figure, rows) is not None:
+                    marks["counted"] = _mark(at, console.figures())
+                    say(f"  {label}: {figure.title}: {rows} rows counted at {at:.2f} s")
+                if "counted" in marks and reached(lines, figure, rows) is not None:
+                    marks["reached"] = _mark(at, console.figures())
+                    screens["reached"] = console.text()
+                    say(f"  {label}: {figure.name} at {at:.2f} s")
+            if console.exited():
+                error = f"the console exited (code {console.exit_code})"
+                break
+            if console.elapsed() > TIMEOUT:
+                error = f"{figure.title} did not show {rows} complete rows after {TIMEOUT:.0f} s"
+                break
+        if error is None and figure.check_keys:
+            # a dashboard panel is focused by its number first (screens/dashboard.py)
+            focus = (str(titles.index(figure.title) + 1),) if figure.title in titles and not figure.keys else ()
+            _press(console, (*focus, *figure.check_keys))
+            settle_until = console.elapsed() + SETTLE
+            while console.pump(0.5) and console.elapsed() < settle_until:
+                pass  # until the screen is quiet (ages tick every second: SETTLE at the most)
+            last_rows_complete = reached(console.lines(), figure, rows) is not None
+            screens["last-rows"] = console.text()
+        screens.setdefault("last", console.text())
+    finally:
+        console.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    if save_screens is not None:
+        for name, text in screens.items():
+            (save_screens / f"{label}-{name}.txt").write_text(text + "\n")
+    result: dict = {
+        "s": marks.get("reached", {}).get("s"),
+        "dashboard_s": marks.get("dashboard", {}).get("s"),
+        "counted_s": marks.get("counted", {}).get("s"),
+        "at": marks.get("reached"),
+        "last_rows_complete": last_rows_complete,
+    }
+    if error:
+        result["error"] = error
+        result["screen"] = screens.get("last", "")
+    return result
+
+
+def _press(console: PtyConsole, keys: tuple[str, ...]) -> None:
+    """Each key in turn, reading the screen a moment after each (a key may open a screen)."""
+    for key in keys:
+        console.press(KEYS.get(key, key))
+        console.pump(0.05)
