@@ -122,11 +122,8 @@ def run_console(endpoint: str, titles: tuple[str, ...], *, steady_s: float = 60.
         peak = console.figures()
         own_cpu = (time.process_time() - own_cpu) / console.elapsed()
     finally:
-        quit_by_keys = console.stop()
-        shutil.rmtree(home, ignore_errors=True)
-    if save_screens is not None:
-        for name, text in screens.items():
-            (save_screens / f"{label}-{name}.txt").write_text(text + "\n")
+        quit_by_keys = _close(console, home)
+    _save(screens, save_screens, label)
     result: dict = {
         "dashboard_s": marks.get("dashboard", {}).get("s"),
         "panels_s": marks.get("panels", {}).get("s"),
@@ -145,6 +142,20 @@ def run_console(endpoint: str, titles: tuple[str, ...], *, steady_s: float = 60.
         result["error"] = error
         result["screen"] = screens["last"]
     return result
+
+
+def _close(console: PtyConsole, home: Path) -> bool:
+    """Quit the console (True: by its quit key) and remove its home."""
+    try:
+        return console.stop()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _save(screens: dict[str, str], folder: Path | None, label: str) -> None:
+    if folder is not None:
+        for name, text in screens.items():
+            (folder / f"{label}-{name}.txt").write_text(text + "\n")
 
 
 def _steady(start: tuple, end_s: float, end: Figures | None, counts: Counter[str],
@@ -244,11 +255,8 @@ def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigu
             screens["last-rows"] = console.text()
         screens.setdefault("last", console.text())
     finally:
-        console.stop()
-        shutil.rmtree(home, ignore_errors=True)
-    if save_screens is not None:
-        for name, text in screens.items():
-            (save_screens / f"{label}-{name}.txt").write_text(text + "\n")
+        _close(console, home)
+    _save(screens, save_screens, label)
     result: dict = {
         "s": marks.get("reached", {}).get("s"),
         "dashboard_s": marks.get("dashboard", {}).get("s"),
