@@ -152,8 +152,8 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("ecs", "ListServices") == pages
     assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
     assert calls("stepfunctions", "ListStateMachines") == pages
-    # one batch each: 5 functions x 6 queries, 5 state machines x 5 queries
-    assert calls("cloudwatch", "GetMetricData") == 2
+    # one batch each: 5 functions x 6 queries, 5 services x 2 queries, 5 state machines x 5 queries
+    assert calls("cloudwatch", "GetMetricData") == 3
     assert calls("stepfunctions", "ListExecutions") == 5  # all 5 machines are STANDARD
 
 

@@ -1,4 +1,5 @@
-"""ECS on Fargate: services of every cluster, with deployments and task health."""
+"""ECS on Fargate: clusters, the services of every cluster with their health, deployments
+and utilisation, and one service's tasks, events and deployment history."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from console.services import Service
 
 def _sources():
     from console.polling.sources import Source
-    from console.services.ecs.sources import fetch_services
+    from console.services.ecs.sources import CLUSTERS, SERVICES, ClustersSource, ServicesSource
 
-    return {"ecs": Source(fetch_services, 5.0)}
+    return {SERVICES: Source(ServicesSource(), 5.0), CLUSTERS: Source(ClustersSource(), 10.0)}
 
 
-SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources)
+def _commands(main) -> None:
+    from console.services.ecs.cli import register_commands
+
+    register_commands(main)
+
+
+SERVICE = Service(id="ecs", title="ECS / Fargate", sources=_sources, commands=_commands)

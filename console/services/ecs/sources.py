@@ -1,125 +1,334 @@
-"""ECS: services of every cluster, with deployments and task health.
+"""ECS: clusters, the services of every cluster with their health, one service in detail.
 
-Calls per refresh: ListClusters pages, DescribeClusters per 100 clusters, ListServices
-pages per cluster, DescribeServices per 10 services, ListTasks pages per cluster and
-DescribeTasks per 100 tasks — the page and batch sizes the API allows
-(console.aws.limits: 100 a list page, describe batches of 100 clusters, 10 services,
-100 tasks).
+Calls per refresh of `ServicesSource` (the "ecs" source), at the page and batch sizes the
+API allows (console.aws.limits):
+- ListClusters pages of 100, DescribeClusters by 100;
+- per cluster, side by side within the client's bound: ListServices pages of 100, each
+  page's services described (DescribeServices by 10, side by side) while the next page is
+  listed; on a first load the rows are published as each page is described;
+- after the first paint, per cluster: ListTasks RUNNING and STOPPED (pages of 100) and
+  DescribeTasks by 100 of the running ones and of the stopped ones not described before
+  (console.services.ecs.tasks: a stopped task never changes) -> each service's health
+  (console.services.ecs.health);
+- AWS/ECS utilisation once a minute, at once for services not read yet
+  (console.services.ecs.metrics: 2 queries a service, 500 a GetMetricData call).
+A refresh costs pages and batches, not resources.
+
+`ClustersSource` ("ecs.clusters"): ListClusters and DescribeClusters, with each cluster's
+services' health rolled up from what the "ecs" source last published (None until then).
+
+`ServiceDetailSource`: one service for its screen (DescribeServices with its events and
+deployments, its tasks running and stopped, its deployment history, its utilisation).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Awaitable, Callable, Iterable
 
+from console.aws.clients import CONCURRENCY
 from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.limits import max_page
-from console.services.ecs.models import EcsDeployment, EcsService
+from console.services.ecs import deployments as ecs_deployments
+from console.services.ecs.health import cluster_rollup, service_health
+from console.services.ecs.metrics import METRICS_EVERY, fetch_service_metrics
+from console.services.ecs.models import (
+    EcsCluster, EcsEvent, EcsService, EcsServiceDeployment, EcsTask, ServiceDetail, ServiceMetrics, ServiceRef,
+)
+from console.services.ecs.tasks import TaskReader, short_name, task_definition_name
 from console.target import Target
 
 DESCRIBE_SERVICES_MAX = max_page("ecs", "DescribeServices")
-DESCRIBE_TASKS_MAX = max_page("ecs", "DescribeTasks")
 DESCRIBE_CLUSTERS_MAX = max_page("ecs", "DescribeClusters")
+LIST_SERVICES_PAGE = max_page("ecs", "ListServices")
+LIST_CLUSTERS_PAGE = max_page("ecs", "ListClusters")
+SERVICES = "ecs"  # the services source's name; ClustersSource reads its items
+CLUSTERS = "ecs.clusters"
+ZERO_ZONE = timezone.utc
 
 
-def _name(arn: str) -> str:
-    return arn.rsplit("/", 1)[-1]
+class ClusterNotFound(LookupError):
+    """The cluster named is not in this account and region (or no longer ACTIVE)."""
 
 
-def _task_definition(arn: str) -> str:
-    """`family:revision` from a task definition ARN."""
-    return arn.rsplit("/", 1)[-1]
+class ServiceNotFound(LookupError):
+    """The service named is not in that cluster."""
 
 
-def _strategy(raw: list[dict] | None) -> str:
-    return " ".join(f"{item['capacityProvider']}:{item.get('weight', 0)}" for item in raw or [])
-
-
-def deployment_from_api(raw: dict) -> EcsDeployment:
-    return EcsDeployment(
-        id=raw.get("id", ""),
+# -- models from the API ------------------------------------------------------------------------
+def cluster_from_api(target: Target, raw: dict) -> EcsCluster:
+    return EcsCluster(
+        target=target,
+        arn=raw["clusterArn"],
+        name=raw.get("clusterName") or short_name(raw["clusterArn"]),
         status=raw.get("status", ""),
-        task_definition=_task_definition(raw.get("taskDefinition", "")),
-        desired=int(raw.get("desiredCount", 0)),
-        running=int(raw.get("runningCount", 0)),
-        pending=int(raw.get("pendingCount", 0)),
-        rollout_state=raw.get("rolloutState"),
-        updated_at=raw.get("updatedAt"),
+        capacity_providers=tuple(raw.get("capacityProviders") or ()),
+        default_strategy=ecs_deployments.strategy_from_api(raw.get("defaultCapacityProviderStrategy")),
+        running_tasks=int(raw.get("runningTasksCount", 0) or 0),
+        pending_tasks=int(raw.get("pendingTasksCount", 0) or 0),
+        active_services=int(raw.get("activeServicesCount", 0) or 0),
     )
 
 
-def service_from_api(target: Target, raw: dict, cluster_strategy: str, health: Counter | None) -> EcsService:
-    launch = raw.get("launchType") or _strategy(raw.get("capacityProviderStrategy")) or cluster_strategy
-    breaker = ((raw.get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}).get("enable", False)
+def event_from_api(raw: dict) -> EcsEvent:
+    return EcsEvent(id=raw.get("id", ""), at=raw.get("createdAt"), message=raw.get("message", ""))
+
+
+def service_from_api(target: Target, raw: dict, cluster: EcsCluster | None = None) -> EcsService:
+    """A service as DescribeServices gives it; health and metrics unknown (None) yet. With
+    neither a launch type nor a strategy of its own, it runs on its cluster's default."""
+    own = ecs_deployments.strategy_from_api(raw.get("capacityProviderStrategy"))
+    strategy = own or (cluster.default_strategy if cluster is not None and not raw.get("launchType") else ())
+    launch = raw.get("launchType") or ecs_deployments.strategy_words(strategy) or "EC2"
+    config = raw.get("deploymentConfiguration") or {}
+    breaker = config.get("deploymentCircuitBreaker") or {}
+    events = raw.get("events") or []
+    definition_arn = raw.get("taskDefinition", "")
     return EcsService(
         target=target,
         arn=raw["serviceArn"],
         name=raw["serviceName"],
-        cluster=_name(raw.get("clusterArn", "")),
+        cluster=short_name(raw.get("clusterArn", "")),
         status=raw.get("status", ""),
         desired=int(raw.get("desiredCount", 0)),
         running=int(raw.get("runningCount", 0)),
         pending=int(raw.get("pendingCount", 0)),
-        launch=launch or "EC2",
-        task_definition=_task_definition(raw.get("taskDefinition", "")),
-        deployments=tuple(deployment_from_api(d) for d in raw.get("deployments", [])),
-        healthy_tasks=None if health is None else health["HEALTHY"],
-        unhealthy_tasks=None if health is None else health["UNHEALTHY"],
-        circuit_breaker=bool(breaker),
+        launch=launch,
+        task_definition=task_definition_name(definition_arn),
+        deployments=tuple(ecs_deployments.deployment_from_api(d) for d in raw.get("deployments", [])),
+        healthy_tasks=None,
+        unhealthy_tasks=None,
+        circuit_breaker=bool(breaker.get("enable", False)),
+        task_definition_arn=definition_arn,
+        rollback=bool(breaker.get("rollback", False)),
+        launch_type=raw.get("launchType") or None,
+        strategy=strategy,
+        created_at=raw.get("createdAt"),
+        last_event=event_from_api(events[0]) if events else None,
     )
 
 
-def task_health(task: dict) -> str:
-    """HEALTHY, UNHEALTHY or UNKNOWN: the task's own status, else the worst container's."""
-    status = task.get("healthStatus")
-    if status in ("HEALTHY", "UNHEALTHY"):
-        return status
-    container_states = {c.get("healthStatus") for c in task.get("containers", [])}
-    if "UNHEALTHY" in container_states:
-        return "UNHEALTHY"
-    if container_states == {"HEALTHY"}:
-        return "HEALTHY"
-    return "UNKNOWN"
+def with_health(service: EcsService, running: Iterable[EcsTask], stopped: Iterable[EcsTask], now) -> EcsService:
+    health = service_health(service, running, stopped, now)
+    return replace(service, health=health, healthy_tasks=health.healthy_tasks, unhealthy_tasks=health.unhealthy_tasks)
 
 
-async def _describe(ctx: AwsContext, operation: str, key: str, batch_size: int, arns: list[str], **params: Any) -> list[dict]:
+# -- reads ----------------------------------------------------------------------------------------
+async def describe_clusters(ctx: AwsContext, clusters: list[str]) -> list[dict]:
+    """DescribeClusters by 100; the ones AWS does not know are left out."""
     ecs = await ctx.client("ecs")
-    method = getattr(ecs, operation)
-    responses = await bounded_gather(method(**params, **{key: list(batch)}) for batch in chunks(arns, batch_size))
-    return [item for response in responses for item in response.get(key, [])]
+    responses = await bounded_gather(ecs.describe_clusters(clusters=list(batch))
+                                     for batch in chunks(clusters, DESCRIBE_CLUSTERS_MAX))
+    return [raw for response in responses for raw in response.get("clusters", [])]
 
 
-async def _cluster_services(ctx: AwsContext, cluster_arn: str) -> list[dict]:
-    arns = await ctx.collect("ecs", "list_services", "serviceArns", cluster=cluster_arn,
-                             PaginationConfig={"PageSize": max_page("ecs", "ListServices")})
-    return await _describe(ctx, "describe_services", "services", DESCRIBE_SERVICES_MAX, arns, cluster=cluster_arn)
+async def list_clusters(ctx: AwsContext) -> list[EcsCluster]:
+    arns = await ctx.collect("ecs", "list_clusters", "clusterArns", PaginationConfig={"PageSize": LIST_CLUSTERS_PAGE})
+    return [cluster_from_api(ctx.target, raw) for raw in await describe_clusters(ctx, arns) if raw.get("clusterArn")]
 
 
-async def _cluster_tasks(ctx: AwsContext, cluster_arn: str) -> list[dict]:
-    arns = await ctx.collect("ecs", "list_tasks", "taskArns", cluster=cluster_arn, desiredStatus="RUNNING",
-                             PaginationConfig={"PageSize": max_page("ecs", "ListTasks")})
-    return await _describe(ctx, "describe_tasks", "tasks", DESCRIBE_TASKS_MAX, arns, cluster=cluster_arn)
+async def resolve_cluster(ctx: AwsContext, cluster: str) -> EcsCluster:
+    """The ACTIVE cluster `cluster` names (a name or an ARN), else ClusterNotFound."""
+    found = [c for c in await describe_clusters(ctx, [cluster]) if c.get("clusterArn")]
+    if not found or found[0].get("status") == "INACTIVE":
+        raise ClusterNotFound(f"CLUSTER: no ECS cluster {cluster!r} in {ctx.target.region}")
+    return cluster_from_api(ctx.target, found[0])
 
 
-async def fetch_services(ctx: AwsContext) -> tuple[EcsService, ...]:
-    cluster_arns = await ctx.collect("ecs", "list_clusters", "clusterArns",
-                                     PaginationConfig={"PageSize": max_page("ecs", "ListClusters")})
-    clusters = await _describe(ctx, "describe_clusters", "clusters", DESCRIBE_CLUSTERS_MAX, cluster_arns)
-    strategies = {c["clusterArn"]: _strategy(c.get("defaultCapacityProviderStrategy")) for c in clusters}
-    services_by_cluster = await bounded_gather(_cluster_services(ctx, arn) for arn in cluster_arns)
-    # Services first, task health when DescribeTasks (the costly part) has answered.
-    ctx.publish_partial([
-        service_from_api(ctx.target, raw, strategies.get(cluster_arn, ""), None)
-        for cluster_arn, services in zip(cluster_arns, services_by_cluster) for raw in services
-    ])
-    await ctx.after_first_paint()
-    tasks_by_cluster = await bounded_gather(_cluster_tasks(ctx, arn) for arn in cluster_arns)
-    result: list[EcsService] = []
-    for cluster_arn, services, tasks in zip(cluster_arns, services_by_cluster, tasks_by_cluster):
-        health: dict[str, Counter] = {}
-        for task in tasks:
-            health.setdefault(task.get("group", ""), Counter())[task_health(task)] += 1
-        for raw in services:
-            counts = health.get(f"service:{raw['serviceName']}", Counter())
-            result.append(service_from_api(ctx.target, raw, strategies.get(cluster_arn, ""), counts))
-    return tuple(result)
+async def cluster_services(ctx: AwsContext, cluster: EcsCluster,
+                           each_batch: Callable[[list[EcsService]], None] | None = None,
+                           listed: Callable[[], None] | None = None) -> list[EcsService]:
+    """Every service of `cluster`. ListServices pages (100) are listed one after the other
+    (each needs the last one's token); their services are described (DescribeServices by
+    10) while the next page is listed, in full batches of 10 across pages; `each_batch`
+    sees each batch's services as they are described; `listed` is called when the last
+    page is in."""
+    ecs = await ctx.client("ecs")
+    bound = asyncio.Semaphore(CONCURRENCY)
+    described: list[asyncio.Task[list[EcsService]]] = []
+    waiting: list[str] = []
+
+    async def describe(arns: list[str]) -> list[EcsService]:
+        async with bound:
+            found = await ecs.describe_services(cluster=cluster.arn, services=arns)
+        services = [service_from_api(ctx.target, raw, cluster) for raw in found.get("services", [])]
+        if each_batch is not None:
+            each_batch(services)
+        return services
+
+    def send(arns: list[str]) -> None:
+        described.append(asyncio.ensure_future(describe(arns)))
+
+    try:
+        async for page in ctx.pages("ecs", "list_services", cluster=cluster.arn,
+                                    PaginationConfig={"PageSize": LIST_SERVICES_PAGE}):
+            waiting.extend(page.get("serviceArns", []))
+            while len(waiting) >= DESCRIBE_SERVICES_MAX:
+                send(waiting[:DESCRIBE_SERVICES_MAX])
+                del waiting[:DESCRIBE_SERVICES_MAX]
+        if waiting:
+            send(waiting)
+        if listed is not None:
+            listed()
+        batches = await asyncio.gather(*described)
+    finally:  # a failed page leaves none running
+        for task in described:
+            task.cancel()
+    return [service for batch in batches for service in batch]
+
+
+async def read_services(ctx: AwsContext, cluster: str | None = None) -> list[EcsService]:
+    """Every service (of `cluster` only, when named: ClusterNotFound if there is none) with
+    its health and utilisation: what `opsdeck ecs services` prints."""
+    clusters = [await resolve_cluster(ctx, cluster)] if cluster else await list_clusters(ctx)
+    source = ServicesSource()
+    return list(await source.read(ctx, clusters))
+
+
+# -- the services source ----------------------------------------------------------------------------
+class ServicesSource:
+    """The "ecs" source: every service of every cluster, with health and utilisation.
+
+    It keeps, between ticks, the stopped tasks it described (TaskReader) and the last
+    utilisation figures (read again once a minute, METRICS_EVERY, or at ctrl+r)."""
+
+    def __init__(self, metrics_every: float = METRICS_EVERY) -> None:
+        self.metrics_every = metrics_every
+        self.tasks = TaskReader()
+        self._metrics: dict[tuple[str, str], ServiceMetrics] = {}
+        self._metrics_target: Target | None = None
+        self._metrics_at = 0.0  # clock.monotonic()
+
+    async def __call__(self, ctx: AwsContext) -> tuple[EcsService, ...]:
+        return await self.read(ctx, await list_clusters(ctx))
+
+    async def read(self, ctx: AwsContext, clusters: list[EcsCluster]) -> tuple[EcsService, ...]:
+        shown: dict[str, EcsService] = {}
+        listing = len(clusters)
+
+        def batch_described(services: list[EcsService]) -> None:
+            """Rows as they arrive, while there are more pages to come (then all at once)."""
+            shown.update((s.arn, s) for s in services)
+            if listing:
+                ctx.publish_partial(list(shown.values()))
+
+        def listed() -> None:
+            nonlocal listing
+            listing -= 1
+
+        per_cluster = await bounded_gather(cluster_services(ctx, c, batch_described, listed) for c in clusters)
+        services = [s for group in per_cluster for s in group]
+        ctx.publish_partial(services)
+        await ctx.after_first_paint()
+        metrics = asyncio.ensure_future(self._refresh_metrics(ctx, services))
+        try:
+            tasks = await bounded_gather(self.tasks.read(ctx, c.arn) for c, group in zip(clusters, per_cluster)
+                                         if group)
+            await metrics
+        finally:
+            metrics.cancel()
+        running: dict[tuple[str, str], list[EcsTask]] = {}
+        stopped: dict[tuple[str, str], list[EcsTask]] = {}
+        for cluster_running, cluster_stopped in tasks:
+            for into, found in ((running, cluster_running), (stopped, cluster_stopped)):
+                for task in found:
+                    if task.service is not None:
+                        into.setdefault((task.cluster, task.service), []).append(task)
+        now = ctx.clock.now()
+        return tuple(
+            replace(with_health(s, running.get((s.cluster, s.name), ()), stopped.get((s.cluster, s.name), ()), now),
+                    metrics=self._metrics.get((s.cluster, s.name)))
+            for s in services)
+
+    async def _refresh_metrics(self, ctx: AwsContext, services: list[EcsService]) -> None:
+        keys = [(s.cluster, s.name) for s in services]
+        due = (ctx.fresh or ctx.target != self._metrics_target
+               or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every)
+        if due:
+            self._metrics = await fetch_service_metrics(ctx, keys)
+            self._metrics_target, self._metrics_at = ctx.target, ctx.clock.monotonic()
+        else:
+            self._metrics.update(await fetch_service_metrics(ctx, [k for k in keys if k not in self._metrics]))
+
+
+class ClustersSource:
+    """The "ecs.clusters" source: every cluster, its services' health rolled up from what
+    the "ecs" source last published (None until it has)."""
+
+    async def __call__(self, ctx: AwsContext) -> tuple[EcsCluster, ...]:
+        clusters = await list_clusters(ctx)
+        services = ctx.items_of(SERVICES)
+        if services is None:
+            return tuple(clusters)
+        return tuple(cluster_rollup(c, services) for c in clusters)
+
+
+# -- one service --------------------------------------------------------------------------------------
+async def describe_service(ctx: AwsContext, ref: ServiceRef, cluster: EcsCluster | None = None,
+                           ) -> tuple[EcsService, tuple[EcsEvent, ...]]:
+    """The service and its events (newest first), or ServiceNotFound. `cluster` gives the
+    default capacity-provider strategy a service without its own runs on."""
+    ecs = await ctx.client("ecs")
+    answer = await ecs.describe_services(cluster=ref.cluster, services=[ref.service])
+    found = answer.get("services") or []
+    if not found:
+        raise ServiceNotFound(f"SERVICE: no service {ref.service!r} in cluster {ref.cluster!r}")
+    raw = found[0]
+    return service_from_api(ctx.target, raw, cluster), tuple(event_from_api(e) for e in raw.get("events") or [])
+
+
+class ServiceDetailSource:
+    """One service's screen, every tick: DescribeServices (its events and deployments), its
+    tasks running and stopped (ListTasks by service, DescribeTasks; stopped ones described
+    once), its deployment history (console.services.ecs.deployments: not asked again of an
+    endpoint that lacks it), its utilisation once a minute."""
+
+    def __init__(self, ref: ServiceRef, metrics_every: float = METRICS_EVERY) -> None:
+        self.ref = ref
+        self.metrics_every = metrics_every
+        self.tasks = TaskReader()
+        self._no_history = ""  # why the endpoint gives no history ("" : it does, or not asked)
+        self._metrics: ServiceMetrics | None = None
+        self._metrics_at: float | None = None
+        self._cluster: EcsCluster | None = None  # read once: its default strategy
+
+    async def __call__(self, ctx: AwsContext) -> tuple[ServiceDetail]:
+        return (await self.read(ctx),)
+
+    async def read(self, ctx: AwsContext) -> ServiceDetail:
+        if self._cluster is None or self._cluster.target != ctx.target:
+            self._cluster = await resolve_cluster(ctx, self.ref.cluster)
+        (service, events), (running, stopped), (history, why), metrics = await asyncio.gather(
+            describe_service(ctx, self.ref, self._cluster), self.tasks.read(ctx, self.ref.cluster, self.ref.service),
+            self._history(ctx), self._read_metrics(ctx))
+        service = replace(with_health(service, running, stopped, ctx.clock.now()), metrics=metrics)
+        return ServiceDetail(service, tuple(running) + tuple(sorted(stopped, key=_stopped_when, reverse=True)), events,
+                             history, why)
+
+    async def _history(self, ctx: AwsContext) -> tuple[tuple[EcsServiceDeployment, ...] | None, str]:
+        if self._no_history:
+            return None, self._no_history
+        history, why = await ecs_deployments.fetch_history(ctx, self.ref)
+        self._no_history = why
+        return history, why
+
+    async def _read_metrics(self, ctx: AwsContext) -> ServiceMetrics | None:
+        at = ctx.clock.monotonic()
+        if ctx.fresh or self._metrics_at is None or at - self._metrics_at >= self.metrics_every:
+            key = (short_name(self.ref.cluster), self.ref.service)
+            self._metrics = (await fetch_service_metrics(ctx, [key])).get(key)
+            self._metrics_at = at
+        return self._metrics
+
+
+def _stopped_when(task: EcsTask) -> datetime:
+    when = task.stopped_at or task.stopping_at or task.created_at
+    return when if isinstance(when, datetime) else datetime.min.replace(tzinfo=ZERO_ZONE)
+
+
+def fetch_service_detail(ref: ServiceRef) -> Callable[[AwsContext], Awaitable[tuple[ServiceDetail]]]:
+    """A fetch for a screen's own source (screens/base.py registers it): one ServiceDetail."""
+    return ServiceDetailSource(ref)
+
