@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from console.clock import ManualClock
-from console.services.ecs.models import EcsService
+from console.services.ecs.models import HEALTHY, UNHEALTHY, CapacityShare, EcsCluster, EcsService, ServiceHealth
 from console.services.events.models import EventRule
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
 from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
@@ -40,7 +40,14 @@ def service(name: str, running: int = 2, desired: int = 2, unhealthy: int = 0) -
         cluster="prod", status="ACTIVE", desired=desired, running=running, pending=0, launch="FARGATE",
         task_definition=f"{name}:7", deployments=(), healthy_tasks=running - unhealthy,
         unhealthy_tasks=unhealthy, circuit_breaker=True,
+        health=ServiceHealth(UNHEALTHY if unhealthy else HEALTHY, f"{unhealthy} of {running} tasks unhealthy"
+                             if unhealthy else "", running - unhealthy, unhealthy, 0, 0, 0, 600.0, None),
     )
+
+
+def cluster(name: str, services: int = 2, running: int = 3) -> EcsCluster:
+    return EcsCluster(TARGET, f"arn:aws:ecs:us-east-1:123456789012:cluster/{name}", name, "ACTIVE",
+                      ("FARGATE", "FARGATE_SPOT"), (CapacityShare("FARGATE", 1),), running, 0, services)
 
 
 def machine(name: str, failed: int = 0, status: str = "SUCCEEDED", metrics: StateMachineMetrics | None = None,
@@ -75,7 +82,8 @@ class FakeEstate:
     say exactly what each poll returns and count how often each source is polled.
     """
 
-    INTERVALS = {"lambda": 10.0, "lambda.aliases": 30.0, "ecs": 10.0, "stepfunctions": 10.0, "events": 30.0}
+    INTERVALS = {"lambda": 10.0, "lambda.aliases": 30.0, "ecs": 10.0, "ecs.clusters": 10.0, "stepfunctions": 10.0,
+                 "events": 30.0}
 
     def __init__(self) -> None:
         self.items: dict[str, tuple] = {name: () for name in self.INTERVALS}
@@ -105,6 +113,7 @@ def estate() -> FakeEstate:
     estate.items["lambda"] = (function("orders", 100, 12), function("payments", 100, 1), function("reports", 0, 0))
     estate.items["lambda.aliases"] = (alias("orders", "3", [("4", 0.1)]),)
     estate.items["ecs"] = (service("api"), service("worker", 1, 2, 1))
+    estate.items["ecs.clusters"] = (cluster("prod"), cluster("batch", 0, 0))
     estate.items["stepfunctions"] = (machine("order-processing", 2, "FAILED"), express_machine("order-events"))
     estate.items["events"] = (rule("nightly"), rule("on-upload", None))
     return estate

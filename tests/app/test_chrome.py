@@ -91,7 +91,7 @@ async def test_help_explains_the_screen_and_lists_only_its_opsdeck_keys(make_app
         headings = [heading for heading, _ in app.screen.sections]
         assert headings == ["Dashboard", "Lambda", "ECS / Fargate", "Step Functions", "EventBridge"]
         assert " ".join(LAMBDA.help.split()[:12]) in shown
-        for words in ("▲ before a name", "`w` cycles it", "Red: errors", "run/want", "n/a (EXPRESS)"):
+        for words in ("▲ before a name", "`w` cycles it", "Red: errors", "not steady", "n/a (EXPRESS)"):
             assert words in shown
         keys = {key for _, rows in app.screen.groups for key, _ in rows}
         descriptions = {description for _, rows in app.screen.groups for _, description in rows}
@@ -100,26 +100,27 @@ async def test_help_explains_the_screen_and_lists_only_its_opsdeck_keys(make_app
         assert ("tab", "Next panel") in dict(app.screen.groups)["Dashboard"]
         await pilot.press("escape")
 
-        await pilot.press("tab")  # the ECS panel: its services open the generic detail screen
+        await pilot.press("tab")  # the ECS panel: a cluster opens its services
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("question_mark")
         groups = dict(app.screen.groups)
-        assert [heading for heading, _ in app.screen.sections] == ["Detail"]
-        assert "Lambda panel" not in groups and "Rows" not in groups and "Dashboard" not in groups
+        assert [heading for heading, _ in app.screen.sections] == ["Services"]
+        assert "flapping" in str(app.screen.query_one("#help").content)
+        assert "Lambda panel" not in groups and "Dashboard" not in groups
         assert ("esc", "Back") in groups["Global"]
 
 
 async def test_palette_entries_appear_once_and_audit_opens_from_any_screen(make_app):
     from screens.audit import AuditScreen
-    from screens.detail import DetailScreen
+    from screens.ecs.services import ServicesScreen
 
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await pilot.press("tab", "enter")  # a detail screen, far from the dashboard's entries
+        await pilot.press("tab", "enter")  # a cluster's services, far from the dashboard's entries
         await settle(pilot)
-        assert isinstance(app.screen, DetailScreen)
+        assert isinstance(app.screen, ServicesScreen)
         await pilot.press("colon")
         await pilot.pause(0.5)
         palette = app.screen

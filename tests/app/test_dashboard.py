@@ -13,7 +13,8 @@ from botocore.exceptions import EndpointConnectionError
 
 from screens.dashboard import DashboardScreen
 from screens.detail import DetailScreen
-from tests.app.conftest import service, settle
+from screens.ecs.services import ServicesScreen
+from tests.app.conftest import rule, settle
 from widgets.panel import ResourcePanel
 from widgets.resource_table import ResourceTable
 
@@ -45,9 +46,9 @@ async def test_dashboard_shows_every_panel_sorted_with_alias_routing(make_app, t
         assert lam.get_cell(orders, "error_rate").plain == "12.0%"
         assert lam.get_cell(orders, "routing").plain == "live→3 (90%) 4 (10%)"
         assert lam.get_cell(lam.visible_keys[2], "error_rate").plain == "–"
-        assert names(app, "ecs") == ["worker", "api"]  # unhealthy first
+        assert names(app, "ecs") == ["✗ prod", "batch"]  # a cluster with an unhealthy service first
         ecs = app.screen.query_one("#ecs-table", ResourceTable)
-        assert [ecs.get_cell(k, "health").plain for k in ecs.visible_keys] == ["unhealthy (1)", "healthy"]
+        assert [ecs.get_cell(k, "unhealthy").plain for k in ecs.visible_keys] == ["1", "0"]
         # most failures in the last hour first: the EXPRESS machine, whose executions AWS does not list
         assert names(app, "stepfunctions") == ["order-events", "order-processing"]
         sfn = app.screen.query_one("#stepfunctions-table", ResourceTable)
@@ -70,12 +71,12 @@ async def test_dashboard_fits_100x30(make_app, tmp_path):
 
 
 async def test_panel_states_loading_empty_error_and_stale(make_app, estate, clock):
-    estate.items["ecs"] = ()
+    estate.items["ecs.clusters"] = ()
     estate.failures["stepfunctions"] = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        assert title(app, "ecs") == "ECS / Fargate · no services in us-east-1"
+        assert title(app, "ecs") == "ECS / Fargate · no clusters in us-east-1"
         assert title(app, "stepfunctions") == "Step Functions · error — Cannot reach http://127.0.0.1:1"
         panel = app.screen.query_one("#stepfunctions-panel", ResourcePanel)
         assert panel.has_class("-error")
@@ -134,8 +135,8 @@ async def test_tab_moves_between_panels_and_filter_applies_there(make_app):
         assert app.focused.id == "lambda-table"
         await pilot.press("tab")
         assert app.focused.id == "ecs-table"
-        await pilot.press("slash", *"api", "enter")
-        assert names(app, "ecs") == ["api"] and names(app, "lambda") == ["orders", "payments", "reports"]
+        await pilot.press("slash", *"bat", "enter")
+        assert names(app, "ecs") == ["batch"] and names(app, "lambda") == ["orders", "payments", "reports"]
         assert app.focused.id == "ecs-table"
 
 
@@ -143,47 +144,48 @@ async def test_enter_opens_detail_and_hidden_dashboard_stops_polling(make_app, e
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        # (a function opens its own detail screen, tested in tests/function_detail)
-        services = app.screen.query_one("#ecs-table", ResourceTable)
-        services.focus()
-        services.select_key(service("api").key)
+        # (a function opens its own detail screen, tested in tests/function_detail; a cluster
+        # its services, tests/ecs_tui)
+        rules = app.screen.query_one("#events-table", ResourceTable)
+        rules.focus()
+        rules.select_key(rule("nightly").key)
         await pilot.press("enter")
         assert isinstance(app.screen, DetailScreen)
-        assert app.screen.item.name == "api"
+        assert app.screen.item.name == "nightly"
         fields = app.screen.query_one("#fields")
         values = {fields.get_row_at(i)[0].plain: fields.get_row_at(i)[1].plain for i in range(fields.row_count)}
-        assert values["name"] == "api" and values["desired"] == "2"
+        assert values["name"] == "nightly" and values["schedule"] == "rate(5 minutes)"
 
         calls = dict(estate.calls)
         await clock.advance(120)
         await settle(pilot)
         # the detail follows its row's source; nothing on screen needs the others: not polled
-        assert {name: n for name, n in estate.calls.items() if name != "ecs"} == \
-            {name: n for name, n in calls.items() if name != "ecs"}
-        assert estate.calls["ecs"] > calls["ecs"]
+        assert {name: n for name, n in estate.calls.items() if name != "events"} == \
+            {name: n for name, n in calls.items() if name != "events"}
+        assert estate.calls["events"] > calls["events"]
 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.query_one("#ecs-table", ResourceTable).selected_item.name == "api"
+        assert app.screen.query_one("#events-table", ResourceTable).selected_item.name == "nightly"
         assert estate.calls["stepfunctions"] == calls["stepfunctions"] + 1  # resubscribed: polled at once
 
 
 async def test_esc_clears_an_applied_filter_first_and_goes_back_only_then(make_app):
     """A filter applied with enter stays after its box closes: the first esc clears it (the
-    footer says so), the next one goes back (here: from a detail screen to the dashboard)."""
+    footer says so), the next one goes back (here: from a cluster's services to the dashboard)."""
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await pilot.press("tab", "slash", *"api", "enter")
-        assert names(app, "ecs") == ["api"] and app.focused.id == "ecs-table"
+        await pilot.press("tab", "slash", *"bat", "enter")
+        assert names(app, "ecs") == ["batch"] and app.focused.id == "ecs-table"
         assert app.screen.active_bindings["escape"].binding.description == "Clear filter"
         await pilot.press("enter")
-        assert isinstance(app.screen, DetailScreen)
+        assert isinstance(app.screen, ServicesScreen) and app.screen.cluster == "batch"
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, DashboardScreen) and names(app, "ecs") == ["api"]  # back, filter kept
+        assert isinstance(app.screen, DashboardScreen) and names(app, "ecs") == ["batch"]  # back, filter kept
         await pilot.press("escape")
-        assert names(app, "ecs") == ["worker", "api"] and isinstance(app.screen, DashboardScreen)
+        assert names(app, "ecs") == ["✗ prod", "batch"] and isinstance(app.screen, DashboardScreen)
         assert title(app, "ecs") == "ECS / Fargate · 2" and app.focused.id == "ecs-table"
         assert app.screen.active_bindings["escape"].binding.description == "Back"

@@ -1,5 +1,5 @@
-"""The generic detail screen (every resource without a screen of its own: ECS services,
-state machines, rules) follows the source its row came from while it is open (issue 9,
+"""The generic detail screen (every resource without a screen of its own: EXPRESS state
+machines, rules) follows the source its row came from while it is open (issue 9,
 item 1): a change made with boto3 shows once the ManualClock passes the source's
 interval, a refused refresh keeps the last fields marked stale with their age, and the
 status bar says how old the data is. Real dashboard sources, the embedded AWS."""
@@ -33,34 +33,34 @@ def title(screen: DetailScreen) -> str:
     return str(screen.query_one("#detail-title").render())
 
 
-async def test_ecs_service_detail_follows_the_service(fresh_account, monkeypatch):
+async def test_a_rule_detail_follows_the_rule(fresh_account, monkeypatch):
+    """(It followed an ECS service until ECS got screens of its own: screens/ecs.)"""
     fresh_account.use(monkeypatch)
-    ecs = fresh_account.client("ecs")
-    ecs.create_cluster(clusterName="prod")
-    ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": "app", "memory": 128}])
-    ecs.create_service(cluster="prod", serviceName="api", taskDefinition="app", desiredCount=0)
+    events = fresh_account.client("events")
+    events.put_rule(Name="nightly", ScheduleExpression="rate(5 minutes)")
     clock = ManualClock(datetime.now(timezone.utc).replace(microsecond=0))
     app = OpsdeckApp(Target(None, "us-east-1", fresh_account.endpoint), ClientPool(clock), clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        table = app.screen.panel("ecs").table
-        await wait_until(pilot, lambda: table.items, clock=clock, step=0.5)
+        table = app.screen.panel("events").table
+        await wait_until(pilot, lambda: any(item.name == "nightly" for item in table.items), clock=clock, step=0.5)
         table.focus()
+        assert table.select_key(next(item.key for item in table.items if item.name == "nightly"))
         await pilot.pause()
         await pilot.press("enter")
         screen = await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen)
-        assert field_value(screen, "desired") == "0"
+        assert field_value(screen, "schedule") == "rate(5 minutes)"
 
-        ecs.update_service(cluster="prod", service="api", desiredCount=2)
-        await wait_until(pilot, lambda: field_value(screen, "desired") == "2", clock=clock, step=1.0)
+        events.put_rule(Name="nightly", ScheduleExpression="rate(10 minutes)")
+        await wait_until(pilot, lambda: field_value(screen, "schedule") == "rate(10 minutes)", clock=clock, step=1.0)
         app.refresh_status()
         assert re.search(r"data \d+s old", screen.query_one(StatusBar).text())
 
-        control.deny(fresh_account.endpoint, fresh_account.access_key, "ecs", "DescribeServices")
+        control.deny(fresh_account.endpoint, fresh_account.access_key, "events", "ListRules")
         try:
-            ecs.update_service(cluster="prod", service="api", desiredCount=3)
+            events.put_rule(Name="nightly", ScheduleExpression="rate(15 minutes)")
             await wait_until(pilot, lambda: "stale" in title(screen), clock=clock, step=1.0)
-            assert field_value(screen, "desired") == "2"  # the last fields stay
+            assert field_value(screen, "schedule") == "rate(10 minutes)"  # the last fields stay
             app.refresh_status()
             before = int(re.search(r"stale · (\d+)s old", title(screen)).group(1))
             await clock.advance(4)
@@ -68,5 +68,5 @@ async def test_ecs_service_detail_follows_the_service(fresh_account, monkeypatch
             assert int(re.search(r"stale · (\d+)s old", title(screen)).group(1)) == before + 4
         finally:
             control.clear_denials(fresh_account.endpoint)
-        await wait_until(pilot, lambda: field_value(screen, "desired") == "3", clock=clock, step=1.0)
+        await wait_until(pilot, lambda: field_value(screen, "schedule") == "rate(15 minutes)", clock=clock, step=1.0)
         assert "stale" not in title(screen)

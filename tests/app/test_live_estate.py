@@ -17,7 +17,7 @@ from tests.integration.test_sources import make_function
 from widgets.resource_table import ResourceTable
 from tests.pilot import wait_until
 
-PANELS = {"lambda": "validate-order", "ecs": "my-service", "stepfunctions": "order-processing",
+PANELS = {"lambda": "validate-order", "ecs": "my-cluster", "stepfunctions": "order-processing",
           "events": "daily-cleanup"}
 
 

@@ -201,9 +201,10 @@ def test_mfa_modal(snap_compare, make_app):
 
 
 def test_resource_detail(snap_compare, make_app):
-    """`enter` on an ECS service: every field, the table scrolls."""
+    """`enter` on an EventBridge rule: every field, the table scrolls. (The ECS screens at
+    80x24: tests/ecs_tui/test_snapshots.py.)"""
     async def detail(pilot):
-        await on_panel("2")(pilot)
+        await on_panel("4")(pilot)
         await pilot.press("enter")
         await settle(pilot, 3)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=detail)

@@ -23,7 +23,7 @@ from screens.dashboard import DashboardScreen
 from screens.detail import DetailScreen
 from screens.help import HelpScreen
 from screens.problem import ProblemScreen
-from tests.app.conftest import T0, TARGET, FakeEstate, alias, function, identify_ok, machine, rule, service
+from tests.app.conftest import T0, TARGET, FakeEstate, alias, cluster, function, identify_ok, machine, rule, service
 from tests.text.hostile import HOSTILE, ONE, OSC52, foreign_sequences
 from widgets.resource_table import ResourceTable
 
@@ -59,6 +59,8 @@ def hostile_estate() -> FakeEstate:
     estate.items["ecs"] = tuple(
         dataclasses.replace(service(f"svc{i}-{h}"), cluster=h, launch=h, task_definition=h, status=h)
         for i, h in enumerate(HOSTILE))
+    estate.items["ecs.clusters"] = tuple(
+        dataclasses.replace(cluster(h), capacity_providers=(h,), status=h) for h in HOSTILE)
     estate.items["stepfunctions"] = tuple(  # every other one: executions unavailable, for a hostile reason
         dataclasses.replace(machine(f"sm{i}-{h}", 1, "FAILED"), type=h, executions_unavailable=h if i % 2 else None)
         for i, h in enumerate(HOSTILE))
@@ -117,7 +119,7 @@ async def test_every_dashboard_panel_detail_status_and_help_render_hostile_text_
                 await paint(pilot, 2)
 
         recorded.clear()
-        estate.failures["ecs"] = hostile_error()  # a failing panel shows its problem in the title
+        estate.failures["ecs.clusters"] = hostile_error()  # a failing panel shows its problem in the title
         app.action_refresh()
         await paint(pilot, 8)
         assert app.screen.query_one("#ecs-panel").state.name == "stale"
