@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Callable
 
 from tests.bench.refresh import server_counts, throttled_counts
-from tests.bench.screen import read
+from tests.bench.screen import find_panels, read
 from tests.bench.screen_figures import ScreenFigure, counted, reached
 from tests.bench.terminal import Figures, PtyConsole
 
 SAMPLE_EVERY = 1.0  # seconds between /proc samples
 TIMEOUT = 300.0  # seconds for the screen to complete before the run is given up
-SETTLE = 3.0  # seconds at most for the screen to settle after keys
+SETTLE = 15.0  # seconds at most for the screen to settle after keys
 KEYS = {"end": "\x1b[F", "home": "\x1b[H", "enter": "\r", "escape": "\x1b", "down": "\x1b[B", "up": "\x1b[A"}
 
 
@@ -213,9 +213,10 @@ def _soak(marks: list[tuple[float, Figures | None, Counter[str]]], samples: list
 def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigure, rows: int, *,
                       region: str = "us-east-1", save_screens: Path | None = None, label: str = "figure",
                       say: Callable[[str], None] = print) -> dict:
-    """Start `opsdeck`, press the figure's keys once the dashboard is drawn, time until its
-    box counts `rows` rows with no placeholder left in it (tests/bench/screen_figures.py),
-    then check the table's last rows (`check_keys`) and quit."""
+    """Start `opsdeck`; once the dashboard is drawn (and the figure's `from_panel` shows a
+    row: focused by its number) press the figure's keys; time until its rows are counted
+    and then complete (tests/bench/screen_figures.py); then check the table's last rows
+    (`check_keys`) and quit. `figure` is resolved (no "{group}" left)."""
     home = Path(tempfile.mkdtemp(prefix="opsdeck-bench-"))
     console = PtyConsole(console_command(endpoint), console_env(home, region), str(home))
     marks: dict[str, dict] = {}
@@ -227,14 +228,19 @@ def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigu
             if console.pump(0.25):
                 at = console.last_output - console.started
                 lines = console.lines()
-                if "dashboard" not in marks:
-                    if read(lines, titles).all_present:
+                if "keys" not in marks:
+                    reading = read(lines, titles)
+                    if "dashboard" not in marks and reading.all_present:
                         marks["dashboard"] = _mark(at, console.figures())
-                        _press(console, figure.keys)
-                elif "counted" not in marks and counted(lines, figure, rows) is not None:
+                    start = reading.panels.get(figure.from_panel) if figure.from_panel else None
+                    if "dashboard" in marks and (figure.from_panel is None or (start is not None and start.shown)):
+                        marks["keys"] = _mark(at, console.figures())
+                        _focus_panel(console, titles, figure.from_panel)
+                        _steps(console, figure.keys)
+                elif "counted" not in marks and counted(lines, figure, rows):
                     marks["counted"] = _mark(at, console.figures())
                     say(f"  {label}: {figure.title}: {rows} rows counted at {at:.2f} s")
-                if "counted" in marks and reached(lines, figure, rows) is not None:
+                if "counted" in marks and reached(lines, figure, rows):
                     marks["reached"] = _mark(at, console.figures())
                     screens["reached"] = console.text()
                     say(f"  {label}: {figure.name} at {at:.2f} s")
@@ -245,13 +251,10 @@ def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigu
                 error = f"{figure.title} did not show {rows} complete rows after {TIMEOUT:.0f} s"
                 break
         if error is None and figure.check_keys:
-            # a dashboard panel is focused by its number first (screens/dashboard.py)
-            focus = (str(titles.index(figure.title) + 1),) if figure.title in titles and not figure.keys else ()
-            _press(console, (*focus, *figure.check_keys))
-            settle_until = console.elapsed() + SETTLE
-            while console.pump(0.5) and console.elapsed() < settle_until:
-                pass  # until the screen is quiet (ages tick every second: SETTLE at the most)
-            last_rows_complete = reached(console.lines(), figure, rows) is not None
+            panel = figure.title if figure.count_line is None and not figure.keys else None
+            _press(console, (*_focus(titles, panel), *figure.check_keys))
+            _settle(console)
+            last_rows_complete = reached(console.lines(), figure, rows)
             screens["last-rows"] = console.text()
         screens.setdefault("last", console.text())
     finally:
@@ -260,6 +263,7 @@ def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigu
     result: dict = {
         "s": marks.get("reached", {}).get("s"),
         "dashboard_s": marks.get("dashboard", {}).get("s"),
+        "keys_s": marks.get("keys", {}).get("s"),
         "counted_s": marks.get("counted", {}).get("s"),
         "at": marks.get("reached"),
         "last_rows_complete": last_rows_complete,
@@ -268,6 +272,60 @@ def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigu
         result["error"] = error
         result["screen"] = screens.get("last", "")
     return result
+
+
+def focused_panel(console: PtyConsole, titles: tuple[str, ...]) -> str | None:
+    """The dashboard panel drawn in the focus colour (themes/opsdeck.tcss: the focused
+    panel's border takes $accent, the others share one colour): the one whose top-left
+    corner's colour no other panel's has."""
+    lines = console.lines()
+    corners = {title: console.colour(p.top, p.left) for title, p in find_panels(lines, titles).items() if p}
+    alone = [title for title, colour in corners.items() if list(corners.values()).count(colour) == 1]
+    return alone[0] if len(alone) == 1 and len(corners) > 2 else None
+
+
+def _focus_panel(console: PtyConsole, titles: tuple[str, ...], panel: str | None, wait: float = 10.0) -> None:
+    """Press the panel's number and wait until it is drawn focused (keys typed before the
+    focus has moved go to the panel that had it)."""
+    keys = _focus(titles, panel)
+    if not keys:
+        return
+    _press(console, keys)
+    deadline = console.elapsed() + wait
+    while focused_panel(console, titles) != panel and console.elapsed() < deadline:
+        console.pump(0.05)
+
+
+def _settle(console: PtyConsole, quiet: float = 1.0) -> None:
+    """Until the screen above its last two lines (the status bar, whose ages tick every
+    second, and the footer) has not changed for `quiet` seconds, or SETTLE went by."""
+    deadline = console.elapsed() + SETTLE
+    still = console.lines()[:-2]
+    since = console.elapsed()
+    while console.elapsed() < deadline and console.elapsed() - since < quiet:
+        console.pump(0.1)
+        now = console.lines()[:-2]
+        if now != still:
+            still, since = now, console.elapsed()
+
+
+def _focus(titles: tuple[str, ...], panel: str | None) -> tuple[str, ...]:
+    """The number key that focuses a dashboard panel (screens/dashboard.py), if it is one."""
+    return (str(titles.index(panel) + 1),) if panel in titles else ()
+
+
+def _steps(console: PtyConsole, steps: tuple[tuple[str, str | None], ...], wait: float = 10.0) -> None:
+    """Press each step's key once the previous step took effect: its text is on screen
+    (None: the screen changed), or `wait` seconds went by."""
+    for key, then in steps:
+        before = console.text()
+        console.press(KEYS.get(key, key))
+        deadline = console.elapsed() + wait
+        while console.elapsed() < deadline:
+            console.pump(0.05)
+            text = console.text()
+            if (then in text) if then is not None else text != before:
+                break
 
 
 def _press(console: PtyConsole, keys: tuple[str, ...]) -> None:

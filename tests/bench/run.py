@@ -146,7 +146,7 @@ def screen_figure_section(figure, estate, endpoint: str, titles: tuple[str, ...]
                           out: Path, say) -> dict:
     """--runs launches of `opsdeck` timed to one box's rows complete (tests/bench/screen_figures.py),
     each after the figure's quotas have refilled, beside the floor those quotas impose."""
-    rows = figure.rows(estate)
+    rows, figure = figure.rows(estate), figure.resolved(estate)
     runs = []
     for i in range(args.runs):
         time.sleep(refill_seconds(figure, REGION))
@@ -159,10 +159,13 @@ def screen_figure_section(figure, estate, endpoint: str, titles: tuple[str, ...]
         "label": figure.label, "title": figure.title, "keys": list(figure.keys), "rows": rows,
         "target_s": figure.target_s,
         "complete_s": median([r["s"] for r in ok]),
+        "keys_s": median([r["keys_s"] for r in ok]),
         "counted_s": median([r["counted_s"] for r in ok]),
         "dashboard_s": median([r["dashboard_s"] for r in ok]),
         "last_rows_complete": [r.get("last_rows_complete") for r in runs],
         "floors": [vars(f) for f in floors(figure, estate, REGION)],
+        "floors_every_group": [vars(f) for f in floors(figure, estate, REGION, every_group=True)]
+        if figure.largest_group else [],
         "runs": runs,
     }
 
@@ -332,12 +335,15 @@ def print_screen_figure(figure: dict) -> None:
         print(f"{label:44}{cells}{_f(med):>9}{tail}")
     checked = figure["last_rows_complete"]
     print(f"  the table's last rows, brought into view after: complete in {sum(1 for c in checked if c)}/{len(checked)} run(s)")
-    for row in figure["floors"]:
-        if not row["calls"]:
-            continue
-        print(f"  floor, {row['quota']}: {row['calls']} calls at the least, AWS's bucket {row['burst']:.0f} then "
-              f"{row['rate']:.0f}/s: ≥ {row['seconds']:.2f} s after the first call (opsdeck's own pacing "
-              f"{row['opsdeck_seconds']:.2f} s)")
+    for label, rows in (("floor", figure["floors"]), ("floor, every group read", figure.get("floors_every_group", []))):
+        for row in rows:
+            if row["calls"]:
+                print(f"  {label}, {row['quota']}: {row['calls']} calls at the least, AWS's bucket {row['burst']:.0f} "
+                      f"then {row['rate']:.0f}/s: ≥ {row['seconds']:.2f} s after the first call (opsdeck's own "
+                      f"pacing {row['opsdeck_seconds']:.2f} s)")
+    at = [r.get("at") or {} for r in runs]
+    print(f"  keys pressed at (s): {', '.join(_f(r.get('keys_s')) for r in runs)}; the console's CPU by then "
+          f"complete (s): {', '.join(_f(a.get('cpu_s')) for a in at)}")
     for i, run in enumerate(runs):
         if "error" in run:
             print(f"  run {i + 1} FAILED: {run['error']}\n{run.get('screen', '')}")

@@ -18,13 +18,14 @@ own floor is given beside it. Operations and titles appear only as data, as in M
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from console.aws.budget import PACE, SLACK
 from console.aws.limits import quota_for
-from tests.bench.estate import Estate, split
-from tests.bench.screen import PanelView, find_panel, placeholders
+from tests.bench.estate import MINIMUMS, Estate, split
+from tests.bench.screen import find_panel, placeholders
 
 REGION = "us-east-1"
 
@@ -33,11 +34,19 @@ REGION = "us-east-1"
 class ScreenFigure:
     name: str
     label: str
-    title: str  # the box's title as drawn (a panel's SPEC.title, a screen's title)
+    title: str  # a panel's title (its box), or the start of a screen's title line; {group} as in keys
     rows_of: str  # the listing whose items are the rows
     reads: tuple[str, ...]  # the operations the rows need, at the least, before they are complete
     largest_group: bool = False  # the rows are the largest group of `rows_of` (one cluster's)
-    keys: tuple[str, ...] = ()  # pressed, in turn, once the dashboard is drawn
+    # A screen (not a panel) says its row count on a line: this pattern, {rows} filled in;
+    # while that line holds one of `pending`, rows are still to come or to be read.
+    count_line: str | None = None
+    pending: tuple[str, ...] = ()
+    from_panel: str | None = None  # the dashboard panel to focus (by its number) once it shows a row
+    # then pressed in turn, each once the screen shows its text (None: once the screen has
+    # changed): keys typed before the app has moved the focus would go to the wrong widget
+    # (a letter is a key binding on a panel). "{group}": the largest group's parent's name.
+    keys: tuple[tuple[str, str | None], ...] = ()
     check_keys: tuple[str, ...] = ()  # pressed once reached: brings the table's last rows into view
     target_s: float = 3.0
 
@@ -48,20 +57,45 @@ class ScreenFigure:
         sizes = [len(g) for g in estate.groups[self.rows_of]]
         return max(range(len(sizes)), key=sizes.__getitem__)
 
+    def group_name(self, estate: Estate) -> str:
+        """The name of the largest group's parent item (the last part of its ARN)."""
+        group = self.group(estate)
+        if group is None:
+            return ""
+        parent = MINIMUMS[self.rows_of].per  # type: ignore[union-attr]
+        return str(estate.groups[parent][0][group]).rsplit("/", 1)[-1]
+
+    def resolved(self, estate: Estate) -> "ScreenFigure":
+        """With {group} in its title and keys replaced by the largest group's name."""
+        name = self.group_name(estate)
+        return replace(self, title=self.title.replace("{group}", name),
+                       keys=tuple((k.replace("{group}", name), None if then is None else then.replace("{group}", name))
+                                  for k, then in self.keys))
+
     def rows(self, estate: Estate) -> int:
         group = self.group(estate)
         return estate.items(self.rows_of) if group is None else len(estate.groups[self.rows_of][group])
 
 
 SCREEN_FIGURES: tuple[ScreenFigure, ...] = (
+    # The dashboard's ECS panel lists clusters; `enter` on one opens its services screen
+    # (screens/ecs/services.py), which says "N services · … · K not read yet" and
+    # "reading… more as pages arrive" until every service and its tasks are read.
     ScreenFigure(
-        name="ecs_dashboard_services",
-        label="every ECS service on the dashboard panel, deployments and health read",
-        title="ECS / Fargate",
+        name="ecs_cluster_services",
+        label="the largest cluster's services screen, deployments and health read",
+        title="Services · {group}",
         rows_of="ecs:ListServices",
-        reads=("ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
-               "ecs:ListTasks", "ecs:DescribeTasks"),
-        check_keys=("G",),  # the last row (widgets/resource_table.py); the panel is focused first
+        largest_group=True,
+        reads=("ecs:ListServices", "ecs:DescribeServices", "ecs:ListTasks", "ecs:DescribeTasks"),
+        count_line=r"^\s*{rows} services\b",
+        pending=("not read yet", "reading…"),
+        from_panel="ECS / Fargate",
+        # filter the clusters by name (the box opens), submit the filter (the table takes the
+        # focus: the footer offers the table's keys again), open the one row left
+        keys=(("/", "filter by name"), ("{group}", None), ("enter", "Clear filter  q Quit"),
+              ("enter", "Services · {group}")),
+        check_keys=("G",),  # the last row (widgets/resource_table.py)
     ),
 )
 
@@ -76,9 +110,11 @@ class QuotaFloor:
     opsdeck_seconds: float  # opsdeck's own pacing: (calls - (burst - SLACK)) / (rate * PACE)
 
 
-def floors(figure: ScreenFigure, estate: Estate, region: str = REGION) -> list[QuotaFloor]:
-    """Per quota the figure's rows need, slowest first."""
-    group = figure.group(estate)
+def floors(figure: ScreenFigure, estate: Estate, region: str = REGION, *, every_group: bool = False
+           ) -> list[QuotaFloor]:
+    """Per quota the figure's rows need, slowest first. `every_group`: what reading every
+    group takes (a source that reads all clusters before it publishes one's rows)."""
+    group = None if every_group else figure.group(estate)
     per_quota: dict[str, list] = {}
     for operation in figure.reads:
         calls = estate.minimum(operation, only=group)
@@ -104,18 +140,32 @@ def _wait(calls: int, rate: float, burst: float) -> float:
     return round(max(0.0, calls - burst) / rate, 2)
 
 
-def counted(lines: Sequence[str], figure: ScreenFigure, rows: int) -> PanelView | None:
-    """The figure's box once its title counts `rows` rows and it draws some (every row
-    listed and described, values in them perhaps still to come); else None."""
-    box = find_panel(lines, figure.title)
-    if box is None or box.state not in ("count", "stale") or (box.count or 0) < rows or box.rows == 0:
-        return None
-    return box
+def counted(lines: Sequence[str], figure: ScreenFigure, rows: int) -> bool:
+    """Every row listed and described: the figure's panel counts `rows` rows in its title
+    and draws some, or its screen (title line present) says `rows` on its count line;
+    values in the rows may still be to come."""
+    if figure.count_line is None:
+        box = find_panel(lines, figure.title)
+        return box is not None and box.state in ("count", "stale") and (box.count or 0) >= rows and box.rows > 0
+    return _on_screen(lines, figure) and _count_line(lines, figure, rows) is not None
 
 
-def reached(lines: Sequence[str], figure: ScreenFigure, rows: int) -> PanelView | None:
-    """The figure's box once it is `counted` and no placeholder is left inside it; else None."""
-    box = counted(lines, figure, rows)
-    if box is None or any(p.panel == box.title for p in placeholders(lines, [box])):
-        return None
-    return box
+def reached(lines: Sequence[str], figure: ScreenFigure, rows: int) -> bool:
+    """`counted`, with nothing left to come: no placeholder in the panel (on the whole
+    screen, for a screen) and none of `pending` on the count line."""
+    if not counted(lines, figure, rows):
+        return False
+    if figure.count_line is None:
+        box = find_panel(lines, figure.title)
+        return not any(p.panel == figure.title for p in placeholders(lines, [box]))
+    line = _count_line(lines, figure, rows) or ""
+    return not placeholders(lines) and not any(word in line for word in figure.pending)
+
+
+def _on_screen(lines: Sequence[str], figure: ScreenFigure) -> bool:
+    return any(line.strip().startswith(figure.title) for line in lines)
+
+
+def _count_line(lines: Sequence[str], figure: ScreenFigure, rows: int) -> str | None:
+    pattern = re.compile(figure.count_line.replace("{rows}", str(rows)))  # type: ignore[union-attr]
+    return next((line for line in lines if pattern.search(line)), None)
