@@ -321,7 +321,7 @@ def print_report(result: dict) -> None:
 
 def print_screen_figure(figure: dict) -> None:
     runs = figure["runs"]
-    keys = f", keys {' '.join(figure['keys'])} from the dashboard" if figure["keys"] else ""
+    keys = f", keys {' '.join(key for key, _ in figure['keys'])} from the dashboard" if figure["keys"] else ""
     print()
     print(f"{figure['label']}: '{figure['title']}' with its {figure['rows']} rows complete{keys} "
           f"(from process start; {len(runs)} run(s), median)")
