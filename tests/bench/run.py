@@ -79,6 +79,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--realism", choices=["demo", "off"], default=os.environ.get("BENCH_REALISM", "demo"),
                         help="the embedded AWS's realism for the console runs (default demo: throttling at "
                              "AWS's documented rates; env BENCH_REALISM)")
+    parser.add_argument("--screen-figures", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time the screen figures (tests/bench/screen_figures.py: the largest ECS "
+                             "cluster's services complete), --runs launches each (default on)")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--report", type=Path, metavar="BENCH_JSON",
                         help="measure nothing: print the table of an earlier run's bench.json")
@@ -398,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         timings["console_runs"] = time.monotonic() - t
         t = time.monotonic()
         screen_figures = {figure.name: screen_figure_section(figure, estate, endpoint, titles, args, out, say)
-                          for figure in SCREEN_FIGURES}
+                          for figure in (SCREEN_FIGURES if args.screen_figures else ())}
         timings["screen_figures"] = time.monotonic() - t
     figures = {}
     for name, module in FIGURES.items():
