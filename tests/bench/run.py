@@ -159,7 +159,8 @@ def screen_figure_section(figure, estate, endpoint: str, titles: tuple[str, ...]
                                       label=f"{figure.name}{i + 1}", say=say))
     ok = [r for r in runs if "error" not in r]
     return {
-        "label": figure.label, "title": figure.title, "keys": list(figure.keys), "rows": rows,
+        "label": figure.label, "title": figure.title, "keys": list(figure.keys), "from_panel": figure.from_panel,
+        "rows": rows,
         "target_s": figure.target_s,
         "complete_s": median([r["s"] for r in ok]),
         "keys_s": median([r["keys_s"] for r in ok]),
@@ -324,7 +325,8 @@ def print_report(result: dict) -> None:
 
 def print_screen_figure(figure: dict) -> None:
     runs = figure["runs"]
-    keys = f", keys {' '.join(key for key, _ in figure['keys'])} from the dashboard" if figure["keys"] else ""
+    focus = f"focus '{figure['from_panel']}', then " if figure.get("from_panel") else ""
+    keys = f", {focus}keys {' '.join(key for key, _ in figure['keys'])} from the dashboard" if figure["keys"] else ""
     print()
     print(f"{figure['label']}: '{figure['title']}' with its {figure['rows']} rows complete{keys} "
           f"(from process start; {len(runs)} run(s), median)")
