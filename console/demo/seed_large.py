@@ -23,9 +23,12 @@ from typing import Any
 from console.demo import estate as E
 
 FUNCTIONS = 2_000
-CLUSTERS = 5
-SERVICES = 200  # spread over the clusters
-TASKS = 2_000  # 10 per service
+# ECS, e1s's case: 2,000 services with the small estate's 2, most of them in one cluster
+# (ListServices pages of 100 and DescribeServices batches of 10 are per cluster).
+CLUSTERS = (("platform-prod", 1_498), ("data-prod", 200), ("edge-prod", 100), ("batch-prod", 100),
+            ("internal-tools", 100))
+SERVICES = sum(size for _, size in CLUSTERS)
+TASKS_PER_SERVICE, TASKS_PER_SERVICE_WEIGHTS = (1, 2, 3), (1, 2, 1)  # about 4,000 tasks in all
 STATE_MACHINES = 100  # STANDARD
 EXECUTIONS = 2_000  # 20 per STANDARD state machine
 EXPRESS_MACHINES = 10  # no execution records (AWS lists none): an hour of AWS/States metrics each
@@ -34,6 +37,8 @@ RULES = 500
 
 _RUNTIMES = ("python3.12", "python3.11", "nodejs20.x")
 _TEAMS = ("orders", "payments", "catalog", "search", "identity", "shipping", "billing", "growth")
+_COMPONENTS = ("api", "worker", "consumer", "gateway", "indexer", "sync", "notifier", "scheduler")
+_SIZES = ((256, 512), (512, 1024), (1024, 2048))  # Fargate task CPU units, MiB
 
 
 def seed_large(account: str = E.DEFAULT_ACCOUNT, region: str = E.REGION) -> dict[str, int]:
@@ -91,58 +96,86 @@ def _functions(account: str, region: str, role: str) -> int:
 
 
 def _ecs(account: str, region: str, rng: random.Random) -> dict[str, int]:
+    """SERVICES services over CLUSTERS, made as CreateService makes them on this server:
+    the ECS extension (console.demo.extensions.ecs_tasks) starts each one's tasks, writes
+    its events and completes its deployment. Straight into the backend, as the rest of the
+    bulk estate: over HTTP, 2,000 RegisterTaskDefinition and CreateService calls would
+    multiply the server's start-up time."""
     from moto.ecs.models import ecs_backends
 
+    from console.demo.extensions.ecs_tasks import reconcile_service
+
     backend = ecs_backends[account][region]
-    per_cluster = SERVICES // CLUSTERS
-    tasks_per_service = TASKS // SERVICES
     network = {"awsvpcConfiguration": _default_network(account, region)}
-    for c in range(CLUSTERS):
-        cluster = f"bulk-cluster-{c}"
+    tasks = 0
+    index = 0
+    for cluster, size in CLUSTERS:
         backend.create_cluster(
             cluster_name=cluster,
             capacity_providers=["FARGATE", "FARGATE_SPOT"],
             default_capacity_provider_strategy=[{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
         )
-        for s in range(per_cluster):
-            family = f"bulk-app-{c}-{s:02d}"
-            task_def = backend.register_task_definition(
-                family=family,
-                container_definitions=[
-                    {
-                        "name": E.CONTAINER,
-                        "image": f"{account}.dkr.ecr.{region}.amazonaws.com/{family}:1.0.{rng.randrange(9)}",
-                        "cpu": 256,
-                        "memory": 512,
-                        "essential": True,
-                    }
-                ],
-                network_mode="awsvpc",
-                requires_compatibilities=["FARGATE"],
-                cpu="256",
-                memory="512",
-            )
-            service = f"svc-{c}-{s:02d}"
-            backend.create_service(
+        for _ in range(size):
+            team = _TEAMS[index % len(_TEAMS)]
+            name = f"{team}-{_COMPONENTS[index // len(_TEAMS) % len(_COMPONENTS)]}-{index:04d}"
+            task_def = _task_definition(backend, account, region, name, rng)
+            service = backend.create_service(
                 cluster_str=cluster,
-                service_name=service,
-                desired_count=tasks_per_service,
+                service_name=name,
+                desired_count=rng.choices(TASKS_PER_SERVICE, TASKS_PER_SERVICE_WEIGHTS)[0],
                 task_definition_str=task_def.arn,
                 launch_type="FARGATE",
                 network_configuration=network,
+                tags=[{"key": "team", "value": team}],
             )
-            backend.run_task(
-                cluster_str=cluster,
-                task_definition_str=task_def.arn,
-                count=tasks_per_service,
-                overrides=None,
-                started_by="ecs-svc/opsdeck-bulk",
-                tags=None,
-                launch_type="FARGATE",
-                networking_configuration=network,
-                group=f"service:{service}",
-            )
-    return {"clusters": CLUSTERS, "services": SERVICES, "tasks": SERVICES * tasks_per_service}
+            _deployment_settings(service, index)
+            reconcile_service(backend, service)
+            tasks += service.desired_count
+            index += 1
+    return {"clusters": len(CLUSTERS), "services": index, "tasks": tasks}
+
+
+def _task_definition(backend: Any, account: str, region: str, family: str, rng: random.Random) -> Any:
+    """The service's task definition: one revision, or a few for every fifth service (it
+    has been deployed before); the service runs the latest."""
+    cpu, memory = rng.choice(_SIZES)
+    for revision in range(1, 2 + (rng.randrange(3) if rng.random() < 0.2 else 0)):
+        task_def = backend.register_task_definition(
+            family=family,
+            container_definitions=[
+                {
+                    "name": E.CONTAINER,
+                    "image": f"{account}.dkr.ecr.{region}.amazonaws.com/{family}:1.{revision}.{rng.randrange(9)}",
+                    "cpu": cpu,
+                    "memory": memory,
+                    "essential": True,
+                }
+            ],
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            cpu=str(cpu),
+            memory=str(memory),
+        )
+    return task_def
+
+
+def _deployment_settings(service: Any, index: int) -> None:
+    """What CreateService keeps on this server beyond moto (console.demo.extensions.ecs_tasks):
+    the circuit breaker (on, with rollback, for most services) and, for every third
+    service, a FARGATE/FARGATE_SPOT capacity-provider strategy instead of a launch type."""
+    service.deployment_configuration = {
+        "deploymentCircuitBreaker": {"enable": index % 5 != 0, "rollback": index % 5 != 0},
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+    }
+    if index % 3 == 0:
+        strategy = [{"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+                    {"capacityProvider": "FARGATE_SPOT", "weight": 3}]
+        service.capacity_provider_strategy = strategy
+        service.launch_type = None
+        for deployment in service.deployments:
+            deployment["launchType"] = None
+            deployment["capacityProviderStrategy"] = strategy
 
 
 def _default_network(account: str, region: str) -> dict[str, Any]:

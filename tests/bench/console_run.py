@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Callable
 
 from tests.bench.refresh import server_counts, throttled_counts
-from tests.bench.screen import read
+from tests.bench.screen import find_panels, read
+from tests.bench.screen_figures import ScreenFigure, counted, reached
 from tests.bench.terminal import Figures, PtyConsole
 
 SAMPLE_EVERY = 1.0  # seconds between /proc samples
 TIMEOUT = 300.0  # seconds for the screen to complete before the run is given up
+SETTLE = 15.0  # seconds at most for the screen to settle after keys
+KEYS = {"end": "\x1b[F", "home": "\x1b[H", "enter": "\r", "escape": "\x1b", "down": "\x1b[B", "up": "\x1b[A"}
 
 
 def console_command(endpoint: str) -> list[str]:
@@ -119,11 +122,8 @@ def run_console(endpoint: str, titles: tuple[str, ...], *, steady_s: float = 60.
         peak = console.figures()
         own_cpu = (time.process_time() - own_cpu) / console.elapsed()
     finally:
-        quit_by_keys = console.stop()
-        shutil.rmtree(home, ignore_errors=True)
-    if save_screens is not None:
-        for name, text in screens.items():
-            (save_screens / f"{label}-{name}.txt").write_text(text + "\n")
+        quit_by_keys = _close(console, home)
+    _save(screens, save_screens, label)
     result: dict = {
         "dashboard_s": marks.get("dashboard", {}).get("s"),
         "panels_s": marks.get("panels", {}).get("s"),
@@ -142,6 +142,20 @@ def run_console(endpoint: str, titles: tuple[str, ...], *, steady_s: float = 60.
         result["error"] = error
         result["screen"] = screens["last"]
     return result
+
+
+def _close(console: PtyConsole, home: Path) -> bool:
+    """Quit the console (True: by its quit key) and remove its home."""
+    try:
+        return console.stop()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _save(screens: dict[str, str], folder: Path | None, label: str) -> None:
+    if folder is not None:
+        for name, text in screens.items():
+            (folder / f"{label}-{name}.txt").write_text(text + "\n")
 
 
 def _steady(start: tuple, end_s: float, end: Figures | None, counts: Counter[str],
@@ -194,3 +208,128 @@ def _soak(marks: list[tuple[float, Figures | None, Counter[str]]], samples: list
         "cpu_pct_max": max(cpus) if cpus else None,
         "peak_rss_mb": round(max((f.peak_rss_mb for _, f, _ in marks if f), default=0.0), 1) or None,
     }
+
+
+def run_screen_figure(endpoint: str, titles: tuple[str, ...], figure: ScreenFigure, rows: int, *,
+                      region: str = "us-east-1", save_screens: Path | None = None, label: str = "figure",
+                      say: Callable[[str], None] = print) -> dict:
+    """Start `opsdeck`; once the dashboard is drawn (and the figure's `from_panel` shows a
+    row: focused by its number) press the figure's keys; time until its rows are counted
+    and then complete (tests/bench/screen_figures.py); then check the table's last rows
+    (`check_keys`) and quit. `figure` is resolved (no "{group}" left)."""
+    home = Path(tempfile.mkdtemp(prefix="opsdeck-bench-"))
+    console = PtyConsole(console_command(endpoint), console_env(home, region), str(home))
+    marks: dict[str, dict] = {}
+    screens: dict[str, str] = {}
+    error = None
+    last_rows_complete = None
+    try:
+        while "reached" not in marks:
+            if console.pump(0.25):
+                at = console.last_output - console.started
+                lines = console.lines()
+                if "keys" not in marks:
+                    reading = read(lines, titles)
+                    if "dashboard" not in marks and reading.all_present:
+                        marks["dashboard"] = _mark(at, console.figures())
+                    start = reading.panels.get(figure.from_panel) if figure.from_panel else None
+                    if "dashboard" in marks and (figure.from_panel is None or (start is not None and start.shown)):
+                        marks["keys"] = _mark(at, console.figures())
+                        _focus_panel(console, titles, figure.from_panel)
+                        _steps(console, figure.keys)
+                elif "counted" not in marks and counted(lines, figure, rows):
+                    marks["counted"] = _mark(at, console.figures())
+                    say(f"  {label}: {figure.title}: {rows} rows counted at {at:.2f} s")
+                if "counted" in marks and reached(lines, figure, rows):
+                    marks["reached"] = _mark(at, console.figures())
+                    screens["reached"] = console.text()
+                    say(f"  {label}: {figure.name} at {at:.2f} s")
+            if console.exited():
+                error = f"the console exited (code {console.exit_code})"
+                break
+            if console.elapsed() > TIMEOUT:
+                error = f"{figure.title} did not show {rows} complete rows after {TIMEOUT:.0f} s"
+                break
+        if error is None and figure.check_keys:
+            panel = figure.title if figure.count_line is None and not figure.keys else None
+            _press(console, (*_focus(titles, panel), *figure.check_keys))
+            _settle(console)
+            last_rows_complete = reached(console.lines(), figure, rows)
+            screens["last-rows"] = console.text()
+        screens.setdefault("last", console.text())
+    finally:
+        _close(console, home)
+    _save(screens, save_screens, label)
+    result: dict = {
+        "s": marks.get("reached", {}).get("s"),
+        "dashboard_s": marks.get("dashboard", {}).get("s"),
+        "keys_s": marks.get("keys", {}).get("s"),
+        "counted_s": marks.get("counted", {}).get("s"),
+        "at": marks.get("reached"),
+        "last_rows_complete": last_rows_complete,
+    }
+    if error:
+        result["error"] = error
+        result["screen"] = screens.get("last", "")
+    return result
+
+
+def focused_panel(console: PtyConsole, titles: tuple[str, ...]) -> str | None:
+    """The dashboard panel drawn in the focus colour (themes/opsdeck.tcss: the focused
+    panel's border takes $accent, the others share one colour): the one whose top-left
+    corner's colour no other panel's has."""
+    lines = console.lines()
+    corners = {title: console.colour(p.top, p.left) for title, p in find_panels(lines, titles).items() if p}
+    alone = [title for title, colour in corners.items() if list(corners.values()).count(colour) == 1]
+    return alone[0] if len(alone) == 1 and len(corners) > 2 else None
+
+
+def _focus_panel(console: PtyConsole, titles: tuple[str, ...], panel: str | None, wait: float = 10.0) -> None:
+    """Press the panel's number and wait until it is drawn focused (keys typed before the
+    focus has moved go to the panel that had it)."""
+    keys = _focus(titles, panel)
+    if not keys:
+        return
+    _press(console, keys)
+    deadline = console.elapsed() + wait
+    while focused_panel(console, titles) != panel and console.elapsed() < deadline:
+        console.pump(0.05)
+
+
+def _settle(console: PtyConsole, quiet: float = 1.0) -> None:
+    """Until the screen above its last two lines (the status bar, whose ages tick every
+    second, and the footer) has not changed for `quiet` seconds, or SETTLE went by."""
+    deadline = console.elapsed() + SETTLE
+    still = console.lines()[:-2]
+    since = console.elapsed()
+    while console.elapsed() < deadline and console.elapsed() - since < quiet:
+        console.pump(0.1)
+        now = console.lines()[:-2]
+        if now != still:
+            still, since = now, console.elapsed()
+
+
+def _focus(titles: tuple[str, ...], panel: str | None) -> tuple[str, ...]:
+    """The number key that focuses a dashboard panel (screens/dashboard.py), if it is one."""
+    return (str(titles.index(panel) + 1),) if panel in titles else ()
+
+
+def _steps(console: PtyConsole, steps: tuple[tuple[str, str | None], ...], wait: float = 10.0) -> None:
+    """Press each step's key once the previous step took effect: its text is on screen
+    (None: the screen changed), or `wait` seconds went by."""
+    for key, then in steps:
+        before = console.text()
+        console.press(KEYS.get(key, key))
+        deadline = console.elapsed() + wait
+        while console.elapsed() < deadline:
+            console.pump(0.05)
+            text = console.text()
+            if (then in text) if then is not None else text != before:
+                break
+
+
+def _press(console: PtyConsole, keys: tuple[str, ...]) -> None:
+    """Each key in turn, reading the screen a moment after each (a key may open a screen)."""
+    for key in keys:
+        console.press(KEYS.get(key, key))
+        console.pump(0.05)

@@ -136,24 +136,33 @@ class Estate:
         """Items each listing reads in all (the estate's size, by operation)."""
         return {op: self.items(op) for op in self.groups}
 
-    def minimum(self, operation: str, asked: int | None = None) -> int | None:
+    def minimum(self, operation: str, asked: int | None = None, only: int | None = None) -> int | None:
         """The fewest calls of `operation` one complete read takes; None if not known.
-        `asked`: for an Asked operation, the distinct items the console asked for."""
+        `asked`: for an Asked operation, the distinct items the console asked for.
+        `only`: the read of one parent item's children (its index in the parent listing,
+        e.g. one cluster's services); a listing with no parent then takes none."""
         rule = MINIMUMS.get(operation)
         if rule is None:
             return None
         if isinstance(rule, Asked):
             return None if asked is None else math.ceil(asked / documented_size(operation))
+
+        def groups(listing: str) -> list[list[Any]]:
+            every = self.groups[listing]
+            if only is None:
+                return every
+            return [every[only]] if MINIMUMS[listing].per is not None else []  # type: ignore[union-attr]
+
         if isinstance(rule, Listing):
             size = documented_size(operation)
-            return sum(max(1, math.ceil(len(group) / size)) for group in self.groups[operation])
+            return sum(max(1, math.ceil(len(group) / size)) for group in groups(operation))
         if isinstance(rule, FirstPage):
-            return sum(1 for group in self.groups[rule.per] for item in group if rule.where is None or rule.where(item))
+            return sum(1 for group in groups(rule.per) for item in group if rule.where is None or rule.where(item))
         if isinstance(rule, Batch):
             size = documented_size(operation)
-            return sum(math.ceil(len(group) / size) for group in self.groups[rule.of])
+            return sum(math.ceil(len(group) / size) for group in groups(rule.of))
         if isinstance(rule, Each):
-            return self.items(rule.of)
+            return sum(len(group) for group in groups(rule.of))
         raise TypeError(rule)
 
 

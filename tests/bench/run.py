@@ -13,7 +13,10 @@
    and peak RSS then; its CPU over a steady minute after the screen is complete, and the
    requests it made meanwhile, per quota (tests/bench/rates.py). The last run stays open
    for the soak (--soak-minutes, 10; 0 skips it): RSS and CPU every minute.
-6. A table of each figure beside its target, and bench-results/bench.json.
+6. Screen figures (tests/bench/screen_figures.py): `opsdeck` started again --runs times,
+   each timed to one box's rows complete (every ECS service with its deployments and
+   health), beside the floor AWS's documented request rates put under it.
+7. A table of each figure beside its target, and bench-results/bench.json.
 
 Benchmarks are not tests: nothing here asserts a time. The parts that read the screen
 are tested in tests/bench/test_screen.py.
@@ -35,11 +38,12 @@ from typing import Any
 from console.demo import control
 from console.demo.realism import DEMO
 from console.demo.process import EmbeddedAws
-from tests.bench.console_run import run_console
+from tests.bench.console_run import run_console, run_screen_figure
 from tests.bench.estate import MINIMUMS, count_estate
 from tests.bench.rates import NONE, assumption, by_quota, quota_table
 from tests.bench.refresh import full_refresh, throttled_counts
 from tests.bench.screen import panel_titles
+from tests.bench.screen_figures import SCREEN_FIGURES, floors, refill_seconds
 
 REGION = "us-east-1"
 # Figures a service measures on a server of its own: modules with measure(say) -> dict and
@@ -75,6 +79,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--realism", choices=["demo", "off"], default=os.environ.get("BENCH_REALISM", "demo"),
                         help="the embedded AWS's realism for the console runs (default demo: throttling at "
                              "AWS's documented rates; env BENCH_REALISM)")
+    parser.add_argument("--screen-figures", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time the screen figures (tests/bench/screen_figures.py: the largest ECS "
+                             "cluster's services complete), --runs launches each (default on)")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--report", type=Path, metavar="BENCH_JSON",
                         help="measure nothing: print the table of an earlier run's bench.json")
@@ -136,6 +143,35 @@ def quota_section(runs: list[dict], soak: dict | None) -> list[dict]:
                         "assumed": assumption(quota), "assumption": quota.assumed, "source": quota.source})
         rows.append(row)
     return rows
+
+
+def screen_figure_section(figure, estate, endpoint: str, titles: tuple[str, ...], args: argparse.Namespace,
+                          out: Path, say) -> dict:
+    """--runs launches of `opsdeck` timed to one box's rows complete (tests/bench/screen_figures.py),
+    each after the figure's quotas have refilled, beside the floor those quotas impose."""
+    rows, figure = figure.rows(estate), figure.resolved(estate)
+    runs = []
+    for i in range(args.runs):
+        time.sleep(refill_seconds(figure, REGION))
+        say(f"{figure.name} {i + 1}/{args.runs}: opsdeck in a pseudo-terminal, until {figure.title} shows "
+            f"{rows} complete rows")
+        runs.append(run_screen_figure(endpoint, titles, figure, rows, region=REGION, save_screens=out,
+                                      label=f"{figure.name}{i + 1}", say=say))
+    ok = [r for r in runs if "error" not in r]
+    return {
+        "label": figure.label, "title": figure.title, "keys": list(figure.keys), "from_panel": figure.from_panel,
+        "rows": rows,
+        "target_s": figure.target_s,
+        "complete_s": median([r["s"] for r in ok]),
+        "keys_s": median([r["keys_s"] for r in ok]),
+        "counted_s": median([r["counted_s"] for r in ok]),
+        "dashboard_s": median([r["dashboard_s"] for r in ok]),
+        "last_rows_complete": [r.get("last_rows_complete") for r in runs],
+        "floors": [vars(f) for f in floors(figure, estate, REGION)],
+        "floors_every_group": [vars(f) for f in floors(figure, estate, REGION, every_group=True)]
+        if figure.largest_group else [],
+        "runs": runs,
+    }
 
 
 def summary(runs: list[dict], soak: dict | None) -> dict:
@@ -235,6 +271,9 @@ def print_report(result: dict) -> None:
         print()
         print(importlib.import_module(FIGURES[name]).report_line(figure))
 
+    for figure in (result.get("screen_figures") or {}).values():
+        print_screen_figure(figure)
+
     refresh = result["refresh"]
     print()
     print("API calls per full refresh of every source (opsdeck's engine in this process, `fresh` ticks until a pass "
@@ -280,7 +319,39 @@ def print_report(result: dict) -> None:
     print()
     t = result["timings_s"]
     print(f"bench took {t['total']:.0f} s (estate start {t['estate_start']:.0f} s, counting {t['estate_count']:.0f} s, "
-          f"refresh {t['refresh']:.0f} s, console runs {t['console_runs']:.0f} s)")
+          f"refresh {t['refresh']:.0f} s, console runs {t['console_runs']:.0f} s, "
+          f"screen figures {t.get('screen_figures', 0):.0f} s)")
+
+
+def print_screen_figure(figure: dict) -> None:
+    runs = figure["runs"]
+    focus = f"focus '{figure['from_panel']}', then " if figure.get("from_panel") else ""
+    keys = f", {focus}keys {' '.join(key for key, _ in figure['keys'])} from the dashboard" if figure["keys"] else ""
+    print()
+    print(f"{figure['label']}: '{figure['title']}' with its {figure['rows']} rows complete{keys} "
+          f"(from process start; {len(runs)} run(s), median)")
+    header = f"{'':44}" + "".join(f"{'run ' + str(i + 1):>9}" for i in range(len(runs)))
+    print(header + f"{'median':>9}{'target':>9}")
+    for label, key, med, target in (
+            ("  every row listed and described (s)", "counted_s", figure["counted_s"], None),
+            ("  no placeholder left in them (s)", "s", figure["complete_s"], figure["target_s"])):
+        cells = "".join(f"{_f(r.get(key)):>9}" for r in runs)
+        tail = f"{'≤ ' + _f(target, 1):>9}  {_verdict(med, target)}" if target is not None else ""
+        print(f"{label:44}{cells}{_f(med):>9}{tail}")
+    checked = figure["last_rows_complete"]
+    print(f"  the table's last rows, brought into view after: complete in {sum(1 for c in checked if c)}/{len(checked)} run(s)")
+    for label, rows in (("floor", figure["floors"]), ("floor, every group read", figure.get("floors_every_group", []))):
+        for row in rows:
+            if row["calls"]:
+                print(f"  {label}, {row['quota']}: {row['calls']} calls at the least, AWS's bucket {row['burst']:.0f} "
+                      f"then {row['rate']:.0f}/s: ≥ {row['seconds']:.2f} s after the first call (opsdeck's own "
+                      f"pacing {row['opsdeck_seconds']:.2f} s)")
+    at = [r.get("at") or {} for r in runs]
+    print(f"  keys pressed at (s): {', '.join(_f(r.get('keys_s')) for r in runs)}; the console's CPU by then "
+          f"complete (s): {', '.join(_f(a.get('cpu_s')) for a in at)}")
+    for i, run in enumerate(runs):
+        if "error" in run:
+            print(f"  run {i + 1} FAILED: {run['error']}\n{run.get('screen', '')}")
 
 
 # main -------------------------------------------------------------------------------------
@@ -330,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(run_console(endpoint, titles, steady_s=args.steady_seconds, soak_minutes=soak_minutes,
                                     region=REGION, save_screens=out, label=f"run{i + 1}", say=say))
         timings["console_runs"] = time.monotonic() - t
+        t = time.monotonic()
+        screen_figures = {figure.name: screen_figure_section(figure, estate, endpoint, titles, args, out, say)
+                          for figure in (SCREEN_FIGURES if args.screen_figures else ())}
+        timings["screen_figures"] = time.monotonic() - t
     figures = {}
     for name, module in FIGURES.items():
         say(f"figure {name} ({module})")
@@ -347,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         "refresh": refresh_section(estate, refresh),
         "quotas": quota_section([r for r in runs if "error" not in r], soak),
         "figures": figures,
+        "screen_figures": screen_figures,
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
     }
     (out / "bench.json").write_text(json.dumps(result, indent=2, default=str))

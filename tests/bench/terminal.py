@@ -109,6 +109,10 @@ class PtyConsole:
     def lines(self) -> list[str]:
         return list(self.screen.display)
 
+    def colour(self, row: int, column: int) -> str:
+        """The foreground colour of one cell (pyte's name or hex)."""
+        return self.screen.buffer[row][column].fg
+
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 

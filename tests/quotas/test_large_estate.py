@@ -1,6 +1,6 @@
 """Ten simulated minutes of polling the large estate, with AWS's quotas enforced.
 
-The embedded AWS serves the large estate (2,008 functions, 202 services and 2,005 tasks,
+The embedded AWS serves the large estate (2,008 functions, 2,000 ECS services and about 4,000 tasks,
 100+ state machines, 500+ rules and schedules) in its realistic mode: every documented
 per-account request rate is enforced (tests/contract/test_throttling.py). Every source of
 every registered service runs, as the dashboard runs them, on a clock the embedded AWS
@@ -92,7 +92,7 @@ async def test_the_console_stays_within_a_tenth_of_every_quota_and_is_never_thro
     try:
         await run_for(pool, clock, WARM_UP)
         loaded = {name: (snap.loaded, snap.error) for name in engine.sources if (snap := store.latest(name))}
-        shown = sum(len(store.latest(name).items) for name in loaded)
+        shown = {name: len(store.latest(name).items) for name in loaded}
         assert calls_per_quota(control.request_counts(large_estate))[1] == {}  # not even at first load
         control.reset_request_counts(large_estate)
         await run_for(pool, clock, STEADY)
@@ -103,7 +103,8 @@ async def test_the_console_stays_within_a_tenth_of_every_quota_and_is_never_thro
         control.set_clock(large_estate, None)
     assert throttled == {} and pool.stats.throttles == 0
     assert loaded == {name: (True, None) for name in engine.sources}
-    assert shown > 2_500  # it did poll the large estate
+    print("items loaded per source:", shown)
+    assert sum(shown.values()) > 4_500  # it did poll the large estate (2,008 functions, 2,000 services, ...)
     rates = {quota.name: (round(calls / (STEADY / 60), 1), quota.per_minute / 10)
              for quota, calls in per_quota.items()}
     print("calls a minute at steady state, and a tenth of each quota:", rates)  # shown with -s
