@@ -1,5 +1,5 @@
 """The view keys on the real ECS screens (screens/ecs: clusters panel -> services -> service),
-on the seeded demo estate: `l` on a task of my-service follows exactly its awslogs stream,
+on the seeded demo estate: `l` on a task of api-service follows exactly its awslogs stream,
 `l` on the services screen its running tasks' streams, `t` its current revision."""
 
 from __future__ import annotations

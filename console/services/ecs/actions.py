@@ -46,7 +46,7 @@ from console.services.ecs.rollout import (
 )
 
 DEMO_CLUSTER = "my-cluster"
-DEMO_SERVICE = "my-service"
+DEMO_SERVICE = "api-service"
 DEMO_IMAGE = "public.ecr.aws/docker/library/nginx:1.27"
 # "Tasks per service: 5,000" (Amazon ECS service quotas): a desired count above it is refused by AWS
 MAX_DESIRED = 5000
