@@ -72,6 +72,7 @@ def test_a_new_task_definition_rolls_out_as_a_new_primary_deployment(fresh_accou
     ``ecs-svc/`` and 19 digits (the page's examples: ecs-svc/9223370608528463088)."""
     ecs = with_service(fresh_account, shared_clock)
     (old,) = deployments(ecs)
+    assert service(ecs)["createdAt"] == old["createdAt"]  # API_Service.html createdAt
     old_tasks = {t["taskArn"] for t in tasks(ecs)}
     assert old["id"].startswith("ecs-svc/") and len(old["id"]) == len("ecs-svc/") + 19
     assert old["rolloutStateReason"] == f"ECS deployment {old['id']} completed."
@@ -373,6 +374,8 @@ def test_the_breaker_threshold(fresh_account, shared_clock, desired, threshold_c
     ("TerminationNotice", "ECS is performing maintenance on the underlying infrastructure hosting the task", 143),
     ("EssentialContainerExited", "Essential container in task exited", 1),
     ("InfrastructureHealth", "Task stopped due to an infrastructure health issue", 143),
+    ("TaskFailedToStart", "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+                          "failed to resolve ref app:1: not found", None),
 ])
 def test_a_stopped_task_carries_its_stop_code_and_is_replaced(fresh_account, shared_clock, code, reason, exit_code):
     """https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html stopCode
@@ -380,8 +383,10 @@ def test_a_stopped_task_carries_its_stop_code_and_is_replaced(fresh_account, sha
     SpotInterruption | TerminationNotice | InfrastructureHealth) with stoppedReason; reasons from
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html and
     task-maintenance.html ("ECS is performing maintenance on the underlying infrastructure
-    hosting the task"). The InfrastructureHealth text is ours: AWS documents none. Exit codes:
-    143 after SIGTERM, the essential container's own 1. The service scheduler replaces it."""
+    hosting the task"), cannot-pull-container.html (CannotPullContainerError). The
+    InfrastructureHealth text is ours: AWS documents none. Exit codes: 143 after SIGTERM, the
+    essential container's own 1, none for a container that never started. The service
+    scheduler replaces the task."""
     ecs = with_service(fresh_account, shared_clock, desired=2)
     victim = tasks(ecs)[0]["taskArn"]
     replacement = control.stop_ecs_task(fresh_account.endpoint, "c", victim, code, account=fresh_account.id)
@@ -389,7 +394,7 @@ def test_a_stopped_task_carries_its_stop_code_and_is_replaced(fresh_account, sha
     move(shared_clock, 5)
     (stopped,) = ecs.describe_tasks(cluster="c", tasks=[victim])["tasks"]
     assert (stopped["lastStatus"], stopped["stopCode"], stopped["stoppedReason"]) == ("STOPPED", code, reason)
-    assert [c["exitCode"] for c in stopped["containers"]] == [exit_code]
+    assert [c.get("exitCode") for c in stopped["containers"]] == [exit_code]  # none: it never started
     assert victim in {t["taskArn"] for t in tasks(ecs, "STOPPED")}
     assert replacement in {t["taskArn"] for t in tasks(ecs)}
 
@@ -457,3 +462,25 @@ def test_strategy_and_deployment_configuration_are_kept_on_create_and_update(fre
     assert updated["deployments"][1]["capacityProviderStrategy"] == strategy
     move(shared_clock, 20)
     assert {t["capacityProviderName"] for t in tasks(ecs)} == {"FARGATE_SPOT"}
+
+
+def test_without_a_health_check_a_running_task_is_a_healthy_one(fresh_account, shared_clock):
+    """API_DeploymentCircuitBreaker.html resetOnHealthyTask ("a task that reaches a healthy
+    state resets the failure count to 0") with API_HealthCheck.html: without a container health
+    check a task's health is UNKNOWN, so reaching RUNNING is as healthy as it gets."""
+    ecs = fresh_account.client("ecs")
+    ecs.create_cluster(clusterName="c")
+    for image in ("app:1", "app:2"):
+        ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": image, "memory": 64}])
+    ecs.create_service(cluster="c", serviceName="web", taskDefinition="app:1", desiredCount=4, launchType="FARGATE",
+                       deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": False}})
+    move(shared_clock, 15)
+    ecs.update_service(cluster="c", service="web", taskDefinition="app:2")
+    move(shared_clock, 5)  # the new tasks are PENDING: two of them exit
+    new = deployments(ecs)[0]["id"]
+    for task in [t for t in tasks(ecs) if t["startedBy"] == new][:2]:
+        control.stop_ecs_task(fresh_account.endpoint, "c", task["taskArn"], "EssentialContainerExited",
+                              account=fresh_account.id)
+    assert deployments(ecs)[0]["failedTasks"] == 2
+    move(shared_clock, 10)  # the other two run
+    assert deployments(ecs)[0]["failedTasks"] == 0

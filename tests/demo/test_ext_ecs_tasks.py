@@ -87,15 +87,18 @@ def test_scaling_stops_surplus_and_starts_more(ecs, clock):
 
 
 def test_stopped_task_is_replaced(aws, ecs, clock):
+    desired = ecs.describe_services(cluster="prod", services=["web"])["services"][0]["desiredCount"]
     victim = _tasks(ecs)[0]["taskArn"]
     ecs.stop_task(cluster="prod", task=victim, reason="test")
-    assert len(_tasks(ecs)) == 2  # its replacement is PROVISIONING
+    assert len(_tasks(ecs)) == desired  # its replacement is PROVISIONING
     (stopped,) = ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"]
     assert (stopped["desiredStatus"], stopped["stoppedReason"], stopped["stopCode"]) == ("STOPPED", "test", "UserInitiated")
     clock.move(15)
     assert ecs.describe_tasks(cluster="prod", tasks=[victim])["tasks"][0]["lastStatus"] == "STOPPED"
     assert {t["lastStatus"] for t in _tasks(ecs)} == {"RUNNING"}
-    assert ecs.describe_clusters(clusters=["prod"])["clusters"][0]["runningTasksCount"] == 2
+    arns = ecs.list_tasks(cluster="prod")["taskArns"]
+    running = [t for t in ecs.describe_tasks(cluster="prod", tasks=arns)["tasks"] if t["lastStatus"] == "RUNNING"]
+    assert ecs.describe_clusters(clusters=["prod"])["clusters"][0]["runningTasksCount"] == len(running)
 
 
 def test_an_unhealthy_task_is_stopped_and_replaced(aws, ecs, clock):
@@ -133,6 +136,20 @@ def test_settle_puts_a_new_service_at_its_steady_state_in_the_past(aws, ecs, clo
     assert (deployment["rolloutState"], service["runningCount"]) == ("COMPLETED", 2)
     assert deployment["createdAt"] < clock.now - timedelta(minutes=5)
     assert service["events"][0]["message"] == "(service settled) has reached a steady state."
+    times = [e["createdAt"] for e in service["events"]]
+    assert times == sorted(times, reverse=True) and times[0] < clock.now - timedelta(minutes=5)
+    assert control.settle_ecs(aws.endpoint) >= 1  # again (the seeder settles after each chapter): nothing moves
+    (again,) = ecs.describe_services(cluster="prod", services=["settled"])["services"]
+    assert [e["createdAt"] for e in again["events"]] == times
+
+    ecs.update_service(cluster="prod", service="settled", forceNewDeployment=True)  # the seeder's next chapter
+    control.settle_ecs(aws.endpoint)
+    older, newer = sorted(ecs.list_service_deployments(cluster="prod", service="settled")["serviceDeployments"],
+                          key=lambda d: d["createdAt"])
+    assert (older["status"], newer["status"]) == ("SUCCESSFUL", "SUCCESSFUL")
+    assert older["finishedAt"] < newer["createdAt"] < newer["finishedAt"] < clock.now
+    times = [e["createdAt"] for e in ecs.describe_services(cluster="prod", services=["settled"])["services"][0]["events"]]
+    assert times == sorted(times, reverse=True)
     assert control.reconcile_ecs(aws.endpoint) == 0  # nothing is due: a quiet estate costs nothing
 
 
@@ -177,3 +194,12 @@ def test_tasks_written_straight_into_moto_are_adopted(in_process_moto):
     records = backend._opsdeck_ecs_deployments["deployments"].values()
     assert sorted(r["serviceArn"].rsplit("/", 1)[1] for r in records) == ["bare", "svc"]
     assert {r["status"] for r in records} == {"SUCCESSFUL"}
+
+
+def test_a_stop_code_ecs_does_not_have_is_refused_by_name(aws, ecs):
+    task = _tasks(ecs)[0]["taskArn"]
+    with pytest.raises(control.ControlError, match=r"stop code 'Tired': expected one of .*SpotInterruption"):
+        control.stop_ecs_task(aws.endpoint, "prod", task, "Tired")
+    with pytest.raises(control.ControlError, match="not found"):
+        control.stop_ecs_task(aws.endpoint, "prod", "0123", "SpotInterruption")
+    assert task in {t["taskArn"] for t in _tasks(ecs)}

@@ -132,14 +132,14 @@ def started(service: Any, run: Any, deployment: dict, at: datetime, rollback_to:
             index["revisions"].pop(gone["target"], None)
 
 
-def failure(service: Any, run: Any, deployment: dict, at: datetime) -> None:
+def failure(run: Any, deployment: dict, at: datetime) -> None:
     record = _record_of(run, deployment["id"])
     if record is not None and record["status"] == "IN_PROGRESS":
         record["deploymentCircuitBreaker"]["failureCount"] += 1
         record["updatedAt"] = at
 
 
-def failed(service: Any, run: Any, deployment: dict, at: datetime, rolling_back_to: dict | None) -> None:
+def failed(run: Any, deployment: dict, at: datetime, rolling_back_to: dict | None) -> None:
     """The circuit breaker failed ``deployment``: rolled back to ``rolling_back_to``, or stopped."""
     from console.demo.extensions.ecs_tasks import BREAKER_REASON
 
@@ -158,7 +158,7 @@ def failed(service: Any, run: Any, deployment: dict, at: datetime, rolling_back_
                           "serviceRevisionArn": revision["serviceRevisionArn"] if revision else None}
 
 
-def completed(service: Any, run: Any, deployment: dict, at: datetime) -> None:
+def completed(run: Any, deployment: dict, at: datetime) -> None:
     record = _record_of(run, deployment["id"])
     if record is None or record["status"] in FINISHED:
         return

@@ -25,6 +25,11 @@ scheduler launches a task:
 - A stopped task is STOPPING at once, DEPROVISIONING ``EXIT_AFTER`` (2) s later (containers
   exited: 143 after SIGTERM), STOPPED ``STOPPED_AFTER`` (5) s after the stop. Stopped tasks
   stay listed for ``STOPPED_KEPT`` (AWS: "at least 1 hour"), at most ``STOPPED_CAP`` a service.
+
+For the seeder, the simulator and tests (through console.demo.control): ``settle_all``
+(an estate at its steady state, its history in the past), ``fail_health_check`` (a task's
+container health check fails now), ``stop_task`` (stop with a stop code: SpotInterruption,
+TerminationNotice, TaskFailedToStart, ...), ``reconcile_all`` (advance everything now).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import heapq
 import math
 import threading
 from collections import deque
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 PENDING_AFTER = 5
@@ -146,6 +151,8 @@ def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None,
             return run
         if getattr(service, "deployment_configuration", None) is None:
             service.deployment_configuration = with_defaults({})
+        if getattr(service, "created_at", None) is None:
+            service.created_at = _now()
         if service.deployments and service.deployments[0].get("taskDefinition"):
             ecs_deployments.started(service, run, service.deployments[0], _now())
         group = f"service:{service.name}"
@@ -193,7 +200,7 @@ def _broken(definition: dict) -> bool:
     return str(definition.get("image") or "").endswith(BROKEN_SUFFIX)
 
 
-def _plan(task: Any, definitions: list[dict], launched: datetime, deployment: str) -> dict:
+def _plan(definitions: list[dict], launched: datetime, deployment: str) -> dict:
     """When each of the task's transitions happens, fixed at launch."""
     running = launched + timedelta(seconds=RUNNING_AFTER)
     plan: dict[str, Any] = {
@@ -275,16 +282,18 @@ def _step(backend: Any, service: Any, run: Run, task: Any, at: datetime) -> None
         task.started_at = at
         for container in task.containers:
             container.last_status = "RUNNING"
+        if not plan.get("checked") and plan.get("exit") is None:
+            _succeeded(service, plan["deployment"])  # no health check: healthy once RUNNING
     elif status == "RUNNING":
         if plan.get("exit") is not None and plan["exit"] <= at:
             plan["exit"] = None
-            stop(backend, service, run, task, at, "EssentialContainerExited", exit_code=1)
+            stop(run, task, at, "EssentialContainerExited", exit_code=1)
             _failed(service, run, plan["deployment"], at)
         elif plan.get("unhealthy") is not None and plan["unhealthy"] <= at and task.health_status != "UNHEALTHY":
             _set_health(task, "UNHEALTHY")  # the scheduler stops it in _schedule
         elif plan.get("healthy") is not None and plan["healthy"] <= at and task.health_status == "UNKNOWN":
             _set_health(task, "HEALTHY")
-            _succeeded(service, run, plan["deployment"])
+            _succeeded(service, plan["deployment"])
     elif status == "STOPPING":
         task.last_status = "DEPROVISIONING"
         task.execution_stopped_at = at
@@ -384,13 +393,13 @@ def _start_task(backend: Any, service: Any, run: Run, deployment: dict, at: date
     task.memory = task_def.memory
     task.availability_zone = f"{service.region_name}{'abc'[len(run.active) % 3]}"
     task.version = 1
-    task._opsdeck = _plan(task, definitions, at, deployment["id"])
+    task._opsdeck = _plan(definitions, at, deployment["id"])
     backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
     run.active[task.task_arn] = task
     return task
 
 
-def stop(backend: Any, service: Any, run: Run, task: Any, at: datetime, code: str,
+def stop(run: Run, task: Any, at: datetime, code: str,
          reason: str | None = None, exit_code: int | None = SIGTERM_EXIT) -> None:
     """Stop a task as ECS does: desiredStatus STOPPED and STOPPING now, STOPPED a few seconds on."""
     plan = task._opsdeck
@@ -454,7 +463,7 @@ def _deployment(service: Any, deployment_id: str) -> dict | None:
     return next((d for d in service.deployments if d.get("id") == deployment_id), None)
 
 
-def new_deployment(backend: Any, service: Any, run: Run, at: datetime, rollback_to: dict | None = None) -> dict:
+def new_deployment(service: Any, run: Run, at: datetime, rollback_to: dict | None = None) -> dict:
     """A new PRIMARY deployment of the service's task definition; the old PRIMARY turns ACTIVE."""
     from console.demo.extensions import ecs_deployments
 
@@ -484,7 +493,7 @@ def new_deployment(backend: Any, service: Any, run: Run, at: datetime, rollback_
     return deployment
 
 
-def _succeeded(service: Any, run: Run, deployment_id: str) -> None:
+def _succeeded(service: Any, deployment_id: str) -> None:
     """A task reached a healthy state: the circuit breaker forgets earlier failures
     (resetOnHealthyTask, default true)."""
     deployment = _deployment(service, deployment_id)
@@ -503,7 +512,7 @@ def _failed(service: Any, run: Run, deployment_id: str, at: datetime) -> None:
     deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
     deployment["updatedAt"] = at
     breaker = deployment_configuration(service)["deploymentCircuitBreaker"]
-    ecs_deployments.failure(service, run, deployment, at)
+    ecs_deployments.failure(run, deployment, at)
     if not (breaker.get("enable") and deployment["status"] == "PRIMARY"
             and deployment.get("rolloutState") == "IN_PROGRESS"
             and deployment["failedTasks"] >= breaker_threshold(service)):
@@ -512,12 +521,12 @@ def _failed(service: Any, run: Run, deployment_id: str, at: datetime) -> None:
     deployment["rolloutStateReason"] = BREAKER_REASON
     _event(service, f"(service {service.name}) (deployment {deployment_id}) deployment failed: tasks failed to start.", at)
     target = run.completed if breaker.get("rollback") else None
-    ecs_deployments.failed(service, run, deployment, at, rolling_back_to=target)
+    ecs_deployments.failed(run, deployment, at, rolling_back_to=target)
     if target is None:
         return
     service.task_definition = target["taskDefinition"]
     _event(service, f"(service {service.name}) rolling back to deployment {target['id']}.", at)
-    new_deployment(service._backend, service, run, at, rollback_to=target)
+    new_deployment(service, run, at, rollback_to=target)
 
 
 def _schedule(backend: Any, service: Any, run: Run, at: datetime) -> None:
@@ -533,7 +542,7 @@ def _schedule(backend: Any, service: Any, run: Run, at: datetime) -> None:
 def _schedule_once(backend: Any, service: Any, run: Run, at: datetime) -> bool:
     changed = False
     for task in [t for t in run.active.values() if t.last_status == "RUNNING" and t.health_status == "UNHEALTHY"]:
-        stop(backend, service, run, task, at, "ServiceSchedulerInitiated", HEALTH_CHECK_REASON)
+        stop(run, task, at, "ServiceSchedulerInitiated", HEALTH_CHECK_REASON)
         _event(service, f"(service {service.name}) (task {_short(task.task_arn)}) failed container health checks.", at)
         _failed(service, run, task._opsdeck["deployment"], at)
         changed = True
@@ -569,7 +578,7 @@ def _schedule_once(backend: Any, service: Any, run: Run, at: datetime) -> bool:
     if surplus > 0:
         stopped += sorted(mine, key=healthy)[:surplus]
     for task in stopped:
-        stop(backend, service, run, task, at, "ServiceSchedulerInitiated", reason)
+        stop(run, task, at, "ServiceSchedulerInitiated", reason)
     if stopped:
         _event(service, f"(service {service.name}) has stopped {len(stopped)} running tasks: {_tasks_text(stopped)}.", at)
         changed = True
@@ -611,7 +620,7 @@ def _bookkeep(service: Any, run: Run, at: datetime) -> None:
         primary["updatedAt"] = at
         run.completed = dict(primary)
         _event(service, f"(service {service.name}) (deployment {primary['id']}) deployment completed.", at)
-        ecs_deployments.completed(service, run, primary, at)
+        ecs_deployments.completed(run, primary, at)
     if at_desired and not run.steady and primary.get("rolloutState") != "FAILED" and service.status == "ACTIVE":
         _event(service, f"(service {service.name}) has reached a steady state.", at)
         run.steady = True
@@ -707,42 +716,70 @@ def reconcile_all() -> int:
     return sum(advance(backend) for backend in _backends())
 
 
+TASK_TIMES = ("created_at", "connectivity_at", "pull_started_at", "pull_stopped_at", "started_at", "stopping_at",
+              "execution_stopped_at")
+PLAN_TIMES = ("pending", "running", "healthy", "unhealthy", "exit", "deprovision", "stopped")
+
+
+def _backdate(service: Any, run: Run, horizon: datetime, shift: timedelta) -> None:
+    """Move what happened to the service since ``horizon`` (and what its tasks have still to
+    do) ``shift`` into the past, keeping its order."""
+
+    def back(moment: Any) -> Any:
+        if not isinstance(moment, datetime):
+            return moment
+        if moment.tzinfo is None:  # moto's own timestamps are naive UTC
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment - shift if moment >= horizon else moment
+
+    for task in run.tasks():
+        if getattr(task, "created_at", horizon) >= horizon:
+            for name in PLAN_TIMES:
+                if task._opsdeck.get(name) is not None:
+                    task._opsdeck[name] -= shift
+            for name in TASK_TIMES:
+                setattr(task, name, back(getattr(task, name, None)))
+    for item in [*service.events, *service.deployments, *run.records, *run.revisions.values()]:
+        for name in ("createdAt", "startedAt", "updatedAt", "finishedAt", "stoppedAt"):
+            if name in item:
+                item[name] = back(item[name])
+
+
 def settle_all(seconds: float = SETTLE_SECONDS) -> int:
-    """Let every service of every backend run as if it had been created ``seconds`` earlier:
-    a seeded estate starts at its steady state, with its history in the past. Services never
-    seen by the scheduler (written straight into moto's backend) are adopted, with the tasks
-    of their group, and the tasks they lack are launched ``seconds`` ago. Returns how many."""
-    shift = timedelta(seconds=seconds)
+    """Let what happened to every service since the last settle (or ever) have happened up to
+    ``seconds`` ago: a seeded estate starts at its steady state, its history in the past.
+    Settling again after more changes (a seeder's next chapter) places them after the last
+    chapter and before now. Services never seen by the scheduler (written straight into
+    moto's backend) are adopted with the tasks of their group; the tasks they lack are
+    launched in the past too. Returns how many services."""
     count = 0
     with _lock:
         now = _now()
         for backend in _backends():
+            state = _state(backend)
+            last_at, last_until = state.get("settled_at"), state.get("settled_until")
+            gap = seconds if last_at is None else min(seconds, (last_at - last_until).total_seconds() - 1)
+            shift = timedelta(seconds=max(gap, 0))
+            horizon = now - shift if last_at is None else max(now - shift, last_at)
             groups: dict[str, dict[str, list[Any]]] = {}
+            moved: list[Any] = []
             for service in list(backend.services.values()):
                 if service.status != "ACTIVE":
                     continue
                 if service.cluster_name not in groups:
                     groups[service.cluster_name] = _unadopted(backend, service.cluster_name)
                 run = _run(backend, service, groups[service.cluster_name])
-                for task in run.tasks():
-                    plan = task._opsdeck
-                    for name in ("pending", "running", "healthy", "unhealthy", "exit", "deprovision", "stopped"):
-                        if plan.get(name) is not None:
-                            plan[name] -= shift
-                    for name in ("created_at", "stopping_at"):
-                        if getattr(task, name, None) is not None:
-                            setattr(task, name, getattr(task, name) - shift)
-                for deployment in service.deployments:
-                    if deployment.get("rolloutState") == "IN_PROGRESS":
-                        deployment["createdAt"] = deployment["updatedAt"] = now - shift
-                for record in run.records:
-                    for name in ("createdAt", "startedAt", "updatedAt"):
-                        if record.get(name) is not None and record[name] > now - shift:
-                            record[name] = now - shift
-                _schedule(backend, service, run, now - shift)  # tasks it lacks start in the past too
+                if any(_task_due(t) is not None for t in run.tasks()) or len(run.active) < service.desired_count:
+                    _backdate(service, run, horizon, shift)
+                    _schedule(backend, service, run, now - shift)  # tasks it lacks start in the past too
+                    moved.append(service)
                 _advance_service(backend, service, run, now)
                 _queue(backend, run)
                 count += 1
+            if moved:
+                state["settled_at"] = now
+                ends = [s.events[0]["createdAt"] for s in moved if s.events] + ([last_until] if last_until else [])
+                state["settled_until"] = max(ends, default=now - shift)
             for cluster_name in {s.cluster_name for s in backend.services.values()}:
                 _sync_cluster(backend, cluster_name)
     return count
@@ -799,7 +836,7 @@ def stop_task(cluster: str, task: str, code: str, reason: str | None = None, exi
         if exit_code is None:
             exit_code = {"EssentialContainerExited": 1, "TaskFailedToStart": None}.get(code, SIGTERM_EXIT)
         before = set(run.active)
-        stop(backend, service, run, found, now, code, reason, exit_code=exit_code)
+        stop(run, found, now, code, reason, exit_code=exit_code)
         if code in ("EssentialContainerExited", "TaskFailedToStart"):
             _failed(service, run, found._opsdeck["deployment"], now)
         _event(service, f"(service {service.name}) has stopped 1 running tasks: (task {_short(found.task_arn)}).", now)
@@ -929,7 +966,7 @@ def install() -> None:
             run = _run(self, service)
             _advance_service(self, service, run, now)
             if force or after != before:
-                new_deployment(self, service, run, now)
+                new_deployment(service, run, now)
             touch(self, service, now)
         return service
 
@@ -947,7 +984,7 @@ def install() -> None:
             now = _now()
             run = touch(self, service, now)
             if task.task_arn in run.active:
-                stop(self, service, run, task, now, "UserInitiated", reason or None)
+                stop(run, task, now, "UserInitiated", reason or None)
                 touch(self, service, now)
         return task
 
@@ -965,10 +1002,11 @@ def install() -> None:
                 service.launch_type = None
         with _lock:
             now = _now()
+            service.created_at = now
             run = _run(self.ecs_backend, service, adopt=False)
             service.deployments.clear()
             if service.task_definition and service.deployment_controller.get("type", "ECS") == "ECS":
-                new_deployment(self.ecs_backend, service, run, now)
+                new_deployment(service, run, now)
                 service.deployments[0]["platformFamily"] = "Linux" if (service.launch_type or "FARGATE") != "EC2" \
                     or strategy else None
             touch(self.ecs_backend, service, now)
