@@ -199,11 +199,16 @@ class ServicesSource:
     async def read(self, ctx: AwsContext, clusters: list[EcsCluster]) -> tuple[EcsService, ...]:
         shown: dict[str, EcsService] = {}
         listing = len(clusters)
+        published = 0
 
         def batch_described(services: list[EcsService]) -> None:
-            """Rows as they arrive, while there are more pages to come (then all at once)."""
+            """Rows as they arrive while there are more pages to come (then all at once): the
+            first batch at once, then a page's worth (100) more at a time, so a screen of
+            2,000 rows is redrawn 20 times, not 200."""
+            nonlocal published
             shown.update((s.arn, s) for s in services)
-            if listing:
+            if listing and (not published or len(shown) >= published + LIST_SERVICES_PAGE):
+                published = len(shown)
                 ctx.publish_partial(list(shown.values()))
 
         def listed() -> None:
