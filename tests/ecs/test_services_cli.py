@@ -33,6 +33,11 @@ def test_services_of_every_cluster_as_a_table_with_health_in_words(estate, opsde
                                    "health", "checks)"]
     assert rows[1].split()[9:] == ["healthy"]
 
+    listed = {s["name"]: s for s in json.loads(opsdeck("ecs", "services", "prod", "-o", "json").output)}
+    stop = listed["worker-service"]["lastStop"]
+    assert (stop["reason"], stop["healthCheck"], listed["worker-service"]["replaced"]) == (
+        "Task failed container health checks", True, 2)
+
 
 def test_services_of_one_cluster_as_json(estate, opsdeck):
     estate.cluster("prod")

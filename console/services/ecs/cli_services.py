@@ -42,7 +42,8 @@ def service_json(service) -> dict[str, Any]:
         "windowSeconds": health.window if health else None,
         "lastStop": None if health is None or health.last_stop is None else {
             "task": health.last_stop.task_id, "at": _iso(health.last_stop.at), "stopCode": health.last_stop.stop_code,
-            "reason": health.last_stop.reason, "exitCode": health.last_stop.exit_code},
+            "reason": health.last_stop.reason, "exitCode": health.last_stop.exit_code,
+            "containerReason": health.last_stop.container_reason, "healthCheck": health.last_stop.health_check},
         "lastEvent": None if service.last_event is None else {
             "at": _iso(service.last_event.at), "message": service.last_event.message},
         "cpu": service.metrics.cpu_now if service.metrics else None,

@@ -28,11 +28,11 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Awaitable, Callable, Iterable, TypeVar
 
-from console.aws.clients import CONCURRENCY
 from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.errors import error_code
 from console.aws.limits import max_page
 from console.services.ecs import deployments as ecs_deployments
+from console.services.ecs.batches import described_as_listed
 from console.services.ecs.health import cluster_rollup, service_health
 from console.services.ecs.metrics import METRICS_EVERY, fetch_service_metrics
 from console.services.ecs.models import (
@@ -148,37 +148,17 @@ async def cluster_services(ctx: AwsContext, cluster: EcsCluster,
     sees each batch's services as they are described; `listed` is called when the last
     page is in."""
     ecs = await ctx.client("ecs")
-    bound = asyncio.Semaphore(CONCURRENCY)
-    described: list[asyncio.Task[list[EcsService]]] = []
-    waiting: list[str] = []
 
     async def describe(arns: list[str]) -> list[EcsService]:
-        async with bound:
-            found = await ecs.describe_services(cluster=cluster.arn, services=arns)
+        found = await ecs.describe_services(cluster=cluster.arn, services=arns)
         services = [service_from_api(ctx.target, raw, cluster) for raw in found.get("services", [])]
         if each_batch is not None:
             each_batch(services)
         return services
 
-    def send(arns: list[str]) -> None:
-        described.append(asyncio.ensure_future(describe(arns)))
-
-    try:
-        async for page in ctx.pages("ecs", "list_services", cluster=cluster.arn,
-                                    PaginationConfig={"PageSize": LIST_SERVICES_PAGE}):
-            waiting.extend(page.get("serviceArns", []))
-            while len(waiting) >= DESCRIBE_SERVICES_MAX:
-                send(waiting[:DESCRIBE_SERVICES_MAX])
-                del waiting[:DESCRIBE_SERVICES_MAX]
-        if waiting:
-            send(waiting)
-        if listed is not None:
-            listed()
-        batches = await asyncio.gather(*described)
-    finally:  # a failed page leaves none running
-        for task in described:
-            task.cancel()
-    return [service for batch in batches for service in batch]
+    pages = ctx.pages("ecs", "list_services", cluster=cluster.arn, PaginationConfig={"PageSize": LIST_SERVICES_PAGE})
+    _, services = await described_as_listed(pages, "serviceArns", DESCRIBE_SERVICES_MAX, describe, listed=listed)
+    return services
 
 
 async def read_services(ctx: AwsContext, cluster: str | None = None) -> list[EcsService]:
@@ -219,11 +199,16 @@ class ServicesSource:
     async def read(self, ctx: AwsContext, clusters: list[EcsCluster]) -> tuple[EcsService, ...]:
         shown: dict[str, EcsService] = {}
         listing = len(clusters)
+        published = 0
 
         def batch_described(services: list[EcsService]) -> None:
-            """Rows as they arrive, while there are more pages to come (then all at once)."""
+            """Rows as they arrive while there are more pages to come (then all at once): the
+            first batch at once, then a page's worth (100) more at a time, so a screen of
+            2,000 rows is redrawn 20 times, not 200."""
+            nonlocal published
             shown.update((s.arn, s) for s in services)
-            if listing:
+            if listing and (not published or len(shown) >= published + LIST_SERVICES_PAGE):
+                published = len(shown)
                 ctx.publish_partial(list(shown.values()))
 
         def listed() -> None:

@@ -6,15 +6,18 @@ least an hour after they stop. A task whose lastStatus is STOPPED never changes 
 `TaskReader` describes each one once and afterwards only lists them: a refresh costs the
 list pages plus the tasks that stopped since, not every stopped task again. A task that
 is stopping (desired STOPPED, last status not yet) is described again until it is done.
+Each page's tasks are described while the next page is listed (console.services.ecs.batches).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+import asyncio
+from typing import Any, AsyncIterator
 
-from console.aws.context import AwsContext, bounded_gather, chunks
+from console.aws.context import AwsContext
 from console.aws.limits import max_page
+from console.services.ecs.batches import described_as_listed
 from console.services.ecs.models import EcsContainer, EcsTask
 from console.target import Target
 
@@ -93,22 +96,11 @@ def task_from_api(target: Target, raw: dict) -> EcsTask:
     )
 
 
-async def list_task_arns(ctx: AwsContext, cluster: str, desired_status: str, service: str | None = None) -> list[str]:
+def task_pages(ctx: AwsContext, cluster: str, desired_status: str, service: str | None = None) -> AsyncIterator[dict]:
     params: dict[str, Any] = {"cluster": cluster, "desiredStatus": desired_status}
     if service is not None:
         params["serviceName"] = service
-    return await ctx.collect("ecs", "list_tasks", "taskArns", PaginationConfig={"PageSize": LIST_TASKS_PAGE},
-                             **params)
-
-
-async def describe_tasks(ctx: AwsContext, cluster: str, arns: list[str]) -> list[EcsTask]:
-    """The tasks, in batches of 100 run side by side; tasks AWS no longer knows are left out."""
-    if not arns:
-        return []
-    ecs = await ctx.client("ecs")
-    responses = await bounded_gather(ecs.describe_tasks(cluster=cluster, tasks=list(batch))
-                                     for batch in chunks(arns, DESCRIBE_TASKS_MAX))
-    return [task_from_api(ctx.target, raw) for response in responses for raw in response.get("tasks", [])]
+    return ctx.pages("ecs", "list_tasks", PaginationConfig={"PageSize": LIST_TASKS_PAGE}, **params)
 
 
 class TaskReader:
@@ -127,14 +119,21 @@ class TaskReader:
         """(running, stopped) tasks of `cluster`, or of its `service`."""
         if ctx.target != self._target:
             self._stopped, self._target = {}, ctx.target
-        running_arns, stopped_arns = await bounded_gather([
-            list_task_arns(ctx, cluster, RUNNING, service), list_task_arns(ctx, cluster, STOPPED, service)])
+        ecs = await ctx.client("ecs")
+
+        async def describe(arns: list[str]) -> list[EcsTask]:
+            found = await ecs.describe_tasks(cluster=cluster, tasks=arns)
+            return [task_from_api(ctx.target, raw) for raw in found.get("tasks", [])]
+
+        (running_arns, running), (stopped_arns, newly_stopped) = await asyncio.gather(
+            described_as_listed(task_pages(ctx, cluster, RUNNING, service), "taskArns", DESCRIBE_TASKS_MAX, describe),
+            described_as_listed(task_pages(ctx, cluster, STOPPED, service), "taskArns", DESCRIBE_TASKS_MAX, describe,
+                                wanted=lambda arn: arn not in self._stopped))
         listed = set(stopped_arns)
         for arn, task in list(self._stopped.items()):  # AWS lists them no more: forget them
             if arn not in listed and task.cluster == short_name(cluster) and service in (None, task.service):
                 del self._stopped[arn]
-        new = [arn for arn in stopped_arns if arn not in self._stopped]
-        described = await describe_tasks(ctx, cluster, running_arns + new)
+        described = running + newly_stopped
         by_arn = {t.arn: t for t in described}
         for task in described:
             if task.stopped:
