@@ -97,13 +97,13 @@ def _functions(account: str, region: str, role: str) -> int:
 
 def _ecs(account: str, region: str, rng: random.Random) -> dict[str, int]:
     """SERVICES services over CLUSTERS, made as CreateService makes them on this server:
-    the ECS extension (console.demo.extensions.ecs_tasks) starts each one's tasks, writes
-    its events and completes its deployment. Straight into the backend, as the rest of the
+    the ECS extension's scheduler (console.demo.extensions.ecs_tasks.touch) starts each
+    one's tasks; the server's settle after seeding puts their rollout in the past. Straight into the backend, as the rest of the
     bulk estate: over HTTP, 2,000 RegisterTaskDefinition and CreateService calls would
     multiply the server's start-up time."""
     from moto.ecs.models import ecs_backends
 
-    from console.demo.extensions.ecs_tasks import reconcile_service
+    from console.demo.extensions.ecs_tasks import touch
 
     backend = ecs_backends[account][region]
     network = {"awsvpcConfiguration": _default_network(account, region)}
@@ -129,7 +129,7 @@ def _ecs(account: str, region: str, rng: random.Random) -> dict[str, int]:
                 tags=[{"key": "team", "value": team}],
             )
             _deployment_settings(service, index)
-            reconcile_service(backend, service)
+            touch(backend, service)
             tasks += service.desired_count
             index += 1
     return {"clusters": len(CLUSTERS), "services": index, "tasks": tasks}

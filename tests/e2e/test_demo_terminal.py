@@ -15,7 +15,7 @@ import pytest
 from tests.e2e.terminal import PyteTerminal, open_terminal, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDED_NAMES = ("validate-order", "api-service", "order-processing", "daily-cleanup")
+SEEDED_NAMES = ("validate-order", "my-cluster", "order-processing", "daily-cleanup")
 
 
 def opsdeck_command() -> list[str]:
