@@ -145,18 +145,40 @@ def set_page_size(endpoint: str, size: int | None) -> None:
 
 
 def reconcile_ecs(endpoint: str) -> int:
-    """Bring every ECS service to its desiredCount of RUNNING tasks now; returns tasks started + stopped."""
+    """Bring every ECS service's tasks and deployments up to the server's clock (ECS requests do
+    this themselves); returns how many services moved."""
     return _call(endpoint, "POST", "/_opsdeck/ecs/reconcile", {})["changed"]
+
+
+def settle_ecs(endpoint: str) -> int:
+    """Let every ECS service run as if created ten minutes ago: rollouts in progress complete
+    (or fail) in the past. Returns how many services."""
+    return _call(endpoint, "POST", "/_opsdeck/ecs/settle", {})["services"]
 
 
 def set_ecs_health(
     endpoint: str, cluster: str, task: str, health: str = "UNHEALTHY",
     account: str | None = None, region: str = "us-east-1",
 ) -> None:
-    """Set a task's (and its containers') healthStatus."""
+    """Set a task's (and its containers') healthStatus; an UNHEALTHY service task has failed its
+    container health check: the scheduler stops and replaces it."""
     _call(endpoint, "POST", "/_opsdeck/ecs/health", {
         "cluster": cluster, "task": task, "health": health, "account": account, "region": region,
     })
+
+
+def stop_ecs_task(
+    endpoint: str, cluster: str, task: str, code: str, reason: str | None = None, exit_code: int | None = None,
+    account: str | None = None, region: str = "us-east-1",
+) -> str | None:
+    """Stop a service task as AWS would with stop ``code`` (SpotInterruption, TerminationNotice,
+    InfrastructureHealth, EssentialContainerExited, TaskFailedToStart, ServiceSchedulerInitiated,
+    UserInitiated) and AWS's reason for it unless ``reason`` is given; returns the ARN of the
+    replacement the scheduler launched, if any."""
+    return _call(endpoint, "POST", "/_opsdeck/ecs/stop-task", {
+        "cluster": cluster, "task": task, "code": code, "reason": reason, "exitCode": exit_code,
+        "account": account, "region": region,
+    })["replacement"]
 
 
 def deny(endpoint: str, access_key: str, service: str | None = None, operation: str | None = None) -> None:

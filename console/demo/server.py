@@ -75,6 +75,8 @@ class ControlApi:
             ("POST", "/_opsdeck/page-size"): self._page_size,
             ("POST", "/_opsdeck/ecs/reconcile"): self._reconcile,
             ("POST", "/_opsdeck/ecs/health"): self._ecs_health,
+            ("POST", "/_opsdeck/ecs/stop-task"): self._ecs_stop_task,
+            ("POST", "/_opsdeck/ecs/settle"): self._ecs_settle,
             ("POST", "/_opsdeck/deny"): self._deny,
             ("POST", "/_opsdeck/deny/clear"): self._clear_denials,
             ("POST", "/_opsdeck/sso/end-session"): self._end_sso_session,
@@ -213,6 +215,22 @@ class ControlApi:
             region=body.get("region") or "us-east-1",
         )
         return {"ok": True}
+
+    def _ecs_stop_task(self, body: dict) -> dict:
+        from console.demo.extensions import ecs_tasks
+
+        if not body.get("cluster") or not body.get("task") or not body.get("code"):
+            raise ValueError("stop-task needs a cluster, a task and a stop code")
+        replacement = ecs_tasks.stop_task(
+            cluster=body["cluster"], task=body["task"], code=body["code"], reason=body.get("reason"),
+            exit_code=body.get("exitCode"), account=body.get("account"), region=body.get("region") or "us-east-1",
+        )
+        return {"replacement": replacement}
+
+    def _ecs_settle(self, body: dict) -> dict:
+        from console.demo.extensions import ecs_tasks
+
+        return {"services": ecs_tasks.settle_all()}
 
 
 def _moment(text: str) -> datetime:
@@ -505,6 +523,9 @@ def main(argv: list[str] | None = None) -> int:
         # at once), then the realism the demo asks for applies to everything after.
         realism.reset(realism.OFF)
         _seed(endpoint, args.size)
+        from console.demo.extensions import ecs_tasks
+
+        ecs_tasks.settle_all()  # seeded services start at their steady state, their rollout in the past
         server.seeded = True
         server.simulator = _make_simulator(endpoint) if args.size != "none" else None
         if server.simulator is not None and not args.no_simulate:

@@ -10,14 +10,22 @@ least 1 hour" after they stop, with their stop code, reason and containers' exit
   meaning to stop them are `replaced`: every stop but a person's (stop code UserInitiated,
   "Task stopped by user") and the scheduler's own scaling ("Scaling activity initiated
   by ...": a scale-in or an old deployment's tasks drained). A reason that names failed
-  health checks always counts, whoever stopped the task.
+  health checks always counts, whoever stopped the task. Only tasks of a task definition
+  one of the service's deployments still runs count: once a failed deployment is rolled
+  back and gone, its crashed tasks are history (the last stop, the deployment history),
+  not a service flapping now.
+- The last stop told is the newest failure AWS still lists (a replaced task), else the
+  newest stop a person made, else the newest of the scheduler's own: a task drained after
+  a rollback must not hide why the rollout failed.
 - FLAP_THRESHOLD (2) replacements in the window make a service FLAPPING. One is an
   incident of its own (a Spot interruption, one crash) and shows as the last stop; two
   within ten minutes is a loop: a task failing its health check with the defaults
   (interval 30 s, 3 retries, start period 0) lives about 90 s to 2 minutes, so a loop
   is seen within two of its cycles, and a task replaced once an hour never is.
 - The state (models.HEALTH_ORDER, worst first) and its reason in words:
-  FAILED "deployment ecs-svc/… failed (circuit breaker: tasks failed to start)";
+  FAILED "deployment ecs-svc/… failed (circuit breaker: tasks failed to start)", and while
+  the circuit breaker rolls back (the PRIMARY's rolloutStateReason "ECS deployment circuit
+  breaker: rolling back to deploymentId …") "…; rolling back to app:7: 1/4 tasks";
   FLAPPING "tasks replaced 4× in 10 min (failed container health checks)";
   UNHEALTHY "1 task failing health checks"; SHORT "1 task short: <last stop>";
   ROLLING_OUT "rolling out ecs-svc/… 2/4 new tasks"; HEALTHY "".
@@ -42,6 +50,9 @@ USER_INITIATED = "UserInitiated"
 SCALING = "Scaling activity initiated by"
 _HEALTH_CHECKS = re.compile(r"failed (?:(container|ELB|elb|load balancer)\s+)?health checks?", re.IGNORECASE)
 _CIRCUIT_BREAKER = "ECS deployment circuit breaker:"
+# A rollback deployment's rolloutStateReason: "ECS deployment circuit breaker: rolling back to
+# deploymentId ecs-svc/1234."
+_ROLLING_BACK = re.compile(r"rolling back to deploymentId (\S+?)\.?$")
 
 
 def failed_health_checks(task: EcsTask) -> bool:
@@ -119,9 +130,11 @@ def service_health(service: EcsService, running: Iterable[EcsTask], stopped: Ite
     since = now - timedelta(seconds=window)
     recent = sorted((t for t in stopped if (t.stopped_at or t.stopping_at) and (t.stopped_at or t.stopping_at) >= since),
                     key=lambda t: t.stopped_at or t.stopping_at, reverse=True)
-    newest = max(stopped, key=lambda t: t.stopped_at or t.stopping_at or datetime.min.replace(tzinfo=now.tzinfo),
-                 default=None)
-    unplanned = [t for t in recent if replaced(t)]
+    newest = max(stopped, default=None, key=lambda t: (
+        replaced(t), not (t.stopped_reason or "").startswith(SCALING),
+        t.stopped_at or t.stopping_at or datetime.min.replace(tzinfo=now.tzinfo)))
+    current = {d.task_definition_arn for d in service.deployments if d.task_definition_arn}
+    unplanned = [t for t in recent if replaced(t) and (not current or t.task_definition_arn in current)]
     checks = sum(1 for t in unplanned if failed_health_checks(t))
     last_stop = stop_of(newest) if newest is not None else None
     state, reason = _state(service, health["UNHEALTHY"], unplanned, window, threshold, last_stop)
@@ -138,9 +151,12 @@ def _state(service: EcsService, unhealthy: int, unplanned: list[EcsTask], window
         return INACTIVE, f"service {service.status.lower()}"
     primary = service.primary
     failed = next((d for d in service.deployments if d.rollout_state == "FAILED"), None)
-    if failed is not None:
-        words = f"deployment {failed.id} failed ({deployment_failure(failed.rollout_reason)})"
-        if primary is not None and failed is not primary:
+    rolling_back = primary is not None and primary.rollout_state == "IN_PROGRESS" and bool(
+        _ROLLING_BACK.search(primary.rollout_reason))
+    if failed is not None or rolling_back:
+        words = (f"deployment {failed.id} failed ({deployment_failure(failed.rollout_reason)})" if failed is not None
+                 else "deployment failed (circuit breaker)")
+        if primary is not None and (rolling_back or failed is not primary):
             words += f"; rolling back to {primary.task_definition}: {primary.running}/{primary.desired} tasks"
         return FAILED, words
     if len(unplanned) >= threshold:

@@ -355,9 +355,9 @@ class EcsServiceDeployment:
 class ServiceDetail:
     """Everything the service screen shows, read together (console.services.ecs.detail).
 
-    `history` None: the endpoint has no ListServiceDeployments (or refused it):
-    `history_unavailable` says so in words, and `service.deployments` (DescribeServices')
-    is what there is."""
+    `history` None: not read yet (`history_unavailable` ""), or the endpoint has no
+    ListServiceDeployments or refused it (`history_unavailable` says so in words); either
+    way `service.deployments` (DescribeServices') is what there is."""
 
     service: EcsService
     tasks: tuple[EcsTask, ...]  # running first, then stopped ones AWS still lists, newest first

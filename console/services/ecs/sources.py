@@ -26,10 +26,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Awaitable, Callable, Iterable
+from typing import Awaitable, Callable, Iterable, TypeVar
 
 from console.aws.clients import CONCURRENCY
 from console.aws.context import AwsContext, bounded_gather, chunks
+from console.aws.errors import error_code
 from console.aws.limits import max_page
 from console.services.ecs import deployments as ecs_deployments
 from console.services.ecs.health import cluster_rollup, service_health
@@ -47,6 +48,7 @@ LIST_CLUSTERS_PAGE = max_page("ecs", "ListClusters")
 SERVICES = "ecs"  # the services source's name; ClustersSource reads its items
 CLUSTERS = "ecs.clusters"
 ZERO_ZONE = timezone.utc
+T = TypeVar("T")
 
 
 class ClusterNotFound(LookupError):
@@ -187,6 +189,16 @@ async def read_services(ctx: AwsContext, cluster: str | None = None) -> list[Ecs
     return list(await source.read(ctx, clusters))
 
 
+async def unless_gone(read: Awaitable[T], empty: T) -> T:
+    """`read`, or `empty` when its cluster was deleted since it was listed."""
+    try:
+        return await read
+    except Exception as exc:
+        if error_code(exc) == "ClusterNotFoundException":
+            return empty
+        raise
+
+
 # -- the services source ----------------------------------------------------------------------------
 class ServicesSource:
     """The "ecs" source: every service of every cluster, with health and utilisation.
@@ -218,14 +230,15 @@ class ServicesSource:
             nonlocal listing
             listing -= 1
 
-        per_cluster = await bounded_gather(cluster_services(ctx, c, batch_described, listed) for c in clusters)
+        per_cluster = await bounded_gather(unless_gone(cluster_services(ctx, c, batch_described, listed), [])
+                                           for c in clusters)
         services = [s for group in per_cluster for s in group]
         ctx.publish_partial(services)
         await ctx.after_first_paint()
         metrics = asyncio.ensure_future(self._refresh_metrics(ctx, services))
         try:
-            tasks = await bounded_gather(self.tasks.read(ctx, c.arn) for c, group in zip(clusters, per_cluster)
-                                         if group)
+            tasks = await bounded_gather(unless_gone(self.tasks.read(ctx, c.arn), ([], []))
+                                         for c, group in zip(clusters, per_cluster) if group)
             await metrics
         finally:
             metrics.cancel()
@@ -298,14 +311,23 @@ class ServiceDetailSource:
         return (await self.read(ctx),)
 
     async def read(self, ctx: AwsContext) -> ServiceDetail:
+        """The service, its tasks and events; then its deployment history (an endpoint that
+        lacks the API may take its retries to say so: the rest is published first)."""
         if self._cluster is None or self._cluster.target != ctx.target:
             self._cluster = await resolve_cluster(ctx, self.ref.cluster)
-        (service, events), (running, stopped), (history, why), metrics = await asyncio.gather(
-            describe_service(ctx, self.ref, self._cluster), self.tasks.read(ctx, self.ref.cluster, self.ref.service),
-            self._history(ctx), self._read_metrics(ctx))
-        service = replace(with_health(service, running, stopped, ctx.clock.now()), metrics=metrics)
-        return ServiceDetail(service, tuple(running) + tuple(sorted(stopped, key=_stopped_when, reverse=True)), events,
-                             history, why)
+        history = asyncio.ensure_future(self._history(ctx))
+        try:
+            (service, events), (running, stopped), metrics = await asyncio.gather(
+                describe_service(ctx, self.ref, self._cluster), self.tasks.read(ctx, self.ref.cluster, self.ref.service),
+                self._read_metrics(ctx))
+            service = replace(with_health(service, running, stopped, ctx.clock.now()), metrics=metrics)
+            tasks = tuple(running) + tuple(sorted(stopped, key=_stopped_when, reverse=True))
+            if not history.done():
+                ctx.publish_partial((ServiceDetail(service, tasks, events, None),))
+            found, why = await history
+        finally:
+            history.cancel()
+        return ServiceDetail(service, tasks, events, found, why)
 
     async def _history(self, ctx: AwsContext) -> tuple[tuple[EcsServiceDeployment, ...] | None, str]:
         if self._no_history:
@@ -326,9 +348,3 @@ class ServiceDetailSource:
 def _stopped_when(task: EcsTask) -> datetime:
     when = task.stopped_at or task.stopping_at or task.created_at
     return when if isinstance(when, datetime) else datetime.min.replace(tzinfo=ZERO_ZONE)
-
-
-def fetch_service_detail(ref: ServiceRef) -> Callable[[AwsContext], Awaitable[tuple[ServiceDetail]]]:
-    """A fetch for a screen's own source (screens/base.py registers it): one ServiceDetail."""
-    return ServiceDetailSource(ref)
-
