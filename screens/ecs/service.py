@@ -371,8 +371,8 @@ deployments and events; `/` filters the one in focus."""
     def _show_deployments(self, detail: M.ServiceDetail, now: datetime) -> None:
         self.deployments.update_items(detail.service.deployments, now)
         history = detail.history
-        if history is None:
-            label = inert(f"history: {detail.history_unavailable or 'not available from this endpoint'}")
+        if history is None:  # not answered yet (the rest is published first), or not available
+            label = inert(f"history: {detail.history_unavailable or 'reading… (ListServiceDeployments)'}")
             self.history.update_items((), now)
         else:
             label = inert(f"history (ListServiceDeployments): {len(history)}" if history

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from console.demo import control
 from screens.dashboard import DashboardScreen
 from screens.ecs.service import ServiceScreen
 from screens.ecs.services import ServicesScreen
@@ -44,17 +45,18 @@ async def select(pilot, table, name: str) -> None:
     await pilot.pause()
 
 
-async def test_enter_down_to_a_service_shows_a_stopped_tasks_reason_and_esc_comes_back(account):
+async def test_enter_down_to_a_service_shows_a_stopped_tasks_reason_and_esc_comes_back(account, shared_clock):
     ecs = account.client("ecs")
     ecs.create_cluster(clusterName="prod")
     ecs.create_cluster(clusterName="batch")
     fargate_service(account, "prod", "api", 2)
     fargate_service(account, "prod", "worker", 1)
-    tasks = ecs.list_tasks(cluster="prod", serviceName="api")["taskArns"]
+    control.settle_ecs(account.endpoint)  # as if created ten minutes ago: at their steady state
+    tasks = ecs.list_tasks(cluster="prod", serviceName="api", desiredStatus="RUNNING")["taskArns"]
     assert len(tasks) == 2
     stopped_arn = tasks[0]
     ecs.stop_task(cluster="prod", task=stopped_arn, reason="drained by the on-call")
-    app = start_app(account.endpoint)
+    app = start_app(account.endpoint, shared_clock)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         clusters = app.screen.panel("ecs").table
@@ -72,8 +74,9 @@ async def test_enter_down_to_a_service_shows_a_stopped_tasks_reason_and_esc_come
         await pilot.press("enter")
         screen = await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen) and app.screen)
         table = screen.tasks
-        # the embedded AWS may lack ListServiceDeployments: botocore retries its 500s on the clock
-        await wait_until(pilot, lambda: stopped_arn in table.visible_keys, clock=app.clock, step=1.0)
+        # the task walks to STOPPED (deprovisioning) as time passes: on the clock AWS shares
+        await wait_until(pilot, lambda: stopped_arn in table.visible_keys
+                         and cell(table, stopped_arn, "status") == "STOPPED/STOPPED", clock=app.clock, step=1.0)
         assert cell(table, stopped_arn, "reason") == "drained by the on-call"
         assert cell(table, stopped_arn, "status") == "STOPPED/STOPPED"
         assert cell(table, stopped_arn, "id").startswith("■ ")
