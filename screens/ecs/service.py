@@ -231,10 +231,12 @@ deployments and events; `/` filters the one in focus."""
         Binding("3", "section('events')", "Events", id="ecs.service.events", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="ecs.service.refresh", tooltip="Read the service again now"),
         Binding("escape", "clear_filter", "Clear filter", id="ecs.service.clear-filter", show=False),
-        *ServiceActions.KEYS,
+        # a key bound twice (a task's logs, the service's logs) is the task's while the tasks
+        # section has the focus and a task is selected, else it gives way to the service's
         *TaskActions.KEYS,
-        *ServiceViews.KEYS,
         *TaskViews.KEYS,
+        *ServiceActions.KEYS,
+        *ServiceViews.KEYS,
     ]
 
     def __init__(self, service: M.EcsService, *, poll: float = POLL_SECONDS) -> None:
@@ -406,8 +408,10 @@ deployments and events; `/` filters the one in focus."""
         return self.service.ref
 
     def selected_task_ref(self) -> M.TaskRef | None:
+        """The task under the cursor while the tasks section has the focus: a task key
+        pressed in the events never acts on a task the user is not looking at."""
         task = self.tasks.selected_item
-        return task.ref if isinstance(task, M.EcsTask) else None
+        return task.ref if isinstance(task, M.EcsTask) and self.focused is self.tasks else None
 
     # the `/` filter: the section in focus, by task id, deployment id or event message -----------------
     def _filtered_table(self) -> ResourceTable:

@@ -236,6 +236,7 @@ async def test_the_service_screen_tasks_deployments_and_events(make_app, ecs_est
         assert screen.selected_service_ref() == known.worker().ref
         await pilot.press("3")
         assert app.focused is screen.events
+        assert screen.selected_task_ref() is None  # task keys act only where the tasks are
         await pilot.press("slash", *"steady", "enter")
         assert cells_of(screen.events, "message") == ["has reached a steady state."]
         await pilot.press("escape")
