@@ -338,8 +338,13 @@ deployments and events; `/` filters the one in focus."""
         part(look.metric(metrics.memory, metrics.memory_now) if metrics else None, None, "memory", end="\n")
         if health is not None and health.last_stop is not None:
             part(look.stop_words(health.last_stop, now), "error", "last stop")
-        part(look.event_words(s.last_event, now, s.name), None, "last event", end="")
+        part(look.event_words(self._last_event(), now, s.name), None, "last event", end="")
         return out
+
+    def _last_event(self) -> M.EcsEvent | None:
+        """The newest event of the timeline below (by its time), so the two agree."""
+        events = [e for e in self.detail.events if e.at is not None] if self.detail is not None else []
+        return max(events, key=lambda e: e.at) if events else self.service.last_event
 
     def _now(self) -> datetime:
         return self.opsdeck.clock.now()
