@@ -231,10 +231,12 @@ deployments and events; `/` filters the one in focus."""
         Binding("3", "section('events')", "Events", id="ecs.service.events", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="ecs.service.refresh", tooltip="Read the service again now"),
         Binding("escape", "clear_filter", "Clear filter", id="ecs.service.clear-filter", show=False),
-        *ServiceActions.KEYS,
+        # a key bound twice (a task's logs, the service's logs) is the task's while the tasks
+        # section has the focus and a task is selected, else it gives way to the service's
         *TaskActions.KEYS,
-        *ServiceViews.KEYS,
         *TaskViews.KEYS,
+        *ServiceActions.KEYS,
+        *ServiceViews.KEYS,
     ]
 
     def __init__(self, service: M.EcsService, *, poll: float = POLL_SECONDS) -> None:
@@ -336,8 +338,13 @@ deployments and events; `/` filters the one in focus."""
         part(look.metric(metrics.memory, metrics.memory_now) if metrics else None, None, "memory", end="\n")
         if health is not None and health.last_stop is not None:
             part(look.stop_words(health.last_stop, now), "error", "last stop")
-        part(look.event_words(s.last_event, now, s.name), None, "last event", end="")
+        part(look.event_words(self._last_event(), now, s.name), None, "last event", end="")
         return out
+
+    def _last_event(self) -> M.EcsEvent | None:
+        """The newest event of the timeline below (by its time), so the two agree."""
+        events = [e for e in self.detail.events if e.at is not None] if self.detail is not None else []
+        return max(events, key=lambda e: e.at) if events else self.service.last_event
 
     def _now(self) -> datetime:
         return self.opsdeck.clock.now()
@@ -371,8 +378,8 @@ deployments and events; `/` filters the one in focus."""
     def _show_deployments(self, detail: M.ServiceDetail, now: datetime) -> None:
         self.deployments.update_items(detail.service.deployments, now)
         history = detail.history
-        if history is None:
-            label = inert(f"history: {detail.history_unavailable or 'not available from this endpoint'}")
+        if history is None:  # not answered yet (the rest is published first), or not available
+            label = inert(f"history: {detail.history_unavailable or 'reading… (ListServiceDeployments)'}")
             self.history.update_items((), now)
         else:
             label = inert(f"history (ListServiceDeployments): {len(history)}" if history
@@ -406,8 +413,10 @@ deployments and events; `/` filters the one in focus."""
         return self.service.ref
 
     def selected_task_ref(self) -> M.TaskRef | None:
+        """The task under the cursor while the tasks section has the focus: a task key
+        pressed in the events never acts on a task the user is not looking at."""
         task = self.tasks.selected_item
-        return task.ref if isinstance(task, M.EcsTask) else None
+        return task.ref if isinstance(task, M.EcsTask) and self.focused is self.tasks else None
 
     # the `/` filter: the section in focus, by task id, deployment id or event message -----------------
     def _filtered_table(self) -> ResourceTable:

@@ -60,3 +60,8 @@ def test_service_screen(snap_compare, make_app, ecs_estate, answer_detail):
 def test_service_screen_80x24(snap_compare, make_app, ecs_estate, answer_detail):
     answer_detail(known.worker_detail())
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=on_service)
+
+
+def test_services_screen_80x24(snap_compare, make_app, ecs_estate):
+    """The service, its health and what it runs first: the rest scrolls sideways."""
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=on_services)
