@@ -17,10 +17,18 @@ Pieces, each usable on its own so the later Logs issue can extend them:
 - `Backoff`: the poll interval as a state machine: doubled on throttling up to a cap,
   reset on success.
 - `LogTail(ctx, groups, filter_pattern=None, ...)`: one or several groups, optional
-  filter pattern; `poll()` is one step, `follow()` an async iterator that sleeps on the
-  injected clock between steps.
+  filter pattern, optionally only named streams; `poll()` is one step, `follow()` an
+  async iterator that sleeps on the injected clock between steps.
 - `parse_report` / `Report`: Lambda's REPORT line (init duration = cold start).
 - `level_of`: ERROR / WARN / INFO / DEBUG / PLATFORM / OTHER for colouring.
+
+Named streams that do not exist yet: FilterLogEvents refuses the whole call when one of its
+logStreamNames is not a stream of the group (ResourceNotFoundException, "The specified log
+stream does not exist."), and an ECS task's stream appears only with the container's first
+line. The tail then asks DescribeLogStreams which of the names exist, reads those, and
+keeps the others `waiting`: looked for again every `recheck` seconds, and read from the
+tail's start once they appear, so none of their lines is missed. A group that does not
+exist fails the poll as before.
 
 Ordering: each poll's events are returned sorted by (timestamp, ingestion time,
 eventId). A line that arrives late, stamped before lines already returned, comes in a
@@ -33,6 +41,8 @@ from __future__ import annotations
 import enum
 import heapq
 import json
+import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -49,6 +59,11 @@ DEFAULT_BACKLOG = 300.0  # how far back the first poll reads when no `since` is 
 MAX_SEEN = 200_000  # hard bound on remembered ids, whatever the window holds
 # FilterLogEvents' logStreamNames: "Minimum number of 1 item. Maximum number of 100 items."
 MAX_STREAMS = 100
+DEFAULT_RECHECK = 10.0  # seconds between looks for followed streams that do not exist yet
+# DescribeLogStreams: a page holds at most 50 streams. Names sharing a prefix are looked up
+# with one listing of that prefix when it fits in this many pages, else one call per name.
+STREAMS_PAGE = 50
+PREFIX_PAGES = 2
 
 
 def to_ms(moment: datetime) -> int:
@@ -316,6 +331,7 @@ class LogTail:
         settle: float = 0.0,
         page_limit: int | None = None,
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+        recheck: float = DEFAULT_RECHECK,
     ) -> None:
         self.ctx = ctx
         self.groups: tuple[str, ...] = (groups,) if isinstance(groups, str) else tuple(groups)
@@ -335,9 +351,15 @@ class LogTail:
         self.seen = SeenEvents()
         self.last_error: BaseException | None = None
         self.requests = 0  # FilterLogEvents calls made (pages), for the status bar and tests
+        self.stream_checks = 0  # DescribeLogStreams calls made looking for streams not there yet
+        self.recheck = recheck
         start = since if since is not None else ctx.clock.now() - timedelta(seconds=backlog)
         self._window_start = to_ms(start)
+        self._origin_ms = self._window_start  # the first window's start: appearing streams are read from here
         self._pending: list[LogEvent] = []  # new but not yet settled (settle > 0)
+        self._absent: dict[str, set[str]] = {}  # group -> followed names that are no stream yet
+        self._appeared: dict[str, set[str]] = {}  # group -> names found since the last good poll
+        self._looked_at: dict[str, float] = {}  # group -> clock.monotonic() of the last look for absent names
 
     @property
     def interval(self) -> float:
@@ -354,6 +376,27 @@ class LogTail:
             return self.streams.get(group) or None
         return self.streams
 
+    @property
+    def waiting(self) -> dict[str, tuple[str, ...]]:
+        """Followed streams that do not exist yet (no line written), per group: not an error."""
+        waiting = {}
+        for group in self.groups:
+            absent = self._absent.get(group, ())
+            names = tuple(name for name in self.streams_of(group) or () if name in absent)
+            if names:
+                waiting[group] = names
+        return waiting
+
+    def waiting_note(self, shown: int = 3) -> str | None:
+        """What a view says about `waiting` streams (None: none): they are expected, not an error."""
+        names = [name for names in self.waiting.values() for name in names]
+        if not names:
+            return None
+        if len(names) == 1:
+            return f"waiting for stream {names[0]}: nothing written to it yet"
+        listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+        return f"waiting for {len(names)} streams ({listed}): nothing written to them yet"
+
     def _params(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
         params: dict[str, Any] = {"startTime": start_ms, "endTime": end_ms}
         if group.startswith("arn:"):
@@ -368,14 +411,81 @@ class LogTail:
 
     async def _read_group(self, group: str, start_ms: int, end_ms: int) -> list[LogEvent]:
         """Every event of one group in [start, end]: its streams (when named) in calls of
-        at most MAX_STREAMS names each."""
+        at most MAX_STREAMS names each; streams that appeared since the last good poll from
+        the tail's start; streams that do not exist yet not at all."""
         streams = self.streams_of(group)
         if not streams:
             return await self._read(group, self._params(group, start_ms, end_ms))
+        absent = self._absent.setdefault(group, set())
+        absent &= set(streams)  # names no longer followed are forgotten
+        if absent and self.ctx.clock.monotonic() - self._looked_at.get(group, -math.inf) >= self.recheck:
+            found = await self._existing(group, sorted(absent))
+            absent -= found
+            self._appeared.setdefault(group, set()).update(found)
+        appeared = self._appeared.get(group, set())
+        present = [name for name in streams if name not in absent and name not in appeared]
+        fresh = [name for name in streams if name in appeared and name not in absent]
         batches = await bounded_gather(
-            self._read(group, {**self._params(group, start_ms, end_ms), "logStreamNames": list(batch)})
-            for batch in chunks(streams, MAX_STREAMS))
+            [*(self._read_streams(group, batch, start_ms, end_ms) for batch in chunks(present, MAX_STREAMS)),
+             *(self._read_streams(group, batch, self._origin_ms, end_ms) for batch in chunks(fresh, MAX_STREAMS))])
         return [event for batch in batches for event in batch]
+
+    async def _read_streams(self, group: str, names: Sequence[str], start_ms: int, end_ms: int) -> list[LogEvent]:
+        """The events of the streams `names` of `group`. When AWS refuses because one of them
+        does not exist, the ones that do are read and the others wait."""
+        params = self._params(group, start_ms, end_ms)
+        try:
+            return await self._read(group, {**params, "logStreamNames": list(names)})
+        except Exception as exc:
+            if classify(exc) is not ErrorClass.NOT_FOUND:
+                raise
+            try:
+                found = await self._existing(group, names)
+            except Exception as again:
+                if classify(again) is ErrorClass.NOT_FOUND:  # the group itself is missing
+                    raise exc from None
+                raise
+        self._absent.setdefault(group, set()).update(name for name in names if name not in found)
+        existing = [name for name in names if name in found]
+        if not existing:
+            return []
+        return await self._read(group, {**params, "logStreamNames": existing})
+
+    async def _existing(self, group: str, names: Sequence[str]) -> set[str]:
+        """Which of `names` are streams of `group`: one DescribeLogStreams listing of their
+        common prefix when it is short, else one call per name. Raises
+        ResourceNotFoundException when the group does not exist."""
+        self._looked_at[group] = self.ctx.clock.monotonic()
+        client = await self.ctx.client("logs")
+        where = {"logGroupIdentifier": group} if group.startswith("arn:") else {"logGroupName": group}
+        wanted = sorted(set(names))
+
+        async def listed(prefix: str) -> set[str] | None:
+            """The streams starting with `prefix`; None when there are more than PREFIX_PAGES pages."""
+            found: set[str] = set()
+            token: str | None = None
+            for _ in range(PREFIX_PAGES):
+                page = await client.describe_log_streams(
+                    **where, logStreamNamePrefix=prefix, limit=STREAMS_PAGE, **({"nextToken": token} if token else {}))
+                self.stream_checks += 1
+                found.update(stream.get("logStreamName") or "" for stream in page.get("logStreams", ()))
+                token = page.get("nextToken")
+                if not token:
+                    return found
+            return None
+
+        async def exists(name: str) -> bool:
+            """Listed by name, a stream sorts before every other stream whose name it begins."""
+            page = await client.describe_log_streams(**where, logStreamNamePrefix=name, limit=1)
+            self.stream_checks += 1
+            first = next(iter(page.get("logStreams") or ()), {})
+            return first.get("logStreamName") == name
+
+        prefix = os.path.commonprefix(wanted)
+        if len(wanted) > 1 and prefix and (found := await listed(prefix)) is not None:
+            return found.intersection(wanted)
+        answers = await bounded_gather(exists(name) for name in wanted)
+        return {name for name, there in zip(wanted, answers) if there}
 
     async def _read(self, group: str, params: dict[str, Any]) -> list[LogEvent]:
         """Every event one FilterLogEvents query finds, following nextToken to the end.
@@ -407,6 +517,7 @@ class LogTail:
             raise
         self.last_error = None
         self.backoff.success()
+        self._appeared.clear()  # read from the tail's start once: now they follow the window
         for events in per_group:
             for event in events:
                 if self.seen.add(event):
