@@ -245,7 +245,15 @@ last read was and, if reading fails, why (the lines already read stay)."""
         result.append(f" · {count}")
         if self.last_poll_at is not None:
             result.append(f" · polled {timestamp_text(self.last_poll_at)[:8]} UTC, every {self.interval:g} s")
+        self._append_waiting(result)
         return result
+
+    def _append_waiting(self, text: Text) -> None:
+        """Streams named but not written yet (a task just started): expected, said dimly."""
+        waiting = self.tail.waiting_note() if self.tail is not None else None
+        if waiting:
+            text.append(" · ")
+            text.append_text(inert(waiting, style="dim"))
 
     def _notice(self) -> Text | None:
         name = self.state
@@ -257,6 +265,10 @@ last read was and, if reading fails, why (the lines already read stay)."""
                 notice.append(" matching ")
                 notice.append_text(inert(self.filter_pattern))
             notice.append("\nnew lines appear here as they are written", style="dim")
+            waiting = self.tail.waiting_note() if self.tail is not None else None
+            if waiting:
+                notice.append("\n")
+                notice.append_text(inert(waiting, style="dim"))
             return notice
         if name in ("missing", "error") and self.problem is not None:
             notice = Text(end="")

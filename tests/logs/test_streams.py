@@ -113,6 +113,7 @@ async def test_the_log_view_shows_no_error_while_a_named_stream_does_not_exist(f
         screen = await open_logs(pilot, app, [GROUP], streams={GROUP: (OLD, NEW)})
         assert screen.state == "empty" and screen.problem is None
         assert screen.tail.waiting == {GROUP: (NEW,)}
+        assert f"waiting for stream {NEW}" in str(screen.query_one("#logs-notice").render())
 
         first = app.clock.now()
         logs.put_many([(first, "listening on :8080"), (first + 1 * S, "ready")], stream=NEW)
