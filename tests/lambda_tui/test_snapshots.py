@@ -49,6 +49,9 @@ class FixedTail:
         self.requests = 0
         self._done = False
 
+    def waiting_note(self) -> None:
+        return None  # every stream it follows exists
+
     async def poll(self) -> list[LogEvent]:
         if self._done:
             return []
