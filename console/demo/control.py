@@ -150,10 +150,10 @@ def reconcile_ecs(endpoint: str) -> int:
     return _call(endpoint, "POST", "/_opsdeck/ecs/reconcile", {})["changed"]
 
 
-def settle_ecs(endpoint: str) -> int:
-    """Let every ECS service run as if created ten minutes ago: rollouts in progress complete
-    (or fail) in the past. Returns how many services."""
-    return _call(endpoint, "POST", "/_opsdeck/ecs/settle", {})["services"]
+def settle_ecs(endpoint: str, account: str | None = None) -> int:
+    """Let every ECS service (of `account` only, when given) run as if created ten minutes
+    ago: rollouts in progress complete (or fail) in the past. Returns how many services."""
+    return _call(endpoint, "POST", "/_opsdeck/ecs/settle", {"account": account} if account else {})["services"]
 
 
 def set_ecs_health(

@@ -230,7 +230,7 @@ class ControlApi:
     def _ecs_settle(self, body: dict) -> dict:
         from console.demo.extensions import ecs_tasks
 
-        return {"services": ecs_tasks.settle_all()}
+        return {"services": ecs_tasks.settle_all(account=body.get("account"))}
 
 
 def _moment(text: str) -> datetime:

@@ -41,7 +41,7 @@ class Estate:
         params.setdefault("launchType", "FARGATE")
         arn = self.ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=self.definition(),
                                       desiredCount=desired, **params)["service"]["serviceArn"]
-        control.settle_ecs(self.account.endpoint)
+        control.settle_ecs(self.account.endpoint, account=self.account.id)
         return arn
 
     def running(self, service: str, cluster: str = "prod") -> list[str]:

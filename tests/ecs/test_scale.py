@@ -36,7 +36,7 @@ def make_services(estate) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(create, range(SERVICES)))
-    control.settle_ecs(estate.account.endpoint)
+    control.settle_ecs(estate.account.endpoint, account=estate.account.id)
 
 
 @pytest.mark.long

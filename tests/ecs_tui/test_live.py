@@ -51,7 +51,7 @@ async def test_enter_down_to_a_service_shows_a_stopped_tasks_reason_and_esc_come
     ecs.create_cluster(clusterName="batch")
     fargate_service(account, "prod", "api", 2)
     fargate_service(account, "prod", "worker", 1)
-    control.settle_ecs(account.endpoint)  # as if created ten minutes ago: at their steady state
+    control.settle_ecs(account.endpoint, account=account.id)  # as if created ten minutes ago: at their steady state
     tasks = ecs.list_tasks(cluster="prod", serviceName="api", desiredStatus="RUNNING")["taskArns"]
     assert len(tasks) == 2
     stopped_arn = tasks[0]

@@ -692,10 +692,11 @@ def advance(backend: Any, now: datetime | None = None) -> int:
         return len(moved)
 
 
-def _backends() -> Iterable[Any]:
+def _backends(account: str | None = None) -> Iterable[Any]:
+    """Every region's ECS backend of `account` (None: of every account)."""
     from moto.ecs.models import ecs_backends
 
-    for account_id in list(ecs_backends.keys()):
+    for account_id in [account] if account else list(ecs_backends.keys()):
         regions = ecs_backends[account_id]
         for region in list(regions.keys()):
             yield regions[region]
@@ -735,17 +736,18 @@ def _backdate(service: Any, run: Run, horizon: datetime, shift: timedelta) -> No
                 item[name] = back(item[name])
 
 
-def settle_all(seconds: float = SETTLE_SECONDS) -> int:
+def settle_all(seconds: float = SETTLE_SECONDS, account: str | None = None) -> int:
     """Let what happened to every service since the last settle (or ever) have happened up to
     ``seconds`` ago: a seeded estate starts at its steady state, its history in the past.
     Settling again after more changes (a seeder's next chapter) places them after the last
     chapter and before now. Services never seen by the scheduler (written straight into
     moto's backend) are adopted with the tasks of their group; the tasks they lack are
-    launched in the past too. Returns how many services."""
+    launched in the past too. `account`: that account's services only (a test's), else
+    every account's. Returns how many services."""
     count = 0
     with _lock:
         now = _now()
-        for backend in _backends():
+        for backend in _backends(account):
             state = _state(backend)
             last_at, last_until = state.get("settled_at"), state.get("settled_until")
             gap = seconds if last_at is None else min(seconds, (last_at - last_until).total_seconds() - 1)

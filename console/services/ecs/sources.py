@@ -108,8 +108,17 @@ def service_from_api(target: Target, raw: dict, cluster: EcsCluster | None = Non
         launch_type=raw.get("launchType") or None,
         strategy=strategy,
         created_at=raw.get("createdAt"),
-        last_event=event_from_api(events[0]) if events else None,
+        last_event=newest_event(events),
     )
+
+
+def newest_event(events: list[dict]) -> EcsEvent | None:
+    """The newest of DescribeServices' events by createdAt: AWS lists the latest 100 but the
+    API reference promises no order, so the list's first is not trusted to be the newest."""
+    dated = [e for e in events if isinstance(e.get("createdAt"), datetime)]
+    if dated:
+        return event_from_api(max(dated, key=lambda e: e["createdAt"]))
+    return event_from_api(events[0]) if events else None
 
 
 def with_health(service: EcsService, running: Iterable[EcsTask], stopped: Iterable[EcsTask], now) -> EcsService:
