@@ -76,3 +76,38 @@ async def ensure_mfa(pool, target, clock) -> None:
         pool.use_credentials(role.name, keys)
         return
     raise click.ClickException(f"no valid MFA code for profile {role.name} after 3 tries")
+
+
+def run_reading(ctx: click.Context, read, refused=None):
+    """`read(aws_context)` on a read-only pool (reading never changes anything) for the
+    command's target. `refused(exc)` may turn an exception the service knows into the
+    ClickException to exit with (None: not one of its own); AWS's failures exit 1 in words,
+    never a traceback."""
+    import asyncio
+
+    from console.aws.clients import ClientPool
+    from console.aws.context import AwsContext
+    from console.aws.errors import describe_problem
+    from console.clock import SystemClock
+
+    target, _ = headless_target(ctx)
+    clock = SystemClock()
+
+    async def run():
+        pool = ClientPool(clock, read_only=True)
+        try:
+            await ensure_mfa(pool, target, clock)
+            return await read(AwsContext(pool, target))
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(run())
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        said = refused(exc) if refused is not None else None
+        if said is not None:
+            raise said from None
+        problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
+        raise click.ClickException(problem.cli_message()) from None

@@ -7,7 +7,6 @@ share: the --output option, a read on a read-only pool, a plain table.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from typing import Any, Awaitable, Callable, Sequence
 
@@ -41,33 +40,14 @@ def read_with(ctx: click.Context, read: Callable[[Any], Awaitable[Any]]) -> Any:
     """`read(aws_context)` on a read-only pool for the command's target. A LookupError it
     raises (an unknown cluster: console.services.ecs.sources.ClusterNotFound) exits 2 with
     its message; AWS's failures exit 1 in words, never a traceback."""
-    from console.aws.clients import ClientPool
-    from console.aws.context import AwsContext
-    from console.aws.errors import describe_problem
-    from console.clock import SystemClock
-    from console.headless import ensure_mfa, headless_target
+    from console.headless import run_reading
     from console.text import inert_str
 
-    target, _ = headless_target(ctx)
-    clock = SystemClock()
+    def refused(exc: Exception) -> click.ClickException | None:
+        # the message may quote what the user typed
+        return NotFoundError(inert_str(str(exc))) if isinstance(exc, LookupError) else None
 
-    async def run() -> Any:
-        pool = ClientPool(clock, read_only=True)  # reading never changes anything
-        try:
-            await ensure_mfa(pool, target, clock)
-            return await read(AwsContext(pool, target))
-        finally:
-            await pool.close()
-
-    try:
-        return asyncio.run(run())
-    except click.ClickException:
-        raise
-    except LookupError as exc:
-        raise NotFoundError(inert_str(str(exc))) from None  # it may quote what the user typed
-    except Exception as exc:
-        problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-        raise click.ClickException(problem.cli_message()) from None
+    return run_reading(ctx, read, refused)
 
 
 def echo_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

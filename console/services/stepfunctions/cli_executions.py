@@ -9,7 +9,6 @@ input (an unknown machine, an EXPRESS machine, whose executions AWS does not lis
 
 from __future__ import annotations
 
-import asyncio
 import json
 from contextlib import aclosing
 from datetime import datetime
@@ -39,33 +38,10 @@ class BadInput(click.ClickException):
 def run_reading(ctx: click.Context, read: Callable[[Any], Awaitable[Any]]) -> Any:
     """Run `read(aws_context)` on a read-only pool for the command's target; failures are
     said (exit 1, or 2 for InputRefused), never a traceback."""
-    from console.aws.clients import ClientPool
-    from console.aws.context import AwsContext
-    from console.aws.errors import describe_problem
-    from console.clock import SystemClock
-    from console.headless import ensure_mfa, headless_target
+    from console.headless import run_reading as run_read_only
     from console.services.stepfunctions.actions import InputRefused
 
-    target, _ = headless_target(ctx)
-    clock = SystemClock()
-
-    async def run() -> Any:
-        pool = ClientPool(clock, read_only=True)  # listing never changes anything
-        try:
-            await ensure_mfa(pool, target, clock)
-            return await read(AwsContext(pool, target))
-        finally:
-            await pool.close()
-
-    try:
-        return asyncio.run(run())
-    except click.ClickException:
-        raise
-    except InputRefused as exc:
-        raise BadInput(str(exc)) from None
-    except Exception as exc:
-        problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-        raise click.ClickException(problem.cli_message()) from None
+    return run_read_only(ctx, read, lambda exc: BadInput(str(exc)) if isinstance(exc, InputRefused) else None)
 
 
 def _iso(value: datetime | None) -> str | None:
