@@ -34,15 +34,18 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-# AWS documents no durations: assumed, the same as the service scheduler's tasks (ecs_tasks)
-PROVISIONING = timedelta(seconds=5)  # the ENI is attached
-PULLING = timedelta(seconds=10)  # image pulled, containers started: RUNNING 15 s after RunTask
-STOPPING = timedelta(seconds=2)  # the containers exit on SIGTERM
-DEPROVISIONING = timedelta(seconds=3)  # the ENI is detached: STOPPED 5 s after StopTask
-SIGTERM_EXIT = 143
+from console.demo.extensions.ecs_tasks import (
+    EXIT_AFTER, PENDING_AFTER, RUNNING_AFTER, SIGTERM_EXIT, STOP_REASONS, STOPPED_AFTER,
+)
+
+# AWS documents no durations: the service scheduler's tasks' (ecs_tasks), so both kinds move alike
+PROVISIONING = timedelta(seconds=PENDING_AFTER)  # the ENI is attached
+PULLING = timedelta(seconds=RUNNING_AFTER - PENDING_AFTER)  # image pulled, containers started
+STOPPING = timedelta(seconds=EXIT_AFTER)  # the containers exit on SIGTERM
+DEPROVISIONING = timedelta(seconds=STOPPED_AFTER - EXIT_AFTER)  # the ENI is detached
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 FARGATE_PLATFORM = "1.4.0"  # what LATEST resolves to for Linux Fargate tasks
-USER_STOP_REASON = "Task stopped by user"
+USER_STOP_REASON = STOP_REASONS["UserInitiated"]
 NO_NETWORK = "Network Configuration must be provided when networkMode 'awsvpc' is specified."
 
 _lock = threading.RLock()
