@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Mapping
 
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 
 from console.aws.accounting import RECENT_ERRORS_SECONDS
@@ -313,7 +314,10 @@ class OpsdeckApp(App):
         for bar in screen.query(StatusBar):
             bar.show(self.status_info())
         if isinstance(screen, SourceScreen):
-            screen.refresh_ages()
+            try:
+                screen.refresh_ages()
+            except NoMatches:  # the app is closing: its screens lose their widgets before the timer stops
+                return
 
     # actions ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
