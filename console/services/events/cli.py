@@ -1,6 +1,13 @@
-"""`opsdeck events enable|disable RULE`: the EventBridge actions on the command line."""
+"""`opsdeck events ...` and `opsdeck scheduler ...`: EventBridge from the terminal.
+
+Enable and disable live here; the other commands live in modules of their own
+(COMMAND_MODULES: schedules' next fires and English, event patterns, more actions),
+each adding itself to `events_group` or `scheduler_group`.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
@@ -9,9 +16,17 @@ from console.actions.cli import I_KNOW, YES, action_command, run_cli_action
 _BUS = click.option("--bus", default="default", show_default=True, help="Event bus of the rule.")
 
 
+COMMAND_MODULES: tuple[str, ...] = ("cli_schedules", "cli_patterns", "cli_actions")
+
+
 @click.group("events")
 def events_group() -> None:
-    """EventBridge rules: enable and disable (guarded, audited)."""
+    """EventBridge rules: schedules, patterns, enable and disable (guarded, audited)."""
+
+
+@click.group("scheduler")
+def scheduler_group() -> None:
+    """EventBridge Scheduler schedules."""
 
 
 @action_command("events.disable-rule")
@@ -43,4 +58,7 @@ def enable_rule(ctx: click.Context, rule: str, bus: str, yes: bool, i_know: bool
 
 
 def register_commands(main: click.Group) -> None:
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"console.services.events.{module}")
     main.add_command(events_group)
+    main.add_command(scheduler_group)
