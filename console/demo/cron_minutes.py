@@ -80,6 +80,16 @@ def check(expression: str) -> None:
         raise Invalid("expression", "expected cron(...), rate(...) or at(...)")
 
 
+def rate_period(expression: str) -> timedelta:
+    """The fixed interval of a valid rate() (rate(5 minutes): 5 minutes; a day is 24
+    hours, whatever the wall clock does), or ValueError."""
+    check(expression)
+    if not expression.startswith("rate("):
+        raise ValueError(f"{expression!r} is not a rate() expression")
+    value, unit = expression[5:-1].split()
+    return timedelta(seconds=int(value) * RATE_UNITS[unit])
+
+
 def fires_at(expression: str, minute: datetime, timezone: str | None = None) -> bool:
     """Whether `minute` (seconds ignored) is a fire of the cron() or at() `expression`
     in `timezone` (None: UTC). An aware `minute` is an instant, read on the zone's wall

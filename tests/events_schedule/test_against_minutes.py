@@ -138,10 +138,12 @@ def test_both_readings_accept_and_refuse_the_same_expressions(seed):
             fields.pop() if rng.random() < 0.5 else fields.append("*")
         expression = "cron(" + " ".join(fields) + ")"
         try:
-            parse(expression)
+            english = parse(expression).describe()
             console_accepts = True
         except ScheduleError:
             console_accepts = False
+        else:
+            assert english and "None" not in english, expression
         try:
             cron_minutes.check(expression)
             demo_accepts = True

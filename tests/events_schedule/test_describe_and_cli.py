@@ -87,3 +87,12 @@ def test_invalid_input_exits_2_with_the_field_and_reason_and_no_traceback(args, 
     assert message in result.stderr
     assert "Traceback" not in result.output and "\x1b" not in result.output
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("expression, english", [
+    ("cron(0/30 1/2 * * ? *)", "every 30 minutes in every 2nd hour from 01:00 UTC"),
+    ("cron(0 10 1/3 * ? *)", "at 10:00 UTC on every 3rd day from the 1st of every month"),
+    ("cron(0 10 * * ? 2026-2040/2)", "at 10:00 UTC every day in every 2nd year from 2026 to 2040"),
+])
+def test_steps_read_as_steps_not_as_long_lists(expression, english):
+    assert parse(expression).describe() == english

@@ -94,3 +94,13 @@ def test_an_unknown_time_zone_is_refused():
 def test_valid_expressions_are_accepted_by_both_readings(expression):
     parse(expression)
     cron_minutes.check(expression)
+
+
+def test_the_embedded_reading_gives_a_rates_fixed_interval():
+    from datetime import timedelta
+
+    assert cron_minutes.rate_period("rate(1 minute)") == timedelta(minutes=1)
+    assert cron_minutes.rate_period("rate(36 hours)") == timedelta(hours=36)
+    assert cron_minutes.rate_period("rate(1 day)") == timedelta(hours=24)
+    with pytest.raises(ValueError):
+        cron_minutes.rate_period("cron(0 10 * * ? *)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 FIELDS = ("minutes", "hours", "day-of-month", "month", "day-of-week", "year")
 BOUNDS = {"minutes": (0, 59), "hours": (0, 23), "day-of-month": (1, 31), "month": (1, 12),
@@ -119,10 +120,13 @@ def _value(field: str, text: str) -> int:
     return int(text)
 
 
+@lru_cache(maxsize=2048)  # "*", "0", "MON-FRI" recur across a panel's rules
 def _values(field: str, text: str) -> tuple[int, ...]:
     """Every value the field's list stands for, sorted. A backwards range wraps (Quartz:
     FRI-MON, 22-2), except in the year."""
     low, high = BOUNDS[field]
+    if text == "*":
+        return tuple(range(low, high + 1))
     span = high - low + 1
     found: set[int] = set()
     for item in text.split(","):

@@ -63,6 +63,12 @@ def _step(values: tuple[int, ...], span: int) -> int | None:
     return step if regular and values[0] < step and values[-1] + step >= span else None
 
 
+def _progression(values: tuple[int, ...]) -> int | None:
+    """The step of four or more evenly spaced values (1/3 in day-of-month: 1, 4, 7, ...)."""
+    step = values[1] - values[0] if len(values) >= 4 else 0
+    return step if step > 1 and all(b - a == step for a, b in zip(values, values[1:])) else None
+
+
 def _run(values: tuple[int, ...]) -> bool:
     return len(values) > 2 and values == tuple(range(values[0], values[-1] + 1))
 
@@ -92,6 +98,9 @@ def _times(minutes: tuple[int, ...], hours: tuple[int, ...]) -> tuple[str, bool]
         return every, False
     if _run(hours) or len(hours) == 1:
         return f"{every} from {hours[0]:02d}:{minutes[0]:02d} to {hours[-1]:02d}:{minutes[-1]:02d}", True
+    if hour_step is not None:
+        start = f" from {hours[0]:02d}:00" if hours[0] else ""
+        return f"{every} in every {_ordinal(hour_step)} hour{start}", bool(start)
     return f"{every} during hours {_numbers(hours)}", False
 
 
@@ -118,6 +127,9 @@ def _days(rule: DayRule, months: tuple[int, ...]) -> str:
             return "every day" + within
         if _run(days):
             listed = f"days {days[0]} to {days[-1]}"
+        elif step := _progression(days):
+            until = f" to the {_ordinal(days[-1])}" if days[-1] + step <= 31 else ""
+            listed = f"every {_ordinal(step)} day from the {_ordinal(days[0])}{until}"
         else:
             listed = "the " + _and([_ordinal(d) for d in days])
         return f"on {listed} of {of_months}"
@@ -150,5 +162,7 @@ def _years(years: tuple[int, ...]) -> str:
         return f"from {years[0]}"
     if _run(years):
         return f"from {years[0]} to {years[-1]}"
+    if step := _progression(years):
+        return f"in every {_ordinal(step)} year from {years[0]}" + (f" to {years[-1]}" if years[-1] + step <= 2199 else "")
     return "in " + _and([str(y) for y in years])
 
