@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from console.services.events import schedule_english as english
 from console.services.events.schedule_cron import CronFields, CronSyntaxError, read_cron
 
 UTC = fixed_zone.utc
@@ -87,9 +88,7 @@ class Schedule:
 
     def describe(self) -> str:
         """The schedule in plain English, e.g. "at 03:00 UTC every day"."""
-        from console.services.events.schedule_english import describe
-
-        return describe(self)
+        raise NotImplementedError
 
     def _fires_after(self, after: datetime) -> Iterator[datetime]:
         raise NotImplementedError
@@ -103,6 +102,9 @@ class CronSchedule(Schedule):
         super().__init__(expression, timezone)
         self.fields = fields
         self._days: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def describe(self) -> str:
+        return english.cron(self.fields, self.timezone)
 
     def _fires_after(self, after: datetime) -> Iterator[datetime]:
         zone = self.zone
@@ -157,6 +159,9 @@ class RateSchedule(Schedule):
         # Schedules fire with minute precision: the count starts at the created minute.
         self.start = _aware(created).astimezone(UTC).replace(second=0, microsecond=0) if created else EPOCH
 
+    def describe(self) -> str:
+        return english.rate(self.value, self.unit)
+
     def _fires_after(self, after: datetime) -> Iterator[datetime]:
         # Fires at start, start + period, ... (the Scheduler guide: with no start date a
         # rate schedule "begins invoking the target immediately").
@@ -175,6 +180,9 @@ class AtSchedule(Schedule):
     def __init__(self, expression: str, timezone: str | None, wall: datetime) -> None:
         super().__init__(expression, timezone)
         self.wall = wall  # naive, on the zone's clock
+
+    def describe(self) -> str:
+        return english.once(self.wall, self.timezone)
 
     def _fires_after(self, after: datetime) -> Iterator[datetime]:
         fire = self.wall.replace(second=0, tzinfo=self.zone)

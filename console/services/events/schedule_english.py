@@ -9,12 +9,9 @@ the values plainly ("at minutes 5, 17 and 43 past hours 1 and 9").
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from console.services.events.schedule_cron import CronFields, DayRule
-
-if TYPE_CHECKING:
-    from console.services.events.schedule import Schedule
 
 MONTH_WORDS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")
@@ -24,21 +21,18 @@ ALL_HOURS = tuple(range(24))
 ALL_MINUTES = tuple(range(60))
 
 
-def describe(schedule: Schedule) -> str:
-    from console.services.events.schedule import AtSchedule, CronSchedule, RateSchedule
-
-    zone = schedule.timezone
-    if isinstance(schedule, RateSchedule):
-        unit = schedule.unit.rstrip("s")
-        return f"every {unit}" if schedule.value == 1 else f"every {schedule.value} {unit}s"
-    if isinstance(schedule, AtSchedule):
-        when = schedule.wall.strftime("%Y-%m-%d %H:%M")
-        return f"once at {when} ({zone})" if zone else f"once at {when} UTC"
-    assert isinstance(schedule, CronSchedule)
-    return _cron(schedule.fields, zone)
+def rate(value: int, unit: str) -> str:
+    """A fixed interval ("every 5 minutes", "every hour"): no zone to name."""
+    unit = unit.rstrip("s")
+    return f"every {unit}" if value == 1 else f"every {value} {unit}s"
 
 
-def _cron(fields: CronFields, zone: str | None) -> str:
+def once(wall: datetime, zone: str | None) -> str:
+    when = wall.strftime("%Y-%m-%d %H:%M")
+    return f"once at {when} ({zone})" if zone else f"once at {when} UTC"
+
+
+def cron(fields: CronFields, zone: str | None) -> str:
     times, has_clock = _times(fields.minutes, fields.hours)
     if has_clock and not zone:
         times += " UTC"
