@@ -187,3 +187,10 @@ def test_fires_come_in_the_schedules_zone_or_utc():
     assert parse("cron(0 10 * * ? *)").next_fires(datetime(2026, 12, 1, tzinfo=UTC), 1)[0].utcoffset() == timedelta(0)
     fire = parse("cron(0 10 * * ? *)", "Asia/Kolkata").next_fires(datetime(2026, 12, 1, tzinfo=UTC), 1)[0]
     assert fire.isoformat() == "2026-12-01T10:00:00+05:30"
+
+
+@pytest.mark.parametrize("expression, zone", [("cron(0 10 * * ? *)", None), ("cron(0 10 * * ? *)", "Europe/Berlin"),
+                                              ("rate(1 day)", None), ("at(2026-12-24T18:00:00)", "Asia/Tokyo")])
+def test_the_end_of_time_has_no_fires_and_no_error(expression, zone):
+    assert parse(expression, zone).next_fires(datetime(9999, 12, 31, 23, 59, tzinfo=UTC)) == []
+    assert parse(expression, zone).next_fires(datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-5)))) == []

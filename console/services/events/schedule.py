@@ -70,7 +70,7 @@ class Schedule:
         the schedule's zone (UTC when none). Fewer when the schedule ends (at(), a year)."""
         fires = []
         if count > 0:
-            for fire in self._fires_after(_aware(after)):
+            for fire in self._fires(after):
                 fires.append(fire)
                 if len(fires) == count:
                     break
@@ -80,7 +80,7 @@ class Schedule:
         """Every fire in (start, end]."""
         end_utc = _aware(end).astimezone(UTC)
         fires = []
-        for fire in self._fires_after(_aware(start)):
+        for fire in self._fires(start):
             if fire > end_utc:
                 break
             fires.append(fire)
@@ -90,7 +90,14 @@ class Schedule:
         """The schedule in plain English, e.g. "at 03:00 UTC every day"."""
         raise NotImplementedError
 
+    def _fires(self, after: datetime) -> Iterator[datetime]:
+        try:
+            yield from self._fires_after(_aware(after))
+        except OverflowError:  # past datetime's year 9999: no fires to tell of
+            return
+
     def _fires_after(self, after: datetime) -> Iterator[datetime]:
+        """Every fire strictly after `after` (aware), in order."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
