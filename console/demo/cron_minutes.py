@@ -14,8 +14,9 @@ Sources:
 - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
   (rate(value unit): 1 takes a singular unit, more a plural one)
 - https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
-  (at(yyyy-mm-ddThh:mm:ss); time zones; a wall-clock time skipped by a spring-forward
-  change does not fire, a repeated fall-back time fires once)
+  (at(yyyy-mm-ddThh:mm:ss); time zones) and
+  https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst (a wall-clock time
+  skipped by a spring-forward change does not fire, a repeated fall-back time fires once)
 - Quartz's CronTrigger (AWS cron derives from it) for what the guide leaves open: L, W,
   # in detail, wrap-around ranges ("FRI-MON"), names in any case, L alone in
   day-of-week meaning Saturday, W never leaving its month.

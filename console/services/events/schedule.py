@@ -3,18 +3,24 @@
 Exact next fires (AWS cron's six fields with L, W, #, the year; IANA time zones with
 their DST changes) and validation that names the field and the reason. No textual.
 
+No library gets AWS cron right (measured for issue 12: pyawscron is UTC-only, does not
+validate and crashes on Feb 29 in non-leap years; croniter and cronsim number weekdays
+0-6 and have no year), hence this engine, property-tested against the embedded AWS's
+independent minute-by-minute reading (console.demo.cron_minutes).
+
 The search is exact and does not step through minutes: it walks the sorted values of
 each field (years, months, the firing days of each month, hours, minutes) from the
 starting wall-clock time, so a rule that fires once in four years costs a few steps.
 
-Time zones (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html):
+Time zones (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html,
+and AWS's knowledge-center answer https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst):
 cron() and at() follow the zone's wall clock. A wall time skipped by a spring-forward
-change does not fire (the guide: "your schedule invocation gets skipped"). A wall time
-repeated by a fall-back change fires once, at its FIRST occurrence: the guide says it
-"runs only once and doesn't repeat its invocation", and the first occurrence is when
-the clock first shows that time, so a repeat is the second one. rate() is a fixed
-duration (a day is 24 hours) and ignores the wall clock. EventBridge rules always run
-in UTC (timezone None).
+change does not fire ("your schedule invocation gets skipped"). A wall time repeated by
+a fall-back change fires once, at its FIRST occurrence: AWS says it "runs only once and
+doesn't repeat its invocation", and the first occurrence is when the clock first shows
+that time, so a repeat is the second one. rate() is a fixed duration ("days represents
+a 24-hour duration") and ignores the wall clock. EventBridge rules always run in UTC
+(timezone None).
 """
 
 from __future__ import annotations
@@ -124,14 +130,12 @@ class CronSchedule(Schedule):
         after_timestamp = after.timestamp()
         for year, month, day, hour, minute in self._walls_from(start):
             fire = datetime(year, month, day, hour, minute, tzinfo=zone)
-            offset = fire.utcoffset()
-            if offset != fire.replace(fold=1).utcoffset():
-                # fold=0 reads a gap or a repeat with the offset from before the change
-                # (PEP 495). A larger offset after it means the clock jumped forward over
-                # this time: it never shows it, so no fire. Otherwise it is a repeat and
-                # this (fold=0) is its first occurrence, the one that fires.
-                if offset < fire.replace(fold=1).utcoffset():
-                    continue
+            # In a gap or a repeat, fold=0 reads the time with the offset from before the
+            # change and fold=1 with the one after (PEP 495). A larger offset after means
+            # the clock jumped forward over this time: it never shows it, so no fire. A
+            # smaller one means a repeat, and fold=0 is its first occurrence: it fires.
+            if fire.utcoffset() < fire.replace(fold=1).utcoffset():
+                continue
             # After `after` in time, not just on the wall clock: `after` may lie in the
             # second pass of a repeated hour, whose wall times already fired in the first.
             if fire.timestamp() > after_timestamp:
