@@ -5,7 +5,11 @@ day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (1 = Sunday
 1970-2199; `,` `-` `*` `/` everywhere; `?` in exactly one of the two day fields; `L` and
 `W` in day-of-month; `L` and `#` in day-of-week, where `#` must be the only expression.
 Where the guide gives no example, Quartz (which AWS cron derives from) decides, and the
-reading is said where it is applied. console.demo.cron_minutes reads the same rules,
+reading is said where it is applied: backwards ranges wrap (FRI-MON); L alone in
+day-of-week is Saturday; W never leaves its month, and nW in a month without day n does
+not fire; L-n is refused (not in the guide); L, W and # stand alone (no lists); "/" is
+accepted in day-of-week (Quartz does; the guide's table lists it only for the other
+numeric fields); steps go up to Quartz's limits; names are read in any case. console.demo.cron_minutes reads the same rules,
 written separately and naively; tests/events_schedule holds the two to each other.
 """
 
