@@ -73,7 +73,7 @@ def check_pattern(pattern: str | dict[str, Any]) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise PatternError("", f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(pattern, dict):
-        raise PatternError("", f"a pattern must be a JSON object, got {_kind(pattern)}")
+        raise PatternError("", f"a pattern must be a JSON object, got {json_kind(pattern)}")
     _check_object(pattern, "", inside_or=False)
     return pattern
 
@@ -90,7 +90,7 @@ def matches(pattern: str | dict[str, Any], event: dict[str, Any]) -> bool:
 # -- checking ------------------------------------------------------------------------
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -127,17 +127,17 @@ def _check_object(node: dict[str, Any], path: str, inside_or: bool) -> None:
         elif isinstance(value, list):
             _check_values(value, here)
         else:
-            raise PatternError(here, f"must be an array of values or matchers, got {_kind(value)}")
+            raise PatternError(here, f"must be an array of values or matchers, got {json_kind(value)}")
 
 
 def _check_or(value: Any, path: str) -> None:
     if not isinstance(value, list):
-        raise PatternError(path, f"must be an array of at least two objects, got {_kind(value)}")
+        raise PatternError(path, f"must be an array of at least two objects, got {json_kind(value)}")
     if len(value) < 2:
         raise PatternError(path, f"must hold at least two objects, got {len(value)}")
     for index, branch in enumerate(value):
         if not isinstance(branch, dict):
-            raise PatternError(f"{path}[{index}]", f"must be an object, got {_kind(branch)}")
+            raise PatternError(f"{path}[{index}]", f"must be an object, got {json_kind(branch)}")
         _check_object(branch, f"{path}[{index}]", inside_or=True)
 
 
@@ -167,7 +167,7 @@ def _check_matcher(matcher: dict[str, Any], path: str) -> None:
         _wildcard_regex(operand, here)
     elif name == "exists":
         if not isinstance(operand, bool):
-            raise PatternError(here, f"must be true or false, got {_kind(operand)}")
+            raise PatternError(here, f"must be true or false, got {json_kind(operand)}")
     elif name == "cidr":
         _need_string(operand, here)
         _network(operand, here)
@@ -181,7 +181,7 @@ def _check_matcher(matcher: dict[str, Any], path: str) -> None:
 
 def _need_string(operand: Any, path: str) -> None:
     if not isinstance(operand, str):
-        raise PatternError(path, f"must be a string, got {_kind(operand)}")
+        raise PatternError(path, f"must be a string, got {json_kind(operand)}")
 
 
 def _check_text_or_ignore_case(operand: Any, path: str) -> None:
@@ -221,7 +221,7 @@ def _check_anything_but(operand: Any, path: str) -> None:
         raise PatternError(path, "must not be an empty array")
     for value in values:
         if not (isinstance(value, str) or _is_number(value)):
-            raise PatternError(path, f"excludes strings or numbers only, got {_kind(value)}")
+            raise PatternError(path, f"excludes strings or numbers only, got {json_kind(value)}")
     if len({isinstance(value, str) for value in values}) > 1:
         raise PatternError(path, "must list only strings or only numbers, not both")
 
@@ -230,7 +230,7 @@ def _numeric_conditions(operand: Any, path: str) -> list[tuple[str, float]]:
     """[(operator, operand)] of a `numeric` matcher: ["=", n], [op, n] or a lower then an
     upper bound ([">", 0, "<=", 5])."""
     if not isinstance(operand, list):
-        raise PatternError(path, f"must be an array such as [\">\", 0, \"<=\", 5], got {_kind(operand)}")
+        raise PatternError(path, f"must be an array such as [\">\", 0, \"<=\", 5], got {json_kind(operand)}")
     if len(operand) not in (2, 4):
         raise PatternError(path, f"must hold one or two (operator, number) pairs, got {len(operand)} items")
     conditions: list[tuple[str, float]] = []
@@ -239,7 +239,7 @@ def _numeric_conditions(operand: Any, path: str) -> list[tuple[str, float]]:
         if operator not in ("=", "<", "<=", ">", ">="):
             raise PatternError(path, f"unknown numeric operator {json.dumps(operator)} (known: =, <, <=, >, >=)")
         if not _is_number(number):
-            raise PatternError(path, f"the operand of {operator} must be a number, got {_kind(number)}")
+            raise PatternError(path, f"the operand of {operator} must be a number, got {json_kind(number)}")
         if not -NUMERIC_LIMIT <= number <= NUMERIC_LIMIT:
             raise PatternError(path, f"{number} is outside the numeric range -5.0e9..5.0e9")
         conditions.append((operator, number))
