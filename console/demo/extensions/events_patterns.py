@@ -49,6 +49,7 @@ ValidationException "Parameter Event is not valid." (our choice of reason suffix
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -74,6 +75,7 @@ class Invalid(Exception):
 # ("not", [excluded matchers]) | ("num", [(op, n)]) | ("cidr", network) | ("exists", bool)
 
 
+@functools.lru_cache(maxsize=4096)  # PutEvents matches every rule of the bus, event after event
 def compile_pattern(text: str | None) -> list[list[tuple[tuple[str, ...], list[tuple]]]]:
     """Branches of (path, matchers) fields; raises Invalid with AWS's reason."""
     try:
@@ -359,7 +361,8 @@ def install() -> None:
         def matches_event(self, event: Any) -> bool:
             if not self._pattern:
                 return True  # a scheduled rule: no pattern to match
-            return event_matches(compile_pattern(json.dumps(self._pattern)), json.loads(json.dumps(event)))
+            branches = compile_pattern(self._raw_pattern or json.dumps(self._pattern))
+            return event_matches(branches, json.loads(json.dumps(event, default=str)))
 
         def test_event_pattern(self) -> str:
             try:

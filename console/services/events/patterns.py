@@ -42,6 +42,7 @@ tests/events_patterns/test_agreement.py holds both to one table):
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -78,9 +79,10 @@ def check_pattern(pattern: str | dict[str, Any]) -> dict[str, Any]:
     return pattern
 
 
-def matches(pattern: str | dict[str, Any], event: dict[str, Any]) -> bool:
+def matches(pattern: str | dict[str, Any], event: dict[str, Any] | str) -> bool:
     """Whether `event` (the full envelope: id, account, source, time, region, resources,
-    detail-type, detail) matches `pattern`."""
+    detail-type, detail; a dict or its JSON text) matches `pattern`. An invalid pattern
+    raises PatternError."""
     checked = check_pattern(pattern)
     if isinstance(event, str):
         event = json.loads(event)
@@ -252,6 +254,7 @@ def _numeric_conditions(operand: Any, path: str) -> list[tuple[str, float]]:
     return conditions
 
 
+@functools.lru_cache(maxsize=512)  # matching compiles each leaf's operand again
 def _wildcard_regex(text: str, path: str) -> re.Pattern[str]:
     parts: list[str] = []
     index = 0
