@@ -143,6 +143,7 @@ def test_numeric_ranges_and_equality_on_json_numbers(verdict):
     assert verdict(pattern, with_detail(**{"c-count": 5, "d-count": 9.5, "x-limit": 301.8})) is True
     assert verdict(pattern, with_detail(**{"c-count": 0, "d-count": 9.5, "x-limit": 301.8})) is False
     assert verdict(pattern, with_detail(**{"c-count": "5", "d-count": 9.5, "x-limit": 301.8})) is False
+    assert verdict({"detail": {"n": [{"numeric": [">=", -3, "<", 2.5]}]}}, with_detail(n=1)) is True  # 1 vs 2.5
 
 
 def test_cidr_matches_ipv4_and_ipv6_addresses(verdict):

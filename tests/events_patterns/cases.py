@@ -39,6 +39,7 @@ ENVELOPE: dict[str, Any] = {
             {"firstName": "Anna", "lastName": "Smith"},
         ],
         "matrix": [[1, 2], [3, 4]],
+        "crew": [{"name": "Ada", "role": "pilot"}, {"name": "Bob"}],
     },
 }
 
@@ -115,7 +116,10 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("exists true on an object", detail({"config": [{"exists": True}]}), False),
     ("exists on null", detail({"nothing": [{"exists": True}]}), True),
     ("exists on empty array", detail({"no-tags": [{"exists": True}]}), False),
-    ("exists false in other element", detail({"employees": {"middle": [{"exists": False}]}}), True),
+    ("exists false in no element", detail({"employees": {"middle": [{"exists": False}]}}), True),
+    ("exists false in one element only", detail({"crew": {"role": [{"exists": False}]}}), False),
+    ("exists false beside a field", detail({"crew": {"name": ["Bob"], "role": [{"exists": False}]}}), False),
+    ("exists true in one element", detail({"crew": {"name": ["Ada"], "role": [{"exists": True}]}}), True),
     # wildcard
     ("wildcard", {"source": [{"wildcard": "aws.*2"}]}, True),
     ("wildcard no", {"source": [{"wildcard": "aws.*3"}]}, False),

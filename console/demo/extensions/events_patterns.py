@@ -52,6 +52,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
+import operator
 import re
 import threading
 from itertools import product
@@ -61,6 +62,8 @@ MANDATORY_EVENT_FIELDS = ("id", "account", "source", "time", "region", "resource
 NUMBER_LIMIT = 5.0e9
 OPERATOR_NAMES = frozenset(
     {"prefix", "suffix", "equals-ignore-case", "anything-but", "numeric", "exists", "cidr", "wildcard"})
+
+_COMPARE = {"=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 _lock = threading.Lock()
 _installed = False
@@ -284,8 +287,7 @@ def _hit(matcher: tuple, leaf: Any) -> bool:
     if kind == "num":
         if not _is_num(leaf) or abs(leaf) > NUMBER_LIMIT:
             return False
-        checks = {"=": leaf.__eq__, "<": leaf.__lt__, "<=": leaf.__le__, ">": leaf.__gt__, ">=": leaf.__ge__}
-        return all(checks[op](n) is True for op, n in matcher[1])
+        return all(_COMPARE[op](leaf, n) for op, n in matcher[1])
     if not isinstance(leaf, str):
         return False
     if kind == "cidr":
