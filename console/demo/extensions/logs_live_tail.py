@@ -1,0 +1,177 @@
+"""StartLiveTail as a live stream, as the CloudWatch Logs API reference describes it.
+
+moto 5.2.5 answers StartLiveTail with one snapshot of the events already stored and closes
+the stream. The API reference (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html,
+the botocore model logs 2014-03-28: StartLiveTailResponseStream, LiveTailSessionStart,
+LiveTailSessionUpdate, SessionTimeoutException) says, and so this does:
+
+- The response is an event stream (console.demo.extensions.logs_eventstream): "A single
+  LiveTailSessionStart object is sent at the start of the session", then "Every second, a
+  LiveTailSessionUpdate object is sent", holding the log events ingested since the previous
+  one ("If no new log events were ingested in the past second, the LiveTailSessionUpdate
+  object will contain an empty array"), each with logStreamName, logGroupIdentifier (as the
+  request named the group), message, timestamp and ingestionTime, in FilterLogEvents' order.
+- "can include as many as 500 log events. If the number of log events matching the request
+  exceeds 500 per second, the log events are sampled down to 500": sessionMetadata.sampled
+  is then true and the update holds 500 events spread evenly over those that matched
+  (AWS does not say how it samples).
+- "A SessionTimeoutException object is returned when the session times out, after it has
+  been kept open for three hours", measured on the embedded AWS's clock (console.demo.clock:
+  a test moves it instead of waiting). OPSDECK_LIVE_TAIL_SESSION_SECONDS, read when a session
+  starts, shortens it for a demo.
+- logGroupIdentifiers: 1 to 10 log groups, "Specify each log group by its ARN ... the ARN
+  can't end with an asterisk (*)". More than 10 is refused with AWS's constraint text
+  (botocore checks only the minimum); a name, or an ARN with `*`, is refused
+  (InvalidParameterException, text ours); an ARN of no group is ResourceNotFoundException.
+- logStreamNames and logStreamNamePrefixes: not both, and only with one log group (moto's
+  refusals and texts are kept).
+- logEventFilterPattern: the same evaluator as FilterLogEvents (logs_filter); an invalid
+  one is refused before the stream starts.
+
+Each session is its own generator on the server's request thread (the server is threaded),
+paced by the wall clock, so a long session blocks nothing else. Only events ingested after
+the session starts are sent. AWS's buffering for slow readers (10 updates or 5,000 events,
+then the oldest are dropped) is not imitated: a slow reader here gets everything, later.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from datetime import timedelta
+from typing import Any, Iterator
+
+from console.demo.extensions import logs_eventstream, logs_events
+
+MAX_GROUPS = 10
+MAX_EVENTS_PER_UPDATE = 500
+UPDATE_SECONDS = 1.0
+SESSION_SECONDS = 3 * 3600
+TIMEOUT_MESSAGE = "Live Tail sessions time out after three hours."
+log = logging.getLogger("opsdeck.demo.live_tail")
+_installed = False
+
+
+def session_seconds() -> float:
+    return float(os.environ.get("OPSDECK_LIVE_TAIL_SESSION_SECONDS") or SESSION_SECONDS)
+
+
+def sample(events: list[Any], size: int = MAX_EVENTS_PER_UPDATE) -> list[Any]:
+    """`size` events spread evenly over `events`, in order (all of them if there are no more)."""
+    if len(events) <= size:
+        return events
+    return [events[i * len(events) // size] for i in range(size)]
+
+
+def _constraint(identifiers: list[str]) -> str:
+    shown = "[" + ", ".join(identifiers) + "]"
+    return (f"1 validation error detected: Value '{shown}' at 'logGroupIdentifiers' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {MAX_GROUPS}")
+
+
+class Session:
+    """One Live Tail session: what it watches and how far it has read each stream."""
+
+    def __init__(self, backend: Any, params: dict[str, Any]) -> None:
+        from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
+
+        identifiers = list(params.get("logGroupIdentifiers") or [])
+        if not identifiers:
+            raise InvalidParameterException("logGroupIdentifiers must name at least one log group.")
+        if len(identifiers) > MAX_GROUPS:
+            raise InvalidParameterException(_constraint(identifiers))
+        for identifier in identifiers:
+            if not identifier.startswith("arn:"):
+                raise InvalidParameterException(f"Specify each log group by its ARN: '{identifier}' is not an ARN.")
+            if identifier.endswith("*"):
+                raise InvalidParameterException(f"A log group ARN can't end with an asterisk (*): '{identifier}'.")
+        self.names = params.get("logStreamNames")
+        self.prefixes = params.get("logStreamNamePrefixes")
+        if self.names is not None and self.prefixes is not None:
+            raise InvalidParameterException("Only one of logStreamNames or logStreamNamePrefixes can be provided.")
+        if (self.names is not None or self.prefixes is not None) and len(identifiers) != 1:
+            raise InvalidParameterException(
+                "logStreamNames and logStreamNamePrefixes can only be used with a single log group.")
+        self.groups = []
+        for identifier in identifiers:
+            group = logs_events.group_named(backend, identifier)
+            if group is None:
+                raise ResourceNotFoundException()
+            self.groups.append((identifier, group))
+        self.pattern = params.get("logEventFilterPattern")
+        self.matcher = logs_events.compile_or_refuse(self.pattern)
+        self.start = {"requestId": str(uuid.uuid4()), "sessionId": str(uuid.uuid4()),
+                      "logGroupIdentifiers": identifiers}
+        if self.names is not None:
+            self.start["logStreamNames"] = self.names
+        if self.prefixes is not None:
+            self.start["logStreamNamePrefixes"] = self.prefixes
+        self.start["logEventFilterPattern"] = self.pattern or ""
+        from console.demo import clock
+
+        self.deadline = clock.now() + timedelta(seconds=session_seconds())
+        self.read: dict[tuple[int, str], int] = {}
+        for _, group in self.groups:  # only what is ingested from now on
+            for stream in logs_events.streams_of(group, self.names, self.prefixes):
+                self.read[(id(group), stream.log_stream_name)] = len(stream.events)
+
+    def timed_out(self) -> bool:
+        from console.demo import clock
+
+        return clock.now() >= self.deadline
+
+    def update(self) -> dict[str, Any]:
+        """The events ingested since the last update that match, at most 500 of them."""
+        fresh = []
+        for identifier, group in self.groups:
+            for stream in logs_events.streams_of(group, self.names, self.prefixes):
+                key = (id(group), stream.log_stream_name)
+                events = stream.events
+                seen, self.read[key] = self.read.get(key, 0), len(events)
+                fresh.extend((identifier, stream.log_stream_name, event) for event in events[seen:len(events)]
+                             if self.matcher(event.message))
+        fresh.sort(key=lambda item: logs_events.sort_key(item[2]))
+        chosen = sample(fresh)
+        return {"sessionMetadata": {"sampled": len(fresh) > len(chosen)},
+                "sessionResults": [{"logStreamName": stream, "logGroupIdentifier": identifier, "message": e.message,
+                                    "timestamp": e.timestamp, "ingestionTime": e.ingestion_time}
+                                   for identifier, stream, e in chosen]}
+
+    def stream(self) -> Iterator[bytes]:
+        """The response body: initial response, sessionStart, then an update a second; after the
+        update that reaches the session's end, SessionTimeoutException."""
+        yield logs_eventstream.initial_response()
+        yield logs_eventstream.event("sessionStart", self.start)
+        due = time.monotonic()
+        while True:
+            due += UPDATE_SECONDS
+            time.sleep(max(0.0, due - time.monotonic()))
+            try:
+                update = self.update()
+            except Exception as exc:  # "returned if an unknown error occurs"
+                log.exception("live tail update failed")
+                yield logs_eventstream.exception("SessionStreamingException", f"{type(exc).__name__}: {exc}")
+                return
+            yield logs_eventstream.event("sessionUpdate", update)
+            if self.timed_out():  # the last second's events are delivered first
+                yield logs_eventstream.exception("SessionTimeoutException", TIMEOUT_MESSAGE)
+                return
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    import json
+
+    from moto.logs.responses import LogsResponse
+
+    def handler(self: Any) -> tuple[int, dict[str, str], Iterator[bytes]]:
+        session = Session(self.logs_backend, json.loads(self.body or "{}"))
+        return 200, {"Content-Type": logs_eventstream.CONTENT_TYPE}, session.stream()
+
+    handler.__wrapped__ = LogsResponse.start_live_tail  # type: ignore[attr-defined]
+    LogsResponse.start_live_tail = handler
+    _installed = True
