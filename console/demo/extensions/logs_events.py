@@ -34,7 +34,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import heapq
+import itertools
 import json
+from operator import itemgetter
 from typing import Any, Iterable
 
 from console.demo.extensions import logs_filter
@@ -42,6 +45,7 @@ from console.demo.extensions import logs_filter
 PAGE_EVENTS = 10_000
 PAGE_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26  # PutLogEvents' per-event accounting, used for the page size too
+_ORDER = itemgetter(0, 1, 2)  # (timestamp, ingestion time, event id) of a row
 _installed = False
 
 
@@ -126,22 +130,22 @@ def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("nextToken"):
         descending, after = _read_token(params["nextToken"], group.name)
 
-    found = []
+    low = start if start is not None else float("-inf")
+    high = end if end is not None else float("inf")
+    runs = []  # each stream in order (nearly sorted already), then merged lazily: a page reads what it needs
     for stream in streams_of(group, names, [prefix] if prefix else None):
-        for event in stream.events:
-            if start is not None and event.timestamp < start:
-                continue
-            if end is not None and event.timestamp > end:
-                continue
-            key = sort_key(event)
-            if after is not None and (key >= after if descending else key <= after):
-                continue
-            found.append((key, stream.log_stream_name, event))
-    found.sort(key=lambda item: item[0], reverse=descending)
+        name = stream.log_stream_name
+        run = [(event.timestamp, event.ingestion_time, int(event.event_id), name, event)
+               for event in stream.events if low <= event.timestamp <= high]
+        run.sort(key=_ORDER, reverse=descending)
+        runs.append(run)
+    rows: Iterable[tuple] = heapq.merge(*runs, key=_ORDER, reverse=descending)
+    if after is not None:
+        rows = itertools.dropwhile(lambda row: _ORDER(row) >= after if descending else _ORDER(row) <= after, rows)
 
     page: list[dict[str, Any]] = []
     size, last, more = 0, None, False
-    for key, stream_name, event in found:
+    for *key, stream_name, event in rows:
         if not matcher(event.message):
             continue
         cost = len(event.message.encode()) + EVENT_OVERHEAD_BYTES
@@ -149,7 +153,7 @@ def filter_log_events(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
             more = True
             break
         page.append(event_dict(stream_name, event))
-        size, last = size + cost, key
+        size, last = size + cost, tuple(key)
     answer: dict[str, Any] = {"events": page, "searchedLogStreams": []}
     if more and last is not None:
         answer["nextToken"] = _token(group.name, descending, last)
