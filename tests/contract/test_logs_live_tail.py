@@ -149,3 +149,25 @@ def test_live_tail_stream_filters_need_one_group_and_a_valid_pattern(fresh_accou
     assert [e["Code"] for e in errors] == ["InvalidParameterException"] * 4
     assert errors[3]["Message"] == "Invalid filter pattern"
 
+
+
+def test_aiobotocore_reads_the_stream(fresh_account, groups):
+    """The stream is the botocore model's StartLiveTailResponseStream in the
+    application/vnd.amazon.eventstream framing: aiobotocore (the console's client) parses its
+    initial response and sessionStart (no wait: both are sent at once)."""
+    from aiobotocore.session import get_session
+
+    _, arns = groups
+
+    async def first_event() -> dict:
+        async with get_session().create_client(
+                "logs", endpoint_url=fresh_account.endpoint, region_name="us-east-1",
+                aws_access_key_id=fresh_account.access_key, aws_secret_access_key=fresh_account.secret_key,
+                config=Config(inject_host_prefix=False)) as logs:
+            answer = await logs.start_live_tail(logGroupIdentifiers=[arns["/svc/worker"]])
+            async for event in answer["responseStream"]:
+                return event
+        return {}
+
+    start = asyncio.run(first_event())["sessionStart"]
+    assert start["logGroupIdentifiers"] == [arns["/svc/worker"]] and start["sessionId"]
