@@ -17,7 +17,8 @@ LiveTailSessionUpdate, SessionTimeoutException) says, and so this does:
   (AWS does not say how it samples).
 - "A SessionTimeoutException object is returned when the session times out, after it has
   been kept open for three hours", measured on the embedded AWS's clock (console.demo.clock:
-  a test moves it instead of waiting). OPSDECK_LIVE_TAIL_SESSION_SECONDS, read when a session
+  a test moves it instead of waiting), and sent right after the update of the second that
+  reaches it, so the last events are not lost. OPSDECK_LIVE_TAIL_SESSION_SECONDS, read when a session
   starts, shortens it for a demo.
 - logGroupIdentifiers: 1 to 10 log groups, "Specify each log group by its ARN ... the ARN
   can't end with an asterisk (*)". More than 10 is refused with AWS's constraint text
@@ -36,6 +37,7 @@ then the oldest are dropped) is not imitated: a slow reader here gets everything
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -43,6 +45,7 @@ import uuid
 from datetime import timedelta
 from typing import Any, Iterator
 
+from console.demo import clock
 from console.demo.extensions import logs_eventstream, logs_events
 
 MAX_GROUPS = 10
@@ -109,8 +112,6 @@ class Session:
         if self.prefixes is not None:
             self.start["logStreamNamePrefixes"] = self.prefixes
         self.start["logEventFilterPattern"] = self.pattern or ""
-        from console.demo import clock
-
         self.deadline = clock.now() + timedelta(seconds=session_seconds())
         self.read: dict[tuple[int, str], int] = {}
         for _, group in self.groups:  # only what is ingested from now on
@@ -118,8 +119,6 @@ class Session:
                 self.read[(id(group), stream.log_stream_name)] = len(stream.events)
 
     def timed_out(self) -> bool:
-        from console.demo import clock
-
         return clock.now() >= self.deadline
 
     def update(self) -> dict[str, Any]:
@@ -164,8 +163,6 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import json
-
     from moto.logs.responses import LogsResponse
 
     def handler(self: Any) -> tuple[int, dict[str, str], Iterator[bytes]]:
