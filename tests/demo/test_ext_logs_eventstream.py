@@ -43,3 +43,18 @@ def test_sampling_keeps_500_spread_over_the_second_in_order():
     chosen = logs_live_tail.sample(events)
     assert len(chosen) == 500 and chosen == sorted(set(chosen)) and chosen[0] == 0 and chosen[-1] >= 1195
     assert logs_live_tail.sample(events[:500]) == events[:500]
+
+
+def test_a_slow_readers_backlog_keeps_10_updates_or_5000_events_dropping_the_oldest():
+    backlog = logs_live_tail.Backlog()
+    for i in range(12):
+        backlog.put(f"update {i}".encode(), events=1)
+    backlog.put(b"timed out", final=True)
+    assert backlog.dropped == 2
+    taken = [backlog.get() for _ in range(11)]
+    assert taken[0] == (b"update 2", False) and taken[-1] == (b"timed out", True)
+
+    for i in range(3):
+        backlog.put(f"big {i}".encode(), events=2500)
+    assert backlog.dropped == 3  # 7,500 events: the oldest update goes
+    assert [backlog.get() for _ in range(2)] == [(b"big 1", False), (b"big 2", False)]

@@ -29,10 +29,16 @@ LiveTailSessionUpdate, SessionTimeoutException) says, and so this does:
 - logEventFilterPattern: the same evaluator as FilterLogEvents (logs_filter); an invalid
   one is refused before the stream starts.
 
-Each session is its own generator on the server's request thread (the server is threaded),
-paced by the wall clock, so a long session blocks nothing else. Only events ingested after
-the session starts are sent. AWS's buffering for slow readers (10 updates or 5,000 events,
-then the oldest are dropped) is not imitated: a slow reader here gets everything, later.
+- "If your client consumes the log events slower than the server produces them, CloudWatch
+  Logs buffers up to 10 LiveTailSessionUpdate events or 5000 log events, after which it
+  starts dropping the oldest events": a producer thread makes the updates each second into
+  a Backlog that drops the oldest whole updates beyond that; the response generator sends
+  from it as fast as the reader takes them (the kernel's socket buffers come first, so only
+  a reader stalled for a long time loses updates).
+
+Each session is a generator on the server's request thread (the server is threaded) plus
+its producer, paced by the wall clock, so a long session blocks nothing else. Only events
+ingested after the session starts are sent.
 """
 
 from __future__ import annotations
@@ -40,8 +46,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import uuid
+from collections import deque
 from datetime import timedelta
 from typing import Any, Iterator
 
@@ -50,6 +58,8 @@ from console.demo.extensions import logs_eventstream, logs_events
 
 MAX_GROUPS = 10
 MAX_EVENTS_PER_UPDATE = 500
+MAX_BUFFERED_UPDATES = 10  # for a reader slower than the stream
+MAX_BUFFERED_EVENTS = 5000
 UPDATE_SECONDS = 1.0
 SESSION_SECONDS = 3 * 3600
 TIMEOUT_MESSAGE = "Live Tail sessions time out after three hours."
@@ -138,25 +148,77 @@ class Session:
                                     "timestamp": e.timestamp, "ingestionTime": e.ingestion_time}
                                    for identifier, stream, e in chosen]}
 
-    def stream(self) -> Iterator[bytes]:
-        """The response body: initial response, sessionStart, then an update a second; after the
-        update that reaches the session's end, SessionTimeoutException."""
-        yield logs_eventstream.initial_response()
-        yield logs_eventstream.event("sessionStart", self.start)
+    def produce(self, backlog: "Backlog", stop: threading.Event) -> None:
+        """Every second, the update (then, at the session's end, SessionTimeoutException) into
+        `backlog`, whether or not the reader keeps up."""
         due = time.monotonic()
         while True:
             due += UPDATE_SECONDS
-            time.sleep(max(0.0, due - time.monotonic()))
+            if stop.wait(max(0.0, due - time.monotonic())):
+                return
             try:
                 update = self.update()
             except Exception as exc:  # "returned if an unknown error occurs"
                 log.exception("live tail update failed")
-                yield logs_eventstream.exception("SessionStreamingException", f"{type(exc).__name__}: {exc}")
+                backlog.put(logs_eventstream.exception("SessionStreamingException", f"{type(exc).__name__}: {exc}"),
+                            final=True)
                 return
-            yield logs_eventstream.event("sessionUpdate", update)
+            backlog.put(logs_eventstream.event("sessionUpdate", update), events=len(update["sessionResults"]))
             if self.timed_out():  # the last second's events are delivered first
-                yield logs_eventstream.exception("SessionTimeoutException", TIMEOUT_MESSAGE)
+                backlog.put(logs_eventstream.exception("SessionTimeoutException", TIMEOUT_MESSAGE), final=True)
                 return
+
+    def stream(self) -> Iterator[bytes]:
+        """The response body: initial response, sessionStart, then what the producer puts in the
+        backlog, as fast as the reader takes it, until a final message."""
+        yield logs_eventstream.initial_response()
+        yield logs_eventstream.event("sessionStart", self.start)
+        backlog, stop = Backlog(), threading.Event()
+        threading.Thread(target=self.produce, args=(backlog, stop), daemon=True, name="live-tail").start()
+        try:
+            while True:
+                message, final = backlog.get()
+                yield message
+                if final:
+                    return
+        finally:  # the reader went away (or the session ended): stop producing
+            stop.set()
+
+
+class Backlog:
+    """Messages produced and not yet sent. "If your client consumes the log events slower than
+    the server produces them, CloudWatch Logs buffers up to 10 LiveTailSessionUpdate events or
+    5000 log events, after which it starts dropping the oldest events": whole updates are
+    dropped, oldest first; the final message (an exception) never is."""
+
+    def __init__(self) -> None:
+        self._items: deque[tuple[bytes, int, bool]] = deque()
+        self._events = 0
+        self._ready = threading.Condition()
+        self.dropped = 0  # updates dropped so far
+
+    def put(self, message: bytes, events: int = 0, final: bool = False) -> None:
+        with self._ready:
+            self._items.append((message, events, final))
+            self._events += events
+            while self._over() and not self._items[0][2]:
+                _, lost, _ = self._items.popleft()
+                self._events -= lost
+                self.dropped += 1
+            self._ready.notify()
+
+    def _over(self) -> bool:
+        updates = sum(1 for _, _, final in self._items if not final)
+        return updates > MAX_BUFFERED_UPDATES or (self._events > MAX_BUFFERED_EVENTS and updates > 1)
+
+    def get(self) -> tuple[bytes, bool]:
+        """The oldest message and whether it is the last, waiting for one if there is none."""
+        with self._ready:
+            while not self._items:
+                self._ready.wait()
+            message, events, final = self._items.popleft()
+            self._events -= events
+            return message, final
 
 
 def install() -> None:
