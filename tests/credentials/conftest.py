@@ -118,14 +118,15 @@ def panel_states(app) -> dict[str, str] | None:
 
 async def wait_for(pilot, condition, what: str, rounds: int = 300, clock=None):
     """Pause until `condition()` is truthy (Pilot pauses, not wall-clock assertions); with
-    a ManualClock, move it 0.1 s a round (calls beyond a quota's burst wait on it)."""
+    a ManualClock, move it 0.5 s a round (calls beyond a quota's burst wait on it, and a
+    source that was mid-request when a test jumped the clock next ticks an interval later)."""
     for _ in range(rounds):
         value = condition()
         if value:
             return value
         await pilot.pause(0.05)
         if clock is not None:
-            await clock.advance(0.1)
+            await clock.advance(0.5)
     raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
 
 

@@ -71,7 +71,7 @@ async def test_sso_session_expired_mid_session_comes_back_with_ctrl_r_after_sso_
 
         # the sign-in session ends; an hour on, so do the role credentials it bought
         control.end_sso_session(endpoint, first_login)
-        await shared_clock.advance(3601)
+        await shared_clock.jump(3601)
         await wait_for(pilot, lambda: all_stale_with(app, EXPIRED), "every panel stale: session expired",
                        clock=shared_clock)
         await wait_for(pilot, lambda: [n for n in notices(app) if "aws sso login --profile sso-oncall" in n],
@@ -109,7 +109,7 @@ async def test_mfa_session_expired_mid_session_asks_for_a_new_code(fresh_account
         await wait_for(pilot, lambda: loaded(app, "empty"), "the role account's empty dashboard", clock=shared_clock)
         assert app.target.account == role_account
 
-        await shared_clock.advance(901)  # past the role session's DurationSeconds
+        await shared_clock.jump(901)  # past the role session's DurationSeconds
         asked = "The MFA session of profile admin has expired"
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen) and asked in screen_text(app),
                        "the MFA modal, asking again", clock=shared_clock)
@@ -181,7 +181,7 @@ async def test_ctrl_r_on_a_detail_screen_renews_the_session_then_reloads_it(fres
         assert field(screen, "config-body", "memory") == "128 MB"
 
         control.end_sso_session(endpoint, first_login)
-        await shared_clock.advance(3601)
+        await shared_clock.jump(3601)
         fresh_account.client("lambda").update_function_configuration(FunctionName="settle-payments", MemorySize=512)
         await pilot.press("ctrl+r")  # the screen's own reload: AWS answers that the session expired
         await wait_for(pilot, lambda: config.stale_since is not None and app.pool.expired("sso-oncall"),
