@@ -190,14 +190,11 @@ def move_to(clock, moment) -> None:
 
 
 def rule_sums(account, rule: str, start, end, names=("TriggeredRules", "Invocations", "FailedInvocations")) -> dict:
-    cw = account.client("cloudwatch")
-    sums = {}
-    for name in names:
-        points = cw.get_metric_statistics(Namespace="AWS/Events", MetricName=name,
-                                          Dimensions=[{"Name": "RuleName", "Value": rule}], StartTime=start,
-                                          EndTime=end, Period=60, Statistics=["Sum"])["Datapoints"]
-        sums[name] = sum(p["Sum"] for p in points)
-    return sums
+    queries = [{"Id": f"m{i}", "MetricStat": {"Metric": {"Namespace": "AWS/Events", "MetricName": name, "Dimensions": [
+        {"Name": "RuleName", "Value": rule}]}, "Period": 60, "Stat": "Sum"}} for i, name in enumerate(names)]
+    results = account.client("cloudwatch").get_metric_data(MetricDataQueries=queries, StartTime=start - timedelta(minutes=1),
+                                                           EndTime=end)["MetricDataResults"]
+    return {names[int(r["Id"][1:])]: sum(r["Values"]) for r in results}
 
 
 def next_minute(moment, plus: int = 1):

@@ -32,9 +32,34 @@ from typing import Any
 INVALID = "Parameter ScheduleExpression is not valid."
 _RATE = re.compile(r"rate\(\d+ [a-z]+\)")
 
-_lock = threading.Lock()
-_started: dict[str, tuple[str, datetime]] = {}  # rule ARN -> (expression, when it got it)
 _installed = False
+
+
+class ExpressionStarts:
+    """When each rule or schedule (by ARN) got its current expression; rate() counts from it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started: dict[str, tuple[str, datetime]] = {}
+
+    def remember(self, arn: str, expression: str, now: datetime) -> None:
+        """Keep `now` unless `arn` already has this expression (put again unchanged)."""
+        with self._lock:
+            known = self._started.get(arn)
+            if known is None or known[0] != expression:
+                self._started[arn] = (expression, now)
+
+    def started(self, arn: str, expression: str, default: datetime) -> datetime:
+        with self._lock:
+            known = self._started.get(arn)
+        return known[1] if known is not None and known[0] == expression else default
+
+    def forget(self, arn: str) -> None:
+        with self._lock:
+            self._started.pop(arn, None)
+
+
+STARTS = ExpressionStarts()
 
 
 def valid_rule_expression(expression: str) -> bool:
@@ -54,11 +79,7 @@ def valid_rule_expression(expression: str) -> bool:
 
 def started(rule: Any, default: datetime) -> datetime:
     """When `rule` got its current schedule expression (`default` if it predates this module)."""
-    with _lock:
-        known = _started.get(rule.arn)
-    if known is None or known[0] != rule.scheduled_expression:
-        return default
-    return known[1]
+    return STARTS.started(rule.arn, rule.scheduled_expression, default)
 
 
 def install() -> None:
@@ -81,10 +102,7 @@ def install() -> None:
                         event_pattern=event_pattern, role_arn=role_arn, scheduled_expression=scheduled_expression,
                         state=state, managed_by=managed_by, tags=tags)
         if scheduled_expression:
-            with _lock:
-                known = _started.get(rule.arn)
-                if known is None or known[0] != scheduled_expression:
-                    _started[rule.arn] = (scheduled_expression, demo_clock.now())
+            STARTS.remember(rule.arn, scheduled_expression, demo_clock.now())
         return rule
 
     EventsBackend.put_rule = put_rule

@@ -26,18 +26,18 @@ A rate() schedule counts from when it got its expression (its StartDate if later
 from __future__ import annotations
 
 import re
-import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from console.demo.extensions.events_rules import ExpressionStarts
 
 _RATE = re.compile(r"rate\(\d+ [a-z]+\)")
 _AT = re.compile(r"at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)")
 MODES = ("OFF", "FLEXIBLE")
 MAX_WINDOW = 1440
 
-_lock = threading.Lock()
-_started: dict[str, tuple[str, datetime]] = {}  # schedule ARN -> (expression, when it got it)
+STARTS = ExpressionStarts()
 _installed = False
 
 
@@ -88,16 +88,11 @@ def window_error(window: dict[str, Any] | None) -> str | None:
 
 
 def started(schedule: Any, default: datetime) -> datetime:
-    with _lock:
-        known = _started.get(schedule.arn)
-    if known is None or known[0] != schedule.schedule_expression:
-        return default
-    return known[1]
+    return STARTS.started(schedule.arn, schedule.schedule_expression, default)
 
 
 def forget(arn: str) -> None:
-    with _lock:
-        _started.pop(arn, None)
+    STARTS.forget(arn)
 
 
 def _check(expression: str, zone: str | None, window: dict[str, Any] | None) -> None:
@@ -111,10 +106,7 @@ def _check(expression: str, zone: str | None, window: dict[str, Any] | None) -> 
 def _remember(schedule: Any) -> None:
     from console.demo import clock as demo_clock
 
-    with _lock:
-        known = _started.get(schedule.arn)
-        if known is None or known[0] != schedule.schedule_expression:
-            _started[schedule.arn] = (schedule.schedule_expression, demo_clock.now())
+    STARTS.remember(schedule.arn, schedule.schedule_expression, demo_clock.now())
 
 
 def install() -> None:
