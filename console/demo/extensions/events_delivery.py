@@ -33,6 +33,7 @@ from typing import Any
 _clients: dict[tuple[int, str, str], Any] = {}
 _clients_lock = threading.Lock()
 _rng = random.Random(20261201)
+_streams: dict[tuple[str, str, str, str, Any], str] = {}  # the log stream invocations of a version write to
 
 
 class DeliveryError(Exception):
@@ -101,8 +102,11 @@ def _log_invocation(account: str, region: str, name: str, version: str, failure:
     group = f"/aws/lambda/{name}"
     if group not in logs.groups:
         logs.create_log_group(group, {})
-    stream = E.lambda_stream_name(at, version, _rng)
-    logs.create_log_stream(group, stream)
+    key = (account, region, name, version, at.date())  # one warm execution environment a day
+    stream = _streams.get(key)
+    if stream is None or stream not in logs.groups[group].streams:
+        stream = _streams[key] = E.lambda_stream_name(at, version, _rng)
+        logs.create_log_stream(group, stream)
     spec = E.FunctionSpec(name, "python3.12", 128, 1, 0, 50.0)
     invocation = E.fake_invocation(_rng, spec, version, error=failure[0] if failure else None)
     lines = E.invocation_lines(name, invocation, [E.app_line("INFO", f"{name} called")])
