@@ -201,6 +201,14 @@ def next_minute(moment, plus: int = 1):
     return moment.replace(second=0, microsecond=0) + timedelta(minutes=plus)
 
 
+def early_in_a_minute(clock):
+    """Move to 10 s into the next minute: a rate(1 minute) made now fires once in the next 61 s
+    (made at 12:00:59, its second fire falls in the minute of 12:02, which has begun by 12:02:00)."""
+    moment = next_minute(clock.now()) + timedelta(seconds=10)
+    move_to(clock, moment)
+    return moment
+
+
 def test_a_rate_rule_fires_each_period_from_its_creation_with_the_scheduled_event(fresh_account, shared_clock):
     """eb-rate-expressions: "A rate expression starts when you create the scheduled event rule";
     without Input the target receives the scheduled event (eb-run-lambda-schedule, eb-events):
@@ -248,6 +256,7 @@ def test_input_input_path_and_input_transformer_shape_what_the_target_gets(fresh
     """eb-transform-target-input: Input is passed as is; InputPath selects part of the event;
     InputTransformer fills InputTemplate from InputPathsMap (a string value inside quotes goes in
     as text, elsewhere as JSON) and the predefined <aws.events.rule-name>."""
+    start = early_in_a_minute(shared_clock)
     url, arn = make_queue(fresh_account, "shaped")
     events = fresh_account.client("events")
     events.put_rule(Name="shaped", ScheduleExpression="rate(1 minute)")
@@ -258,7 +267,7 @@ def test_input_input_path_and_input_transformer_shape_what_the_target_gets(fresh
             "InputPathsMap": {"kind": "$.detail-type", "account": "$.account", "detail": "$.detail"},
             "InputTemplate": '{"what": "<kind> for <account>", "detail": <detail>, "rule": "<aws.events.rule-name>"}'}},
     ])
-    move_to(shared_clock, shared_clock.now() + timedelta(seconds=61))
+    move_to(shared_clock, start + timedelta(seconds=61))
     got = bodies(fresh_account, url)
     rule_arn = f"arn:aws:events:us-east-1:{fresh_account.id}:rule/shaped"
     assert sorted(got, key=json.dumps) == sorted([
@@ -270,6 +279,7 @@ def test_input_input_path_and_input_transformer_shape_what_the_target_gets(fresh
 def test_a_rule_starts_a_state_machine_execution_with_the_event(fresh_account, shared_clock):
     """eb-targets: a Step Functions state machine target runs StartExecution with the event as
     the execution's input."""
+    start = early_in_a_minute(shared_clock)
     sfn = fresh_account.client("stepfunctions")
     machine = sfn.create_state_machine(
         name="sweeper", roleArn=f"arn:aws:iam::{fresh_account.id}:role/sfn",
@@ -278,7 +288,7 @@ def test_a_rule_starts_a_state_machine_execution_with_the_event(fresh_account, s
     events.put_rule(Name="sweep", ScheduleExpression="rate(1 minute)")
     events.put_targets(Rule="sweep", Targets=[{"Id": "m", "Arn": machine,
                                                 "RoleArn": f"arn:aws:iam::{fresh_account.id}:role/events"}])
-    move_to(shared_clock, shared_clock.now() + timedelta(seconds=61))
+    move_to(shared_clock, start + timedelta(seconds=61))
     (execution,) = sfn.list_executions(stateMachineArn=machine)["executions"]
     given = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])
     assert given["detail-type"] == "Scheduled Event" and given["resources"] == [
@@ -302,10 +312,10 @@ def test_a_lambda_target_is_invoked_and_a_missing_version_is_a_failed_invocation
     arn = lam.create_function(FunctionName="nightly", Runtime="python3.12", Handler="app.handler", Role=role,
                               Code={"ZipFile": buffer.getvalue()})["FunctionArn"]
     events = fresh_account.client("events")
+    start = early_in_a_minute(shared_clock)
     for name, target in (("works", arn), ("broken", f"{arn}:7")):
         events.put_rule(Name=name, ScheduleExpression="rate(1 minute)")
         events.put_targets(Rule=name, Targets=[{"Id": "fn", "Arn": target}])
-    start = shared_clock.now()
     move_to(shared_clock, start + timedelta(seconds=61))
     lines = [e["message"] for e in fresh_account.client("logs").filter_log_events(
         logGroupName="/aws/lambda/nightly")["events"]]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.contract.test_events import bodies, make_queue, move_to, next_minute
+from tests.contract.test_events import bodies, early_in_a_minute, make_queue, move_to, next_minute
 
 
 def role(account) -> str:
@@ -119,13 +119,27 @@ def test_rate_every_period_from_creation_and_at_once_then_deleted(fresh_account,
     assert names == {"every-3"}
 
 
-def test_a_flexible_window_fires_once_inside_the_window(fresh_account, shared_clock):
+def test_a_schedule_runs_only_between_its_start_and_end_dates(fresh_account, shared_clock):
+    """API_CreateSchedule: StartDate, "The date, in UTC, after which the schedule can begin
+    invoking its target"; EndDate, "before which the schedule can invoke its target"."""
+    first = next_minute(shared_clock.now(), 1)
+    url, queue = make_queue(fresh_account, "bounded")
+    create(fresh_account, "bounded", "cron(* * * * ? *)", {"Arn": queue, "Input": '"tick"'},
+           StartDate=first + timedelta(minutes=2), EndDate=first + timedelta(minutes=4))
+    move_to(shared_clock, first + timedelta(minutes=6))
+    assert bodies(fresh_account, url) == ["tick", "tick"]
+
+
+def test_a_flexible_window_fires_once_inside_the_window_and_a_disabled_schedule_never(fresh_account, shared_clock):
     """managing-schedule-flexible-time-windows: with FLEXIBLE, Scheduler invokes the target
-    within MaximumWindowInMinutes after the scheduled time, never before it."""
+    within MaximumWindowInMinutes after the scheduled time, never before it. API_CreateSchedule
+    State: a DISABLED schedule does not invoke its target."""
     at = next_minute(shared_clock.now(), 2)
     url, queue = make_queue(fresh_account, "flexible")
-    create(fresh_account, "flexible", f"cron({at.minute} {at.hour} * * ? *)", {"Arn": queue, "Input": "{}"},
+    expression = f"cron({at.minute} {at.hour} * * ? *)"
+    create(fresh_account, "flexible", expression, {"Arn": queue, "Input": "{}"},
            FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 15})
+    create(fresh_account, "off", expression, {"Arn": queue, "Input": '"off"'}, State="DISABLED")
     move_to(shared_clock, at - timedelta(seconds=1))
     assert bodies(fresh_account, url) == []
     move_to(shared_clock, at + timedelta(minutes=15))
@@ -141,7 +155,7 @@ def test_a_refused_invocation_goes_to_the_dead_letter_queue_and_is_counted_per_g
     dlq_url, dlq = make_queue(fresh_account, "dlq")
     fresh_account.client("scheduler").create_schedule_group(Name="partners")
     missing = f"arn:aws:lambda:us-east-1:{fresh_account.id}:function:gone"
-    start = shared_clock.now()
+    start = early_in_a_minute(shared_clock)
     arn = create(fresh_account, "sync", "rate(1 minute)", {"Arn": missing, "Input": '{"x": 1}',
                  "DeadLetterConfig": {"Arn": dlq}, "RetryPolicy": {"MaximumRetryAttempts": 2}},
                  GroupName="partners")["ScheduleArn"]

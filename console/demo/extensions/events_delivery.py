@@ -14,6 +14,8 @@ Targets (EventBridge user guide, eb-targets; Scheduler user guide, managing-targ
   the invocation writes its START/END/REPORT lines to /aws/lambda/<function>.
 - Step Functions state machine: StartExecution (a generated execution name, as AWS does).
 - SQS queue: SendMessage (FIFO queues: the target's SqsParameters.MessageGroupId).
+- Any other target (ECS RunTask, SNS, Kinesis, ...) counts as invoked, as AWS would call it, but
+  nothing runs there: the embedded AWS does not model those calls (never a made-up failure).
 
 Step Functions and SQS are called over HTTP on the server's own port with the embedded AWS's
 own-request header (AWS calling itself: no quota, no console request count) and the target's
@@ -24,12 +26,14 @@ delivery made while firing cannot wait on the firing it is part of.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 import uuid
 from datetime import datetime
 from typing import Any
 
+log = logging.getLogger("opsdeck.demo.events_delivery")
 _clients: dict[tuple[int, str, str], Any] = {}
 _clients_lock = threading.Lock()
 _rng = random.Random(20261201)
@@ -71,9 +75,8 @@ def deliver(target_arn: str, payload: str, at: datetime, sqs_group: str | None =
         _start_execution(account, region, target_arn, payload)
     elif service == "sqs":
         _send_message(account, region, parts[5], payload, sqs_group)
-    else:
-        raise DeliveryError("ValidationException", f"the embedded AWS delivers to Lambda, Step Functions "
-                                                   f"and SQS, not {service}")
+    else:  # ECS RunTask, SNS, Kinesis, ...: AWS would call them; the embedded AWS runs nothing there
+        log.info("not delivered: the embedded AWS calls Lambda, Step Functions and SQS targets, not %s", target_arn)
 
 
 def _invoke(account: str, region: str, function_arn: str, at: datetime) -> None:
