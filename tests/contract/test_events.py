@@ -324,3 +324,23 @@ def test_a_lambda_target_is_invoked_and_a_missing_version_is_a_failed_invocation
         {"TriggeredRules": 1, "Invocations": 1, "FailedInvocations": 0}
     assert rule_sums(fresh_account, "broken", start, start + timedelta(minutes=2)) == \
         {"TriggeredRules": 1, "Invocations": 1, "FailedInvocations": 1}
+
+
+def test_a_refused_event_goes_to_the_targets_dead_letter_queue(fresh_account, shared_clock):
+    """eb-rule-dlq: an event not delivered to a target goes to the target's DeadLetterConfig SQS
+    queue, the event as the body, with the RULE_ARN, TARGET_ARN, ERROR_CODE and ERROR_MESSAGE
+    message attributes; eb-monitoring: InvocationsSentToDlq by RuleName counts it."""
+    start = early_in_a_minute(shared_clock)
+    dlq_url, dlq = make_queue(fresh_account, "dlq")
+    missing = f"arn:aws:lambda:us-east-1:{fresh_account.id}:function:gone"
+    events = fresh_account.client("events")
+    rule_arn = events.put_rule(Name="lost", ScheduleExpression="rate(1 minute)")["RuleArn"]
+    events.put_targets(Rule="lost", Targets=[{"Id": "fn", "Arn": missing, "DeadLetterConfig": {"Arn": dlq}}])
+    move_to(shared_clock, start + timedelta(seconds=61))
+    (message,) = fresh_account.client("sqs").receive_message(QueueUrl=dlq_url, MessageAttributeNames=["All"])["Messages"]
+    attributes = {k: v["StringValue"] for k, v in message["MessageAttributes"].items()}
+    assert json.loads(message["Body"])["resources"] == [rule_arn]
+    assert (attributes["RULE_ARN"], attributes["TARGET_ARN"], attributes["ERROR_CODE"]) == \
+        (rule_arn, missing, "ResourceNotFoundException")
+    assert rule_sums(fresh_account, "lost", start, start + timedelta(minutes=2),
+                     ("FailedInvocations", "InvocationsSentToDlq")) == {"FailedInvocations": 1, "InvocationsSentToDlq": 1}
