@@ -485,7 +485,8 @@ class _Seeder:
         fire) and AWS/Scheduler by group for the schedules, as the embedded AWS writes them when
         they fire (events_firing.rule_datums, scheduler_firing.schedule_datums)."""
         from console.demo import cron_minutes
-        from console.demo.extensions.events_firing import floor_minute, minutes, rule_datums
+        from console.demo.extensions.events_firing import rule_datums
+        from console.demo.extensions.events_timing import floor_minute, minutes
         from console.demo.extensions.scheduler_firing import schedule_datums
 
         first, last = floor_minute(self.now - E.BACKFILL) + timedelta(minutes=1), floor_minute(self.now)

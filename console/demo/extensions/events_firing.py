@@ -38,45 +38,21 @@ eventbridge-resolve-failedinvocation-errors).
 from __future__ import annotations
 
 import json
-import math
 import re
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
-MINUTE = timedelta(minutes=1)
+from console.demo.extensions.events_timing import MINUTE, floor_minute, minutes, rate_fires, rate_seconds
+
 CATCH_UP = timedelta(days=1)
 NAMESPACE = "AWS/Events"
-RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
 
 _lock = threading.RLock()
 _checked: datetime | None = None  # the last minute played
 _last_fire: dict[str, datetime] = {}  # rule ARN -> the last minute it fired for
 _installed = False
-
-
-def floor_minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)
-
-
-def rate_seconds(expression: str) -> int:
-    value, unit = expression[5:-1].split()
-    return int(value) * RATE_UNITS[unit]
-
-
-def rate_fires(started: datetime, period: int, first: datetime, last: datetime) -> list[datetime]:
-    """The minutes in [first, last] in which started + n x period (n >= 1) falls."""
-    low = max(1, math.ceil((first - started).total_seconds() / period))
-    high = math.ceil((last + MINUTE - started).total_seconds() / period) - 1
-    return [floor_minute(started + timedelta(seconds=n * period)) for n in range(low, high + 1)]
-
-
-def minutes(first: datetime, last: datetime) -> Iterable[datetime]:
-    moment = first
-    while moment <= last:
-        yield moment
-        moment += MINUTE
 
 
 def catch_up(now: datetime | None = None) -> int:

@@ -41,6 +41,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
+from console.demo.extensions.events_timing import MINUTE, floor_minute, minutes, rate_fires, rate_seconds
+
 NAMESPACE = "AWS/Scheduler"
 
 _lock = threading.RLock()
@@ -80,7 +82,6 @@ def flexible_offset(arn: str, scheduled: datetime, window_minutes: int) -> timed
 def scheduled_minutes(schedule: Any, first: datetime, last: datetime) -> list[datetime]:
     """The minutes in [first, last] (UTC) this schedule is scheduled for."""
     from console.demo import cron_minutes
-    from console.demo.extensions import events_firing as F
     from console.demo.extensions import scheduler_schedules
 
     expression = schedule.schedule_expression
@@ -88,25 +89,24 @@ def scheduled_minutes(schedule: Any, first: datetime, last: datetime) -> list[da
     if expression.startswith("at("):
         wall = datetime.strptime(expression[3:-1], "%Y-%m-%dT%H:%M:%S")
         moment = wall.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
-        return [F.floor_minute(moment)] if first <= moment < last + F.MINUTE else []
+        return [floor_minute(moment)] if first <= moment < last + MINUTE else []
     start, end = _moment(schedule.start_date), _moment(schedule.end_date)
     if start is not None:
-        first = max(first, F.floor_minute(start) if start.second == 0 else F.floor_minute(start) + F.MINUTE)
+        first = max(first, floor_minute(start) if start.second == 0 else floor_minute(start) + MINUTE)
     if end is not None:
-        last = min(last, F.floor_minute(end - timedelta(microseconds=1)))
+        last = min(last, floor_minute(end - timedelta(microseconds=1)))
     if first > last:
         return []
     if expression.startswith("rate("):
-        origin = scheduler_schedules.started(schedule, default=first - F.MINUTE)
+        origin = scheduler_schedules.started(schedule, default=first - MINUTE)
         if start is not None and start > origin:
-            origin = start - timedelta(seconds=F.rate_seconds(expression))  # the first fire at StartDate
-        return F.rate_fires(origin, F.rate_seconds(expression), first, last)
-    return [m for m in F.minutes(first, last) if cron_minutes.fires_at(expression, m, zone)]
+            origin = start - timedelta(seconds=rate_seconds(expression))  # the first fire at StartDate
+        return rate_fires(origin, rate_seconds(expression), first, last)
+    return [m for m in minutes(first, last) if cron_minutes.fires_at(expression, m, zone)]
 
 
 def fire(first: datetime, last: datetime, now: datetime) -> int:
     """Schedule every fire of [first, last] (delivering those due by `now`); returns deliveries."""
-    from console.demo.extensions import events_firing as F
     from console.demo.extensions import scheduler_schedules
 
     with _lock:
@@ -115,8 +115,8 @@ def fire(first: datetime, last: datetime, now: datetime) -> int:
                 for schedule in list(group.schedules.values()):
                     if schedule.state != "ENABLED" or not schedule.schedule_expression:
                         continue
-                    started = scheduler_schedules.started(schedule, default=first - F.MINUTE)
-                    begin = max(first, _last_fire.get(schedule.arn, F.floor_minute(started)) + F.MINUTE)
+                    started = scheduler_schedules.started(schedule, default=first - MINUTE)
+                    begin = max(first, _last_fire.get(schedule.arn, floor_minute(started)) + MINUTE)
                     if begin > last:
                         continue
                     due = scheduled_minutes(schedule, begin, last)
