@@ -8,6 +8,11 @@ server. AWS documents no error text for a page size above the maximum: the embed
 answers AWS's generic constraint error, ValidationException "1 validation error detected:
 Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or
 equal to 100" (for Scheduler ValidationException is the modelled error), our choice.
+
+Then EventBridge rules' schedules: the expressions PutRule refuses, and scheduled rules firing
+on the simulated clock (moved by the test, never waited for), delivering to SQS, Step Functions
+and Lambda with their input, dead-letter queues and AWS/Events metrics. EventBridge Scheduler's
+are in test_scheduler.py.
 """
 
 from __future__ import annotations
