@@ -17,10 +17,11 @@ Targets (EventBridge user guide, eb-targets; Scheduler user guide, managing-targ
 - Any other target (ECS RunTask, SNS, Kinesis, ...) counts as invoked, as AWS would call it, but
   nothing runs there: the embedded AWS does not model those calls (never a made-up failure).
 
-Step Functions and SQS are called over HTTP on the server's own port with the embedded AWS's
-own-request header (AWS calling itself: no quota, no console request count) and the target's
-account header; those requests never fire schedules themselves (events_firing skips them), so a
-delivery made while firing cannot wait on the firing it is part of.
+Step Functions is called over HTTP on the server's own port with the embedded AWS's own-request
+header (AWS calling itself: no quota, no console request count) and the target's account header;
+those requests never fire schedules themselves (events_firing skips them), so a delivery made
+while firing cannot wait on the firing it is part of. SQS messages go into moto's backend in the
+server's process (its SendMessage without the HTTP round trip).
 """
 
 from __future__ import annotations
@@ -128,33 +129,32 @@ def _start_execution(account: str, region: str, machine_arn: str, payload: str) 
         raise DeliveryError(error.get("Code", "Error"), error.get("Message", "")) from exc
 
 
-def _send_message(account: str, region: str, queue: str, payload: str, group: str | None) -> None:
-    from botocore.exceptions import ClientError
+def _send_message(account: str, region: str, queue: str, payload: str, group: str | None,
+                  attributes: dict[str, str] | None = None) -> None:
+    """SendMessage into moto's SQS backend in-process (what its SendMessage handler calls): a
+    day of hourly rules on a shared test server is thousands of messages."""
+    from moto.core.exceptions import ServiceException
+    from moto.sqs.models import sqs_backends
 
-    sqs = _aws(account, region)("sqs")
-    url = f"{_aws(account, region).endpoint}/{account}/{queue}"
-    extra = {"MessageGroupId": group} if group else {}
+    backend = sqs_backends[account][region]
+    extra: dict[str, Any] = {}
     try:
-        sqs.send_message(QueueUrl=url, MessageBody=payload, **extra)
-    except ClientError as exc:
-        error = exc.response["Error"]
-        raise DeliveryError(error.get("Code", "Error"), error.get("Message", "")) from exc
+        if backend.get_queue(queue).fifo_queue:
+            extra = {"group_id": group, "deduplication_id": str(uuid.UUID(int=_rng.getrandbits(128), version=4))}
+        backend.send_message(queue, payload, message_attributes={
+            k: {"DataType": "String", "StringValue": v} for k, v in (attributes or {}).items() if v}, **extra)
+    except ServiceException as exc:
+        raise DeliveryError(exc.code, exc.message) from exc
 
 
 def send_to_dead_letter_queue(queue_arn: str, body: str, attributes: dict[str, str]) -> bool:
     """SendMessage to a DLQ (string message attributes); False when the queue refused it."""
-    from botocore.exceptions import ClientError
-
     parts = queue_arn.split(":")
     if len(parts) < 6:
         return False
-    region, account, queue = parts[3], parts[4], parts[5]
-    clients = _aws(account, region)
     try:
-        clients("sqs").send_message(
-            QueueUrl=f"{clients.endpoint}/{account}/{queue}", MessageBody=body,
-            MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items() if v})
-    except ClientError:
+        _send_message(parts[4], parts[3], parts[5], body, None, attributes)
+    except DeliveryError:
         return False
     return True
 

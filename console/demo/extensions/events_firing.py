@@ -5,8 +5,10 @@ embedded AWS does not make of itself first brings EventBridge up to ``console.de
 each minute since the last check, every ENABLED rule with a ScheduleExpression whose schedule
 falls in that minute fires (and so do EventBridge Scheduler's schedules: scheduler_firing).
 A quiet minute costs one comparison; after a long jump of the clock only the last
-``CATCH_UP`` is played (a day: a nightly rule still fires once), and a minute a rule has
-already fired for never fires again, even if the clock is set back and moves on.
+``CATCH_UP`` is played (two hours: a test jumping 14 days must not wait for a day of every
+rule on the shared server), and a minute a rule has already fired for never fires again, even
+if the clock is set back and moves on. In the demo the console's polling plays a minute at a
+time.
 
 When (EventBridge user guide):
 - cron() in UTC ("All scheduled events use UTC+0 time zone", eb-scheduled-rule-pattern), read by
@@ -46,7 +48,7 @@ from typing import Any, Iterable
 
 from console.demo.extensions.events_timing import MINUTE, floor_minute, minutes, rate_fires, rate_seconds
 
-CATCH_UP = timedelta(days=1)
+CATCH_UP = timedelta(hours=2)
 NAMESPACE = "AWS/Events"
 
 _lock = threading.RLock()
