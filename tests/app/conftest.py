@@ -83,7 +83,7 @@ class FakeEstate:
     """
 
     INTERVALS = {"lambda": 10.0, "lambda.aliases": 30.0, "ecs": 10.0, "ecs.clusters": 10.0, "stepfunctions": 10.0,
-                 "events": 30.0}
+                 "events": 30.0, "scheduler": 30.0}
 
     def __init__(self) -> None:
         self.items: dict[str, tuple] = {name: () for name in self.INTERVALS}
