@@ -85,6 +85,16 @@ def _figure(pick: Callable[[RuleMetrics], tuple[float | None, ...]], spark: bool
     return cell
 
 
+EXPRESSION_WIDTH = 72  # a long pattern is cut here ("…"); the rule's detail shows it whole
+
+
+def _expression(rule: EventRule, now: Any) -> Text:
+    words = rule.schedule or rule.pattern_summary
+    if len(words) > EXPRESSION_WIDTH:
+        words = words[:EXPRESSION_WIDTH - 1] + "…"
+    return cells.text(words)
+
+
 def _targets(rule: EventRule, now: Any) -> Text:
     if rule.targets is None and not rule.read:
         return cells.pending(right=True)
@@ -141,7 +151,7 @@ SPEC = PanelSpec(
     help="""\
 The rules of every event bus, failing ones first (marked ✗, in red), disabled ones dim.
 kind: what runs the rule, a schedule or an event pattern; expression: its cron() or
-rate(), or the pattern on one line; English: the schedule in words, or why it is invalid;
+rate(), or the pattern on one line (cut at 72 characters); English: the schedule in words, or why it is invalid;
 next (UTC, as rules run) and then: the next three fires; targets: how many targets it sends
 to. invoked and failed: AWS/Events Invocations and FailedInvocations over the last hour
 (12 bars of 5 minutes); trig and thr: TriggeredRules and ThrottledRules. fired 24h: for an
@@ -150,24 +160,26 @@ enabled schedule, the fires due over the last 24 hours against its Invocations: 
 with no targets cannot be judged; EventBridge does not say when a rule was created, so a
 rule younger than a day shows the fires before it as missed. `x` enables or disables the
 selected rule; `T` opens the timeline of the next 24 hours' fires.""",
+    # What ranks a row first (a half-width panel shows about 80 columns): when it fires
+    # next, whether it fired, whether it fails; then what it is.
     columns=(
         Column("name", "name", dimmed(_name), tone=failing_tone),
-        _column("bus", "bus", lambda r, now: cells.text(r.bus)),
         _column("state", "state", lambda r, now: cells.text(r.state),
                 tone=lambda r: None if r.enabled else "warning"),
         _column("kind", "kind", lambda r, now: cells.text(r.fires_on)),
-        _column("expression", "expression", lambda r, now: cells.text(r.schedule or r.pattern_summary)),
-        _column("english", "English", english, tone=invalid_tone),
         _column("next", "next (UTC)", next_fire, ages=True),
-        _column("then", "then", then_fires, ages=True),
-        _column("targets", "targets", _targets, tone=lambda r: "warning" if r.targets == 0 else None),
-        _column("invocations", "invoked 1h", _figure(lambda m: m.invocations, spark=True)),
+        _column("fired", "fired 24h", _fired, tone=_fired_tone, ages=True),
         _column("failed", "failed 1h", _figure(lambda m: m.failed, spark=True),
                 tone=lambda r: "error" if r.metrics and RuleMetrics.total(r.metrics.failed) else None),
-        _column("triggered", "trig", _figure(lambda m: m.triggered, spark=False)),
-        _column("throttled", "thr", _figure(lambda m: m.throttled, spark=False),
+        _column("invocations", "invoked 1h", _figure(lambda m: m.invocations, spark=True)),
+        _column("targets", "targets", _targets, tone=lambda r: "warning" if r.targets == 0 else None),
+        _column("expression", "expression", _expression),
+        _column("english", "English", english, tone=invalid_tone),
+        _column("then", "then", then_fires, ages=True),
+        _column("bus", "bus", lambda r, now: cells.text(r.bus)),
+        _column("triggered", "trig 1h", _figure(lambda m: m.triggered, spark=False)),
+        _column("throttled", "thr 1h", _figure(lambda m: m.throttled, spark=False),
                 tone=lambda r: "warning" if r.metrics and RuleMetrics.total(r.metrics.throttled) else None),
-        _column("fired", "fired 24h", _fired, tone=_fired_tone, ages=True),
     ),
 )
 

@@ -21,7 +21,7 @@ What cannot be known from these figures, said rather than guessed:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from console.cloudwatch.metrics import INGESTION_DELAY, Series
@@ -34,6 +34,7 @@ FIRE_PERIOD = 300  # seconds: Invocations over 24 h by 5 minutes (288 datapoints
 # Not judged yet: a fire whose period has not closed, plus CloudWatch's delay, twice over.
 NOT_JUDGED = timedelta(seconds=FIRE_PERIOD + 2 * INGESTION_DELAY)
 TIMELINE_SPAN = timedelta(hours=24)
+UTC = timezone.utc
 
 
 def timing(expression: str | None, timezone: str | None, now: datetime, *,
@@ -72,21 +73,39 @@ def judge(rule: EventRule, invocations: Series | None, now: datetime, period: in
         return FireCheck(len(judged), pending=pending, unknown="no targets: nothing to count")
     if invocations is None:
         return FireCheck(len(judged), pending=pending, unknown="metrics unreadable")
-    return FireCheck(len(judged), tuple(unaccounted(judged, invocations, period)), pending)
+    return FireCheck(len(judged), tuple(unaccounted(judged, invocations, period, rate_slack(rule.schedule, now))),
+                     pending)
 
 
-def unaccounted(fires: Sequence[datetime], invocations: Series, period: int) -> list[datetime]:
-    """The fires no invocation accounts for: each fire takes one invocation from the period
-    it falls in, else the next one (late delivery)."""
+def rate_slack(expression: str, now: datetime) -> timedelta:
+    """How far a rate() fire may be from where schedule.py puts it: AWS counts a rate from
+    the rule's creation, which EventBridge does not tell, and schedule.py from the epoch; so
+    anywhere within one interval. None for cron(): its fires are at their minute."""
+    if not expression.startswith("rate("):
+        return timedelta(0)
+    first, second = parse(expression).next_fires(now, 2)
+    return second - first
+
+
+def unaccounted(fires: Sequence[datetime], invocations: Series, period: int,
+                slack: timedelta = timedelta(0)) -> list[datetime]:
+    """The fires no invocation accounts for. Each fire takes one invocation from the
+    earliest period with one left, among the periods it may have landed in: its own and
+    the next (delivery runs a little after its minute), widened by `slack` either way.
+    Fires in time order, earliest period first: with windows of equal length that
+    accounts for as many fires as any assignment could."""
     left = {at: value for at, value in invocations if value and value > 0}
-    missing = []
     step = timedelta(seconds=period)
+    missing = []
     for fire in sorted(fires):
-        bucket = _bucket_of(fire, period)
-        for candidate in (bucket, bucket + step):
+        first = _bucket_of(fire - slack, period) if slack else _bucket_of(fire, period)
+        last = _bucket_of(fire + slack, period) + step
+        candidate = first
+        while candidate <= last:
             if left.get(candidate, 0) >= 1:
                 left[candidate] -= 1
                 break
+            candidate += step
         else:
             missing.append(fire)
     return missing
@@ -95,6 +114,7 @@ def unaccounted(fires: Sequence[datetime], invocations: Series, period: int) -> 
 def _bucket_of(at: datetime, period: int) -> datetime:
     """The start of the `period` (seconds, from midnight UTC) `at` falls in, as CloudWatch
     stamps its datapoints."""
+    at = at.astimezone(UTC)
     midnight = at.replace(hour=0, minute=0, second=0, microsecond=0)
     offset = int((at - midnight).total_seconds()) // period * period
     return midnight + timedelta(seconds=offset)

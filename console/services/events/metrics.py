@@ -44,6 +44,16 @@ def window_bounds(now: datetime) -> tuple[datetime, datetime]:
     return end - timedelta(minutes=WINDOW_MINUTES), end
 
 
+def fire_window(now: datetime) -> tuple[datetime, datetime]:
+    """The last 24 hours and a period, in whole FIRE_PERIODs from midnight: CloudWatch starts
+    its periods at StartTime (rounded to the minute only: GetMetricData's StartTime), so an
+    aligned start puts a fire at 03:00 in the period stamped 03:00."""
+    step = timedelta(seconds=FIRE_PERIOD)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = midnight + step * (int((now - midnight) / step) + 1)
+    return end - LOOKBACK - step, end
+
+
 def rule_dimensions(bus: str, rule: str) -> tuple[tuple[str, str], ...]:
     """RuleName alone on the default bus; EventBusName and RuleName on a custom one."""
     if bus == DEFAULT_BUS:
@@ -102,9 +112,8 @@ async def fetch_fire_invocations(ctx: AwsContext, rules: Sequence[tuple[str, str
     answered in full, so nothing can be judged)."""
     if not rules:
         return {}
-    now = ctx.clock.now()
-    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    results = await fetch_metrics(ctx, fire_queries(rules), end - LOOKBACK - timedelta(seconds=FIRE_PERIOD), end)
+    start, end = fire_window(ctx.clock.now())
+    results = await fetch_metrics(ctx, fire_queries(rules), start, end)
     return {key: (None if f"f{i}" in results.unknown else results.get(f"f{i}", []))
             for i, key in enumerate(rules)}
 
