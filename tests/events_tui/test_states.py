@@ -46,6 +46,17 @@ async def test_figures_and_schedules_aws_refuses_leave_the_rules_and_say_so(acco
         assert title(app, "events") == "EventBridge · 5"
 
 
+async def open_timeline(pilot) -> TimelineScreen:
+    """`T` on the EventBridge panel, once the dashboard has drawn."""
+    app = pilot.app
+    await settle(pilot, 6)
+    app.screen.panel("events").table.focus()
+    await pilot.press("T")
+    screen = await wait_until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+    await settle(pilot)
+    return screen
+
+
 @pytest.fixture
 def odd_estate(estate):  # noqa: F811 - the tests/app estate, with expressions schedule.py rejects
     bad = rule("typo", "cron(0 3 * * ?)")
@@ -77,11 +88,7 @@ async def test_the_timeline_keeps_the_rules_when_schedules_cannot_be_read(make_a
          "ResponseMetadata": {"HTTPStatusCode": 403}}, "ListSchedules")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 6)
-        app.screen.panel("events").table.focus()
-        await pilot.press("T")
-        screen = await wait_until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
-        await settle(pilot)
+        screen = await open_timeline(pilot)
         heading = str(screen.query_one("#timeline-title").content)
         assert "schedules: " in heading and "denied" in heading.lower()
         assert "03:00 nightly (rule, default)" in screen.lines  # the rules' fires are still there
@@ -93,9 +100,5 @@ async def test_the_timeline_says_when_nothing_fires(make_app, estate):  # noqa: 
     estate.items["scheduler"] = ()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 6)
-        app.screen.panel("events").table.focus()
-        await pilot.press("T")
-        screen = await wait_until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
-        await settle(pilot)
+        screen = await open_timeline(pilot)
         assert screen.lines == ["No fires in the next 24 hours: no enabled scheduled rule or schedule."]
