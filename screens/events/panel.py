@@ -157,8 +157,9 @@ to. invoked and failed: AWS/Events Invocations and FailedInvocations over the la
 (12 bars of 5 minutes); trig and thr: TriggeredRules and ThrottledRules. fired 24h: for an
 enabled schedule, the fires due over the last 24 hours against its Invocations: ✓ n/n, or
 ✗ missed and when. Fires of the last 7 minutes are not judged (CloudWatch delay); a rule
-with no targets cannot be judged; EventBridge does not say when a rule was created, so a
-rule younger than a day shows the fires before it as missed. `x` enables or disables the
+with no targets cannot be judged; EventBridge does not say when a rule was created, so
+fires before its first invocation in the 24 hours are not judged, and a rule that never
+fired in them shows every fire due as missed. `x` enables or disables the
 selected rule; `T` opens the timeline of the next 24 hours' fires.""",
     # What ranks a row first (a half-width panel shows about 80 columns): when it fires
     # next, whether it fired, whether it fails; then what it is.

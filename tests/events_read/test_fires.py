@@ -52,9 +52,13 @@ def test_a_daily_rule_without_its_invocation_missed_that_fire():
 
 
 def test_delivery_in_the_next_period_still_counts_but_not_later():
-    nightly = rule("nightly", "cron(0 3 * * ? *)")
-    assert not fires.judge(nightly, points(datetime(2026, 12, 1, 3, 5, tzinfo=UTC)), NOW).missed
-    assert fires.judge(nightly, points(datetime(2026, 12, 1, 3, 10, tzinfo=UTC)), NOW).missed
+    hourly = rule("hourly", "cron(0 * * * ? *)")
+
+    def with_three_at(minute: int):
+        return hourly_points(skip={3}) + points(datetime(2026, 12, 1, 3, minute, tzinfo=UTC))
+
+    assert not fires.judge(hourly, with_three_at(5), NOW).missed
+    assert fires.judge(hourly, with_three_at(10), NOW).missed == (datetime(2026, 12, 1, 3, 0, tzinfo=UTC),)
 
 
 def test_an_hourly_rule_missing_one_hour_is_flagged_at_that_hour_only():
@@ -135,3 +139,13 @@ def test_a_failing_rule_is_one_with_failed_invocations_or_a_missed_fire():
     assert not nightly.failing
     missed = replace(nightly, fired=fires.judge(nightly, [], NOW))
     assert missed.failing
+
+
+def test_fires_before_the_first_record_are_not_judged_but_a_rule_never_recorded_missed_them_all():
+    """EventBridge does not say when a rule was created: one created at 06:00 that has fired
+    every hour since did not miss 00:00-05:00; one with no record at all missed every fire."""
+    hourly = rule("hourly", "cron(0 * * * ? *)")
+    since_six = [(at, v) for at, v in hourly_points() if at >= datetime(2026, 12, 1, 6, 0, tzinfo=UTC)]
+    check = fires.judge(hourly, since_six, NOW)
+    assert check.missed == () and check.due == 5  # 06:00 .. 10:00
+    assert len(fires.judge(hourly, [], NOW).missed) == 24

@@ -12,8 +12,10 @@ arrived (CloudWatch's ingestion delay, and EventBridge's metrics are best-effort
 
 What cannot be known from these figures, said rather than guessed:
 - a rule with no targets invokes nothing: its fires cannot be told from its metrics;
-- EventBridge does not say when a rule was created or last enabled, so a rule younger
-  than 24 hours shows the fires due before it existed as missed;
+- EventBridge does not say when a rule was created or last enabled, so the fires before
+  its first invocation recorded in the 24 hours are not judged (a rule created at noon has
+  no morning fires to miss); a rule with no invocation at all in 24 hours has every fire
+  due in them judged, and missed: it may be new, or broken since before the window;
 - Scheduler's metrics are per schedule group, never per schedule: a schedule's fire is
   never called missed from them (the group's figures are shown instead).
 """
@@ -73,8 +75,12 @@ def judge(rule: EventRule, invocations: Series | None, now: datetime, period: in
         return FireCheck(len(judged), pending=pending, unknown="no targets: nothing to count")
     if invocations is None:
         return FireCheck(len(judged), pending=pending, unknown="metrics unreadable")
-    return FireCheck(len(judged), tuple(unaccounted(judged, invocations, period, rate_slack(rule.schedule, now))),
-                     pending)
+    slack = rate_slack(rule.schedule, now)
+    recorded = [at for at, value in invocations if value and value > 0]
+    if recorded:  # before its first record it may not have existed: not judged (module docstring)
+        since = _bucket_of(min(recorded), period) - slack - timedelta(seconds=period)
+        judged = [at for at in judged if at >= since]
+    return FireCheck(len(judged), tuple(unaccounted(judged, invocations, period, slack)), pending)
 
 
 def rate_slack(expression: str, now: datetime) -> timedelta:
