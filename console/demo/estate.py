@@ -99,6 +99,17 @@ EVENTS_MACHINE_LOG_GROUP = "/aws/vendedlogs/states/order-events"
 EVENT_KINDS = (("status", 0.91), ("malformed", 0.06), ("partner", 0.03))  # partner: waits past its timeout
 ORDERS_BUS = "orders-bus"
 
+# EventBridge scheduled rules and Scheduler schedules beyond the first few (seed._events):
+SWEEPER_RULE = "order-sweeper"  # rate(15 minutes) -> batch-fulfilment with an empty batch
+SWEEPER_INPUT = {"itemCount": 0, "items": []}
+FAILING_RULE = "cart-expiry"  # hourly -> cleanup:3, a version never published: FailedInvocations
+MISSED_RULE = "inventory-sync"  # its backfilled history misses one fire ...
+MISSED_FIRE = 24  # ... this many periods before seeding (2 h: rate(5 minutes))
+BACKFILL = timedelta(hours=24)  # AWS/Events and AWS/Scheduler history written at seeding
+SCHEDULE_GROUP = "reports"
+FAILING_SCHEDULE = "partner-sync"  # rate(30 minutes) -> send-confirmation:9 (missing), DLQ below
+SCHEDULER_DLQ = "scheduler-dlq"
+
 # The Lambda extension of the embedded server fails an invocation whose
 # payload carries this top-level key; its value becomes the error message.
 FAIL_MARKER = "__opsdeck_fail__"

@@ -12,6 +12,7 @@ import json
 import random
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from console.demo import control, estate as E
 from console.demo.estate import Clients
@@ -63,7 +64,7 @@ class _Seeder:
         self._logs()
         self._ecs()
         machines = self._state_machines()
-        self._events(machines[E.ORDER_MACHINE])
+        self._events(machines)
         self._executions(machines)
 
     # -- IAM ---------------------------------------------------------------
@@ -389,7 +390,12 @@ class _Seeder:
 
     # -- EventBridge -------------------------------------------------------
 
-    def _events(self, order_machine: str) -> None:
+    def _events(self, machines: dict[str, str]) -> None:
+        """Rules on the default bus (a pattern, a nightly cron, rate(5 minutes), a disabled one, a
+        sweeper starting a state machine, an hourly one whose target version does not exist) and
+        a pattern rule on the orders bus; Scheduler schedules in the default and the reports
+        group, in zones, one-time, flexible, with retry policies and a DLQ, one failing; and the
+        last day's AWS/Events and AWS/Scheduler history of the scheduled ones."""
         events, lam, arns = self.aws("events"), self.aws("lambda"), self.fn_arns
         events.create_event_bus(Name=E.ORDERS_BUS)
         s3_pattern = {
@@ -413,6 +419,17 @@ class _Seeder:
                 Principal="events.amazonaws.com",
                 SourceArn=rule_arn,
             )
+        events.put_rule(Name=E.SWEEPER_RULE, ScheduleExpression="rate(15 minutes)",
+                        Description="sweep abandoned orders: an empty fulfilment batch")
+        events.put_targets(Rule=E.SWEEPER_RULE, Targets=[{
+            "Id": E.BATCH_MACHINE, "Arn": machines[E.BATCH_MACHINE], "RoleArn": self.roles["events"],
+            "Input": json.dumps(E.SWEEPER_INPUT)}])
+        events.put_rule(Name=E.FAILING_RULE, ScheduleExpression="cron(0 * * * ? *)",
+                        Description="expire abandoned carts (pinned to cleanup version 3, never published)")
+        events.put_targets(Rule=E.FAILING_RULE, Targets=[{
+            "Id": "cleanup-v3", "Arn": f"{arns['cleanup']}:3",
+            "InputTransformer": {"InputPathsMap": {"at": "$.time"}, "InputTemplate": '{"expireBefore": <at>}'},
+            "RetryPolicy": {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600}}])
         events.put_rule(
             Name="order-placed",
             EventBusName=E.ORDERS_BUS,
@@ -422,22 +439,89 @@ class _Seeder:
         events.put_targets(
             Rule="order-placed",
             EventBusName=E.ORDERS_BUS,
-            Targets=[{"Id": "order-processing", "Arn": order_machine, "RoleArn": self.roles["events"], "InputPath": "$.detail"}],
+            Targets=[{"Id": "order-processing", "Arn": machines[E.ORDER_MACHINE], "RoleArn": self.roles["events"],
+                      "InputPath": "$.detail"}],
         )
+        self._schedules(machines)
+        self._schedule_history()
 
-        scheduler = self.aws("scheduler")
-        schedules = [
-            ("black-friday-warmup", "at(2026-12-01T09:00:00)", "UTC", "items-api"),
-            ("weekday-digest", "cron(30 8 ? * MON-FRI *)", "Europe/Berlin", "send-confirmation"),
+    def _schedules(self, machines: dict[str, str]) -> None:
+        scheduler, sqs = self.aws("scheduler"), self.aws("sqs")
+        dlq_url = sqs.create_queue(QueueName=E.SCHEDULER_DLQ)["QueueUrl"]
+        dlq = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        scheduler.create_schedule_group(Name=E.SCHEDULE_GROUP)
+        role, arns = self.roles["events"], self.fn_arns
+        berlin = ZoneInfo("Europe/Berlin")
+        freeze = (self.now.astimezone(berlin) + timedelta(days=1)).replace(hour=7, minute=0, second=0, microsecond=0)
+        schedules: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]] = [
+            ("black-friday-warmup", "at(2026-12-01T09:00:00)", "UTC",
+             {"Arn": arns["items-api"], "Input": json.dumps({"schedule": "black-friday-warmup"})}, {}),
+            ("weekday-digest", "cron(30 8 ? * MON-FRI *)", "Europe/Berlin",
+             {"Arn": arns["send-confirmation"], "Input": json.dumps({"schedule": "weekday-digest"})}, {}),
+            ("warehouse-rollup", "cron(0 2 * * ? *)", "Europe/Berlin",
+             {"Arn": machines[E.BATCH_MACHINE], "Input": json.dumps(E.SWEEPER_INPUT),
+              "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600}},
+             {"GroupName": E.SCHEDULE_GROUP, "FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 30}}),
+            (E.FAILING_SCHEDULE, "rate(30 minutes)", "UTC",
+             {"Arn": f"{arns['send-confirmation']}:9", "Input": json.dumps({"partner": "acme", "at": "<aws.scheduler.scheduled-time>"}),
+              "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 600}, "DeadLetterConfig": {"Arn": dlq}},
+             {"GroupName": E.SCHEDULE_GROUP}),
+            ("price-freeze", f"at({freeze:%Y-%m-%dT%H:%M:%S})", "Europe/Berlin",
+             {"Arn": arns["items-api"], "Input": json.dumps({"freeze": True})},
+             {"GroupName": E.SCHEDULE_GROUP, "Description": "freeze prices before the sale (one-time)"}),
         ]
-        for name, expression, tz, fn in schedules:
+        for name, expression, zone, target, extra in schedules:
             scheduler.create_schedule(
                 Name=name,
                 ScheduleExpression=expression,
-                ScheduleExpressionTimezone=tz,
-                FlexibleTimeWindow={"Mode": "OFF"},
-                Target={"Arn": arns[fn], "RoleArn": self.roles["events"], "Input": json.dumps({"schedule": name})},
+                ScheduleExpressionTimezone=zone,
+                FlexibleTimeWindow=extra.pop("FlexibleTimeWindow", {"Mode": "OFF"}),
+                Target={"RoleArn": role, **target},
+                **extra,
             )
+
+    def _schedule_history(self) -> None:
+        """The last day of AWS/Events by RuleName for the scheduled rules (MISSED_RULE misses one
+        fire) and AWS/Scheduler by group for the schedules, as the embedded AWS writes them when
+        they fire (events_firing.rule_datums, scheduler_firing.schedule_datums)."""
+        from console.demo import cron_minutes
+        from console.demo.extensions.events_firing import rule_datums
+        from console.demo.extensions.events_timing import floor_minute, minutes
+        from console.demo.extensions.scheduler_firing import schedule_datums
+
+        first, last = floor_minute(self.now - E.BACKFILL) + timedelta(minutes=1), floor_minute(self.now)
+        past = list(minutes(first, last))
+
+        def rate_past(period: timedelta) -> list[datetime]:
+            return [floor_minute(self.now - k * period) for k in range(1, int(E.BACKFILL / period) + 1)]
+
+        def cron_past(expression: str, zone: str | None = None) -> list[datetime]:
+            """Its fires in the last day. Only the minutes its minutes field names are asked
+            (cron_minutes reads every minute slowly; the zones here are whole hours off UTC)."""
+            minute = int(expression[5:].split()[0])
+            return [m for m in past if m.minute == minute and cron_minutes.fires_at(expression, m, zone)]
+
+        events: list[dict[str, Any]] = []
+        for rule, fires, failed in (
+            ("daily-cleanup", cron_past("cron(0 3 * * ? *)"), False),
+            (E.MISSED_RULE, [m for k, m in enumerate(rate_past(timedelta(minutes=5)), 1) if k != E.MISSED_FIRE], False),
+            (E.SWEEPER_RULE, rate_past(timedelta(minutes=15)), False),
+            (E.FAILING_RULE, cron_past("cron(0 * * * ? *)"), True),
+        ):
+            for minute in fires:
+                events += rule_datums(rule, minute, 1, 1 if failed else 0)
+        scheduler: list[dict[str, Any]] = []
+        for minute in rate_past(timedelta(minutes=30)):
+            scheduler += schedule_datums(E.SCHEDULE_GROUP, minute, {
+                "InvocationAttemptCount": 1, "TargetErrorCount": 1, "InvocationsSentToDeadLetterCount": 1})
+        for minute in cron_past("cron(0 2 * * ? *)", "Europe/Berlin"):
+            scheduler += schedule_datums(E.SCHEDULE_GROUP, minute, {"InvocationAttemptCount": 1})
+        for minute in cron_past("cron(30 8 ? * MON-FRI *)", "Europe/Berlin"):
+            scheduler += schedule_datums("default", minute, {"InvocationAttemptCount": 1})
+        cw = self.aws("cloudwatch")
+        for namespace, datums in (("AWS/Events", events), ("AWS/Scheduler", scheduler)):
+            for i in range(0, len(datums), 1000):
+                cw.put_metric_data(Namespace=namespace, MetricData=datums[i:i + 1000])
 
 
 # -- state machine definitions ---------------------------------------------

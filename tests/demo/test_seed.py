@@ -263,12 +263,70 @@ def test_events_and_schedules(aws):
     assert target["Arn"].endswith(":stateMachine:order-processing") and target["RoleArn"].endswith(E.EVENTS_ROLE)
     scheduler = aws("scheduler")
     got = {
-        s["Name"]: scheduler.get_schedule(Name=s["Name"]) for s in scheduler.list_schedules()["Schedules"]
+        s["Name"]: scheduler.get_schedule(Name=s["Name"], GroupName=s["GroupName"])
+        for s in scheduler.list_schedules()["Schedules"]
     }
     assert got["black-friday-warmup"]["ScheduleExpression"] == "at(2026-12-01T09:00:00)"
     assert got["weekday-digest"]["ScheduleExpression"] == "cron(30 8 ? * MON-FRI *)"
     assert got["weekday-digest"]["ScheduleExpressionTimezone"] == "Europe/Berlin"
     assert ":function:" in got["weekday-digest"]["Target"]["Arn"]
+
+
+def test_scheduled_rules_and_schedules_of_every_kind(aws):
+    """A state machine sweeper, a rule whose target version does not exist; schedules in the
+    reports group: a flexible Berlin cron with a retry policy, a failing rate() with a DLQ, a
+    one-time at() tomorrow."""
+    events = aws("events")
+    rules = {r["Name"]: r for r in events.list_rules()["Rules"]}
+    assert rules[E.SWEEPER_RULE]["ScheduleExpression"] == "rate(15 minutes)"
+    (sweeper,) = events.list_targets_by_rule(Rule=E.SWEEPER_RULE)["Targets"]
+    assert sweeper["Arn"].endswith(f":stateMachine:{E.BATCH_MACHINE}") and json.loads(sweeper["Input"]) == E.SWEEPER_INPUT
+    (failing,) = events.list_targets_by_rule(Rule=E.FAILING_RULE)["Targets"]
+    assert failing["Arn"].endswith(":function:cleanup:3") and failing["InputTransformer"]["InputPathsMap"] == {"at": "$.time"}
+    scheduler = aws("scheduler")
+    assert {g["Name"] for g in scheduler.list_schedule_groups()["ScheduleGroups"]} == {"default", E.SCHEDULE_GROUP}
+    got = {s["Name"]: scheduler.get_schedule(Name=s["Name"], GroupName=E.SCHEDULE_GROUP)
+           for s in scheduler.list_schedules(GroupName=E.SCHEDULE_GROUP)["Schedules"]}
+    assert got["warehouse-rollup"]["FlexibleTimeWindow"] == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 30}
+    assert got["warehouse-rollup"]["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert got["warehouse-rollup"]["Target"]["RetryPolicy"] == {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600}
+    partner = got[E.FAILING_SCHEDULE]["Target"]
+    assert partner["Arn"].endswith(":function:send-confirmation:9")
+    assert partner["DeadLetterConfig"]["Arn"].endswith(f":{E.SCHEDULER_DLQ}")
+    assert re.fullmatch(r"at\(\d{4}-\d{2}-\d{2}T07:00:00\)", got["price-freeze"]["ScheduleExpression"])
+
+
+def test_the_last_day_of_rule_and_schedule_metrics(aws):
+    """Backfilled AWS/Events by RuleName: a fire every 5 minutes of MISSED_RULE's but one, two
+    hours before seeding (GetMetricData: the embedded CloudWatch answers the last 3 hours of a
+    series); the whole day is stored (GetMetricStatistics): the failing rule's invocations all
+    failed; AWS/Scheduler by group: the failing schedule's attempts went to its DLQ."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    cw = aws("cloudwatch")
+    (recent,) = cw.get_metric_data(MetricDataQueries=[{"Id": "m", "MetricStat": {"Metric": {
+        "Namespace": "AWS/Events", "MetricName": "Invocations", "Dimensions": [{"Name": "RuleName", "Value": E.MISSED_RULE}]},
+        "Period": 60, "Stat": "Sum"}}], StartTime=now - timedelta(minutes=170), EndTime=now - timedelta(minutes=30),
+        ScanBy="TimestampAscending")["MetricDataResults"]
+    gaps = [b - a for a, b in zip(recent["Timestamps"], recent["Timestamps"][1:])]
+    assert len(gaps) > 20 and [gap for gap in gaps if gap > timedelta(minutes=6)] == [timedelta(minutes=10)]
+
+    def day(namespace: str, name: str, dims: dict) -> float:
+        return sum(p["Sum"] for p in cw.get_metric_statistics(
+            Namespace=namespace, MetricName=name, Dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
+            StartTime=now - timedelta(hours=25), EndTime=now + timedelta(hours=1), Period=3600,
+            Statistics=["Sum"])["Datapoints"])
+
+    def rule(name: str, metric: str = "Invocations") -> float:
+        return day("AWS/Events", metric, {"RuleName": name})
+
+    assert rule(E.MISSED_RULE) >= 24 * 12 - 1 and rule(E.SWEEPER_RULE) >= 96  # plus any fired since
+    assert rule("daily-cleanup", "TriggeredRules") >= 1 and rule("legacy-report", "TriggeredRules") == 0
+    assert rule(E.FAILING_RULE) == rule(E.FAILING_RULE, "FailedInvocations") >= 24
+    group = {"ScheduleGroup": E.SCHEDULE_GROUP}
+    assert day("AWS/Scheduler", "InvocationAttemptCount", group) >= 48
+    assert day("AWS/Scheduler", "InvocationsSentToDeadLetterCount", group) >= 48
 
 
 def test_log_groups_and_lines(aws):
