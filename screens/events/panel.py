@@ -59,15 +59,19 @@ def invalid_tone(item: Any) -> str | None:
     return "error" if item.timing.invalid else None
 
 
+def upcoming(item: Any, now: datetime) -> tuple[datetime, ...]:
+    """Its next fires; none while it is disabled (it does not run)."""
+    return item.timing.upcoming(now) if item.enabled else ()
+
+
 def next_fire(item: Any, now: datetime) -> Text:
-    upcoming = item.timing.upcoming(now)
-    return cells.text(when(upcoming[0], now) if upcoming else None)
+    fires = upcoming(item, now)
+    return cells.text(when(fires[0], now) if fires else None)
 
 
 def then_fires(item: Any, now: datetime) -> Text:
     """The two fires after the next."""
-    upcoming = item.timing.upcoming(now)[1:3]
-    return cells.text(", ".join(when(at, now) for at in upcoming) or None)
+    return cells.text(", ".join(when(at, now) for at in upcoming(item, now)[1:3]) or None)
 
 
 def _name(rule: EventRule, now: Any) -> Text:
@@ -152,7 +156,9 @@ SPEC = PanelSpec(
 The rules of every event bus, failing ones first (marked ✗, in red), disabled ones dim.
 kind: what runs the rule, a schedule or an event pattern; expression: its cron() or
 rate(), or the pattern on one line (cut at 72 characters); English: the schedule in words, or why it is invalid;
-next (UTC, as rules run) and then: the next three fires; targets: how many targets it sends
+next (UTC, as rules run) and then: the next three fires (none while disabled; a rate()
+counts from the rule's creation, which AWS does not tell: placed where its invocations
+show it, to five minutes); targets: how many targets it sends
 to. invoked and failed: AWS/Events Invocations and FailedInvocations over the last hour
 (12 bars of 5 minutes); trig and thr: TriggeredRules and ThrottledRules. fired 24h: for an
 enabled schedule, the fires due over the last 24 hours against its Invocations: ✓ n/n, or

@@ -18,7 +18,7 @@ from rich.text import Text
 from console.services.events.metrics import bars
 from console.services.events.models import GroupMetrics, SchedulerSchedule
 from console.services.events.sources import SCHEDULES
-from screens.events.panel import dimmed, english, failing_tone, invalid_tone, when
+from screens.events.panel import dimmed, english, failing_tone, invalid_tone, upcoming, when
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
@@ -30,14 +30,14 @@ def _name(s: SchedulerSchedule, now: Any) -> Text:
 
 def _next(s: SchedulerSchedule, now: datetime) -> Text:
     """The next fire on the schedule's own wall clock, with its zone's abbreviation."""
-    upcoming = s.timing.upcoming(now)
-    if not upcoming:
+    fires = upcoming(s, now)
+    if not fires:
         return cells.text(None)
-    return cells.text(f"{when(upcoming[0], now)} {upcoming[0]:%Z}")
+    return cells.text(f"{when(fires[0], now)} {fires[0]:%Z}")
 
 
 def _then(s: SchedulerSchedule, now: datetime) -> Text:
-    return cells.text(", ".join(when(at, now) for at in s.timing.upcoming(now)[1:3]) or None)
+    return cells.text(", ".join(when(at, now) for at in upcoming(s, now)[1:3]) or None)
 
 
 def _target(s: SchedulerSchedule, now: Any) -> Text:

@@ -35,86 +35,105 @@ LOOKBACK = timedelta(hours=24)
 FIRE_PERIOD = 300  # seconds: Invocations over 24 h by 5 minutes (288 datapoints a rule)
 # Not judged yet: a fire whose period has not closed, plus CloudWatch's delay, twice over.
 NOT_JUDGED = timedelta(seconds=FIRE_PERIOD + 2 * INGESTION_DELAY)
+PHASES = 288  # a rate()'s fires tried at up to this many offsets (judge)
 TIMELINE_SPAN = timedelta(hours=24)
 UTC = timezone.utc
 
 
 def timing(expression: str | None, timezone: str | None, now: datetime, *,
-           starts: datetime | None = None, ends: datetime | None = None) -> Timing:
+           starts: datetime | None = None, ends: datetime | None = None, created: datetime | None = None,
+           phase: timedelta = timedelta(0)) -> Timing:
     """The English and next fires of `expression`, or why it is invalid; nothing for none.
-    `starts`/`ends`: a schedule's StartDate and EndDate, outside which it does not fire."""
+    `starts`/`ends`: a schedule's StartDate and EndDate, outside which it does not fire;
+    `created`: when a rate() began counting, where AWS says (a schedule's CreationDate);
+    `phase`: a rule's rate() offset as its figures show it (`judge`), where AWS does not."""
     if not expression:
         return Timing()
     try:
-        schedule = parse(expression, timezone)
-        after = max(now, starts) if starts else now
-        fires = tuple(at for at in schedule.next_fires(after, NEXT_FIRES) if ends is None or at <= ends)
+        schedule = parse(expression, timezone, created=created)
+        after = (max(now, starts) if starts else now) - phase
+        fires = tuple(at + phase for at in schedule.next_fires(after, NEXT_FIRES) if ends is None or at + phase <= ends)
         return Timing(schedule.describe(), fires)
     except ScheduleError as error:
         return Timing(invalid=str(error))
 
 
-def due_between(expression: str, timezone: str | None, start: datetime, end: datetime) -> list[datetime]:
+def due_between(expression: str, timezone: str | None, start: datetime, end: datetime, *,
+                created: datetime | None = None, phase: timedelta = timedelta(0)) -> list[datetime]:
     """The fires in (start, end]; none for an invalid expression."""
     try:
-        return parse(expression, timezone).fires_between(start, end)
+        return [at + phase for at in parse(expression, timezone, created=created).fires_between(start - phase,
+                                                                                              end - phase)]
     except ScheduleError:
         return []
 
 
 def judge(rule: EventRule, invocations: Series | None, now: datetime, period: int = FIRE_PERIOD) -> FireCheck | None:
     """Whether `rule` fired when due over the last 24 hours; None for a rule that is not an
-    enabled schedule. `invocations`: its Invocations by `period` (None: could not be read)."""
+    enabled schedule. `invocations`: its Invocations by `period` (None: could not be read).
+
+    A rate() counts from the rule's creation, which EventBridge does not tell (schedule.py
+    counts from the epoch): its fires are tried at every phase within one interval, and the
+    phase that accounts for the most, on time, is taken (AWS's, when the rule fired at all)."""
     if not rule.schedule or not rule.enabled or rule.timing.invalid:
         return None
-    cutoff = now - NOT_JUDGED
-    due = due_between(rule.schedule, None, now - LOOKBACK, now)
-    judged = [at for at in due if at <= cutoff]
-    pending = len(due) - len(judged)
-    if rule.targets == 0:
-        return FireCheck(len(judged), pending=pending, unknown="no targets: nothing to count")
-    if invocations is None:
-        return FireCheck(len(judged), pending=pending, unknown="metrics unreadable")
-    slack = rate_slack(rule.schedule, now)
-    recorded = [at for at, value in invocations if value and value > 0]
-    if recorded:  # before its first record it may not have existed: not judged (module docstring)
-        since = _bucket_of(min(recorded), period) - slack - timedelta(seconds=period)
+    cutoff, start = now - NOT_JUDGED, now - LOOKBACK
+    phases = rate_phases(rule.schedule, now)
+    reach = phases[-1] if phases else timedelta(0)
+    base = due_between(rule.schedule, None, start - reach, now)
+    recorded = [at for at, value in invocations or () if value and value > 0]
+    # before its first record it may not have existed: not judged (module docstring)
+    since = _bucket_of(min(recorded), period) - reach - timedelta(seconds=period) if recorded else start
+    best: tuple[tuple[int, int], FireCheck] | None = None
+    for phase in phases:
+        due = [at + phase for at in base if start < at + phase <= now]
+        judged = [at for at in due if at <= cutoff]
+        pending = len(due) - len(judged)
+        if rule.targets == 0:
+            return FireCheck(len(judged), pending=pending, unknown="no targets: nothing to count")
+        if invocations is None:
+            return FireCheck(len(judged), pending=pending, unknown="metrics unreadable")
         judged = [at for at in judged if at >= since]
-    return FireCheck(len(judged), tuple(unaccounted(judged, invocations, period, slack)), pending)
+        missing, late = unaccounted(judged, invocations, period)
+        score = (len(missing), late)  # the phase that accounts for most, on time
+        if best is None or score < best[0]:
+            best = (score, FireCheck(len(judged), tuple(missing), pending, phase=phase if recorded else None))
+    return best[1] if best else None
 
 
-def rate_slack(expression: str, now: datetime) -> timedelta:
-    """How far a rate() fire may be from where schedule.py puts it: AWS counts a rate from
-    the rule's creation, which EventBridge does not tell, and schedule.py from the epoch; so
-    anywhere within one interval. None for cron(): its fires are at their minute."""
+def rate_phases(expression: str, now: datetime) -> list[timedelta]:
+    """The offsets a rate()'s fires may have from schedule.py's (one minute apart, at most
+    PHASES of them); just 0 for cron(), whose fires are at their minute."""
     if not expression.startswith("rate("):
-        return timedelta(0)
+        return [timedelta(0)]
     first, second = parse(expression).next_fires(now, 2)
-    return second - first
+    minutes = int((second - first).total_seconds() // 60)
+    step = max(1, -(-minutes // PHASES))
+    return [timedelta(minutes=m) for m in range(0, minutes, step)]
 
 
-def unaccounted(fires: Sequence[datetime], invocations: Series, period: int,
-                slack: timedelta = timedelta(0)) -> list[datetime]:
-    """The fires no invocation accounts for. Each fire takes one invocation from the
-    earliest period with one left, among the periods it may have landed in: its own and
-    the next (delivery runs a little after its minute), widened by `slack` either way.
-    Fires in time order, earliest period first: with windows of equal length that
-    accounts for as many fires as any assignment could."""
+def unaccounted(fires: Sequence[datetime], invocations: Series, period: int) -> tuple[list[datetime], int]:
+    """The fires no invocation accounts for, and how many were accounted for late. Each fire
+    takes one invocation from the period it falls in; those left without take one left over
+    in the next period (delivery runs a little after its minute). Own periods first, so a
+    fire that went missing is not hidden by every later fire sliding one period on."""
     left = {at: value for at, value in invocations if value and value > 0}
     step = timedelta(seconds=period)
-    missing = []
+    unmatched = []
     for fire in sorted(fires):
-        first = _bucket_of(fire - slack, period) if slack else _bucket_of(fire, period)
-        last = _bucket_of(fire + slack, period) + step
-        candidate = first
-        while candidate <= last:
-            if left.get(candidate, 0) >= 1:
-                left[candidate] -= 1
-                break
-            candidate += step
+        bucket = _bucket_of(fire, period)
+        if left.get(bucket, 0) >= 1:
+            left[bucket] -= 1
+        else:
+            unmatched.append(fire)
+    missing = []
+    for fire in unmatched:
+        late = _bucket_of(fire, period) + step
+        if left.get(late, 0) >= 1:
+            left[late] -= 1
         else:
             missing.append(fire)
-    return missing
+    return missing, len(unmatched) - len(missing)
 
 
 def _bucket_of(at: datetime, period: int) -> datetime:
@@ -149,10 +168,10 @@ def upcoming(items: Iterable[EventRule | SchedulerSchedule], now: datetime,
         if isinstance(item, EventRule):
             if not item.schedule:
                 continue
-            fires = due_between(item.schedule, None, now, end)
+            fires = due_between(item.schedule, None, now, end, phase=item.rate_phase)
             entries += [Upcoming(at, item.name, "rule", item.bus, None) for at in fires]
         else:
-            fires = due_between(item.expression, item.timezone, now, end)
+            fires = due_between(item.expression, item.timezone, now, end, created=item.created)
             entries += [Upcoming(at, item.name, "schedule", item.group, item.timezone) for at in fires
                         if (item.starts is None or at >= item.starts) and (item.ends is None or at <= item.ends)]
     entries.sort(key=lambda e: (e.at, e.name, e.place))

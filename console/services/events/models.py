@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from console.target import Target
@@ -53,6 +53,7 @@ class FireCheck:
     missed: tuple[datetime, ...] = ()
     pending: int = 0
     unknown: str = ""
+    phase: timedelta | None = None  # a rate()'s offset from the epoch count, as its figures show
 
     @property
     def seen(self) -> int:
@@ -79,6 +80,7 @@ class EventRule:
     fired: FireCheck | None = None  # None: not a scheduled, enabled rule, or not read yet
     metrics_unread: bool = False  # the last read of its figures failed: unknown, not pending
     read: bool = False  # its targets and figures have been asked for (until then "…", not "–")
+    rate_phase: timedelta = timedelta(0)  # a rate()'s offset from the epoch count (FireCheck.phase)
 
     @property
     def key(self) -> str:
@@ -138,6 +140,7 @@ class SchedulerSchedule:
     dlq: str | None  # DeadLetterConfig.Arn
     starts: datetime | None = None
     ends: datetime | None = None
+    created: datetime | None = None  # CreationDate: where a rate() counts from
     timing: Timing = Timing()
     due_24h: int | None = None  # fires due over the last 24 h (what the group's figures cover)
     group_metrics: GroupMetrics | None = None

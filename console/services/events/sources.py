@@ -78,7 +78,7 @@ def schedule_from_api(target: Target, raw: dict, now: datetime) -> SchedulerSche
     window = raw.get("FlexibleTimeWindow") or {}
     expression = raw.get("ScheduleExpression", "")
     zone = raw.get("ScheduleExpressionTimezone") or None
-    starts, ends = raw.get("StartDate"), raw.get("EndDate")
+    starts, ends, created = raw.get("StartDate"), raw.get("EndDate"), raw.get("CreationDate")
     return SchedulerSchedule(
         target=target,
         arn=raw["Arn"],
@@ -96,8 +96,10 @@ def schedule_from_api(target: Target, raw: dict, now: datetime) -> SchedulerSche
         dlq=(aim.get("DeadLetterConfig") or {}).get("Arn"),
         starts=starts,
         ends=ends,
-        timing=fires.timing(expression, zone, now, starts=starts, ends=ends),
-        due_24h=len(fires.due_between(expression, zone, now - fires.LOOKBACK, now)) if expression else None,
+        created=created,
+        timing=fires.timing(expression, zone, now, starts=starts, ends=ends, created=created),
+        due_24h=len(fires.due_between(expression, zone, now - fires.LOOKBACK, now, created=created))
+        if expression else None,
     )
 
 
@@ -167,19 +169,23 @@ class RulesSource:
             self._target, self._metrics_at = ctx.target, 0.0
         now = ctx.clock.now()
         rules = [rule_from_api(ctx.target, raw, now) for raw in await list_rules(ctx)]
-        ctx.publish_partial([self._known(rule) for rule in rules])
+        ctx.publish_partial([self._known(rule, now) for rule in rules])
         await ctx.after_first_paint()
         await asyncio.gather(self._read_targets(ctx, rules), self._read_metrics(ctx, rules))
-        return tuple(self._known(rule, judged=True) for rule in rules)
+        return tuple(self._known(rule, ctx.clock.now(), judged=True) for rule in rules)
 
-    def _known(self, rule: EventRule, judged: bool = False) -> EventRule:
+    def _known(self, rule: EventRule, now: datetime, judged: bool = False) -> EventRule:
         """The rule with what is known of it: targets, figures and (once read) its fires."""
         key = (rule.bus, rule.name)
         targets = self._targets.get(rule.arn, (None, 0.0))[0]
         rule = replace(rule, targets=targets, metrics=self._metrics.get(key), metrics_unread=key in self._unread,
                        read=judged)
         if judged and self._fires_at is not None and rule.schedule and rule.enabled:
-            rule = replace(rule, fired=fires.judge(rule, self._fires.get(key), self._fires_at))
+            check = fires.judge(rule, self._fires.get(key), self._fires_at)
+            rule = replace(rule, fired=check)
+            if check is not None and check.phase:  # a rate(): its fires where its figures put them
+                rule = replace(rule, rate_phase=check.phase,
+                               timing=fires.timing(rule.schedule, None, now, phase=check.phase))
         return rule
 
     async def _read_targets(self, ctx: AwsContext, rules: list[EventRule]) -> None:
