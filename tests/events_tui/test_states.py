@@ -95,10 +95,14 @@ async def test_the_timeline_keeps_the_rules_when_schedules_cannot_be_read(make_a
         assert not any("typo" in line or "berlin" in line for line in screen.lines)
 
 
-async def test_the_timeline_says_when_nothing_fires(make_app, estate):  # noqa: F811
+async def test_the_timeline_says_when_nothing_fires_and_opens_from_the_palette_too(make_app, estate):  # noqa: F811
     estate.items["events"] = (rule("on-upload", None), dataclasses.replace(rule("off"), state="DISABLED"))
     estate.items["scheduler"] = ()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_timeline(pilot)
+        await settle(pilot, 6)
+        entry = next(run for name, _, run in app.screen.palette_commands() if name == "Timeline of upcoming fires")
+        entry()
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+        await settle(pilot)
         assert screen.lines == ["No fires in the next 24 hours: no enabled scheduled rule or schedule."]
