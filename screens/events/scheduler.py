@@ -18,14 +18,10 @@ from rich.text import Text
 from console.services.events.metrics import bars
 from console.services.events.models import GroupMetrics, SchedulerSchedule
 from console.services.events.sources import SCHEDULES
-from screens.events.panel import dimmed, english, failing_tone, invalid_tone, upcoming, when
+from screens.events.panel import dimmed, english, invalid_tone, upcoming, when
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
-
-
-def _name(s: SchedulerSchedule, now: Any) -> Text:
-    return cells.text(("✗ " if s.failing else "") + s.name)
 
 
 def _next(s: SchedulerSchedule, now: datetime) -> Text:
@@ -73,7 +69,8 @@ def _group_figure(pick: Callable[[GroupMetrics], float | None],
 
 
 def _sort(s: SchedulerSchedule) -> tuple:
-    return (not s.failing, not s.enabled, s.group, s.name)
+    """Groups with errors first (their figures are the group's), enabled before disabled."""
+    return (not s.group_failing, not s.enabled, s.group, s.name)
 
 
 def _column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
@@ -87,8 +84,9 @@ SPEC = PanelSpec(
     source=SCHEDULES,
     sort_key=_sort,
     help="""\
-Every EventBridge Scheduler schedule by group, those whose group shows target errors or
-dropped invocations first (✗, red); disabled ones dim. expression: cron(), rate() or a
+Every EventBridge Scheduler schedule, those whose GROUP shows target errors or dropped
+invocations first (their grp columns red: no schedule is marked failing on its group's
+figures); disabled ones dim. expression: cron(), rate() or a
 one-time at(); zone: the time zone it runs in (UTC when none); English; next and then: its
 next three fires on its own zone's wall clock; window: the flexible time window; target:
 what it invokes; retry: retries and the oldest an event may get; DLQ: its dead-letter
@@ -100,7 +98,7 @@ own activity (a Lambda's invocations, a state machine's executions).""",
     # As on the rules panel, what ranks a row first: when it fires next (on its own clock)
     # and how its group is doing; then what it is and what it invokes.
     columns=(
-        Column("name", "name", dimmed(_name), tone=failing_tone),
+        Column("name", "name", dimmed(lambda s, now: cells.text(s.name))),
         _column("state", "state", lambda s, now: cells.text(s.state),
                 tone=lambda s: None if s.enabled else "warning"),
         _column("next", "next", _next, ages=True),

@@ -156,9 +156,9 @@ class SchedulerSchedule:
         return self.state == "ENABLED"
 
     @property
-    def failing(self) -> bool:
-        """Its group's target errors or dropped invocations in the last hour (the group's,
-        not necessarily this schedule's: Scheduler counts per group)."""
+    def group_failing(self) -> bool:
+        """Its GROUP's target errors or dropped invocations in the last hour. Not this
+        schedule's: Scheduler counts per group, so a row is never marked failing on them."""
         m = self.group_metrics
         return m is not None and bool((m.target_errors or 0) + (m.dropped or 0))
 
