@@ -37,7 +37,8 @@ SEEDED = {
                "update-inventory", "process-upload", "cleanup", "items-api"},
     "ecs": {"api-service", "worker-service"},
     "stepfunctions": {"order-processing", "batch-fulfilment", "order-events"},
-    "events": {"s3-upload-rule", "daily-cleanup", "legacy-report"},
+    "events": {"s3-upload-rule", "daily-cleanup", "legacy-report", "order-placed"},
+    "scheduler": {"black-friday-warmup", "weekday-digest"},
 }
 
 
@@ -58,7 +59,10 @@ async def test_seeded_details_come_through(endpoint):
     rules = {r.name: r for r in await fetch("events", context_for(endpoint))}
     assert rules["legacy-report"].state == "DISABLED"
     assert rules["daily-cleanup"].schedule == "cron(0 3 * * ? *)"
-    assert any(r.kind == "schedule" and r.timezone == "Europe/Berlin" for r in rules.values())
+    assert rules["daily-cleanup"].targets == 1 and rules["order-placed"].bus == "orders-bus"
+    schedules = {s.name: s for s in await fetch("scheduler", context_for(endpoint))}
+    assert schedules["weekday-digest"].timezone == "Europe/Berlin"
+    assert schedules["weekday-digest"].target_kind == "Lambda"
 
 
 def tiny_zip() -> bytes:
@@ -152,8 +156,10 @@ async def test_every_source_paginates_and_calls_scale_with_pages(fresh_account, 
     assert calls("ecs", "ListServices") == pages
     assert calls("ecs", "DescribeServices") == 1  # 5 services fit in one batch of 10
     assert calls("stepfunctions", "ListStateMachines") == pages
-    # one batch each: 5 functions x 6 queries, 5 services x 2 queries, 5 state machines x 5 queries
-    assert calls("cloudwatch", "GetMetricData") == 3
+    # one batch each: 5 functions x 6 queries, 5 services x 2 queries, 5 state machines x 5 queries,
+    # 5 rules x 4 queries over the hour, and their Invocations over 24 hours (another window)
+    assert calls("cloudwatch", "GetMetricData") == 5
+    assert calls("events", "ListTargetsByRule") == 5  # one a rule (then kept for 5 minutes)
     assert calls("stepfunctions", "ListExecutions") == 5  # all 5 machines are STANDARD
 
 
