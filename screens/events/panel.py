@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 
 from screens.confirm import start_guarded_action
@@ -38,19 +40,34 @@ class EventsPanel(ServicePanel):
     SPEC = SPEC
     # mutating actions have ids starting with "action." (hidden in read-only mode)
     BINDINGS = [
-        Binding("x", "toggle_rule", "Enable/disable rule", id="action.events.toggle-rule",
-                tooltip="Disable (or enable) the selected EventBridge rule: plan, confirm, apply, verify"),
+        Binding("x", "toggle_rule", "Enable/disable", id="action.events.toggle-rule",
+                tooltip="Disable (or enable) the selected rule or schedule: plan, confirm, apply, verify"),
+        Binding("p", "put_event", "Test event", id="action.events.put-event",
+                tooltip="Send a test event to the selected rule's bus, shaped like its pattern; matching rules shown"),
     ]
 
     def action_toggle_rule(self) -> None:
-        """Capture the selected rule's ARN now, then plan and confirm in a modal."""
-        from console.services.events.actions import toggle_for
+        """Capture the selected rule's or schedule's ARN now, then plan and confirm in a modal."""
+        from console.services.events.actions import state_toggle
+
+        item = self.table.selected_item
+        if item is not None:
+            start_guarded_action(self, state_toggle(item.kind, item.arn, item.state))
+
+    def action_put_event(self) -> None:
+        """The test-event editor for the selected rule's bus, the event shaped like its pattern."""
+        from screens.events.put_event import open_put_event
 
         item = self.table.selected_item
         if item is None:
             return
-        if item.kind != "rule":
-            self.app.notify("Only EventBridge rules can be enabled or disabled here (not Scheduler schedules).",
-                            severity="warning", markup=False)
+        if item.kind == "schedule":
+            self.app.notify("A schedule has no event bus: p sends a test event to a rule's bus.", markup=False)
             return
-        start_guarded_action(self, toggle_for(item.arn, item.state))
+        open_put_event(self, item.bus, item.pattern)
+
+    def detail_screen(self, item: Any):
+        """`enter`: the rule's or schedule's detail with every target."""
+        from screens.events.rule import RuleDetailScreen
+
+        return RuleDetailScreen(item)

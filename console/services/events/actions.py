@@ -262,14 +262,11 @@ class PutTestEvent(Action):
         return {"bus": "orders-bus", "event_file": str(SAMPLE_EVENT)}
 
     async def plan(self, ctx: AwsContext) -> Plan:
-        from console.services.events.put_event import bus_rules, describe_entry, envelope, match_rules
+        from console.services.events.put_event import describe_entry, envelope, match_rules, read_bus
 
-        events = await ctx.client("events")
-        bus = await events.describe_event_bus(Name=self.bus)
-        account = bus["Arn"].split(":")[4]
-        rules = await bus_rules(ctx, self.bus)
-        event = envelope(self.entry, account, ctx.target.region, ctx.clock.now())
-        self.matches = matches = match_rules(rules, event)
+        bus = await read_bus(ctx, self.bus)
+        event = envelope(self.entry, bus.account, ctx.target.region, ctx.clock.now())
+        self.matches = matches = match_rules(bus.rules, event)
         if matches.unavailable:
             warning = f"Which rules on bus {self.bus} match it: unavailable ({matches.unavailable})"
         elif matches.enabled:
@@ -284,7 +281,7 @@ class PutTestEvent(Action):
             warnings.append(f"Rules whose pattern opsdeck could not evaluate: {', '.join(matches.unreadable)}")
         step = Step(description=f"Put an event on bus {self.bus}: {describe_entry(self.entry)}",
                     inverse_description=None, run=self._put, check=self._check)
-        return Plan(self.name, bus["Arn"], self.bus, (step,), summary=f"Send a test event to bus {self.bus}",
+        return Plan(self.name, bus.arn, self.bus, (step,), summary=f"Send a test event to bus {self.bus}",
                     warnings=tuple(warnings),
                     details={"source": self.entry["Source"], "detail-type": self.entry["DetailType"]})
 
@@ -302,3 +299,8 @@ class PutTestEvent(Action):
         if self.event_id:
             return True, f"bus {self.bus} accepted the event: FailedEntryCount 0, EventId {self.event_id}"
         return False, f"bus {self.bus} gave no EventId"
+
+
+def state_toggle(kind: str, arn: str, state: str) -> Action:
+    """The TUI's enable/disable key on a rule (kind "rule") or a schedule, now in `state`."""
+    return schedule_toggle_for(arn, state) if kind == "schedule" else toggle_for(arn, state)

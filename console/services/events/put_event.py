@@ -249,11 +249,26 @@ class Matches:
         return said
 
 
-async def bus_rules(ctx: AwsContext, bus: str) -> tuple[BusRule, ...]:
-    """Every rule on `bus` (ListRules, every page): a missing bus raises AWS's error."""
-    raws = await ctx.collect("events", "list_rules", "Rules", EventBusName=bus,
+@dataclass(frozen=True)
+class Bus:
+    """An event bus and every rule on it: what a test event is matched against."""
+
+    name: str
+    arn: str
+    rules: tuple[BusRule, ...]
+
+    @property
+    def account(self) -> str:
+        return self.arn.split(":")[4]
+
+
+async def read_bus(ctx: AwsContext, name: str) -> Bus:
+    """DescribeEventBus and every page of ListRules: a missing bus raises AWS's error."""
+    events = await ctx.client("events")
+    arn = (await events.describe_event_bus(Name=name))["Arn"]
+    raws = await ctx.collect("events", "list_rules", "Rules", EventBusName=name,
                              PaginationConfig={"PageSize": max_page("events", "ListRules")})
-    return tuple(BusRule(r["Name"], r.get("State", ""), r.get("EventPattern")) for r in raws)
+    return Bus(name, arn, tuple(BusRule(r["Name"], r.get("State", ""), r.get("EventPattern")) for r in raws))
 
 
 def match_rules(rules: tuple[BusRule, ...], event: dict[str, Any]) -> Matches:
