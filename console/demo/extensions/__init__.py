@@ -10,6 +10,7 @@ from __future__ import annotations
 def install_all() -> None:
     from . import cloudwatch_index, ecs_deployments_api, ecs_metrics, ecs_run_task, ecs_tasks, lambda_invoke
     from . import lambda_updates, logs_streams, overhead, page_limits, pagination, sfn_abort, sfn_express
+    from . import events_patterns
     from . import sfn_history, sfn_lambda, sfn_metrics, sfn_redrive, sfn_sleeps, sfn_stop, sso_portal, sts_expiry
 
     # ecs_run_task after ecs_tasks: it wraps the handlers ecs_tasks put in place
@@ -18,3 +19,4 @@ def install_all() -> None:
                    sfn_metrics, sfn_history, sfn_stop, sfn_redrive, ecs_tasks, ecs_deployments_api, ecs_run_task,
                    ecs_metrics, cloudwatch_index, logs_streams, pagination, sts_expiry, sso_portal, page_limits):
         module.install()
+    events_patterns.install()  # TestEventPattern, PutRule patterns, PutEvents routing; order-free
