@@ -35,6 +35,7 @@ from widgets.status_bar import StatusBar
 
 # what AWS does when a target sets no retry policy (EventBridge and Scheduler alike)
 DEFAULT_RETRY = "AWS default: 185 attempts over 24 hours"
+WHEN = "When it fires"
 OPENS = frozenset({"lambda", "states", "ecs"})  # targets `enter` opens in their own service's screen
 
 
@@ -111,7 +112,7 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
         super().__init__()
         self.rule = rule
         self.detail: RuleDetail | None = None
-        when = "Schedule" if rule.schedule else "Pattern"
+        when = WHEN if rule.schedule else "Pattern"
         self.sections = {
             "rule": Section("Schedule" if rule.kind == "schedule" else "Rule",
                             Static("", id="rule-body", markup=False), id="section-rule"),
@@ -182,7 +183,7 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
         body = self.query_one("#when-body", Static)
         section = self.sections["when"]
         if d.schedule:
-            section.border_title = "Schedule"
+            section.border_title = WHEN
             zone = d.timezone or "UTC"
             words = schedule_words(d.schedule, d.timezone, self.opsdeck.clock.now())
             pairs: list[tuple[str, Any]] = [("expression", d.schedule), ("time zone", zone)]
@@ -252,6 +253,12 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
             self.notify(why, title="Not opened", severity="warning", markup=False)
 
     # actions ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`p` only where there is a bus: on a rule, not on a schedule."""
+        if action == "put_event":
+            return (self.detail or self.rule).kind == "rule"
+        return True
+
     def action_toggle(self) -> None:
         from console.services.events.actions import state_toggle
 

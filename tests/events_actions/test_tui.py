@@ -91,7 +91,8 @@ async def test_rule_detail_shows_every_target_and_enter_on_the_lambda_opens_the_
         rule = text_of(app, "#rule-body")
         assert "bus" in rule and "shop" in rule and "ENABLED" in rule
         pattern = text_of(app, "#when-body")
-        assert json.loads(pattern) == PATTERN and pattern.startswith('{\n  "source": [\n    "shop.orders"')
+        assert json.loads(pattern) == PATTERN
+        assert pattern.startswith('{\n  "source": ["shop.orders"],\n  "detail-type": ["OrderPlaced"],\n')
         target = text_of(app, "#target-body")
         assert "Lambda function" in target and function in target
         assert "<order> = $.detail.orderId" in target and "<total> = $.detail.total" in target
@@ -166,3 +167,32 @@ async def test_read_only_hides_the_actions_and_their_keys_do_nothing(estate):
         await pilot.pause()
         assert app.screen is screen
     assert estate.get_schedule("digest")["State"] == "ENABLED"
+
+
+async def test_hostile_text_is_inert_and_a_rule_deleted_meanwhile_is_said(estate):
+    hostile = "\x1b]52;c;cHduZWQ=\x07[bold red]boom[/]"
+    estate.rule("nightly")
+    estate.events.put_rule(Name="nightly", EventPattern=json.dumps(PATTERN), Description=hostile)
+    estate.events.put_targets(Rule="nightly", Targets=[{"Id": "t[/]", "Arn": "arn:aws:sns:us-east-1:1:topic",
+                                                        "Input": json.dumps({"note": hostile})}])
+    app = start_app(estate.account.endpoint)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await select_row(pilot, app, "nightly")
+        await pilot.press("enter")
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, RuleDetailScreen) and app.screen)
+        await wait_until(pilot, lambda: screen.query_one("#targets-table", DataTable).row_count == 1)
+        rule = text_of(app, "#rule-body")
+        assert "␛]52;c;cHduZWQ=␇[bold red]boom[/]" in rule and "\x1b" not in rule
+        target = text_of(app, "#target-body")
+        assert "SNS topic" in target and "[bold red]boom[/]" in target and "\x07" not in target
+        await pilot.press("enter")  # no panel lists SNS topics: said, nothing opened
+        await pilot.pause()
+        assert app.screen is screen
+
+        estate.events.remove_targets(Rule="nightly", Ids=["t[/]"])
+        estate.events.delete_rule(Name="nightly")
+        await pilot.press("ctrl+r")
+        section = screen.sections["rule"]
+        await wait_until(pilot, lambda: section.state == "error" or section.stale_since is not None, clock=app.clock)
+        said = section.stale_since or section.notice_text
+        assert "ResourceNotFound" in said or "not found" in said.lower()

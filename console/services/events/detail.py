@@ -208,11 +208,28 @@ def schedule_words(expression: str, timezone: str | None, now: datetime, count: 
         return ScheduleWords(None, (), "English and next fires are not available in this build")
 
 
+INLINE = 60  # a JSON value whose compact form is this short stays on one line
+
+
+def _pretty(value: object, depth: int) -> str:
+    compact = json.dumps(value, ensure_ascii=False)
+    if len(compact) + 2 * depth <= INLINE or not isinstance(value, (dict, list)) or not value:
+        return compact
+    pad = "  " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(key, ensure_ascii=False)}: {_pretty(item, depth + 1)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    items = [f"{pad}{_pretty(item, depth + 1)}" for item in value]
+    return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+
+
 def pretty_json(text: str | None) -> str:
-    """`text` indented two spaces a level when it is JSON, else as it is."""
+    """`text` indented two spaces a level when it is JSON, short values kept on one line
+    (an event pattern's `["shop.orders"]`); anything else as it is."""
     if text is None:
         return ""
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        value = json.loads(text)
     except ValueError:
         return text
+    return _pretty(value, 0)
