@@ -24,8 +24,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from console.services.events.detail import RuleDetail, RuleTarget, fetch_detail, pretty_json, schedule_words
-from console.services.events.models import EventRule
+from console.services.events.actions import parse_rule_arn, parse_schedule_arn
+from console.services.events.detail import (
+    RuleDetail,
+    RuleTarget,
+    arn_service,
+    fetch_detail,
+    pretty_json,
+)
 from console.text import inert, inert_lines
 from screens.confirm import start_guarded_action
 from screens.detail import Feed, SectionsScreen
@@ -108,13 +114,16 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
         Binding("ctrl+r", "refresh", "Refresh", id="events.detail.refresh", tooltip="Read the rule again now"),
     ]
 
-    def __init__(self, rule: EventRule) -> None:
+    def __init__(self, arn: str, scheduled: bool = True) -> None:
+        """`arn`: a rule's or a schedule's; `scheduled`: a rule with a schedule expression
+        (a schedule always has one), so the second box is titled right before the read."""
         super().__init__()
-        self.rule = rule
+        self.arn = arn
+        self.kind = "schedule" if arn_service(arn) == "scheduler" else "rule"
         self.detail: RuleDetail | None = None
-        when = WHEN if rule.schedule else "Pattern"
+        when = WHEN if scheduled or self.kind == "schedule" else "Pattern"
         self.sections = {
-            "rule": Section("Schedule" if rule.kind == "schedule" else "Rule",
+            "rule": Section("Schedule" if self.kind == "schedule" else "Rule",
                             Static("", id="rule-body", markup=False), id="section-rule"),
             "when": Section(when, Static("", id="when-body", markup=False), id="section-when"),
             "targets": Section("Targets", self._targets_table(), id="section-targets"),
@@ -139,21 +148,24 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
         self.query_one("#targets-table", DataTable).focus()
 
     def _title(self) -> Text:
-        item = self.detail or self.rule
-        where = "group" if item.kind == "schedule" else "bus"
-        title = Text("schedule " if item.kind == "schedule" else "rule ", style="bold", end="")
-        title.append_text(inert(item.name, style="bold"))
-        title.append(f"   {where} ")
-        title.append_text(inert(item.bus))
+        """From the ARN (group or bus, and name), then from each read (the state)."""
+        kind = self.kind
+        bus, name = parse_schedule_arn(self.arn) if kind == "schedule" else parse_rule_arn(self.arn)
+        title = Text(f"{kind} ", style="bold", end="")
+        title.append_text(inert(name, style="bold"))
+        title.append("   group " if kind == "schedule" else "   bus ")
+        title.append_text(inert(bus))
+        if self.detail is not None:
+            title.append("   ")
+            state = self.detail.state
+            title.append_text(inert(state, style="bold" if state == "ENABLED" else "bold reverse"))
         title.append("   ")
-        title.append_text(inert(item.state, style="bold" if item.state == "ENABLED" else "bold reverse"))
-        title.append("   ")
-        title.append_text(inert(item.arn, style="dim"))
+        title.append_text(inert(self.arn, style="dim"))
         return title
 
     # polling ------------------------------------------------------------------------------
     def feeds(self) -> dict[str, Feed]:
-        arn = self.rule.arn
+        arn = self.arn
         return {"detail": Feed(tuple(self.sections), lambda ctx: fetch_detail(ctx, arn), 30.0, self._show)}
 
     def action_refresh(self) -> None:
@@ -184,14 +196,13 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
         section = self.sections["when"]
         if d.schedule:
             section.border_title = WHEN
-            zone = d.timezone or "UTC"
-            words = schedule_words(d.schedule, d.timezone, self.opsdeck.clock.now())
-            pairs: list[tuple[str, Any]] = [("expression", d.schedule), ("time zone", zone)]
-            if words.problem:
-                pairs.append(("in words", words.problem))
+            timing = d.timing(self.opsdeck.clock.now())
+            pairs: list[tuple[str, Any]] = [("expression", d.schedule), ("time zone", d.timezone or "UTC")]
+            if timing.invalid:
+                pairs.append(("in words", f"invalid expression: {timing.invalid}"))
             else:
-                pairs.append(("in words", words.english))
-                pairs.append(("next fires", "\n".join(_fire(f) for f in words.next_fires) or "none: it has ended"))
+                pairs.append(("in words", timing.english))
+                pairs.append(("next fires", "\n".join(_fire(f) for f in timing.next_fires) or "none: it has ended"))
             body.update(lines(pairs))
             section.ready()
         elif d.pattern:
@@ -246,7 +257,7 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
         if target is None:
             return
         if target.service not in OPENS:
-            self.notify(f"opsdeck has no panel for a {target.kind}", title="Not opened", markup=False)
+            self.notify(f"opsdeck has no screen for {target.kind} targets", title="Not opened", markup=False)
             return
         why = open_arn(self.app, target.arn)
         if why is not None:
@@ -256,24 +267,26 @@ queue and retry policy. `enter` on a Lambda function, state machine or ECS task 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`p` only where there is a bus: on a rule, not on a schedule."""
         if action == "put_event":
-            return (self.detail or self.rule).kind == "rule"
+            return self.kind == "rule"
         return True
 
     def action_toggle(self) -> None:
         from console.services.events.actions import state_toggle
 
-        item = self.detail or self.rule
-        start_guarded_action(self, state_toggle(item.kind, item.arn, item.state), on_applied=self.refresh_feeds)
+        if self.detail is None:
+            self.notify("Its state is not read yet: press x again in a moment.", markup=False)
+            return
+        start_guarded_action(self, state_toggle(self.kind, self.arn, self.detail.state), on_applied=self.refresh_feeds)
 
     def action_put_event(self) -> None:
         from screens.events.put_event import open_put_event
 
-        item = self.detail or self.rule
-        if item.kind != "rule":
-            self.notify("A schedule has no event bus: p sends a test event to a rule's bus.", markup=False)
+        if self.kind != "rule":
             return
-        open_put_event(self, item.bus, item.pattern)
+        bus, _ = parse_rule_arn(self.arn)
+        open_put_event(self, bus, self.detail.pattern if self.detail else None)
 
 
 def _fire(when: datetime) -> str:
-    return when.isoformat()
+    """`Wed 2026-12-02 08:30 CET`: in the schedule's own zone, as fires are computed."""
+    return when.strftime("%a %Y-%m-%d %H:%M %Z")

@@ -12,7 +12,7 @@ import pytest
 
 from console.clock import ManualClock
 from console.services.ecs.models import HEALTHY, UNHEALTHY, CapacityShare, EcsCluster, EcsService, ServiceHealth
-from console.services.events.models import EventRule
+from console.services.events.models import EventRule, SchedulerSchedule
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
 from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
 from console.target import Target
@@ -70,6 +70,13 @@ def rule(name: str, schedule: str | None = "rate(5 minutes)") -> EventRule:
                      "ENABLED", schedule, None, None if schedule else '{"source":["x"]}', "", 1)
 
 
+def schedule(name: str, expression: str = "cron(0 9 * * ? *)", zone: str | None = "Europe/Berlin"
+             ) -> SchedulerSchedule:
+    return SchedulerSchedule(TARGET, f"arn:aws:scheduler:us-east-1:123456789012:schedule/default/{name}", name,
+                             "default", "ENABLED", expression, zone, "", None,
+                             "arn:aws:lambda:us-east-1:123456789012:function:reports", "Lambda", 185, 86400, None)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(T0)
@@ -83,7 +90,7 @@ class FakeEstate:
     """
 
     INTERVALS = {"lambda": 10.0, "lambda.aliases": 30.0, "ecs": 10.0, "ecs.clusters": 10.0, "stepfunctions": 10.0,
-                 "events": 30.0}
+                 "events": 30.0, "scheduler": 30.0}
 
     def __init__(self) -> None:
         self.items: dict[str, tuple] = {name: () for name in self.INTERVALS}
@@ -116,6 +123,7 @@ def estate() -> FakeEstate:
     estate.items["ecs.clusters"] = (cluster("prod"), cluster("batch", 0, 0))
     estate.items["stepfunctions"] = (machine("order-processing", 2, "FAILED"), express_machine("order-events"))
     estate.items["events"] = (rule("nightly"), rule("on-upload", None))
+    estate.items["scheduler"] = (schedule("berlin-report"),)
     return estate
 
 

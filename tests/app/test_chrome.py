@@ -89,7 +89,8 @@ async def test_help_explains_the_screen_and_lists_only_its_opsdeck_keys(make_app
         await pilot.press("question_mark")
         shown = str(app.screen.query_one("#help").content)
         headings = [heading for heading, _ in app.screen.sections]
-        assert headings == ["Dashboard", "Lambda", "ECS / Fargate", "Step Functions", "EventBridge"]
+        assert headings == ["Dashboard", "Lambda", "ECS / Fargate", "Step Functions", "EventBridge",
+                            "EventBridge Scheduler"]
         assert " ".join(LAMBDA.help.split()[:12]) in shown
         for words in ("▲ before a name", "`w` cycles it", "Red: errors", "not steady", "n/a (EXPRESS)"):
             assert words in shown

@@ -58,7 +58,7 @@ async def test_dashboard_shows_every_panel_sorted_with_alias_routing(make_app, t
             "EXPRESS", "2,160", "130", "65", "n/a (EXPRESS)", "n/a", "n/a"]
         assert sfn.get_cell(standard, "failed").plain == "2/10"
         ev = app.screen.query_one("#events-table", ResourceTable)
-        assert sorted(ev.get_cell(k, "schedule").plain for k in ev.visible_keys) == ["pattern", "rate(5 minutes)"]
+        assert sorted(ev.get_cell(k, "expression").plain for k in ev.visible_keys) == ["rate(5 minutes)", "source=x"]
         app.save_screenshot("dashboard-160x50.svg", str(screenshot_dir(tmp_path)))
 
 

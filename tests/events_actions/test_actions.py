@@ -86,6 +86,7 @@ async def test_a_test_event_reaches_the_queue_of_the_rule_it_matches(ctx, estate
     assert [s.description for s in plan.steps] == [
         "Put an event on bus shop: source shop.orders, detail-type OrderPlaced, detail 12 bytes"]
     assert plan.steps[0].inverse_description is None  # an event cannot be taken back
+    assert plan.warnings == ("Matches 1 enabled rule(s) on bus shop: order-placed: their targets receive it",)
 
     result = await action.apply(ctx, plan)
     assert result.ok and action.event_id

@@ -56,8 +56,8 @@ def test_what_is_missing_or_wrong_is_named(raw, said):
 
 def test_the_envelope_is_what_rules_see():
     entry = read_entry('{"source": "a", "detail-type": "b", "detail": {"k": 1}, "time": "2026-12-01T09:00:00Z"}')
-    seen = envelope(entry, "123456789012", "eu-west-1", datetime(2027, 1, 1, tzinfo=timezone.utc), "id-1")
-    assert seen == {"version": "0", "id": "id-1", "detail-type": "b", "source": "a", "account": "123456789012",
+    seen = envelope(entry, "123456789012", "eu-west-1", datetime(2027, 1, 1, tzinfo=timezone.utc))
+    assert seen == {"version": "0", "id": "00000000-0000-4000-8000-000000000000", "detail-type": "b", "source": "a", "account": "123456789012",
                     "time": "2026-12-01T09:00:00Z", "region": "eu-west-1", "resources": [], "detail": {"k": 1}}
 
 

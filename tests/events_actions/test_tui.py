@@ -31,10 +31,10 @@ def start_app(endpoint: str, read_only: bool = False) -> OpsdeckApp:
     return OpsdeckApp(Target(None, "us-east-1", endpoint), ClientPool(clock), clock, read_only=read_only)
 
 
-async def select_row(pilot, app, name: str) -> None:
-    """Wait for the EventBridge panel to list `name` and put the cursor on it."""
+async def select_row(pilot, app, name: str, panel: str = "events") -> None:
+    """Wait for a panel (EventBridge rules, or "scheduler") to list `name`; put the cursor on it."""
     await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
-    table = app.screen.panel("events").table
+    table = app.screen.panel(panel).table
     await wait_until(pilot, lambda: any(getattr(i, "name", None) == name for i in table.items))
     table.focus()
     assert table.select_key(next(i.key for i in table.items if i.name == name))
@@ -51,7 +51,8 @@ async def test_x_on_a_schedule_disables_it_and_keeps_its_target(estate):
     before = estate.get_schedule("digest", "reports")
     app = start_app(estate.account.endpoint)
     async with app.run_test(size=(160, 50)) as pilot:
-        await select_row(pilot, app, "digest")
+        await select_row(pilot, app, "digest", "scheduler")
+        assert "action.events.toggle-schedule" in {a.binding.id for a in app.screen.active_bindings.values()}
         await pilot.press("x")
         modal = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
         assert "Disable schedule digest in group reports: ENABLED -> DISABLED" in text_of(app, "#confirm-plan")
@@ -94,15 +95,15 @@ async def test_rule_detail_shows_every_target_and_enter_on_the_lambda_opens_the_
         assert json.loads(pattern) == PATTERN
         assert pattern.startswith('{\n  "source": ["shop.orders"],\n  "detail-type": ["OrderPlaced"],\n')
         target = text_of(app, "#target-body")
-        assert "Lambda function" in target and function in target
+        assert "Lambda" in target and function in target
         assert "<order> = $.detail.orderId" in target and "<total> = $.detail.total" in target
         assert '{"order": <order>, "total": <total>}' in target
         assert dlq in target and "3 attempts, events up to 600 s old" in target
 
         table.move_cursor(row=1)
-        await wait_until(pilot, lambda: "SQS queue" in text_of(app, "#target-body"))
+        await wait_until(pilot, lambda: "SQS" in text_of(app, "#target-body"))
         audit = text_of(app, "#target-body")
-        assert "SQS queue" in audit and "input path" in audit and "AWS default: 185 attempts" in audit
+        assert "SQS" in audit and "input path" in audit and "AWS default: 185 attempts" in audit
 
         table.move_cursor(row=0)
         table.focus()
@@ -115,6 +116,9 @@ async def test_p_pre_fills_the_event_from_the_pattern_and_sends_it_to_the_bus(es
     estate.bus("shop")
     url, queue = estate.queue("orders")
     estate.rule("order-placed", bus="shop")
+    estate.rule("big-orders", bus="shop", pattern={"source": ["shop.orders"], "detail": {"total": [{"numeric": [">=", 100]}]}})
+    estate.rule("old-orders", bus="shop", pattern={"source": ["shop.orders"]}, state="DISABLED")
+    estate.rule("refunds", bus="shop", pattern={"source": ["shop.refunds"]})
     estate.events.put_targets(Rule="order-placed", EventBusName="shop", Targets=[{"Id": "q", "Arn": queue}])
     app = start_app(estate.account.endpoint)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -124,7 +128,14 @@ async def test_p_pre_fills_the_event_from_the_pattern_and_sends_it_to_the_bus(es
         assert json.loads(editor.editor.text) == {"source": "shop.orders", "detail-type": "OrderPlaced",
                                                   "detail": {"total": 1}, "resources": []}
         await wait_until(pilot, lambda: editor.bus is not None)
-        assert editor.matches_text().startswith("matches: ")
+        assert editor.matches_text() == "matches: order-placed; disabled, would match: old-orders"
+        editor.editor.load_text(json.dumps({"source": "shop.orders", "detail-type": "OrderPlaced",
+                                            "detail": {"total": 250}}))
+        await wait_until(pilot, lambda: editor.matches_text().startswith("matches: big-orders, order-placed"))
+        editor.editor.load_text(json.dumps({"source": "shop.refunds", "detail-type": "x", "detail": {}}))
+        await wait_until(pilot, lambda: editor.matches_text() == "matches: refunds")
+        editor.editor.load_text(json.dumps({"source": "nobody", "detail-type": "x", "detail": {}}))
+        await wait_until(pilot, lambda: editor.matches_text() == "matches: no enabled rule")
 
         editor.editor.load_text('{"source": "shop.orders",\n "detail-type": }')
         await pilot.press("f5")
@@ -148,13 +159,16 @@ async def test_read_only_hides_the_actions_and_their_keys_do_nothing(estate):
     estate.rule("order-placed")
     app = start_app(estate.account.endpoint, read_only=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        await select_row(pilot, app, "digest")
+        await select_row(pilot, app, "digest", "scheduler")
         shown = {a.binding.id for a in app.screen.active_bindings.values()}
-        assert "action.events.toggle-rule" not in shown and "action.events.put-event" not in shown
+        assert "action.events.toggle-schedule" not in shown
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         await select_row(pilot, app, "order-placed")
+        shown = {a.binding.id for a in app.screen.active_bindings.values()}
+        assert "events.timeline" in shown  # the panel's keys are active: only the actions are hidden
+        assert "action.events.toggle-rule" not in shown and "action.events.put-event" not in shown
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -184,7 +198,7 @@ async def test_hostile_text_is_inert_and_a_rule_deleted_meanwhile_is_said(estate
         rule = text_of(app, "#rule-body")
         assert "␛]52;c;cHduZWQ=␇[bold red]boom[/]" in rule and "\x1b" not in rule
         target = text_of(app, "#target-body")
-        assert "SNS topic" in target and "[bold red]boom[/]" in target and "\x07" not in target
+        assert "SNS" in target and "[bold red]boom[/]" in target and "\x07" not in target
         await pilot.press("enter")  # no panel lists SNS topics: said, nothing opened
         await pilot.pause()
         assert app.screen is screen

@@ -50,13 +50,13 @@ async def test_the_threshold_is_where_the_real_layout_stops_showing_five_rows(ma
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot, 6)
         screen = app.screen
-        assert not screen.tabbed and len(shown(app)) == len(screen.panels) == 4
+        assert not screen.tabbed and len(shown(app)) == len(screen.panels) == 5
         width = 2 * PANEL_MIN_WIDTH  # the theme puts two panels side by side on the last row
         height = smallest_height_for_the_grid(screen, width)
         assert 30 <= height <= 36  # "about 120x32" (issue 9), from the grid rather than written down
         await pilot.resize_terminal(width, height)
         await settle(pilot)
-        assert not screen.tabbed and len(shown(app)) == 4
+        assert not screen.tabbed and len(shown(app)) == 5
         assert min(rows_shown(panel) for panel in screen.panels) == PANEL_MIN_ROWS
         assert min(panel.outer_size.width for panel in screen.panels) == PANEL_MIN_WIDTH
         for smaller in ((width, height - 1), (width - 1, height)):
@@ -66,13 +66,13 @@ async def test_the_threshold_is_where_the_real_layout_stops_showing_five_rows(ma
             assert screen.query_one(PanelTabs).display
         await pilot.resize_terminal(160, 50)
         await settle(pilot)
-        assert not screen.tabbed and len(shown(app)) == 4 and not screen.query_one(PanelTabs).display
+        assert not screen.tabbed and len(shown(app)) == 5 and not screen.query_one(PanelTabs).display
 
 
 def test_grid_sizes_fill_rows_and_share_height_by_fraction():
-    # the theme's grid: 2 columns, rows 2fr 1fr 1fr, Lambda and ECS spanning both columns
-    sizes = grid_panel_sizes(120, 32, 2, [(2, True), (1, True), (1, True)], [2, 2, 1, 1])
-    assert sizes == [(120, 16), (120, 8), (60, 8), (60, 8)]
+    # the theme's grid: 2 columns, rows 2fr 1fr 1fr, Lambda spanning both columns
+    sizes = grid_panel_sizes(120, 32, 2, [(2, True), (1, True), (1, True)], [2, 1, 1, 1, 1])
+    assert sizes == [(120, 16), (60, 8), (60, 8), (60, 8), (60, 8)]
     # a fixed row keeps its cells; fractions share the rest
     assert grid_panel_sizes(80, 30, 1, [(10, False), (1, True)], [1, 1]) == [(80, 10), (80, 20)]
 
@@ -88,10 +88,10 @@ async def test_number_keys_tab_and_the_palette_choose_the_panel(make_app):
         await pilot.press("tab")
         assert shown(app) == ["stepfunctions"] and screen.current_panel is screen.panel("stepfunctions")
         await pilot.press("shift+tab", "shift+tab", "shift+tab")
-        assert shown(app) == ["events"]  # wraps round
+        assert shown(app) == ["scheduler"]  # wraps round
         await pilot.press("9")  # no ninth panel: nothing happens
-        assert shown(app) == ["events"]
-        assert screen.query_one(PanelTabs).current == 3
+        assert shown(app) == ["scheduler"]
+        assert screen.query_one(PanelTabs).current == 4
         go_to_ecs = next(call for name, _, call in screen.palette_commands() if name == "Go to ECS / Fargate")
         go_to_ecs()
         await settle(pilot)
@@ -103,7 +103,7 @@ async def test_number_keys_tab_and_the_palette_choose_the_panel(make_app):
         await pilot.resize_terminal(160, 50)
         await settle(pilot)
         await pilot.press("3")  # the same keys move the focus when every panel shows
-        assert len(shown(app)) == 4 and app.focused is screen.panel("stepfunctions").table
+        assert len(shown(app)) == 5 and app.focused is screen.panel("stepfunctions").table
 
 
 async def test_panels_behind_another_tab_have_no_rows_on_screen(make_app):
@@ -128,7 +128,7 @@ async def test_a_failing_panel_behind_another_tab_says_so_on_its_tab(make_app, e
         tabs = app.screen.query_one(PanelTabs)
         labels = [tab.label(number) for number, tab in enumerate(tabs.tabs, 1)]
         assert labels == [" 1 Lambda · 3 ", " 2 ECS / Fargate · 2 ", " 3 Step Functions · error ",
-                          " 4 EventBridge · 2 "]
+                          " 4 EventBridge · 2 ", " 5 EventBridge Scheduler · 1 "]
         assert tabs.tabs[2].state == "error"
 
 

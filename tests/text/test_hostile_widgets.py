@@ -23,7 +23,9 @@ from screens.dashboard import DashboardScreen
 from screens.detail import DetailScreen
 from screens.help import HelpScreen
 from screens.problem import ProblemScreen
-from tests.app.conftest import T0, TARGET, FakeEstate, alias, cluster, function, identify_ok, machine, rule, service
+from tests.app.conftest import (
+    T0, TARGET, FakeEstate, alias, cluster, function, identify_ok, machine, rule, schedule, service,
+)
 from tests.text.hostile import HOSTILE, ONE, OSC52, foreign_sequences
 from widgets.resource_table import ResourceTable
 
@@ -67,6 +69,10 @@ def hostile_estate() -> FakeEstate:
     estate.items["events"] = tuple(
         dataclasses.replace(rule(f"r{i}-{h}"), bus=h, state=h, schedule=h, description=h, pattern=h)
         for i, h in enumerate(HOSTILE))
+    estate.items["scheduler"] = tuple(
+        dataclasses.replace(schedule(f"s{i}-{h}"), group=h, state=h, expression=h, timezone=h, target_arn=h,
+                            target_kind=h, dlq=h)
+        for i, h in enumerate(HOSTILE))
     return estate
 
 
@@ -101,7 +107,7 @@ async def test_every_dashboard_panel_detail_status_and_help_render_hostile_text_
                 break
             await pilot.pause(0.02)
         tables = list(app.screen.query(ResourceTable))
-        assert len(tables) == 4 and all(t.row_count == len(HOSTILE) for t in tables)
+        assert len(tables) == 5 and all(t.row_count == len(HOSTILE) for t in tables)
         app.refresh_status()
         await paint(pilot)
         stream = assert_clean(recorded, "dashboard")

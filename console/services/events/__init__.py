@@ -7,9 +7,9 @@ from console.services import Service
 
 def _sources():
     from console.polling.sources import Source
-    from console.services.events.sources import fetch_rules
+    from console.services.events.sources import RULES, SCHEDULES, RulesSource, SchedulesSource
 
-    return {"events": Source(fetch_rules, 30.0)}
+    return {RULES: Source(RulesSource(), 30.0), SCHEDULES: Source(SchedulesSource(), 30.0)}
 
 
 def _commands(main) -> None:

@@ -267,9 +267,7 @@ class PutTestEvent(Action):
         bus = await read_bus(ctx, self.bus)
         event = envelope(self.entry, bus.account, ctx.target.region, ctx.clock.now())
         self.matches = matches = match_rules(bus.rules, event)
-        if matches.unavailable:
-            warning = f"Which rules on bus {self.bus} match it: unavailable ({matches.unavailable})"
-        elif matches.enabled:
+        if matches.enabled:
             warning = (f"Matches {len(matches.enabled)} enabled rule(s) on bus {self.bus}: "
                        f"{', '.join(matches.enabled)}: their targets receive it")
         else:

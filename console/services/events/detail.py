@@ -17,30 +17,11 @@ from datetime import datetime
 
 from console.aws.context import AwsContext
 from console.aws.limits import max_page
+from console.services.events import fires
+from console.services.events.models import Timing
+from console.services.events.sources import target_kind
 from console.services.events.actions import DEFAULT_BUS, parse_rule_arn, parse_schedule_arn
 from console.target import Target
-
-# ARN service -> what a target of that service is (the words on the detail screen)
-_KINDS = {
-    "lambda": "Lambda function",
-    "states": "Step Functions state machine",
-    "ecs": "ECS task",
-    "sqs": "SQS queue",
-    "sns": "SNS topic",
-    "events": "event bus",
-    "kinesis": "Kinesis stream",
-    "firehose": "Firehose stream",
-    "logs": "CloudWatch Logs group",
-    "codebuild": "CodeBuild project",
-    "codepipeline": "CodePipeline",
-    "ssm": "Systems Manager",
-    "batch": "Batch job queue",
-    "redshift": "Redshift cluster",
-    "sagemaker": "SageMaker pipeline",
-    "execute-api": "API Gateway",
-    "scheduler": "Scheduler",
-}
-
 
 def arn_service(arn: str) -> str:
     """The service part of an ARN (`lambda`, `states`, `ecs`...); "" when not an ARN."""
@@ -48,14 +29,13 @@ def arn_service(arn: str) -> str:
     return parts[2] if len(parts) == 6 and parts[0] == "arn" else ""
 
 
-def target_kind(arn: str) -> str:
-    """What a target ARN names, in words ("Lambda function", "API destination"...)."""
-    service = arn_service(arn)
-    if service == "events" and ":api-destination/" in arn:
-        return "API destination"
-    if service == "scheduler" or arn.startswith("arn:aws:scheduler:::aws-sdk:"):
-        return "AWS API call (universal target)"
-    return _KINDS.get(service, f"{service} resource" if service else "not an ARN")
+def kind_of(arn: str) -> str:
+    """What a target ARN names, as the panels say it (Lambda, SQS, universal sqs:SendMessage),
+    or the ARN's service for the others."""
+    kind = target_kind(arn)
+    if kind != "other":
+        return kind
+    return f"{arn_service(arn)} resource" if arn_service(arn) else "not an ARN"
 
 
 @dataclass(frozen=True)
@@ -103,10 +83,16 @@ class RuleDetail:
     targets: tuple[RuleTarget, ...]
     flexible_window: str | None = None  # schedules: "OFF" or "FLEXIBLE, up to 15 minutes"
     created: datetime | None = None
+    starts: datetime | None = None  # a schedule's StartDate and EndDate: it fires only between
+    ends: datetime | None = None
 
     @property
     def key(self) -> str:
         return self.arn
+
+    def timing(self, now: datetime) -> Timing:
+        """Its English and next fires in its own zone (a rule's in UTC), or why invalid."""
+        return fires.timing(self.schedule, self.timezone, now, starts=self.starts, ends=self.ends)
 
 
 def _retry(raw: dict) -> tuple[int | None, int | None]:
@@ -122,7 +108,7 @@ def target_from_api(raw: dict) -> RuleTarget:
     return RuleTarget(
         id=raw.get("Id", ""),
         arn=arn,
-        kind=target_kind(arn),
+        kind=kind_of(arn),
         input=raw.get("Input"),
         input_path=raw.get("InputPath"),
         input_paths_map=tuple(sorted((transformer.get("InputPathsMap") or {}).items())),
@@ -175,7 +161,8 @@ async def fetch_schedule_detail(ctx: AwsContext, schedule_arn: str) -> RuleDetai
         bus=raw.get("GroupName", group), state=raw.get("State", ""), description=raw.get("Description", ""),
         schedule=raw.get("ScheduleExpression"), timezone=raw.get("ScheduleExpressionTimezone"), pattern=None,
         role_arn=None, managed_by=None, targets=(target_from_api(target),) if target else (),
-        flexible_window=_window(raw), created=raw.get("CreationDate"),
+        flexible_window=_window(raw), created=raw.get("CreationDate"), starts=raw.get("StartDate"),
+        ends=raw.get("EndDate"),
     )
 
 
@@ -186,28 +173,7 @@ async def fetch_detail(ctx: AwsContext, arn: str) -> RuleDetail:
     return await fetch_rule_detail(ctx, arn)
 
 
-# what the detail screen shows of a schedule and a pattern ------------------------------------
-@dataclass(frozen=True)
-class ScheduleWords:
-    """A schedule expression in English with its next fires, or why they cannot be given."""
-
-    english: str | None
-    next_fires: tuple[datetime, ...]
-    problem: str | None  # an invalid expression (field: reason), or no evaluator here
-
-
-def schedule_words(expression: str, timezone: str | None, now: datetime, count: int = 3) -> ScheduleWords:
-    from console.services.events.schedule import ScheduleError, parse
-
-    try:
-        parsed = parse(expression, timezone)
-        return ScheduleWords(parsed.describe(), tuple(parsed.next_fires(now, count)), None)
-    except ScheduleError as exc:
-        return ScheduleWords(None, (), f"invalid expression: {exc}")
-    except NotImplementedError:
-        return ScheduleWords(None, (), "English and next fires are not available in this build")
-
-
+# what the detail screen shows of a pattern or an input --------------------------------------
 INLINE = 60  # a JSON value whose compact form is this short stays on one line
 
 

@@ -19,13 +19,12 @@ from typing import Any
 from console.aws.context import AwsContext
 from console.aws.limits import max_page
 from console.json_text import JsonTextError, parse_json_text
+from console.services.events import pattern_test
 
 # PutEvents entry field -> the envelope's name for it
 ENVELOPE_NAMES = {"Source": "source", "DetailType": "detail-type", "Detail": "detail",
                   "Resources": "resources", "Time": "time"}
 REQUIRED = ("Source", "DetailType", "Detail")
-EXAMPLE_SOURCE = "opsdeck.test"
-EXAMPLE_DETAIL_TYPE = "opsdeck test event"
 
 
 class EventFileError(ValueError):
@@ -111,15 +110,12 @@ def event_bus_of(text: str) -> str | None:
     return bus if isinstance(bus, str) and bus else None
 
 
-def envelope(entry: dict[str, Any], account: str, region: str, now: datetime,
-             event_id: str = "00000000-0000-0000-0000-000000000000") -> dict[str, Any]:
-    """The event as rules see it: EventBridge's envelope around the entry."""
-    when = entry.get("Time") or now
-    return {
-        "version": "0", "id": event_id, "detail-type": entry["DetailType"], "source": entry["Source"],
-        "account": account, "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": region,
-        "resources": list(entry.get("Resources", [])), "detail": json.loads(entry["Detail"]),
-    }
+def envelope(entry: dict[str, Any], account: str, region: str, now: datetime) -> dict[str, Any]:
+    """The event as rules see it: EventBridge's envelope around the entry (at its Time, if it
+    gives one), filled in as `events test-pattern` fills it (pattern_test.envelope)."""
+    event = {"source": entry["Source"], "detail-type": entry["DetailType"], "detail": json.loads(entry["Detail"]),
+             "resources": list(entry.get("Resources", []))}
+    return pattern_test.envelope(event, account, region, entry.get("Time") or now)
 
 
 def describe_entry(entry: dict[str, Any]) -> str:
@@ -211,8 +207,8 @@ def event_for_pattern(pattern: str | None) -> dict[str, Any]:
     detail = shaped.get("detail")
     resources = shaped.get("resources")
     return {
-        "source": source if isinstance(source, str) else EXAMPLE_SOURCE,
-        "detail-type": detail_type if isinstance(detail_type, str) else EXAMPLE_DETAIL_TYPE,
+        "source": source if isinstance(source, str) else pattern_test.DEFAULT_SOURCE,
+        "detail-type": detail_type if isinstance(detail_type, str) else pattern_test.DEFAULT_DETAIL_TYPE,
         "detail": detail if isinstance(detail, dict) else {},
         "resources": [resources] if isinstance(resources, str) else [],
     }
@@ -229,18 +225,14 @@ class BusRule:
 @dataclass(frozen=True)
 class Matches:
     """Which rules of a bus match an event: enabled ones, disabled ones (they would match,
-    but get nothing while disabled), rules whose pattern could not be read; `unavailable`
-    says why nothing could be matched at all (no local matcher in this build)."""
+    but get nothing while disabled), and rules whose pattern the matcher refused."""
 
     enabled: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
     unreadable: tuple[str, ...] = ()
-    unavailable: str | None = None
 
     def line(self) -> str:
         """`matches: rule-a, rule-b` and the rest, on one line."""
-        if self.unavailable:
-            return f"matches: unavailable ({self.unavailable})"
         said = "matches: " + (", ".join(self.enabled) if self.enabled else "no enabled rule")
         if self.disabled:
             said += f"; disabled, would match: {', '.join(self.disabled)}"
@@ -282,11 +274,9 @@ def match_rules(rules: tuple[BusRule, ...], event: dict[str, Any]) -> Matches:
             continue
         try:
             hit = matches(rule.pattern, event)
-        except NotImplementedError:
-            return Matches(unavailable="no local pattern matcher in this build")
-        except (PatternError, ValueError):
+        except PatternError:
             unreadable.append(rule.name)
             continue
         if hit:
             (enabled if rule.state == "ENABLED" else disabled).append(rule.name)
-    return Matches(tuple(enabled), tuple(disabled), tuple(unreadable))
+    return Matches(tuple(sorted(enabled)), tuple(sorted(disabled)), tuple(sorted(unreadable)))

@@ -1,17 +1,50 @@
-"""EventBridge: rules on every event bus, and EventBridge Scheduler schedules.
+"""EventBridge: rules on every event bus ("events"), and Scheduler schedules ("scheduler").
 
-ListSchedules does not return the expression, so each schedule costs one GetSchedule.
+Calls per refresh of `RulesSource`:
+- ListEventBuses, then ListRules of every bus side by side (pages of 100); the rules are
+  published at once, with their English and next fires (console.services.events.fires);
+- after the first paint, side by side: ListTargetsByRule for each rule whose targets were
+  not read in the last TARGETS_EVERY (all of them on ctrl+r), within the client's bound; and
+  once a minute (METRICS_EVERY) the rules' AWS/Events figures in one batched GetMetricData
+  and the enabled scheduled rules' 24-hour Invocations for "did it fire" in another
+  (console.services.events.metrics).
+
+`SchedulesSource`: ListScheduleGroups and ListSchedules (pages of 100); ListSchedules does
+not return the expression, target or retry policy, so each schedule costs one GetSchedule,
+read again only when its LastModificationDate moves (or on ctrl+r); its groups' AWS/Scheduler
+figures once a minute.
+
+A figure that cannot be read (CloudWatch access denied, a rule deleted between the
+listing and ListTargetsByRule) leaves its cell unknown; the rest of the panel stays.
+Throttling and expired credentials still fail the refresh: the engine backs off or asks.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Awaitable, TypeVar
+
 from console.aws.context import AwsContext, bounded_gather
+from console.aws.errors import ErrorClass, classify
 from console.aws.limits import max_page
-from console.services.events.models import EventRule
+from console.services.events import fires
+from console.services.events.metrics import (
+    METRICS_EVERY, fetch_fire_invocations, fetch_group_metrics, fetch_rule_metrics,
+)
+from console.services.events.models import EventRule, GroupMetrics, RuleMetrics, SchedulerSchedule
 from console.target import Target
 
+RULES = "events"
+SCHEDULES = "scheduler"
+TARGETS_EVERY = 300.0  # seconds between reads of a rule's targets (they change with deploys)
+T = TypeVar("T")
 
-def rule_from_api(target: Target, raw: dict) -> EventRule:
+
+# -- models from the API ------------------------------------------------------------------------
+def rule_from_api(target: Target, raw: dict, now: datetime) -> EventRule:
+    expression = raw.get("ScheduleExpression")
     return EventRule(
         target=target,
         arn=raw["Arn"],
@@ -19,29 +52,67 @@ def rule_from_api(target: Target, raw: dict) -> EventRule:
         kind="rule",
         bus=raw.get("EventBusName", "default"),
         state=raw.get("State", ""),
-        schedule=raw.get("ScheduleExpression"),
+        schedule=expression,
         timezone=None,
         pattern=raw.get("EventPattern"),
         description=raw.get("Description", ""),
+        timing=fires.timing(expression, None, now),
     )
 
 
-def schedule_from_api(target: Target, raw: dict) -> EventRule:
-    return EventRule(
+def target_kind(arn: str) -> str:
+    """What a schedule's target is, from its ARN: a templated target's service, or the
+    universal target's `service:operation` (arn:aws:scheduler:::aws-sdk:service:operation)."""
+    parts = arn.split(":")
+    if len(parts) >= 6 and parts[2] == "scheduler" and parts[5] == "aws-sdk":
+        return "universal " + ":".join(parts[6:8])
+    service = parts[2] if len(parts) > 2 else ""
+    return {"lambda": "Lambda", "states": "Step Functions", "sqs": "SQS", "sns": "SNS", "events": "EventBridge",
+            "ecs": "ECS", "kinesis": "Kinesis", "firehose": "Firehose", "sagemaker": "SageMaker",
+            "codebuild": "CodeBuild", "codepipeline": "CodePipeline", "inspector": "Inspector"}.get(service, "other")
+
+
+def schedule_from_api(target: Target, raw: dict, now: datetime) -> SchedulerSchedule:
+    aim = raw.get("Target") or {}
+    retry = aim.get("RetryPolicy") or {}
+    window = raw.get("FlexibleTimeWindow") or {}
+    expression = raw.get("ScheduleExpression", "")
+    zone = raw.get("ScheduleExpressionTimezone") or None
+    starts, ends = raw.get("StartDate"), raw.get("EndDate")
+    return SchedulerSchedule(
         target=target,
         arn=raw["Arn"],
         name=raw["Name"],
-        kind="schedule",
-        bus=raw.get("GroupName", "default"),
+        group=raw.get("GroupName", "default"),
         state=raw.get("State", ""),
-        schedule=raw.get("ScheduleExpression"),
-        timezone=raw.get("ScheduleExpressionTimezone"),
-        pattern=None,
+        expression=expression,
+        timezone=zone,
         description=raw.get("Description", ""),
-        targets=1 if raw.get("Target") else 0,
+        flexible_window=window.get("MaximumWindowInMinutes") if window.get("Mode") == "FLEXIBLE" else None,
+        target_arn=aim.get("Arn", ""),
+        target_kind=target_kind(aim.get("Arn", "")),
+        retry_attempts=retry.get("MaximumRetryAttempts"),
+        retry_age=retry.get("MaximumEventAgeInSeconds"),
+        dlq=(aim.get("DeadLetterConfig") or {}).get("Arn"),
+        starts=starts,
+        ends=ends,
+        timing=fires.timing(expression, zone, now, starts=starts, ends=ends),
+        due_24h=len(fires.due_between(expression, zone, now - fires.LOOKBACK, now)) if expression else None,
     )
 
 
+async def unless_denied(call: Awaitable[T], default: T) -> T:
+    """`call`'s result, or `default` when AWS refuses it (access denied) or the resource went
+    away meanwhile: one unreadable figure must not fail the whole panel."""
+    try:
+        return await call
+    except Exception as exc:
+        if classify(exc) in (ErrorClass.ACCESS_DENIED, ErrorClass.NOT_FOUND):
+            return default
+        raise
+
+
+# -- rules ---------------------------------------------------------------------------------------
 async def list_buses(ctx: AwsContext) -> list[str]:
     """ListEventBuses has no botocore paginator: follow NextToken by hand."""
     events = await ctx.client("events")
@@ -55,23 +126,155 @@ async def list_buses(ctx: AwsContext) -> list[str]:
         params["NextToken"] = page["NextToken"]
 
 
-async def fetch_rules(ctx: AwsContext) -> tuple[EventRule, ...]:
+async def list_rules(ctx: AwsContext) -> list[dict]:
     buses = await list_buses(ctx)
     per_bus = await bounded_gather(
         ctx.collect("events", "list_rules", "Rules", EventBusName=bus,
                     PaginationConfig={"PageSize": max_page("events", "ListRules")})
         for bus in buses
     )
-    rules = [rule_from_api(ctx.target, raw) for raws in per_bus for raw in raws]
-    ctx.publish_partial(rules)  # the rules, while each schedule costs a GetSchedule
-    return tuple(rules) + await fetch_schedules(ctx)
+    return [raw for raws in per_bus for raw in raws]
 
 
-async def fetch_schedules(ctx: AwsContext) -> tuple[EventRule, ...]:
-    summaries = await ctx.collect("scheduler", "list_schedules", "Schedules",
-                                  PaginationConfig={"PageSize": max_page("scheduler", "ListSchedules")})
-    scheduler = await ctx.client("scheduler")
-    details = await bounded_gather(
-        scheduler.get_schedule(Name=s["Name"], GroupName=s.get("GroupName", "default")) for s in summaries
-    )
-    return tuple(schedule_from_api(ctx.target, raw) for raw in details)
+async def count_targets(ctx: AwsContext, name: str, bus: str) -> int | None:
+    """How many targets the rule sends to (None: AWS would not say)."""
+    targets = await unless_denied(
+        ctx.collect("events", "list_targets_by_rule", "Targets", Rule=name, EventBusName=bus,
+                    PaginationConfig={"PageSize": max_page("events", "ListTargetsByRule")}), None)
+    return None if targets is None else len(targets)
+
+
+class RulesSource:
+    """The "events" source: every rule of every bus with its targets, figures and fires.
+
+    Keeps, between ticks, each rule's target count (read again after TARGETS_EVERY) and the
+    last figures (read again once a minute)."""
+
+    def __init__(self, metrics_every: float = METRICS_EVERY, targets_every: float = TARGETS_EVERY) -> None:
+        self.metrics_every = metrics_every
+        self.targets_every = targets_every
+        self._targets: dict[str, tuple[int | None, float]] = {}  # arn -> (count, read at: clock.monotonic())
+        self._metrics: dict[tuple[str, str], RuleMetrics] = {}
+        self._unread: frozenset[tuple[str, str]] = frozenset()
+        self._fires: dict[tuple[str, str], Any] = {}
+        self._fires_at: datetime | None = None  # when the 24-hour series were read
+        self._target: Target | None = None
+        self._metrics_at = 0.0
+
+    async def __call__(self, ctx: AwsContext) -> tuple[EventRule, ...]:
+        if ctx.target != self._target:  # another account or region: nothing kept applies
+            self._targets, self._metrics, self._fires, self._fires_at = {}, {}, {}, None
+            self._target, self._metrics_at = ctx.target, 0.0
+        now = ctx.clock.now()
+        rules = [rule_from_api(ctx.target, raw, now) for raw in await list_rules(ctx)]
+        ctx.publish_partial([self._known(rule) for rule in rules])
+        await ctx.after_first_paint()
+        await asyncio.gather(self._read_targets(ctx, rules), self._read_metrics(ctx, rules))
+        return tuple(self._known(rule, judged=True) for rule in rules)
+
+    def _known(self, rule: EventRule, judged: bool = False) -> EventRule:
+        """The rule with what is known of it: targets, figures and (once read) its fires."""
+        key = (rule.bus, rule.name)
+        targets = self._targets.get(rule.arn, (None, 0.0))[0]
+        rule = replace(rule, targets=targets, metrics=self._metrics.get(key), metrics_unread=key in self._unread,
+                       read=judged)
+        if judged and self._fires_at is not None and rule.schedule and rule.enabled:
+            rule = replace(rule, fired=fires.judge(rule, self._fires.get(key), self._fires_at))
+        return rule
+
+    async def _read_targets(self, ctx: AwsContext, rules: list[EventRule]) -> None:
+        clock = ctx.clock.monotonic()
+        due = [r for r in rules if ctx.fresh or r.arn not in self._targets
+               or clock - self._targets[r.arn][1] >= self.targets_every]
+        counts = await bounded_gather(count_targets(ctx, r.name, r.bus) for r in due)
+        self._targets.update((r.arn, (n, clock)) for r, n in zip(due, counts))
+
+    async def _read_metrics(self, ctx: AwsContext, rules: list[EventRule]) -> None:
+        keys = [(r.bus, r.name) for r in rules]
+        fresh = ctx.fresh or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every or not self._metrics_at
+        if not fresh:
+            keys = [k for k in keys if k not in self._metrics]
+            if not keys:
+                return
+        scheduled = [(r.bus, r.name) for r in rules if r.schedule and r.enabled and not r.timing.invalid]
+        read_at = ctx.clock.now()
+        figures, fire_series = await asyncio.gather(
+            unless_denied(fetch_rule_metrics(ctx, keys), None),
+            unless_denied(fetch_fire_invocations(ctx, scheduled), None))
+        if figures is None:
+            self._unread = frozenset(keys)
+        else:
+            self._metrics.update(figures[0])
+            self._unread = figures[1]
+        self._fires = fire_series if fire_series is not None else {k: None for k in scheduled}
+        self._fires_at = read_at
+        if fresh:
+            self._metrics_at = ctx.clock.monotonic()
+
+
+# -- schedules -----------------------------------------------------------------------------------
+async def list_groups(ctx: AwsContext) -> list[str]:
+    groups = await ctx.collect("scheduler", "list_schedule_groups", "ScheduleGroups",
+                               PaginationConfig={"PageSize": max_page("scheduler", "ListScheduleGroups")})
+    return [g["Name"] for g in groups]
+
+
+class SchedulesSource:
+    """The "scheduler" source: every schedule of every group, with its group's figures.
+
+    Keeps each schedule's GetSchedule answer until ListSchedules shows it modified."""
+
+    def __init__(self, metrics_every: float = METRICS_EVERY) -> None:
+        self.metrics_every = metrics_every
+        self._details: dict[str, tuple[Any, dict]] = {}  # arn -> (LastModificationDate, GetSchedule)
+        self._groups: dict[str, GroupMetrics] = {}
+        self._unread: frozenset[str] = frozenset()
+        self._target: Target | None = None
+        self._metrics_at = 0.0
+
+    async def __call__(self, ctx: AwsContext) -> tuple[SchedulerSchedule, ...]:
+        if ctx.target != self._target:
+            self._details, self._groups = {}, {}
+            self._target, self._metrics_at = ctx.target, 0.0
+        summaries, groups = await asyncio.gather(
+            ctx.collect("scheduler", "list_schedules", "Schedules",
+                        PaginationConfig={"PageSize": max_page("scheduler", "ListSchedules")}),
+            list_groups(ctx))
+        await self._read_details(ctx, summaries)
+        now = ctx.clock.now()
+        schedules = [schedule_from_api(ctx.target, self._details[s["Arn"]][1], now)
+                     for s in summaries if s["Arn"] in self._details]
+        ctx.publish_partial([self._known(s) for s in schedules])
+        await ctx.after_first_paint()
+        await self._read_metrics(ctx, sorted(set(groups) | {s.group for s in schedules}))
+        return tuple(self._known(s, read=True) for s in schedules)
+
+    def _known(self, schedule: SchedulerSchedule, read: bool = False) -> SchedulerSchedule:
+        return replace(schedule, group_metrics=self._groups.get(schedule.group),
+                       metrics_unread=schedule.group in self._unread, read=read)
+
+    async def _read_details(self, ctx: AwsContext, summaries: list[dict]) -> None:
+        scheduler = await ctx.client("scheduler")
+        due = [s for s in summaries if ctx.fresh or s["Arn"] not in self._details
+               or self._details[s["Arn"]][0] != s.get("LastModificationDate")]
+        details = await bounded_gather(
+            unless_denied(scheduler.get_schedule(Name=s["Name"], GroupName=s.get("GroupName", "default")), None)
+            for s in due)
+        listed = {s["Arn"] for s in summaries}
+        for arn in [arn for arn in self._details if arn not in listed]:
+            del self._details[arn]
+        for summary, raw in zip(due, details):
+            if raw is not None:
+                self._details[summary["Arn"]] = (summary.get("LastModificationDate"), raw)
+
+    async def _read_metrics(self, ctx: AwsContext, groups: list[str]) -> None:
+        if not (ctx.fresh or not self._metrics_at or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every
+                or any(g not in self._groups for g in groups)):
+            return
+        read = await unless_denied(fetch_group_metrics(ctx, groups), None)
+        if read is None:
+            self._unread = frozenset(groups)
+        else:
+            self._groups, self._unread = read
+        self._metrics_at = ctx.clock.monotonic()
+
