@@ -99,26 +99,28 @@ AWS/Scheduler figures over the last hour (Scheduler publishes nothing per schedu
 attempts (InvocationAttemptCount), errors (TargetErrorCount), dropped
 (InvocationDroppedCount). They cannot say whether one schedule fired: look at its target's
 own activity (a Lambda's invocations, a state machine's executions).""",
+    # As on the rules panel, what ranks a row first: when it fires next (on its own clock)
+    # and how its group is doing; then what it is and what it invokes.
     columns=(
         Column("name", "name", dimmed(_name), tone=failing_tone),
-        _column("group", "group", lambda s, now: cells.text(s.group)),
         _column("state", "state", lambda s, now: cells.text(s.state),
                 tone=lambda s: None if s.enabled else "warning"),
-        _column("expression", "expression", lambda s, now: cells.text(s.expression)),
-        _column("zone", "zone", lambda s, now: cells.text(s.timezone or "UTC")),
-        _column("english", "English", english, tone=invalid_tone),
         _column("next", "next", _next, ages=True),
+        _column("zone", "zone", lambda s, now: cells.text(s.timezone or "UTC")),
+        _column("errors", "grp errors 1h", _group_figure(lambda m: m.target_errors, lambda m: m.errors_per_minute),
+                tone=lambda s: "error" if s.group_metrics and s.group_metrics.target_errors else None),
+        _column("attempts", "grp attempts 1h", _group_figure(lambda m: m.attempts, lambda m: m.attempts_per_minute)),
+        _column("expression", "expression", lambda s, now: cells.text(s.expression)),
+        _column("english", "English", english, tone=invalid_tone),
         _column("then", "then", _then, ages=True),
+        _column("group", "group", lambda s, now: cells.text(s.group)),
+        _column("target", "target", _target),
         _column("window", "window", lambda s, now: cells.text(f"{s.flexible_window} min" if s.flexible_window
                                                              else "off")),
-        _column("target", "target", _target),
         _column("retry", "retry", _retry),
         _column("dlq", "DLQ", _dlq),
         _column("due", "due 24h", lambda s, now: cells.count(s.due_24h)),
-        _column("attempts", "grp attempts 1h", _group_figure(lambda m: m.attempts, lambda m: m.attempts_per_minute)),
-        _column("errors", "grp errors 1h", _group_figure(lambda m: m.target_errors, lambda m: m.errors_per_minute),
-                tone=lambda s: "error" if s.group_metrics and s.group_metrics.target_errors else None),
-        _column("dropped", "grp dropped", _group_figure(lambda m: m.dropped),
+        _column("dropped", "grp dropped 1h", _group_figure(lambda m: m.dropped),
                 tone=lambda s: "error" if s.group_metrics and s.group_metrics.dropped else None),
     ),
 )

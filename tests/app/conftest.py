@@ -12,6 +12,7 @@ import pytest
 
 from console.clock import ManualClock
 from console.services.ecs.models import HEALTHY, UNHEALTHY, CapacityShare, EcsCluster, EcsService, ServiceHealth
+from console.services.events import fires
 from console.services.events.models import EventRule, SchedulerSchedule
 from console.services.lambda_.models import LambdaAlias, LambdaFunction, LambdaMetrics
 from console.services.stepfunctions.models import ExecutionSummary, StateMachine, StateMachineMetrics
@@ -67,14 +68,16 @@ def express_machine(name: str, metrics: StateMachineMetrics | None = None) -> St
 
 def rule(name: str, schedule: str | None = "rate(5 minutes)") -> EventRule:
     return EventRule(TARGET, f"arn:aws:events:us-east-1:123456789012:rule/{name}", name, "rule", "default",
-                     "ENABLED", schedule, None, None if schedule else '{"source":["x"]}', "", 1)
+                     "ENABLED", schedule, None, None if schedule else '{"source":["x"]}', "", 1,
+                     timing=fires.timing(schedule, None, T0), read=True)
 
 
 def schedule(name: str, expression: str = "cron(0 9 * * ? *)", zone: str | None = "Europe/Berlin"
              ) -> SchedulerSchedule:
     return SchedulerSchedule(TARGET, f"arn:aws:scheduler:us-east-1:123456789012:schedule/default/{name}", name,
                              "default", "ENABLED", expression, zone, "", None,
-                             "arn:aws:lambda:us-east-1:123456789012:function:reports", "Lambda", 185, 86400, None)
+                             "arn:aws:lambda:us-east-1:123456789012:function:reports", "Lambda", 185, 86400, None,
+                             timing=fires.timing(expression, zone, T0), due_24h=1, read=True)
 
 
 @pytest.fixture
