@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from textual.widgets import DataTable
 
 from console.app import OpsdeckApp
+from console.services.events.schedule import parse
 from console.aws.clients import ClientPool
 from console.clock import ManualClock
 from console.target import Target
@@ -210,3 +211,28 @@ async def test_hostile_text_is_inert_and_a_rule_deleted_meanwhile_is_said(estate
         await wait_until(pilot, lambda: section.state == "error" or section.stale_since is not None, clock=app.clock)
         said = section.stale_since or section.notice_text
         assert "ResourceNotFound" in said or "not found" in said.lower()
+
+
+async def test_a_schedule_detail_says_when_it_fires_and_x_there_enables_it(estate):
+    estate.schedule("digest", state="DISABLED")
+    app = start_app(estate.account.endpoint)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await select_row(pilot, app, "digest", "scheduler")
+        await pilot.press("enter")
+        screen = await wait_until(pilot, lambda: isinstance(app.screen, RuleDetailScreen) and app.screen)
+        await wait_until(pilot, lambda: screen.detail is not None)
+        when = text_of(app, "#when-body")
+        assert "cron(30 8 ? * MON-FRI *)" in when and "Europe/Berlin" in when
+        assert parse("cron(30 8 ? * MON-FRI *)", "Europe/Berlin").describe() in " ".join(when.split())
+        fires = [line.split("next fires", 1)[-1].strip() for line in when.splitlines()
+                 if " 08:30 CE" in line]  # 08:30 on Berlin's wall clock, CET or CEST
+        assert len(fires) == 3 and all(fire[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri") for fire in fires)
+        assert "window" in text_of(app, "#rule-body") and "FLEXIBLE, up to 15 minutes" in text_of(app, "#rule-body")
+        assert "p" not in {a.binding.key for a in screen.active_bindings.values()}  # a schedule has no bus
+
+        await pilot.press("x")
+        modal = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
+        assert "Enable schedule digest in group default: DISABLED -> ENABLED" in text_of(app, "#confirm-plan")
+        await click(pilot, "#confirm-apply")
+        await wait_until(pilot, lambda: modal.state == "done")
+    assert estate.get_schedule("digest")["State"] == "ENABLED"
