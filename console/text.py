@@ -30,3 +30,15 @@ def inert_str(value: object) -> str:
 def inert(value: object, style: str = "") -> Text:
     """A Text that shows `value` literally: no markup, no escape sequences."""
     return Text(inert_str(value), style=style, no_wrap=False, end="")
+
+
+def inert_lines(value: object, style: str = "") -> Text:
+    """Multi-line untrusted text (a pretty-printed payload), each line inert: inert() alone
+    shows a newline as ␊, which is right for one-line cells and wrong for a JSON body."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    out = Text(end="")
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            out.append("\n")
+        out.append_text(inert(line, style=style))
+    return out

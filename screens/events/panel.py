@@ -197,6 +197,8 @@ class EventsPanel(ServicePanel):
     BINDINGS = [
         Binding("x", "toggle_rule", "Enable/disable rule", id="action.events.toggle-rule",
                 tooltip="Disable (or enable) the selected EventBridge rule: plan, confirm, apply, verify"),
+        Binding("p", "put_event", "Test event", id="action.events.put-event",
+                tooltip="Send a test event to the selected rule's bus, shaped like its pattern; matching rules shown"),
         Binding("T", "timeline", "Timeline", id="events.timeline",
                 tooltip="The next 24 hours' fires of every rule and schedule, by hour"),
     ]
@@ -206,13 +208,22 @@ class EventsPanel(ServicePanel):
         from console.services.events.actions import toggle_for
 
         item = self.table.selected_item
-        if item is None:
-            return
-        if item.kind != "rule":
-            self.app.notify("Only EventBridge rules can be enabled or disabled here (not Scheduler schedules).",
-                            severity="warning", markup=False)
-            return
-        start_guarded_action(self, toggle_for(item.arn, item.state))
+        if item is not None:
+            start_guarded_action(self, toggle_for(item.arn, item.state))
+
+    def action_put_event(self) -> None:
+        """The test-event editor for the selected rule's bus, the event shaped like its pattern."""
+        from screens.events.put_event import open_put_event
+
+        item = self.table.selected_item
+        if item is not None:
+            open_put_event(self, item.bus, item.pattern)
+
+    def detail_screen(self, item: Any):
+        """`enter`: the rule in full, with every target."""
+        from screens.events.rule import RuleDetailScreen
+
+        return RuleDetailScreen(item.arn, scheduled=bool(item.schedule))
 
     def action_timeline(self) -> None:
         from screens.events.timeline import TimelineScreen

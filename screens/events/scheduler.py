@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import Any, Callable
 
 from rich.text import Text
+from textual.binding import Binding
 
 from console.services.events.metrics import bars
 from console.services.events.models import GroupMetrics, SchedulerSchedule
 from console.services.events.sources import SCHEDULES
+from screens.confirm import start_guarded_action
 from screens.events.panel import dimmed, english, invalid_tone, upcoming, when
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
@@ -124,3 +126,23 @@ own activity (a Lambda's invocations, a state machine's executions).""",
 
 class SchedulerPanel(ServicePanel):
     SPEC = SPEC
+    # mutating actions have ids starting with "action." (hidden in read-only mode)
+    BINDINGS = [
+        Binding("x", "toggle_schedule", "Enable/disable schedule", id="action.events.toggle-schedule",
+                tooltip="Disable (or enable) the selected schedule: plan, confirm, apply (every other field "
+                        "kept), verify"),
+    ]
+
+    def action_toggle_schedule(self) -> None:
+        """Capture the selected schedule's ARN now, then plan and confirm in a modal."""
+        from console.services.events.actions import schedule_toggle_for
+
+        item = self.table.selected_item
+        if item is not None:
+            start_guarded_action(self, schedule_toggle_for(item.arn, item.state))
+
+    def detail_screen(self, item: Any):
+        """`enter`: the schedule in full, with its target."""
+        from screens.events.rule import RuleDetailScreen
+
+        return RuleDetailScreen(item.arn)

@@ -147,6 +147,9 @@ def test_mutating_commands_carry_their_action_name():
 
     found = {path: cmd.action_name for path, cmd in mutating_commands(main).items()}
     assert found == {("events", "disable"): "events.disable-rule", ("events", "enable"): "events.enable-rule",
+                     ("events", "put-event"): "events.put-event",
+                     ("scheduler", "disable"): "events.set-schedule-state",
+                     ("scheduler", "enable"): "events.set-schedule-state",
                      ("lambda", "deploy"): "lambda.deploy", ("lambda", "rollback"): "lambda.rollback",
                      ("lambda", "promote"): "lambda.promote", ("lambda", "invoke"): "lambda.invoke",
                      ("sfn", "start"): "stepfunctions.start-execution", ("sfn", "stop"): "stepfunctions.stop-execution",

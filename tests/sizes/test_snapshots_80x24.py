@@ -201,10 +201,12 @@ def test_mfa_modal(snap_compare, make_app):
 
 
 def test_resource_detail(snap_compare, make_app):
-    """`enter` on an EventBridge rule: every field, the table scrolls. (The ECS screens at
-    80x24: tests/ecs_tui/test_snapshots.py.)"""
+    """`enter` on an EXPRESS state machine (no screen of its own): every field, the table
+    scrolls. (The ECS screens at 80x24: tests/ecs_tui/test_snapshots.py.)"""
     async def detail(pilot):
-        await on_panel("4")(pilot)
+        await on_panel("3")(pilot)
+        table = pilot.app.screen.panel("stepfunctions").table
+        assert table.select_key(next(item.key for item in table.items if item.name == "order-events"))
         await pilot.press("enter")
         await settle(pilot, 3)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=detail)
