@@ -121,33 +121,100 @@ async def test_missing_group_is_named(tail_env, t0):
     assert "/gone, /also-gone do not exist" in str(raised.value)
 
 
-# live tail as moto answers it: one snapshot, then closed --------------------------
+# live tail end to end: the embedded AWS streams StartLiveTail (one update a wall-clock second)
 async def test_live_session_parses_the_event_stream(tail_env, t0):
-    """One group: moto's StartLiveTail finds a group by ARN without stopping at the match
-    (it answers for the last group created), which the embedded AWS corrects on i13-embedded."""
     account, clock, ctx = tail_env
-    LogWriter(account, "/a").put_many([(t0 - 2 * S, "one"), (t0 - 1 * S, "two\x1b[31m")])
-    arns = await resolve_arns(ctx, ["/a"])
-    assert arns["/a"].startswith("arn:aws:logs:us-east-1:") and arns["/a"].endswith(":log-group:/a")
-    items = [item async for item in live_session(ctx, arns)]
-    assert isinstance(items[0], SessionStarted)
-    updates = [item for item in items if isinstance(item, LiveUpdate)]
-    events = [event for update in updates for event in update.events]
-    assert [(e.group, e.stream, e.message) for e in events] == [("/a", "s1", "one"), ("/a", "s1", "two\x1b[31m")]
-    assert len({e.event_id for e in events}) == len(events) and not any(u.sampled for u in updates)
-    assert [e.timestamp for e in events] == [t0 - 2 * S, t0 - 1 * S]
+    a, b = LogWriter(account, "/a"), LogWriter(account, "/b")
+    a.put(t0 - 5 * S, "before the session")
+    arns = await resolve_arns(ctx, ["/a", "/b"])
+    assert all(arn.startswith("arn:aws:logs:us-east-1:") and not arn.endswith(":*") for arn in arns.values())
+    session = live_session(ctx, arns)
+    events: list[LogEvent] = []
+    try:
+        assert isinstance(await anext(session), SessionStarted)
+        a.put(t0 - 1 * S, "one")
+        b.put(t0 - 2 * S, "two\x1b[31m", stream="other")
+        async with asyncio.timeout(10):
+            while len(events) < 2:
+                update = await anext(session)
+                assert isinstance(update, LiveUpdate) and not update.sampled
+                events += update.events
+    finally:
+        await session.aclose()
+    assert sorted((e.group, e.stream, e.message, e.timestamp) for e in events) == [
+        ("/a", "s1", "one", t0 - 1 * S), ("/b", "other", "two\x1b[31m", t0 - 2 * S)]
+    assert len({e.event_id for e in events}) == 2
+
+
+async def until(batches, wanted, seconds: float = 15.0) -> list:
+    """Batches until every message in `wanted` was shown (live updates come each second)."""
+    shown: list = []
+    async with asyncio.timeout(seconds):
+        while not set(wanted) <= set(texts(shown)):
+            shown += await anext(batches)
+    return shown
+
+
+async def test_live_tail_end_to_end_each_line_once_across_groups_streams_and_late_ones(tail_env, t0):
+    account, clock, ctx = tail_env
+    a, b = LogWriter(account, "/a"), LogWriter(account, "/b")
+    a.put(t0 - 20 * S, "history")
+    feed = LogFeed(ctx, ["/a", "/b"], since=t0 - 60 * S)
+    batches = feed.batches()
+    try:
+        shown = list(await anext(batches))
+        a.put(t0 - 15 * S, "between")  # after the history read, before the session: the handover finds it
+        shown += await anext(batches)
+        assert feed.mode == "live" and feed.sessions == 1
+        a.put(t0 - 2 * S, "a-live", stream="x")
+        b.put(t0 - 1 * S, "b-live", stream="y")
+        b.put(t0 - 50 * S, "b-late-by-50s", stream="z")
+        shown += await until(batches, ["a-live", "b-live", "b-late-by-50s"])
+        once_each(shown, ["history", "between", "a-live", "b-live", "b-late-by-50s"])
+        assert feed.backfills == 0 and feed.tail.requests == 4  # history + handover, two groups each
+    finally:
+        await batches.aclose()
+
+
+async def test_live_tail_sampling_is_backfilled_end_to_end(tail_env, t0):
+    """1,500 lines in one second: the embedded AWS sends a sample of 500, marked sampled; the
+    feed reads the rest from FilterLogEvents and says so."""
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S)
+    batches = feed.batches()
+    try:
+        await anext(batches)
+        await anext(batches)  # the session started
+        burst = [f"burst-{i}" for i in range(1500)]
+        for stream in range(3):
+            logs.put_many([(t0 - (10 - stream) * S, m) for m in burst[stream::3]], stream=f"s{stream}")
+        shown = await until(batches, burst)
+        markers = [line for line in shown if isinstance(line, Marker)]
+        assert [m.kind for m in markers] == ["sampled"] and "over 500 lines a second" in markers[0].text
+        once_each(shown, burst)
+        assert feed.backfills == 1
+    finally:
+        await batches.aclose()
 
 
 async def test_endpoint_that_does_not_stream_falls_back_to_polling_and_repeats_nothing(tail_env, t0):
-    """moto's StartLiveTail answers one update with every stored line, old ones included,
-    and closes: not a stream. The feed says so, polls, and shows none of those lines again."""
+    """An endpoint that answers one update (moto's snapshot of every stored line, old ones
+    included) and closes does not stream: the feed says so, polls, and shows none of those
+    lines again. Scripted: the embedded AWS streams."""
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
     logs.put_many([(t0 - 30 * S, "old-1"), (t0 - 10 * S, "old-2")])
-    feed = LogFeed(ctx, "/g", since=t0 - 60 * S)
+    sessions = Sessions()
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions)
     batches = feed.batches()
     assert texts(await next_batch(batches)) == ["old-1", "old-2"]
-    assert await next_batch(batches) == []  # the session started: nothing new since the history
+    handover = asyncio.ensure_future(next_batch(batches))
+    await sessions.opened.wait()
+    assert await handover == []
+    snapshot = [("/g", "s1", t0 - 90 * S, "older-than-since"), ("/g", "s1", t0 - 30 * S, "old-1"),
+                ("/g", "s1", t0 - 10 * S, "old-2")]
+    sessions.send(live(snapshot), None)
     fallback = await next_batch(batches)
     assert texts(fallback) == ["<fallback>"] and "does not stream" in fallback[0].text
     assert feed.mode == "polling" and feed.sessions == 1
