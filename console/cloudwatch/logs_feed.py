@@ -48,6 +48,9 @@ FLOWING_INTERVAL = 0.5  # seconds between polls while lines flow
 QUEUE_UPDATES = 10  # live updates waiting for the reader before the oldest is dropped
 SILENCE = 15.0  # seconds without a session start or update before a session counts as ended
 MEMORY_MARGIN = 60.0  # seconds of timestamps remembered beyond the overlap window
+# FilterLogEvents reads end this far after our clock's now: a gap read after a sample takes
+# the lines of a writer whose clock is ahead of ours too (no later read may come to find them)
+AHEAD = 60.0
 
 ContentKey = tuple[str, str, int, str]
 OpenSession = Callable[..., AsyncIterator["SessionStarted | LiveUpdate"]]
@@ -141,7 +144,7 @@ class LogFeed:
     ) -> None:
         self.ctx = ctx
         self.tail = LogTail(ctx, groups, filter_pattern, since=since, backlog=backlog, overlap=overlap,
-                            interval=interval, fast_interval=fast_interval, streams=streams)
+                            interval=interval, fast_interval=fast_interval, streams=streams, ahead=AHEAD)
         self.groups = self.tail.groups
         self.filter_pattern = filter_pattern
         self.live = live
@@ -169,7 +172,10 @@ class LogFeed:
         return self._keep_polled(await self.tail.poll())
 
     def _keep_polled(self, events: list[LogEvent]) -> list[LogEvent]:
-        return [event for event in events if self.shown.add_polled(event)]
+        kept = [event for event in events if self.shown.add_polled(event)]
+        # a read never goes back before the tail's window: what is older cannot come again
+        self.shown.forget_before(to_ms(self.tail.window_start) - int(MEMORY_MARGIN * 1000))
+        return kept
 
     async def batches(self, follow: bool = True) -> AsyncIterator[list[Line]]:
         """The history, then (following) every new line, forever. Errors of the history

@@ -274,7 +274,7 @@ async def test_live_lines_once_across_handover_sampling_and_late_ingestion(tail_
     await sessions.opened.wait()
     shown += await handover
     assert feed.mode == "live" and sessions.asked[0][0].keys() == {"/a", "/b"}
-    await clock.advance(10)  # lines are stamped up to now, never after
+    await clock.advance(3)  # the burst runs to 3 s after our clock: its writer's clock is ahead
     # 'between' again from live tail (ingested after the session started, as AWS may say)
     burst = [("/a" if i % 2 else "/b", f"s{i % 3}", t0 + (i % 7) * S, f"burst-{i}") for i in range(1200)]
     for group, writer in (("/a", a), ("/b", b)):
@@ -389,3 +389,18 @@ def test_shown_lines_counts_each_side_and_forgets_old_stamps():
     shown.add_polled(event("9", ms=5000))
     shown.forget_before(to_ms(from_ms(2000)))
     assert len(shown) == 1
+
+
+async def test_memory_of_shown_lines_stays_within_the_window(tail_env, t0):
+    """Hours of following keep only the lines a later read could return again."""
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    logs.put_many([(t0 - (50 - i) * S, f"old-{i}") for i in range(50)])
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, live=False, overlap=30)
+    batches = feed.batches()
+    assert len(await next_batch(batches)) == 50
+    await clock.advance(300)
+    logs.put(clock.now(), "much later")
+    assert texts(await next_batch(batches, clock)) == ["much later"]
+    assert len(feed.shown) == 1 and len(feed.tail.seen) == 1
+    await batches.aclose()
