@@ -404,3 +404,21 @@ async def test_memory_of_shown_lines_stays_within_the_window(tail_env, t0):
     assert texts(await next_batch(batches, clock)) == ["much later"]
     assert len(feed.shown) == 1 and len(feed.tail.seen) == 1
     await batches.aclose()
+
+
+@pytest.mark.long
+async def test_a_burst_of_50000_lines_through_the_feed_keeps_the_buffer_bound(tail_env, t0):
+    from console.cloudwatch.logs_buffer import LineBuffer
+
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    for part in range(5):  # PutLogEvents takes at most 10,000 events a call
+        logs.put_many([(t0 - 50 * S + (part * 10_000 + i) * timedelta(milliseconds=1), f"burst {part * 10_000 + i}")
+                       for i in range(10_000)], stream=f"s{part}")
+    buffer = LineBuffer()
+    async for batch in LogFeed(ctx, "/g", since=t0 - 60 * S).batches(follow=False):
+        buffer.extend(batch)
+    shown = buffer.lines()
+    assert len(buffer) == 10_000 and buffer.dropped == 40_000
+    assert shown[0].text == "… 40,000 earlier lines dropped"
+    assert [shown[1].message, shown[-1].message] == ["burst 40000", "burst 49999"]
