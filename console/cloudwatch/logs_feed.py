@@ -46,6 +46,7 @@ from console.cloudwatch.logs_live import (
 FOLLOW_INTERVAL = 1.0  # seconds between polls while following and idle (a new line shows within 2 s)
 FLOWING_INTERVAL = 0.5  # seconds between polls while lines flow
 QUEUE_UPDATES = 10  # live updates waiting for the reader before the oldest is dropped
+SHORT_SESSIONS = 3  # sessions in a row failing before their second update: live tail is given up
 SILENCE = 15.0  # seconds without a session start or update before a session counts as ended
 MEMORY_MARGIN = 60.0  # seconds of timestamps remembered beyond the overlap window
 # FilterLogEvents reads end this far after our clock's now: a gap read after a sample takes
@@ -251,6 +252,7 @@ class LogFeed:
             raise LiveUnavailable(refusal(exc) or str(exc)) from None
         streams = self.tail.streams_of(self.groups[0]) if len(self.groups) == 1 else None
         reconnect: Marker | None = None
+        short = 0  # sessions in a row that failed before their second update
         while True:
             updates: deque[LiveUpdate] = deque()
             arrived = asyncio.Event()
@@ -281,6 +283,11 @@ class LogFeed:
                 raise exc
             why = "three-hour session limit" if exc is not None and timed_out(exc) else (
                 f"{type(exc).__name__}" if exc is not None else "the stream closed")
+            short = short + 1 if state.get("updates", 0) < 2 and not (exc is not None and timed_out(exc)) else 0
+            if short >= SHORT_SESSIONS:
+                raise LiveUnavailable(f"live tail sessions keep failing ({why})")
+            if short:  # failing fast: not a tight loop of StartLiveTail calls
+                await self.clock.sleep(self.tail.backoff.base * 2 ** short)
             reconnect = self._marker("reconnected", f"live tail session ended ({why}); reconnected, "
                                                     f"lines between sessions read from FilterLogEvents")
 
@@ -353,7 +360,8 @@ class LogFeed:
                 if batch:
                     yield batch
             if state["ended"] and not updates:
-                if received < 2 and not (state["error"] is not None and timed_out(state["error"])):
+                state["updates"] = received
+                if received < 2 and state["error"] is None:
                     raise LiveUnavailable("this endpoint does not stream live tail (it answered once and closed)")
                 return
 

@@ -422,3 +422,27 @@ async def test_a_burst_of_50000_lines_through_the_feed_keeps_the_buffer_bound(ta
     assert len(buffer) == 10_000 and buffer.dropped == 40_000
     assert shown[0].text == "… 40,000 earlier lines dropped"
     assert [shown[1].message, shown[-1].message] == ["burst 40000", "burst 49999"]
+
+
+async def test_sessions_that_fail_at_once_are_retried_then_given_up(tail_env, t0):
+    """A session cut by the network before its second update is started again (after a
+    pause on the clock); three in a row and the feed polls instead."""
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    sessions = Sessions()
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions)
+    batches = feed.batches()
+    await next_batch(batches)
+    cut = ConnectionResetError("connection reset by peer")
+    for attempt in range(3):
+        sessions.opened.clear()
+        handover = asyncio.ensure_future(next_batch(batches, clock))
+        await sessions.opened.wait()
+        assert texts(await handover) == (["<reconnected>"] if attempt else [])
+        sessions.send(live([]), cut)
+    fallback = await next_batch(batches, clock)
+    assert "live tail sessions keep failing (ConnectionResetError)" in fallback[0].text
+    assert len(sessions.queues) == 3 and feed.mode == "polling"
+    logs.put(clock.now(), "polled")
+    assert texts(await next_batch(batches, clock)) == ["polled"]
+    await batches.aclose()
