@@ -77,6 +77,18 @@ class Sessions:
             self.queues[-1].put_nowait(item)
 
 
+async def live_feed(ctx, groups="/g", **options):
+    """A feed on scripted sessions, its history read and its first session open."""
+    sessions = Sessions()
+    feed = LogFeed(ctx, groups, open_session=sessions, **options)
+    batches = feed.batches()
+    await next_batch(batches)
+    handover = asyncio.ensure_future(next_batch(batches))
+    await sessions.opened.wait()
+    await handover
+    return feed, batches, sessions
+
+
 def live(lines, sampled: bool = False) -> LiveUpdate:
     """A live update carrying `lines` ((group, stream, at, message)), as AWS sends them: no eventId."""
     return LiveUpdate(tuple(LogEvent(group, stream, at, at, message, f"live-{i}")
@@ -300,12 +312,7 @@ async def test_live_lines_once_across_handover_sampling_and_late_ingestion(tail_
 async def test_identical_lines_are_shown_as_often_as_written(tail_env, t0):
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
-    sessions = Sessions()
-    batches = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions).batches()
-    await next_batch(batches)
-    handover = asyncio.ensure_future(next_batch(batches))
-    await sessions.opened.wait()
-    await handover
+    feed, batches, sessions = await live_feed(ctx, since=t0 - 60 * S)
     same = [(t0, "retrying"), (t0, "retrying"), (t0, "retrying")]
     logs.put_many(same)
     # live tail delivered two of the three (sampled): the backfill adds exactly one more
@@ -320,13 +327,7 @@ async def test_a_reader_that_falls_behind_loses_nothing(tail_env, t0):
     slow reader) and read back from FilterLogEvents, with a marker."""
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
-    sessions = Sessions()
-    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions, queue_updates=2)
-    batches = feed.batches()
-    await next_batch(batches)
-    handover = asyncio.ensure_future(next_batch(batches))
-    await sessions.opened.wait()
-    await handover
+    feed, batches, sessions = await live_feed(ctx, since=t0 - 60 * S, queue_updates=2)
     await clock.advance(10)
     written = []
     for second in range(6):  # six updates arrive while nobody reads
@@ -346,13 +347,7 @@ async def test_a_reader_that_falls_behind_loses_nothing(tail_env, t0):
 async def test_a_session_that_ends_reconnects_and_reads_the_gap(tail_env, t0):
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
-    sessions = Sessions()
-    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions)
-    batches = feed.batches()
-    await next_batch(batches)
-    handover = asyncio.ensure_future(next_batch(batches))
-    await sessions.opened.wait()
-    await handover
+    feed, batches, sessions = await live_feed(ctx, since=t0 - 60 * S)
     logs.put(t0, "first")
     sessions.send(live([]), live([("/g", "s1", t0, "first")]))
     shown = list(await next_batch(batches))
