@@ -233,10 +233,23 @@ async def test_endpoint_that_does_not_stream_falls_back_to_polling_and_repeats_n
     logs.put(t0 + 1 * S, "new")
     logs.put(t0 - 5 * S, "late", stream="s2")
     assert texts(await next_batch(batches, clock)) == ["late", "new"]
-    await clock.advance(1)
+    # idle for 10 s (polls find nothing), then a line: shown within a second of clock time
+    polls = feed.tail.requests
+    waiting = asyncio.ensure_future(anext(batches))
+    for _ in range(40):
+        await clock.advance(0.25)
+        await asyncio.sleep(0.02)
+    assert not waiting.done() and feed.tail.requests > polls
+    written_at = clock.monotonic()
     logs.put(clock.now(), "newer")
-    assert texts(await next_batch(batches, clock)) == ["newer"]
-    assert feed.tail.interval <= 1.0, "following polls at most a second apart"
+    for _ in range(200):
+        if waiting.done():
+            break
+        await asyncio.sleep(0.02)
+        if clock.sleepers:
+            await clock.advance(0.25)
+    assert texts(waiting.result()) == ["newer"]
+    assert clock.monotonic() - written_at <= 1.0, "following polls at most a second apart"
     await batches.aclose()
 
 
