@@ -14,7 +14,7 @@ in time order (timestamp, ingestion time, event id) with the group each line cam
    Marker says so.
 3. Following, polling: where live tail is refused (access denied, an endpoint without
    the operation, an endpoint that answers once and closes instead of streaming, more
-   than 10 groups, named streams in several groups), LogTail's overlapping windows,
+   than 10 groups, named streams in several groups or over 100), LogTail's overlapping windows,
    de-duplicated by event id, at an adaptive interval, backing off under throttling.
    A Marker says why.
 
@@ -38,7 +38,8 @@ from typing import AsyncIterator, Callable, Mapping, Sequence
 
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, classify
-from console.cloudwatch.logs import DEFAULT_BACKLOG, DEFAULT_OVERLAP, MAX_SEEN, LogEvent, LogTail, to_ms
+from console.cloudwatch.logs import (
+    DEFAULT_BACKLOG, DEFAULT_OVERLAP, MAX_SEEN, MAX_STREAMS, LogEvent, LogTail, to_ms)
 from console.cloudwatch.logs_buffer import Line, Marker
 from console.cloudwatch.logs_live import (
     MAX_LIVE_GROUPS, UPDATE_EVENTS, LiveUpdate, SessionStarted, live_session, refusal, resolve_arns, timed_out)
@@ -231,6 +232,8 @@ class LogFeed:
             return f"live tail takes at most {MAX_LIVE_GROUPS} log groups ({len(self.groups)} asked)"
         if self.tail.streams and len(self.groups) > 1:
             return "live tail names streams of one log group only"
+        if len(self.tail.streams_of(self.groups[0]) or ()) > MAX_STREAMS:
+            return f"live tail names at most {MAX_STREAMS} streams"
         return None
 
     def _recent_window(self) -> None:

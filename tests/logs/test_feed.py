@@ -271,7 +271,7 @@ async def test_refused_live_tail_falls_back_with_the_reason(tail_env, t0):
     await batches.aclose()
 
 
-async def test_more_than_ten_groups_poll(tail_env, t0):
+async def test_more_than_ten_groups_or_100_streams_poll(tail_env, t0):
     account, clock, ctx = tail_env
     groups = [f"/g{i}" for i in range(11)]
     for group in groups:
@@ -281,6 +281,11 @@ async def test_more_than_ten_groups_poll(tail_env, t0):
     await next_batch(batches)
     fallback = await next_batch(batches)
     assert "at most 10 log groups" in fallback[0].text and sessions.asked == []
+    await batches.aclose()
+    many = [f"task/{i}" for i in range(101)]  # StartLiveTail's logStreamNames: at most 100
+    batches = LogFeed(ctx, "/g0", since=t0, streams=many, open_session=sessions).batches()
+    await next_batch(batches)
+    assert "at most 100 streams" in (await next_batch(batches))[0].text and sessions.asked == []
     await batches.aclose()
 
 
