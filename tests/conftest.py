@@ -163,3 +163,16 @@ def realism(endpoint):
         yield lambda **knobs: control.realism(endpoint, **knobs)
     finally:
         control.realism(endpoint, metric_delay=0, lambda_update_seconds=0, throttling=False)
+
+
+@pytest.fixture(autouse=True)
+def steady_cursors(request, monkeypatch):
+    """In snapshot tests, text cursors stay shown: a blink (every 0.5 s of real time) made
+    an input's snapshot depend on how loaded the machine was when it was taken."""
+    if "snap_compare" not in request.fixturenames:
+        return
+    from textual.widgets import Input, TextArea
+
+    shown = lambda self: setattr(self, "_cursor_visible", True)  # noqa: E731
+    monkeypatch.setattr(Input, "_toggle_cursor", shown)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", shown)
