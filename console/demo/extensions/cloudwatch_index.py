@@ -4,7 +4,8 @@ moto's GetMetricData walks every stored datapoint for every query and period
 (100 functions: ~30 s a call, growing without bound). PutMetricData here also
 folds each datapoint into (namespace, metric, dimensions) -> unit -> minute ->
 bucket (sum, count, min, max, and the raw values percentiles need), keeping the
-3 hours before the newest datapoint of each series, and GetMetricData answers
+3 hours before the newest datapoint of each series (25 hours of AWS/Events and
+AWS/Scheduler), and GetMetricData answers
 MetricStat queries (Sum, Average, Minimum, Maximum, SampleCount, pNN and pNN.N;
 Period a multiple of 60) from it in O(buckets) per query. Metric math, Insights
 and the other extended statistics answer empty values with StatusCode Complete.
@@ -63,6 +64,9 @@ from console.demo import clock as demo_clock
 from console.demo import realism
 
 RETENTION_MINUTES = 180
+# Sparse namespaces the console reads a whole day of ("did the nightly rule fire"): a day
+# and an hour of them. AWS keeps one-minute data 15 days; the index keeps less to bound memory.
+DAY_RETENTION = {"AWS/Events": 25 * 60, "AWS/Scheduler": 25 * 60}
 STATS = {"Sum", "Average", "Minimum", "Maximum", "SampleCount"}
 PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100(?:\.0+)?)$")  # p50, p99, p99.9, p100
 MAX_BUCKET_VALUES = 20_000  # distinct raw values kept per minute bucket (memory bound)
@@ -218,7 +222,8 @@ class MetricIndex:
         if bucket is None:
             bucket = buckets[minute] = Bucket()
         bucket.add(arrival)
-        cutoff = minute - RETENTION_MINUTES  # oldest-first by insertion: pop from the front
+        # oldest-first by insertion: pop from the front
+        cutoff = minute - DAY_RETENTION.get(key[0], RETENTION_MINUTES)
         while buckets:
             first = next(iter(buckets))
             if first >= cutoff:
@@ -295,8 +300,8 @@ def _trim_raw(backend: Any) -> None:
     if not data:
         return
     newest = max(_epoch(md.timestamp) for md in data)
-    cutoff = newest - RETENTION_MINUTES * 60
-    backend.metric_data = [md for md in data if _epoch(md.timestamp) >= cutoff]
+    backend.metric_data = [md for md in data if _epoch(md.timestamp)
+                           >= newest - DAY_RETENTION.get(md.namespace, RETENTION_MINUTES) * 60]
 
 
 def get_metric_data(backend: Any, queries: list[dict], start_time: datetime, end_time: datetime,
