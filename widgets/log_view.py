@@ -63,6 +63,8 @@ GROUP_WIDTH = 32  # the group column at most (longer names keep their end: …/l
 MIN_TEXT_WIDTH = 10  # wrapping never leaves less than this for the message
 TIME_WIDTH = len("00:00:00.000")
 BACKGROUND_CLASSES = frozenset({"highlight", "cursor"})
+MAX_PER_FRAME = 2_000  # events turned into rows a frame: a burst is spread, the loop stays free
+WHOLE = 1 << 30  # a row's end when it holds its whole line
 
 
 @dataclass(eq=False)
@@ -206,12 +208,18 @@ class LogView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.StateChanged())
 
-    def _flush(self) -> None:
-        """Add the pending events: entries, rows, the bound, the scroll; one refresh."""
+    def _flush(self, everything: bool = False) -> None:
+        """Add pending events (at most MAX_PER_FRAME a frame, the rest on the next one):
+        entries, rows, the bound, the scroll; one refresh."""
         self._flush_timer = None
         if not self._pending:
             return
-        pending, self._pending = self._pending, []
+        if len(self._pending) > self.max_lines:  # a burst beyond the bound: only its end can stay
+            skipped = len(self._pending) - self.max_lines
+            del self._pending[:skipped]
+            self.dropped += skipped
+        take = len(self._pending) if everything else MAX_PER_FRAME
+        pending, self._pending = self._pending[:take], self._pending[take:]
         self.flushes += 1
         had_requests = self._has_requests
         for event in pending:
@@ -226,6 +234,8 @@ class LogView(ScrollView, can_focus=True):
         if self.following:
             self._to_end()
         self.refresh()
+        if self._pending and self.is_mounted:
+            self._flush_timer = self.set_timer(FRAME_SECONDS, self._flush)
 
     def _entry(self, event: LogEvent) -> Entry:
         message = event.message
@@ -284,15 +294,27 @@ class LogView(ScrollView, can_focus=True):
 
     def _rows_of(self, entry: Entry) -> list[Row]:
         width = self._width
+        if not width:  # truncating: one row a line, and the text need not be built yet
+            return [(entry.seq, number, 0, WHOLE) for number in range(self._line_count(entry))]
         rows: list[Row] = []
         for number, line in enumerate(self._body(entry)):
             plain = line.plain
-            if not width or len(plain) <= width and plain.isascii():
-                rows.append((entry.seq, number, 0, len(plain)))
+            if len(plain) <= width and plain.isascii():
+                rows.append((entry.seq, number, 0, WHOLE))
                 continue
             for start, end in wrap_offsets(plain, width):
                 rows.append((entry.seq, number, start, end))
         return rows
+
+    def _line_count(self, entry: Entry) -> int:
+        """How many display lines the entry has, without building them when that can be avoided."""
+        if entry.body is not None:
+            return len(entry.body)
+        if entry.report is not None:
+            return 1
+        if entry.is_json and entry.expanded:
+            return len(self._body(entry))
+        return len(message_lines(entry.event.message))
 
     def _relayout(self) -> None:
         self._width = self._text_width()
@@ -460,7 +482,7 @@ class LogView(ScrollView, can_focus=True):
         """Draw what waits for the frame now (tests read the view right after a poll)."""
         if self._flush_timer is not None:
             self._flush_timer.stop()
-        self._flush()
+        self._flush(everything=True)
 
     def shown_lines(self) -> list[str]:
         """The plain text of every row the view holds, as drawn (untruncated)."""

@@ -1,0 +1,38 @@
+"""The log view widget alone: a burst is spread over frames and keeps the bound."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from textual.app import App, ComposeResult
+
+from console.cloudwatch.logs import LogEvent
+from tests.pilot import wait_until
+from widgets.log_view import MAX_PER_FRAME, LogView
+
+T0 = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+
+
+class One(App):
+    def compose(self) -> ComposeResult:
+        yield LogView(max_lines=3_000, id="view")
+
+
+def events(count: int, start: int = 0) -> list[LogEvent]:
+    return [LogEvent("/g", "s", T0 + timedelta(milliseconds=i), T0, f"line {i}", str(i))
+            for i in range(start, start + count)]
+
+
+async def test_a_burst_is_drawn_a_frame_at_a_time_and_keeps_the_bound():
+    async with One().run_test(size=(100, 20)) as pilot:
+        view = pilot.app.query_one(LogView)
+        view.append(events(2_500))
+        view.append(events(2_500, 2_500))  # 5,000 at once: more than a frame's share, more than the bound
+        await wait_until(pilot, lambda: not view._pending)
+        assert view.flushes >= 2  # spread: never more than MAX_PER_FRAME rows made in one frame
+        assert view.flushes >= -(-3_000 // MAX_PER_FRAME)
+        assert len(view.entries) == 3_000 and view.dropped == 2_000
+        shown = view.shown_lines()
+        assert shown[0] == "… 2,000 older lines dropped" and shown[1].endswith(" line 2000")
+        assert shown[-1].endswith(" line 4999") and len(shown) == 3_001
+        assert view.following and view.scroll_y == view.max_scroll_y
