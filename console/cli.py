@@ -283,6 +283,14 @@ from console.services import register_commands  # noqa: E402
 
 register_commands(main)
 
+# `opsdeck logs tail`: CloudWatch Logs underneath every service, not one of them; its
+# commands only read (console.cloudwatch sits below console.actions, so they are marked here)
+from console.cloudwatch.cli_logs import logs_group  # noqa: E402
+
+for _command in logs_group.commands.values():
+    reads_only(_command)
+main.add_command(logs_group)
+
 
 if __name__ == "__main__":
     main()

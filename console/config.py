@@ -3,6 +3,8 @@
 ```toml
 read_only = false            # global default
 traffic_alias = "live"       # the Lambda alias that carries production traffic (invoke's default)
+[logs]
+buffer_lines = 10000         # log lines a reader keeps; older ones are dropped (and counted)
 [profiles.prod]
 read_only = true
 protected = true             # typing the resource name confirms destructive actions
@@ -40,6 +42,8 @@ class ProfileSettings:
 
 
 DEFAULT_TRAFFIC_ALIAS = "live"
+DEFAULT_LOG_BUFFER_LINES = 10_000  # log lines a reader keeps (console.cloudwatch.logs_buffer)
+LOG_BUFFER_RANGE = (100, 1_000_000)
 # Lambda's alias name pattern (CreateAlias: Name), without the all-digits names it refuses
 _ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 
@@ -48,6 +52,7 @@ _ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 class Settings:
     read_only: bool = False
     traffic_alias: str = DEFAULT_TRAFFIC_ALIAS
+    log_buffer_lines: int = DEFAULT_LOG_BUFFER_LINES
     profiles: dict[str, ProfileSettings] = field(default_factory=dict)
     protected_accounts: frozenset[str] = frozenset()
     path: Path | None = None
@@ -104,10 +109,24 @@ def parse_settings(data: dict, path: Path | None = None) -> Settings:
     return Settings(
         read_only=bool(_bool(data, "read_only", "config")),
         traffic_alias=traffic_alias,
+        log_buffer_lines=_log_buffer_lines(data.get("logs")),
         profiles=profiles,
         protected_accounts=protected_accounts,
         path=path,
     )
+
+
+def _log_buffer_lines(table: object) -> int:
+    if table is None:
+        return DEFAULT_LOG_BUFFER_LINES
+    if not isinstance(table, dict):
+        raise ConfigError("logs: expected a table of settings")
+    value = table.get("buffer_lines", DEFAULT_LOG_BUFFER_LINES)
+    low, high = LOG_BUFFER_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"logs.buffer_lines: expected a whole number of lines from {low:,} to {high:,}, "
+                          f"got {value!r}")
+    return value
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -42,6 +42,14 @@ def client_config() -> AioConfig:
     )
 
 
+def endpoint_config(endpoint: str | None) -> AioConfig:
+    """The client config; on a custom endpoint (moto, LocalStack) without the host prefixes
+    some operations carry (StartLiveTail's `stream-`, TestState's `sync-`): they would name
+    a host that does not exist there."""
+    config = client_config()
+    return config.merge(AioConfig(inject_host_prefix=False)) if endpoint else config
+
+
 def _tls(endpoint: str | None) -> bool:
     return endpoint is None or not endpoint.lower().startswith("http://")
 
@@ -134,7 +142,7 @@ class ClientPool:
                     service,
                     region_name=target.region,
                     endpoint_url=target.endpoint,
-                    config=client_config(),
+                    config=endpoint_config(target.endpoint),
                     # A plain-http endpoint (the embedded AWS) has no TLS to verify; not
                     # loading the CA bundle saves ~40 ms of CPU per client at start-up.
                     verify=None if _tls(target.endpoint) else False,

@@ -15,7 +15,7 @@ Pieces, each usable on its own so the later Logs issue can extend them:
   its events through the same set, so switching from live tail to polling (or running
   both across a reconnect) never shows a line twice.
 - `Backoff`: the poll interval as a state machine: doubled on throttling up to a cap,
-  reset on success.
+  reset on success; adaptive with `fast`: short while lines flow, back to the base when idle.
 - `LogTail(ctx, groups, filter_pattern=None, ...)`: one or several groups, optional
   filter pattern, optionally only named streams; `poll()` is one step, `follow()` an
   async iterator that sleeps on the injected clock between steps.
@@ -272,19 +272,29 @@ class SeenEvents:
 class Backoff:
     """Poll interval: doubled on each throttled outcome up to `cap`, back to `base` on success.
 
-    Other failures leave the interval as it is (the caller decides whether to go on).
+    Adaptive when `fast` is set: a poll that found lines makes the next one come after
+    `fast` seconds (lines are flowing); each quiet poll after that doubles the interval
+    back up to `base` (idle). Other failures leave the interval as it is (the caller
+    decides whether to go on).
     """
 
     base: float = DEFAULT_INTERVAL
     cap: float = DEFAULT_MAX_INTERVAL
     factor: float = 2.0
+    fast: float | None = None
     interval: float = field(init=False)
 
     def __post_init__(self) -> None:
         self.interval = self.base
 
-    def success(self) -> float:
-        self.interval = self.base
+    def success(self, lines: int = 0) -> float:
+        """After a good poll that found `lines` new lines."""
+        if self.fast is not None and lines:
+            self.interval = min(self.fast, self.base)
+        elif self.fast is not None and self.interval < self.base:
+            self.interval = min(self.base, self.interval * self.factor)
+        else:
+            self.interval = self.base
         return self.interval
 
     def throttled(self) -> float:
@@ -332,6 +342,7 @@ class LogTail:
         page_limit: int | None = None,
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         recheck: float = DEFAULT_RECHECK,
+        fast_interval: float | None = None,
     ) -> None:
         self.ctx = ctx
         self.groups: tuple[str, ...] = (groups,) if isinstance(groups, str) else tuple(groups)
@@ -347,7 +358,7 @@ class LogTail:
                 group: tuple(names) for group, names in streams.items()}
         else:
             self.streams = tuple(streams) if streams else None
-        self.backoff = Backoff(interval, max_interval)
+        self.backoff = Backoff(interval, max_interval, fast=fast_interval)
         self.seen = SeenEvents()
         self.last_error: BaseException | None = None
         self.requests = 0  # FilterLogEvents calls made (pages), for the status bar and tests
@@ -369,6 +380,11 @@ class LogTail:
     @property
     def window_start(self) -> datetime:
         return from_ms(self._window_start)
+
+    def skip_to(self, moment: datetime) -> None:
+        """Read no earlier than `moment` from now on (a window never moves back: the ids
+        seen before it are forgotten)."""
+        self._window_start = max(self._window_start, to_ms(moment))
 
     def streams_of(self, group: str) -> tuple[str, ...] | None:
         """The streams read in `group` (None: all of them)."""
@@ -516,12 +532,14 @@ class LogTail:
             self.backoff.record(exc)
             raise
         self.last_error = None
-        self.backoff.success()
         self._appeared.clear()  # read from the tail's start once: now they follow the window
+        new = 0
         for events in per_group:
             for event in events:
                 if self.seen.add(event):
                     self._pending.append(event)
+                    new += 1
+        self.backoff.success(new)
         self._window_start = max(self._window_start, now_ms - self.overlap_ms)
         self.seen.forget_before(self._window_start)
         ready_before = now_ms - self.settle_ms

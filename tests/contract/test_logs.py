@@ -122,3 +122,99 @@ def test_filter_log_events_limit_is_at_most_10000(fresh_account):
     error = refusal(lambda: logs.filter_log_events(logGroupName="/app/quiet", limit=10_001))
     assert error["Error"]["Code"] == "InvalidParameterException"
     assert "Member must have value less than or equal to 10000" in error["Error"]["Message"]
+
+
+FILTER_LOG_EVENTS = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html"
+
+
+@pytest.fixture
+def three_streams(fresh_account):
+    """Three streams written out of order: timestamps interleave across streams, one late
+    event arrives after later ones, and two events (c, then b) share a timestamp."""
+    logs = fresh_account.client("logs")
+    logs.create_log_group(logGroupName="/app/three")
+    for stream in ("app/a", "app/b", "app/c"):
+        logs.create_log_stream(logGroupName="/app/three", logStreamName=stream)
+    t = int(time.time() * 1000) - 60_000
+
+    def put(stream: str, *offsets: int) -> None:
+        logs.put_log_events(logGroupName="/app/three", logStreamName=stream, logEvents=[
+            {"timestamp": t + offset, "message": f"{stream[-1]}+{offset}"} for offset in offsets])
+
+    put("app/c", 5, 9)
+    put("app/a", 1, 7)
+    put("app/b", 3, 5)
+    put("app/a", 2)  # late: ingested after everything else, stamped before most
+    return logs, t
+
+
+def test_filter_log_events_interleaves_streams_in_timestamp_order(three_streams):
+    """FilterLogEvents API reference: "The returned log events are sorted by event timestamp,
+    the timestamp when the event was ingested by CloudWatch Logs, and the ID of the
+    PutLogEvents request." Events of every stream come in one time order (moto 5.2.5 returned
+    them stream by stream); the tie at +5 goes to c's event, ingested first. Every event
+    carries logStreamName, timestamp, message, ingestionTime and eventId (FilteredLogEvent)."""
+    logs, t = three_streams
+    events = logs.filter_log_events(logGroupName="/app/three")["events"]
+
+    assert [e["message"] for e in events] == ["a+1", "a+2", "b+3", "c+5", "b+5", "a+7", "c+9"]
+    assert [e["logStreamName"] for e in events] == ["app/a", "app/a", "app/b", "app/c", "app/b", "app/a", "app/c"]
+    assert [e["timestamp"] - t for e in events] == [1, 2, 3, 5, 5, 7, 9]
+    assert all(isinstance(e["ingestionTime"], int) and e["eventId"] for e in events)
+    assert len({e["eventId"] for e in events}) == 7
+
+
+def test_filter_log_events_pages_follow_next_token_and_respect_limit(three_streams):
+    """FilterLogEvents API reference, limit: "The maximum number of events to return"; "If
+    the results include a nextToken, there might be more log events available ... If the
+    results don't include a nextToken, then pagination is finished." Pages of at most
+    `limit` continue the same interleaved order; startFromHead=false ("the latest log events
+    are returned first") reverses it, and its nextToken keeps that direction."""
+    logs, _ = three_streams
+    pages, token = [], None
+    while True:
+        page = logs.filter_log_events(logGroupName="/app/three", limit=3, **({"nextToken": token} if token else {}))
+        pages.append([e["message"] for e in page["events"]])
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert pages == [["a+1", "a+2", "b+3"], ["c+5", "b+5", "a+7"], ["c+9"]]
+
+    newest = logs.filter_log_events(logGroupName="/app/three", limit=4, startFromHead=False)
+    older = logs.filter_log_events(logGroupName="/app/three", limit=4, nextToken=newest["nextToken"])
+    assert [e["message"] for e in newest["events"] + older["events"]] == ["c+9", "a+7", "b+5", "c+5", "b+3", "a+2",
+                                                                            "a+1"]
+    assert "nextToken" not in older
+
+
+def test_filter_log_events_time_range_includes_both_ends(three_streams):
+    """FilterLogEvents API reference: startTime, "Events with a timestamp before this time are
+    not returned"; endTime, "Events with a timestamp later than this time are not returned".
+    An event stamped exactly startTime or endTime is returned."""
+    logs, t = three_streams
+    events = logs.filter_log_events(logGroupName="/app/three", startTime=t + 3, endTime=t + 7)["events"]
+    assert [e["message"] for e in events] == ["b+3", "c+5", "b+5", "a+7"]
+
+
+def test_filter_log_events_narrows_to_streams_by_name_or_prefix(three_streams, fresh_account):
+    """FilterLogEvents API reference: logStreamNames "Filters the results to only logs from the
+    log streams in this list"; logStreamNamePrefix "to include only events from log streams
+    that have names starting with this prefix"; "If you specify a value for both
+    logStreamNamePrefix and logStreamNames, the action returns an InvalidParameterException
+    error." logGroupIdentifier takes the group's ARN instead of logGroupName."""
+    logs, _ = three_streams
+    named = logs.filter_log_events(logGroupName="/app/three", logStreamNames=["app/a", "app/c"])["events"]
+    assert [e["message"] for e in named] == ["a+1", "a+2", "c+5", "a+7", "c+9"]
+    logs.create_log_stream(logGroupName="/app/three", logStreamName="other/b")
+    logs.put_log_events(logGroupName="/app/three", logStreamName="other/b",
+                        logEvents=[{"timestamp": named[0]["timestamp"], "message": "elsewhere"}])
+    prefixed = logs.filter_log_events(logGroupName="/app/three", logStreamNamePrefix="app/b")["events"]
+    assert [e["message"] for e in prefixed] == ["b+3", "b+5"]
+
+    arn = logs.describe_log_groups(logGroupNamePrefix="/app/three")["logGroups"][0]["logGroupArn"]
+    by_arn = logs.filter_log_events(logGroupIdentifier=arn, logStreamNamePrefix="other/")["events"]
+    assert [e["message"] for e in by_arn] == ["elsewhere"]
+
+    error = refusal(lambda: logs.filter_log_events(logGroupName="/app/three", logStreamNames=["app/a"],
+                                                   logStreamNamePrefix="app/"))
+    assert error["Error"]["Code"] == "InvalidParameterException"
