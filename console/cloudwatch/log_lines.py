@@ -14,8 +14,9 @@ text, so each rule is tested without a terminal:
 - `message_lines`: a message's display lines (the runtimes' trailing newline dropped).
 - `level_span`: where the level word is, so it can be coloured on every level.
 - `timestamp_text`: UTC or local, to the millisecond.
-- `parse_start`: `now`, `-5m`, `-1h`, `2026-12-01 18:00` or `18:00` -> a moment;
-  `StartError(field, reason)` says what was expected.
+- `parse_start`: `now`, `-5m`, `-1h`, `2026-12-01 18:00` or `18:00` -> a moment (the
+  forms of `logs tail --since`, and a time of day); `StartError(field, reason)` says
+  what was expected.
 - `highlight_spans`: where a plain substring occurs, case-insensitively.
 
 Nothing here interprets log text: callers still pass every piece through console.text.inert.
@@ -26,10 +27,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, time, timezone, tzinfo
 from typing import Any
 
 from console.cloudwatch.logs import Level, Report
+from console.cloudwatch.logs_since import StartError as SinceError
+from console.cloudwatch.logs_since import parse_start as since_start
 
 MAX_JSON = 256 * 1024  # CloudWatch's event size limit: larger text is not parsed
 
@@ -217,49 +220,28 @@ class StartError(ValueError):
         return f"{self.field}: {self.reason}"
 
 
-START_HELP = "expected now, -5m, -1h, -2d, 2026-12-01 18:00 or 18:00"
-_RELATIVE = re.compile(r"^-?\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|w)$", re.IGNORECASE)
-_UNITS = {"s": "seconds", "sec": "seconds", "m": "minutes", "min": "minutes", "h": "hours", "hr": "hours",
-          "d": "days", "w": "weeks"}
-MAX_BACK = timedelta(days=3653)  # CloudWatch keeps ten years at most
+_TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_ZONELESS = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
 
 def parse_start(value: str, now: datetime, zone: tzinfo | None = timezone.utc) -> datetime:
-    """The moment `value` names, in UTC: `now`, `-5m`/`5m`, `-1h`, `-2d`, an ISO date and
-    time (`2026-12-01 18:00`, `2026-12-01T18:00:00Z`, with an offset) or a time of today
-    (`18:00`). A time without a zone is read in `zone` (None: the local zone)."""
+    """The moment `value` names, in UTC, as `opsdeck logs tail --since` reads it
+    (console.cloudwatch.logs_since: `now`, `-5m`, `1h`, `2d`, ISO 8601, epoch ms), plus
+    what a reader of the view types: a time of today (`18:00`), and a date and time without
+    a zone read in the view's zone (`zone`; None: the local one). Never in the future."""
     text = value.strip()
-    if not text:
-        raise StartError("Start", f"{START_HELP} (got nothing)")
-    if text.lower() == "now":
-        return now
-    relative = _RELATIVE.match(text)
-    if relative:
-        amount, unit = float(relative.group(1)), _UNITS[relative.group(2).lower()]
-        delta = timedelta(**{unit: amount})
-        if delta > MAX_BACK:
-            raise StartError("Start", f"at most ten years back (got {text!r})")
-        return now - delta
-    moment = _absolute(text, now, zone)
-    if moment is None:
-        raise StartError("Start", f"{START_HELP} (got {text!r})")
+    local_zone = zone if zone is not None else now.astimezone().tzinfo
+    if _TIME_OF_DAY.match(text):
+        clock = time.fromisoformat(text if len(text.split(":")[0]) == 2 else "0" + text)
+        moment = datetime.combine(now.astimezone(local_zone).date(), clock, tzinfo=local_zone)
+    elif _ZONELESS.match(text):
+        moment = datetime.fromisoformat(text).replace(tzinfo=local_zone)
+    else:
+        try:
+            moment = since_start(text, now)
+        except SinceError as exc:
+            raise StartError("Start", f"{exc} (or a time of today such as 18:00)") from None
     moment = moment.astimezone(timezone.utc)
     if moment > now:
         raise StartError("Start", f"a moment in the past ({text!r} is in the future)")
     return moment
-
-
-def _absolute(text: str, now: datetime, zone: tzinfo | None) -> datetime | None:
-    local_zone = zone if zone is not None else now.astimezone().tzinfo
-    try:
-        clock = time.fromisoformat(text)
-    except ValueError:
-        clock = None
-    if clock is not None and ":" in text:
-        today: date = now.astimezone(local_zone).date()
-        return datetime.combine(today, clock.replace(tzinfo=clock.tzinfo or local_zone))
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=local_zone)

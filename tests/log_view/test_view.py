@@ -101,8 +101,9 @@ async def test_start_time_prompt_reads_again_from_there_and_bad_input_names_the_
         await pilot.press("s")
         prompt = await answer(pilot, app, "yesterday")
         assert app.screen is prompt  # kept open, saying what was expected
-        assert prompt.message_text() == ("Start: expected now, -5m, -1h, -2d, 2026-12-01 18:00 or 18:00 "
-                                         "(got 'yesterday')")
+        assert prompt.message_text() == ("Start: expected now, a time ago such as -5m, 1h or 2d (s, m, h, d, w), "
+                                         "or a time such as 2026-11-27T12:00:00Z; got 'yesterday' "
+                                         "(or a time of today such as 18:00)")
         await answer(pilot, app, "-1h")
         assert isinstance(app.screen, LogViewScreen)
         await wait_until(pilot, lambda: screen.loaded)
