@@ -367,7 +367,7 @@ every line held to a file."""
     def action_filter(self) -> None:
         """`/`: the server-side filter pattern and the local highlight, in one form."""
         def check(values: dict[str, str]) -> tuple[str | None, str]:
-            pattern = values["pattern"].strip() or None
+            pattern = values["pattern"] if values["pattern"].strip() else None  # as typed: AWS reads it
             if pattern is not None and len(pattern) > 1024:  # FilterLogEvents: filterPattern max 1024
                 raise FieldError("Filter pattern", f"at most 1,024 characters (got {len(pattern):,})")
             return pattern, values["highlight"]

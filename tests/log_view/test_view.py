@@ -86,6 +86,13 @@ async def test_slash_sends_the_filter_pattern_to_aws_and_highlights_locally(acco
         marked = [seg.text for row in screen_rows(screen.view) for seg in row if seg.style and
                   seg.style.bgcolor == highlight.bgcolor]
         assert marked == ["order", "order", "Order"]
+        # a pattern AWS refuses is said, naming the field, with what to do
+        await pilot.press("slash")
+        await answer(pilot, app, "{ $.level = ", "")
+        await wait_until(pilot, lambda: screen.problem is not None, rounds=200)
+        assert screen.state == "error"
+        assert screen.notice_text().startswith("Filter pattern: CloudWatch Logs refused '{ $.level = '\n"
+                                               "Press / to change the filter pattern")
 
 
 async def test_start_time_prompt_reads_again_from_there_and_bad_input_names_the_field(account):
