@@ -495,7 +495,10 @@ every line held to a file."""
         view = self.view
         if view.paused:
             queued = len(view.queued)
-            mode = f"‖ paused · {queued:,} new line{'s' if queued != 1 else ''} · p resume · f follow"
+            mode = f"‖ paused · {queued:,} new line{'s' if queued != 1 else ''}"
+            if view.queue_dropped:
+                mode += f" (and {view.queue_dropped:,} older beyond the {view.max_lines:,} kept)"
+            mode += " · p resume · f follow"
         elif view.following:
             mode = "● following"
         else:

@@ -165,6 +165,7 @@ class LogView(ScrollView, can_focus=True):
         self.dropped = 0  # events dropped from the top (the bound)
         self.events_shown = 0  # events accepted (drawn, waiting for the frame, or dropped later)
         self.queued: list[LogEvent] = []  # while paused
+        self.queue_dropped = 0  # queued beyond the bound while paused: the oldest, dropped on resume
         self.cursor: int | None = None  # seq of the cursor's entry (None: the last one)
         self.flushes = 0  # frames that added lines, for the benchmark
         self._pending: list[LogEvent] = []
@@ -186,6 +187,10 @@ class LogView(ScrollView, can_focus=True):
         self.events_shown += len(events)
         if self.paused:
             self.queued.extend(events)
+            excess = len(self.queued) - self.max_lines  # the bound holds while paused too
+            if excess > 0:
+                del self.queued[:excess]
+                self.queue_dropped += excess
             self.post_message(self.StateChanged())
             return
         self._pending.extend(events)
@@ -202,7 +207,7 @@ class LogView(ScrollView, can_focus=True):
         self._first_of.clear()
         self._tracker = RequestTracker()
         self._has_requests = False
-        self.dropped = self.events_shown = 0
+        self.dropped = self.events_shown = self.queue_dropped = 0
         self.cursor = None
         self._update_size()
         self.refresh()
@@ -667,6 +672,8 @@ class LogView(ScrollView, can_focus=True):
         self.paused = False
         queued, self.queued = self.queued, []
         self.events_shown -= len(queued)
+        self.dropped += self.queue_dropped  # older than the queue: the lines held go too (the bound)
+        self.queue_dropped = 0
         self.following = follow
         self.append(queued)
         self.flush()

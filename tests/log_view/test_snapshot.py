@@ -42,7 +42,7 @@ def test_log_view_at_work(snap_compare, make_app, monkeypatch):
         json_line = next(e for e in view.entries if e.is_json)
         view.move_cursor(json_line.seq)  # leaves the bottom: paused
         await pilot.press("enter")
-        view.append(view.entries[-1:] * 0 + [replace(view.entries[-1].event, event_id="late")])
+        view.append([replace(view.entries[-1].event, event_id="late")])
         await settle(pilot, 4)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=at_work)

@@ -36,3 +36,17 @@ async def test_a_burst_is_drawn_a_frame_at_a_time_and_keeps_the_bound():
         assert shown[0] == "… 2,000 older lines dropped" and shown[1].endswith(" line 2000")
         assert shown[-1].endswith(" line 4999") and len(shown) == 3_001
         assert view.following and view.scroll_y == view.max_scroll_y
+
+
+async def test_paused_the_queue_keeps_the_bound_and_says_what_it_dropped():
+    async with One().run_test(size=(100, 20)) as pilot:
+        view = pilot.app.query_one(LogView)
+        view.append(events(100))
+        view.flush()
+        view.action_pause()
+        view.append(events(4_000, 100))
+        assert len(view.queued) == 3_000 and view.queue_dropped == 1_000 and len(view.entries) == 100
+        view.action_pause()  # resume
+        shown = view.shown_lines()
+        assert shown[0] == "… 1,100 older lines dropped" and shown[1].endswith(" line 1100")
+        assert shown[-1].endswith(" line 4099") and view.events_shown == 4_100
