@@ -56,6 +56,16 @@ LOG_STATES = ("loading", "empty", "missing", "error", "throttled", "stale", "ok"
 GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 
 
+def configured_buffer_lines() -> int:
+    """How many lines a view keeps: config.toml's `[logs] buffer_lines` (10,000 by default)."""
+    from console.config import ConfigError, load_settings
+
+    try:
+        return load_settings().log_buffer_lines
+    except ConfigError:  # said where the config is read for the session; the default meanwhile
+        return DEFAULT_MAX_LINES
+
+
 class FieldError(ValueError):
     """What a prompt field holds is not what was expected."""
 
@@ -165,7 +175,7 @@ every line held to a file."""
         backlog: float = BACKLOG_SECONDS,
         since: datetime | None = None,
         interval: float = POLL_SECONDS,
-        max_lines: int = DEFAULT_MAX_LINES,
+        max_lines: int | None = None,
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         logs_region: str | None = None,
         missing_hint: str | None = None,
@@ -183,7 +193,7 @@ every line held to a file."""
         self.since = since  # where the tail starts (None: `backlog` seconds before it opens)
         self.start_text = ""  # the start as typed (-5m), said in the title
         self.interval = interval
-        self.max_lines = max_lines
+        self.max_lines = max_lines or configured_buffer_lines()
         self.initial_highlight = highlight
         self.streams = streams  # only these streams (LogTail's `streams`): one task's, say
         self.logs_region = logs_region  # the groups' region when not the target's (awslogs-region)

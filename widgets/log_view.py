@@ -52,11 +52,13 @@ from console.cloudwatch.log_lines import (
     timestamp_text,
 )
 from console.cloudwatch.logs import Level, LogEvent, Report
+from console.cloudwatch.logs_buffer import Line, Marker
+from console.config import DEFAULT_LOG_BUFFER_LINES
 from console.text import inert, inert_str
 
 __all__ = ["DEFAULT_MAX_LINES", "LogView", "timestamp_text"]
 
-DEFAULT_MAX_LINES = 10_000  # events kept; older ones are dropped, and counted
+DEFAULT_MAX_LINES = DEFAULT_LOG_BUFFER_LINES  # events kept (config logs.buffer_lines); older ones dropped, counted
 FRAME_SECONDS = 1 / 60  # appends are drawn at most once a frame
 REQUEST_COLOURS = 4  # request markers cycle through log-view--req-0..3
 GROUP_WIDTH = 32  # the group column at most (longer names keep their end: …/lambda/orders)
@@ -79,6 +81,7 @@ class Entry:
     json_prefix: str = ""
     json_data: Any = None
     expanded: bool = False
+    note: bool = False  # a Marker from the tail (console.cloudwatch.logs_buffer), not from AWS
     body: list[Text] | None = field(default=None, repr=False)  # display lines, built on demand
 
     @property
@@ -164,11 +167,11 @@ class LogView(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.dropped = 0  # events dropped from the top (the bound)
         self.events_shown = 0  # events accepted (drawn, waiting for the frame, or dropped later)
-        self.queued: list[LogEvent] = []  # while paused
+        self.queued: list[Line] = []  # while paused
         self.queue_dropped = 0  # queued beyond the bound while paused: the oldest, dropped on resume
         self.cursor: int | None = None  # seq of the cursor's entry (None: the last one)
         self.flushes = 0  # frames that added lines, for the benchmark
-        self._pending: list[LogEvent] = []
+        self._pending: list[Line] = []
         self._flush_timer: Any = None
         self._seq = 0
         self._tracker = RequestTracker()
@@ -180,8 +183,9 @@ class LogView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
 
     # content -----------------------------------------------------------------------
-    def append(self, events: Sequence[LogEvent]) -> None:
-        """Add `events` at the bottom (queued while paused); drawn on the next frame."""
+    def append(self, events: Sequence[Line]) -> None:
+        """Add `events` at the bottom (queued while paused); drawn on the next frame. A
+        Marker (LogFeed's note: a gap backfilled, a transport change) shows as its own row."""
         if not events:
             return
         self.events_shown += len(events)
@@ -242,7 +246,13 @@ class LogView(ScrollView, can_focus=True):
         if self._pending and self.is_mounted:
             self._flush_timer = self.set_timer(FRAME_SECONDS, self._flush)
 
-    def _entry(self, event: LogEvent) -> Entry:
+    def _entry(self, line: Line) -> Entry:
+        if isinstance(line, Marker):  # the tail's own note (a gap backfilled, a fallback): not a log line
+            event = LogEvent("", "", line.at, line.at, line.text, "")
+            entry = Entry(self._seq, event, Level.OTHER, None, None, note=True)
+            self._seq += 1
+            return entry
+        event = line
         message = event.message
         level = event.level
         report = event.report if level is Level.PLATFORM else None
@@ -383,7 +393,9 @@ class LogView(ScrollView, can_focus=True):
         """The message's display lines (no time, group or marker): built once per look."""
         if entry.body is not None:
             return entry.body
-        if entry.report is not None:
+        if entry.note:
+            body = [inert(f"── {entry.event.message} ──", style=self._style("dropped"))]
+        elif entry.report is not None:
             style = self._style("cold" if entry.report.cold_start else "report")
             body = [inert("REPORT " + report_summary(entry.report), style=style)]
         elif entry.is_json:

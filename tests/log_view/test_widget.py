@@ -50,3 +50,22 @@ async def test_paused_the_queue_keeps_the_bound_and_says_what_it_dropped():
         shown = view.shown_lines()
         assert shown[0] == "… 1,100 older lines dropped" and shown[1].endswith(" line 1100")
         assert shown[-1].endswith(" line 4099") and view.events_shown == 4_100
+
+
+async def test_a_tail_marker_is_a_row_of_its_own_and_no_request_s():
+    from console.cloudwatch.logs_buffer import Marker
+
+    async with One().run_test(size=(100, 20)) as pilot:
+        view = pilot.app.query_one(LogView)
+        view.append([*events(1), Marker(T0 + timedelta(seconds=1), "sampled", "Live Tail sampled: backfilled 12 lines")])
+        assert view.shown_lines()[1] == "12:00:01.000 ── Live Tail sampled: backfilled 12 lines ──"
+
+
+def test_the_view_keeps_as_many_lines_as_config_says(tmp_path, monkeypatch):
+    from screens.log_view import LogViewScreen
+
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "config.toml").write_text("[logs]\nbuffer_lines = 2500\n")
+    monkeypatch.setenv("OPSDECK_CONFIG_DIR", str(tmp_path / "config"))
+    assert LogViewScreen(["/g"]).max_lines == 2_500
+    assert LogViewScreen(["/g"], max_lines=80).max_lines == 80
