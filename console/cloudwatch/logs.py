@@ -343,6 +343,7 @@ class LogTail:
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         recheck: float = DEFAULT_RECHECK,
         fast_interval: float | None = None,
+        ahead: float = 0.0,
     ) -> None:
         self.ctx = ctx
         self.groups: tuple[str, ...] = (groups,) if isinstance(groups, str) else tuple(groups)
@@ -359,6 +360,9 @@ class LogTail:
         else:
             self.streams = tuple(streams) if streams else None
         self.backoff = Backoff(interval, max_interval, fast=fast_interval)
+        # Each read also takes lines stamped up to `ahead` seconds after this machine's now
+        # (a writer's clock ahead of ours): read now, not only by a later overlapping read.
+        self.ahead_ms = int(ahead * 1000)
         self.seen = SeenEvents()
         self.last_error: BaseException | None = None
         self.requests = 0  # FilterLogEvents calls made (pages), for the status bar and tests
@@ -526,7 +530,8 @@ class LogTail:
         now_ms = to_ms(self.ctx.clock.now())
         start_ms = min(self._window_start, now_ms)
         try:
-            per_group = await bounded_gather(self._read_group(g, start_ms, now_ms) for g in self.groups)
+            per_group = await bounded_gather(self._read_group(g, start_ms, now_ms + self.ahead_ms)
+                                             for g in self.groups)
         except Exception as exc:
             self.last_error = exc
             self.backoff.record(exc)
@@ -542,7 +547,7 @@ class LogTail:
         self.backoff.success(new)
         self._window_start = max(self._window_start, now_ms - self.overlap_ms)
         self.seen.forget_before(self._window_start)
-        ready_before = now_ms - self.settle_ms
+        ready_before = now_ms - self.settle_ms if self.settle_ms else math.inf  # no settle: all at once
         ready = [e for e in self._pending if e.timestamp_ms <= ready_before]
         self._pending = [e for e in self._pending if e.timestamp_ms > ready_before]
         ready.sort(key=lambda e: e.sort_key)

@@ -14,7 +14,7 @@ in time order (timestamp, ingestion time, event id) with the group each line cam
    Marker says so.
 3. Following, polling: where live tail is refused (access denied, an endpoint without
    the operation, an endpoint that answers once and closes instead of streaming, more
-   than 10 groups, named streams in several groups), LogTail's overlapping windows,
+   than 10 groups, named streams in several groups or over 100), LogTail's overlapping windows,
    de-duplicated by event id, at an adaptive interval, backing off under throttling.
    A Marker says why.
 
@@ -38,7 +38,8 @@ from typing import AsyncIterator, Callable, Mapping, Sequence
 
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, classify
-from console.cloudwatch.logs import DEFAULT_BACKLOG, DEFAULT_OVERLAP, MAX_SEEN, LogEvent, LogTail, to_ms
+from console.cloudwatch.logs import (
+    DEFAULT_BACKLOG, DEFAULT_OVERLAP, MAX_SEEN, MAX_STREAMS, LogEvent, LogTail, to_ms)
 from console.cloudwatch.logs_buffer import Line, Marker
 from console.cloudwatch.logs_live import (
     MAX_LIVE_GROUPS, UPDATE_EVENTS, LiveUpdate, SessionStarted, live_session, refusal, resolve_arns, timed_out)
@@ -46,8 +47,12 @@ from console.cloudwatch.logs_live import (
 FOLLOW_INTERVAL = 1.0  # seconds between polls while following and idle (a new line shows within 2 s)
 FLOWING_INTERVAL = 0.5  # seconds between polls while lines flow
 QUEUE_UPDATES = 10  # live updates waiting for the reader before the oldest is dropped
+SHORT_SESSIONS = 3  # sessions in a row failing before their second update: live tail is given up
 SILENCE = 15.0  # seconds without a session start or update before a session counts as ended
 MEMORY_MARGIN = 60.0  # seconds of timestamps remembered beyond the overlap window
+# FilterLogEvents reads end this far after our clock's now: a gap read after a sample takes
+# the lines of a writer whose clock is ahead of ours too (no later read may come to find them)
+AHEAD = 60.0
 
 ContentKey = tuple[str, str, int, str]
 OpenSession = Callable[..., AsyncIterator["SessionStarted | LiveUpdate"]]
@@ -141,7 +146,7 @@ class LogFeed:
     ) -> None:
         self.ctx = ctx
         self.tail = LogTail(ctx, groups, filter_pattern, since=since, backlog=backlog, overlap=overlap,
-                            interval=interval, fast_interval=fast_interval, streams=streams)
+                            interval=interval, fast_interval=fast_interval, streams=streams, ahead=AHEAD)
         self.groups = self.tail.groups
         self.filter_pattern = filter_pattern
         self.live = live
@@ -169,7 +174,10 @@ class LogFeed:
         return self._keep_polled(await self.tail.poll())
 
     def _keep_polled(self, events: list[LogEvent]) -> list[LogEvent]:
-        return [event for event in events if self.shown.add_polled(event)]
+        kept = [event for event in events if self.shown.add_polled(event)]
+        # a read never goes back before the tail's window: what is older cannot come again
+        self.shown.forget_before(to_ms(self.tail.window_start) - int(MEMORY_MARGIN * 1000))
+        return kept
 
     async def batches(self, follow: bool = True) -> AsyncIterator[list[Line]]:
         """The history, then (following) every new line, forever. Errors of the history
@@ -224,6 +232,8 @@ class LogFeed:
             return f"live tail takes at most {MAX_LIVE_GROUPS} log groups ({len(self.groups)} asked)"
         if self.tail.streams and len(self.groups) > 1:
             return "live tail names streams of one log group only"
+        if len(self.tail.streams_of(self.groups[0]) or ()) > MAX_STREAMS:
+            return f"live tail names at most {MAX_STREAMS} streams"
         return None
 
     def _recent_window(self) -> None:
@@ -245,6 +255,7 @@ class LogFeed:
             raise LiveUnavailable(refusal(exc) or str(exc)) from None
         streams = self.tail.streams_of(self.groups[0]) if len(self.groups) == 1 else None
         reconnect: Marker | None = None
+        short = 0  # sessions in a row that failed before their second update
         while True:
             updates: deque[LiveUpdate] = deque()
             arrived = asyncio.Event()
@@ -275,6 +286,11 @@ class LogFeed:
                 raise exc
             why = "three-hour session limit" if exc is not None and timed_out(exc) else (
                 f"{type(exc).__name__}" if exc is not None else "the stream closed")
+            short = short + 1 if state.get("updates", 0) < 2 and not (exc is not None and timed_out(exc)) else 0
+            if short >= SHORT_SESSIONS:
+                raise LiveUnavailable(f"live tail sessions keep failing ({why})")
+            if short:  # failing fast: not a tight loop of StartLiveTail calls
+                await self.clock.sleep(self.tail.backoff.base * 2 ** short)
             reconnect = self._marker("reconnected", f"live tail session ended ({why}); reconnected, "
                                                     f"lines between sessions read from FilterLogEvents")
 
@@ -347,7 +363,8 @@ class LogFeed:
                 if batch:
                     yield batch
             if state["ended"] and not updates:
-                if received < 2 and not (state["error"] is not None and timed_out(state["error"])):
+                state["updates"] = received
+                if received < 2 and state["error"] is None:
                     raise LiveUnavailable("this endpoint does not stream live tail (it answered once and closed)")
                 return
 

@@ -77,6 +77,18 @@ class Sessions:
             self.queues[-1].put_nowait(item)
 
 
+async def live_feed(ctx, groups="/g", **options):
+    """A feed on scripted sessions, its history read and its first session open."""
+    sessions = Sessions()
+    feed = LogFeed(ctx, groups, open_session=sessions, **options)
+    batches = feed.batches()
+    await next_batch(batches)
+    handover = asyncio.ensure_future(next_batch(batches))
+    await sessions.opened.wait()
+    await handover
+    return feed, batches, sessions
+
+
 def live(lines, sampled: bool = False) -> LiveUpdate:
     """A live update carrying `lines` ((group, stream, at, message)), as AWS sends them: no eventId."""
     return LiveUpdate(tuple(LogEvent(group, stream, at, at, message, f"live-{i}")
@@ -121,43 +133,123 @@ async def test_missing_group_is_named(tail_env, t0):
     assert "/gone, /also-gone do not exist" in str(raised.value)
 
 
-# live tail as moto answers it: one snapshot, then closed --------------------------
+# live tail end to end: the embedded AWS streams StartLiveTail (one update a wall-clock second)
 async def test_live_session_parses_the_event_stream(tail_env, t0):
-    """One group: moto's StartLiveTail finds a group by ARN without stopping at the match
-    (it answers for the last group created), which the embedded AWS corrects on i13-embedded."""
     account, clock, ctx = tail_env
-    LogWriter(account, "/a").put_many([(t0 - 2 * S, "one"), (t0 - 1 * S, "two\x1b[31m")])
-    arns = await resolve_arns(ctx, ["/a"])
-    assert arns["/a"].startswith("arn:aws:logs:us-east-1:") and arns["/a"].endswith(":log-group:/a")
-    items = [item async for item in live_session(ctx, arns)]
-    assert isinstance(items[0], SessionStarted)
-    updates = [item for item in items if isinstance(item, LiveUpdate)]
-    events = [event for update in updates for event in update.events]
-    assert [(e.group, e.stream, e.message) for e in events] == [("/a", "s1", "one"), ("/a", "s1", "two\x1b[31m")]
-    assert len({e.event_id for e in events}) == len(events) and not any(u.sampled for u in updates)
-    assert [e.timestamp for e in events] == [t0 - 2 * S, t0 - 1 * S]
+    a, b = LogWriter(account, "/a"), LogWriter(account, "/b")
+    a.put(t0 - 5 * S, "before the session")
+    arns = await resolve_arns(ctx, ["/a", "/b"])
+    assert all(arn.startswith("arn:aws:logs:us-east-1:") and not arn.endswith(":*") for arn in arns.values())
+    session = live_session(ctx, arns)
+    events: list[LogEvent] = []
+    try:
+        assert isinstance(await anext(session), SessionStarted)
+        a.put(t0 - 1 * S, "one")
+        b.put(t0 - 2 * S, "two\x1b[31m", stream="other")
+        async with asyncio.timeout(10):
+            while len(events) < 2:
+                update = await anext(session)
+                assert isinstance(update, LiveUpdate) and not update.sampled
+                events += update.events
+    finally:
+        await session.aclose()
+    assert sorted((e.group, e.stream, e.message, e.timestamp) for e in events) == [
+        ("/a", "s1", "one", t0 - 1 * S), ("/b", "other", "two\x1b[31m", t0 - 2 * S)]
+    assert len({e.event_id for e in events}) == 2
+
+
+async def until(batches, wanted, seconds: float = 15.0) -> list:
+    """Batches until every message in `wanted` was shown (live updates come each second)."""
+    shown: list = []
+    async with asyncio.timeout(seconds):
+        while not set(wanted) <= set(texts(shown)):
+            shown += await anext(batches)
+    return shown
+
+
+async def test_live_tail_end_to_end_each_line_once_across_groups_streams_and_late_ones(tail_env, t0):
+    account, clock, ctx = tail_env
+    a, b = LogWriter(account, "/a"), LogWriter(account, "/b")
+    a.put(t0 - 20 * S, "history")
+    feed = LogFeed(ctx, ["/a", "/b"], since=t0 - 60 * S)
+    batches = feed.batches()
+    try:
+        shown = list(await anext(batches))
+        a.put(t0 - 15 * S, "between")  # after the history read, before the session: the handover finds it
+        shown += await anext(batches)
+        assert feed.mode == "live" and feed.sessions == 1
+        a.put(t0 - 2 * S, "a-live", stream="x")
+        b.put(t0 - 1 * S, "b-live", stream="y")
+        b.put(t0 - 50 * S, "b-late-by-50s", stream="z")
+        shown += await until(batches, ["a-live", "b-live", "b-late-by-50s"])
+        once_each(shown, ["history", "between", "a-live", "b-live", "b-late-by-50s"])
+        assert feed.backfills == 0 and feed.tail.requests == 4  # history + handover, two groups each
+    finally:
+        await batches.aclose()
+
+
+async def test_live_tail_sampling_is_backfilled_end_to_end(tail_env, t0):
+    """1,500 lines in one second: the embedded AWS sends a sample of 500, marked sampled; the
+    feed reads the rest from FilterLogEvents and says so."""
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S)
+    batches = feed.batches()
+    try:
+        await anext(batches)
+        await anext(batches)  # the session started
+        burst = [f"burst-{i}" for i in range(1500)]
+        for stream in range(3):
+            logs.put_many([(t0 - (10 - stream) * S, m) for m in burst[stream::3]], stream=f"s{stream}")
+        shown = await until(batches, burst)
+        markers = [line for line in shown if isinstance(line, Marker)]
+        assert [m.kind for m in markers] == ["sampled"] and "over 500 lines a second" in markers[0].text
+        once_each(shown, burst)
+        assert feed.backfills == 1
+    finally:
+        await batches.aclose()
 
 
 async def test_endpoint_that_does_not_stream_falls_back_to_polling_and_repeats_nothing(tail_env, t0):
-    """moto's StartLiveTail answers one update with every stored line, old ones included,
-    and closes: not a stream. The feed says so, polls, and shows none of those lines again."""
+    """An endpoint that answers one update (moto's snapshot of every stored line, old ones
+    included) and closes does not stream: the feed says so, polls, and shows none of those
+    lines again. Scripted: the embedded AWS streams."""
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
     logs.put_many([(t0 - 30 * S, "old-1"), (t0 - 10 * S, "old-2")])
-    feed = LogFeed(ctx, "/g", since=t0 - 60 * S)
+    sessions = Sessions()
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions)
     batches = feed.batches()
     assert texts(await next_batch(batches)) == ["old-1", "old-2"]
-    assert await next_batch(batches) == []  # the session started: nothing new since the history
+    handover = asyncio.ensure_future(next_batch(batches))
+    await sessions.opened.wait()
+    assert await handover == []
+    snapshot = [("/g", "s1", t0 - 90 * S, "older-than-since"), ("/g", "s1", t0 - 30 * S, "old-1"),
+                ("/g", "s1", t0 - 10 * S, "old-2")]
+    sessions.send(live(snapshot), None)
     fallback = await next_batch(batches)
     assert texts(fallback) == ["<fallback>"] and "does not stream" in fallback[0].text
     assert feed.mode == "polling" and feed.sessions == 1
     logs.put(t0 + 1 * S, "new")
     logs.put(t0 - 5 * S, "late", stream="s2")
     assert texts(await next_batch(batches, clock)) == ["late", "new"]
-    await clock.advance(1)
+    # idle for 10 s (polls find nothing), then a line: shown within a second of clock time
+    polls = feed.tail.requests
+    waiting = asyncio.ensure_future(anext(batches))
+    for _ in range(40):
+        await clock.advance(0.25)
+        await asyncio.sleep(0.02)
+    assert not waiting.done() and feed.tail.requests > polls
+    written_at = clock.monotonic()
     logs.put(clock.now(), "newer")
-    assert texts(await next_batch(batches, clock)) == ["newer"]
-    assert feed.tail.interval <= 1.0, "following polls at most a second apart"
+    for _ in range(200):
+        if waiting.done():
+            break
+        await asyncio.sleep(0.02)
+        if clock.sleepers:
+            await clock.advance(0.25)
+    assert texts(waiting.result()) == ["newer"]
+    assert clock.monotonic() - written_at <= 1.0, "following polls at most a second apart"
     await batches.aclose()
 
 
@@ -179,7 +271,7 @@ async def test_refused_live_tail_falls_back_with_the_reason(tail_env, t0):
     await batches.aclose()
 
 
-async def test_more_than_ten_groups_poll(tail_env, t0):
+async def test_more_than_ten_groups_or_100_streams_poll(tail_env, t0):
     account, clock, ctx = tail_env
     groups = [f"/g{i}" for i in range(11)]
     for group in groups:
@@ -189,6 +281,11 @@ async def test_more_than_ten_groups_poll(tail_env, t0):
     await next_batch(batches)
     fallback = await next_batch(batches)
     assert "at most 10 log groups" in fallback[0].text and sessions.asked == []
+    await batches.aclose()
+    many = [f"task/{i}" for i in range(101)]  # StartLiveTail's logStreamNames: at most 100
+    batches = LogFeed(ctx, "/g0", since=t0, streams=many, open_session=sessions).batches()
+    await next_batch(batches)
+    assert "at most 100 streams" in (await next_batch(batches))[0].text and sessions.asked == []
     await batches.aclose()
 
 
@@ -207,7 +304,7 @@ async def test_live_lines_once_across_handover_sampling_and_late_ingestion(tail_
     await sessions.opened.wait()
     shown += await handover
     assert feed.mode == "live" and sessions.asked[0][0].keys() == {"/a", "/b"}
-    await clock.advance(10)  # lines are stamped up to now, never after
+    await clock.advance(3)  # the burst runs to 3 s after our clock: its writer's clock is ahead
     # 'between' again from live tail (ingested after the session started, as AWS may say)
     burst = [("/a" if i % 2 else "/b", f"s{i % 3}", t0 + (i % 7) * S, f"burst-{i}") for i in range(1200)]
     for group, writer in (("/a", a), ("/b", b)):
@@ -233,12 +330,7 @@ async def test_live_lines_once_across_handover_sampling_and_late_ingestion(tail_
 async def test_identical_lines_are_shown_as_often_as_written(tail_env, t0):
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
-    sessions = Sessions()
-    batches = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions).batches()
-    await next_batch(batches)
-    handover = asyncio.ensure_future(next_batch(batches))
-    await sessions.opened.wait()
-    await handover
+    feed, batches, sessions = await live_feed(ctx, since=t0 - 60 * S)
     same = [(t0, "retrying"), (t0, "retrying"), (t0, "retrying")]
     logs.put_many(same)
     # live tail delivered two of the three (sampled): the backfill adds exactly one more
@@ -253,13 +345,7 @@ async def test_a_reader_that_falls_behind_loses_nothing(tail_env, t0):
     slow reader) and read back from FilterLogEvents, with a marker."""
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
-    sessions = Sessions()
-    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions, queue_updates=2)
-    batches = feed.batches()
-    await next_batch(batches)
-    handover = asyncio.ensure_future(next_batch(batches))
-    await sessions.opened.wait()
-    await handover
+    feed, batches, sessions = await live_feed(ctx, since=t0 - 60 * S, queue_updates=2)
     await clock.advance(10)
     written = []
     for second in range(6):  # six updates arrive while nobody reads
@@ -279,13 +365,7 @@ async def test_a_reader_that_falls_behind_loses_nothing(tail_env, t0):
 async def test_a_session_that_ends_reconnects_and_reads_the_gap(tail_env, t0):
     account, clock, ctx = tail_env
     logs = LogWriter(account, "/g")
-    sessions = Sessions()
-    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions)
-    batches = feed.batches()
-    await next_batch(batches)
-    handover = asyncio.ensure_future(next_batch(batches))
-    await sessions.opened.wait()
-    await handover
+    feed, batches, sessions = await live_feed(ctx, since=t0 - 60 * S)
     logs.put(t0, "first")
     sessions.send(live([]), live([("/g", "s1", t0, "first")]))
     shown = list(await next_batch(batches))
@@ -322,3 +402,60 @@ def test_shown_lines_counts_each_side_and_forgets_old_stamps():
     shown.add_polled(event("9", ms=5000))
     shown.forget_before(to_ms(from_ms(2000)))
     assert len(shown) == 1
+
+
+async def test_memory_of_shown_lines_stays_within_the_window(tail_env, t0):
+    """Hours of following keep only the lines a later read could return again."""
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    logs.put_many([(t0 - (50 - i) * S, f"old-{i}") for i in range(50)])
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, live=False, overlap=30)
+    batches = feed.batches()
+    assert len(await next_batch(batches)) == 50
+    await clock.advance(300)
+    logs.put(clock.now(), "much later")
+    assert texts(await next_batch(batches, clock)) == ["much later"]
+    assert len(feed.shown) == 1 and len(feed.tail.seen) == 1
+    await batches.aclose()
+
+
+@pytest.mark.long
+async def test_a_burst_of_50000_lines_through_the_feed_keeps_the_buffer_bound(tail_env, t0):
+    from console.cloudwatch.logs_buffer import LineBuffer
+
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    for part in range(5):  # PutLogEvents takes at most 10,000 events a call
+        logs.put_many([(t0 - 50 * S + (part * 10_000 + i) * timedelta(milliseconds=1), f"burst {part * 10_000 + i}")
+                       for i in range(10_000)], stream=f"s{part}")
+    buffer = LineBuffer()
+    async for batch in LogFeed(ctx, "/g", since=t0 - 60 * S).batches(follow=False):
+        buffer.extend(batch)
+    shown = buffer.lines()
+    assert len(buffer) == 10_000 and buffer.dropped == 40_000
+    assert shown[0].text == "… 40,000 earlier lines dropped"
+    assert [shown[1].message, shown[-1].message] == ["burst 40000", "burst 49999"]
+
+
+async def test_sessions_that_fail_at_once_are_retried_then_given_up(tail_env, t0):
+    """A session cut by the network before its second update is started again (after a
+    pause on the clock); three in a row and the feed polls instead."""
+    account, clock, ctx = tail_env
+    logs = LogWriter(account, "/g")
+    sessions = Sessions()
+    feed = LogFeed(ctx, "/g", since=t0 - 60 * S, open_session=sessions)
+    batches = feed.batches()
+    await next_batch(batches)
+    cut = ConnectionResetError("connection reset by peer")
+    for attempt in range(3):
+        sessions.opened.clear()
+        handover = asyncio.ensure_future(next_batch(batches, clock))
+        await sessions.opened.wait()
+        assert texts(await handover) == (["<reconnected>"] if attempt else [])
+        sessions.send(live([]), cut)
+    fallback = await next_batch(batches, clock)
+    assert "live tail sessions keep failing (ConnectionResetError)" in fallback[0].text
+    assert len(sessions.queues) == 3 and feed.mode == "polling"
+    logs.put(clock.now(), "polled")
+    assert texts(await next_batch(batches, clock)) == ["polled"]
+    await batches.aclose()
