@@ -1,30 +1,46 @@
-"""Follow CloudWatch log groups live (`l` on a Lambda function opens its log group).
+"""Follow CloudWatch log groups live: `l` on a Lambda function, an ECS service or task, a
+Step Functions step, or `:logs GROUP...` for any groups.
 
 The screen owns one `console.cloudwatch.logs.LogTail` (overlapping FilterLogEvents windows,
 de-duplicated by event id, backoff under throttling) and polls it in a worker that
 sleeps on the app's injected clock between polls, so tests drive it with
-ManualClock.advance. It takes a list of groups and an optional filter pattern: `l`
-opens one group now; the later Logs issue opens several, with filters.
+ManualClock.advance. The widget (widgets.log_view) draws the lines; this screen asks:
+
+- `/`: one form, two fields: the CloudWatch filter pattern (sent to AWS unchanged; a new
+  one restarts the tail from the same start) and a local highlight (a plain substring,
+  case-insensitive, marked in the lines shown). One form because the two answer the same
+  question (what am I looking for) and each is easier to choose seeing the other.
+- `s`: where the tail starts: now, -5m, -1h, -2d, an absolute time (restarts the tail).
+- `c` copies the lines on screen; `ctrl+s` saves every line the view holds to a file.
+- The widget's own keys: `p` pause/resume, `f`/End follow, `w` wrap, `t` UTC/local,
+  enter JSON, `[`/`]` requests.
 
 States, each with its own look: loading; empty ("no log events in the last 15 min");
-group does not exist; access denied (or any error before the first lines); throttled
-("throttled, retrying in 4 s", lines kept); stale (a later poll failed, lines kept,
-with the age of the last good poll).
+group does not exist; access denied (or any error before the first lines); a filter
+pattern AWS refused; throttled ("throttled, retrying in 4 s", lines kept); stale (a later
+poll failed, lines kept, with the age of the last good poll).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import re
 from dataclasses import replace
-from typing import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Static
 
-from console.aws.errors import ErrorClass, Problem, describe_problem
+from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
+from console.cloudwatch.log_lines import StartError, parse_start, zone_name
 from console.cloudwatch.logs import LogTail
 from console.text import inert
 from screens.base import SourceScreen
@@ -36,20 +52,118 @@ BACKLOG_SECONDS = 15 * 60  # what the view reads when it opens
 RESTREAM_SECONDS = 30.0  # how often changing streams (a service's tasks) are asked again
 POLL_SECONDS = 2.0
 LOG_STATES = ("loading", "empty", "missing", "error", "throttled", "stale", "ok")
+# CloudWatch Logs group names: "[\.\-_/#A-Za-z0-9]+", 1 to 512 characters (CreateLogGroup).
+GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
+
+
+def configured_buffer_lines() -> int:
+    """How many lines a view keeps: config.toml's `[logs] buffer_lines` (10,000 by default)."""
+    from console.config import ConfigError, load_settings
+
+    try:
+        return load_settings().log_buffer_lines
+    except ConfigError:  # said where the config is read for the session; the default meanwhile
+        return DEFAULT_MAX_LINES
+
+
+class FieldError(ValueError):
+    """What a prompt field holds is not what was expected."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class LogPrompt(ModalScreen[Any]):
+    """A small form: a title, labelled inputs, a message line. `check(values)` turns the
+    inputs into the answer (dismissed with it) or raises FieldError/StartError, said under
+    the fields with the form kept open. Escape cancels (None)."""
+
+    DEFAULT_CSS = """
+    LogPrompt { align: center middle; }
+    LogPrompt > Vertical { width: 90%; max-width: 100; height: auto; border: thick $primary;
+        background: $surface; padding: 1 2; }
+    LogPrompt .prompt-row { height: auto; }
+    LogPrompt .prompt-label { width: 16; padding: 1 1 0 0; text-style: bold; }
+    LogPrompt Input { width: 1fr; }
+    LogPrompt .prompt-help { height: auto; color: $text-muted; }
+    LogPrompt #prompt-message { height: auto; color: $text-muted; }
+    LogPrompt #prompt-message.-error { color: $error; }
+    LogPrompt #prompt-buttons { height: auto; margin-top: 1; }
+    LogPrompt #prompt-buttons > Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="logs.prompt.cancel")]
+
+    def __init__(self, title: str, fields: Sequence[tuple[str, str, str, str]],
+                 check: Callable[[dict[str, str]], Any], help_text: str = "") -> None:
+        """`fields`: (key, label, value, placeholder) each."""
+        super().__init__()
+        self.title_text = title
+        self.fields = tuple(fields)
+        self.check = check
+        self.help_text = help_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text, style="bold"), markup=False)
+            for key, label, value, placeholder in self.fields:
+                yield Horizontal(Static(label, classes="prompt-label", markup=False),
+                                 Input(value, placeholder=placeholder, id=f"prompt-{key}"), classes="prompt-row")
+            if self.help_text:
+                yield Static(self.help_text, classes="prompt-help", markup=False)
+            yield Static("", id="prompt-message", markup=False)
+            with Horizontal(id="prompt-buttons"):
+                yield Button("OK", variant="primary", id="prompt-ok")
+                yield Button("Cancel", id="prompt-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#prompt-{self.fields[0][0]}", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#prompt-{key}", Input).value for key, *_ in self.fields}
+
+    def message_text(self) -> str:
+        return str(self.query_one("#prompt-message", Static).render())
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#prompt-ok")
+    def action_ok(self) -> None:
+        try:
+            answer = self.check(self.values())
+        except (FieldError, StartError) as exc:
+            line = self.query_one("#prompt-message", Static)
+            line.update(inert(str(exc)))
+            line.add_class("-error")
+            return
+        self.dismiss(answer)
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class LogViewScreen(SourceScreen):
     """Lines of `groups` (filtered by `filter_pattern`), newest at the bottom, following live."""
 
     HELP = """\
-The log group's lines as CloudWatch Logs has them, newest at the bottom, read again every
-few seconds. Each line starts with its time; errors are red, warnings yellow; a REPORT
-line sums up an invocation (duration, memory), marked when it was a cold start. Scrolling
-up stops following; `f` (or End) follows the newest lines again. The title says when the
-last read was and, if reading fails, why (the lines already read stay)."""
+The log groups' lines as CloudWatch Logs has them, newest at the bottom, read again every
+few seconds; with several groups, a column says which group a line is from. Each line
+starts with its time (t: UTC or local); errors are red, warnings yellow, the level word
+coloured; a REPORT line sums up an invocation (duration, billed, memory, init on a cold
+start); a JSON line opens pretty-printed with enter (z: all of them). Lines of one Lambda
+request carry the same coloured mark; [ and ] jump to the previous or next request.
+Scrolling up (or p) pauses: new lines wait, counted, until p resumes or f/End follows again.
+/ sets the CloudWatch filter pattern (sent to AWS as typed; the tail starts again) and a
+highlight (a plain substring marked in the lines); s sets where the tail starts (now, -5m,
+-1h, 2026-12-01 18:00); w wraps long lines; c copies the lines on screen; ctrl+s saves
+every line held to a file."""
 
     BINDINGS = [
         Binding("ctrl+r", "poll_now", "Poll now", id="logs.poll-now", tooltip="Read the log groups now"),
+        Binding("s", "start", "Start", id="logs.start", tooltip="Where the tail starts: now, -5m, -1h or a time"),
+        Binding("c", "copy", "Copy", id="logs.copy", tooltip="Copy the lines on screen"),
+        Binding("ctrl+s", "save", "Save", id="logs.save", tooltip="Save every line held to a file"),
     ]
 
     def __init__(
@@ -59,13 +173,15 @@ last read was and, if reading fails, why (the lines already read stay)."""
         *,
         title: str | None = None,
         backlog: float = BACKLOG_SECONDS,
+        since: datetime | None = None,
         interval: float = POLL_SECONDS,
-        max_lines: int = DEFAULT_MAX_LINES,
+        max_lines: int | None = None,
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         logs_region: str | None = None,
         missing_hint: str | None = None,
         restream: Callable[[], Awaitable[Mapping[str, Sequence[str]]]] | None = None,
         restream_every: float = RESTREAM_SECONDS,
+        highlight: str = "",
     ) -> None:
         super().__init__()
         if not groups:
@@ -74,8 +190,11 @@ last read was and, if reading fails, why (the lines already read stay)."""
         self.filter_pattern = filter_pattern or None
         self.title_text = title
         self.backlog = backlog
+        self.since = since  # where the tail starts (None: `backlog` seconds before it opens)
+        self.start_text = ""  # the start as typed (-5m), said in the title
         self.interval = interval
-        self.max_lines = max_lines
+        self.max_lines = max_lines or configured_buffer_lines()
+        self.initial_highlight = highlight
         self.streams = streams  # only these streams (LogTail's `streams`): one task's, say
         self.logs_region = logs_region  # the groups' region when not the target's (awslogs-region)
         self.missing_hint = missing_hint  # what a missing group means where the view was opened
@@ -93,8 +212,10 @@ last read was and, if reading fails, why (the lines already read stay)."""
         self.last_success: float | None = None  # clock.monotonic() of the last good poll
         self.last_poll_at = None  # clock.now() of the last good poll
         self.next_poll_at: float | None = None  # clock.monotonic() when the next poll runs
+        self.saved_to: Path | None = None  # the last file lines were saved to
         self._wake = asyncio.Event()
         self.polls = 0  # polls finished (successful or not), for tests
+        self.restarts = 0  # tails started again (new filter pattern or start), for tests
 
     # layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,6 +230,15 @@ last read was and, if reading fails, why (the lines already read stay)."""
     def view(self) -> LogView:
         return self.query_one("#log-view", LogView)
 
+    def _zone(self) -> Any:
+        """The zone times are shown (and typed) in: UTC, or None for the local zone."""
+        if self.is_mounted and self.query("#log-view") and not self.view.utc:
+            return None
+        return timezone.utc
+
+    def _zone_name(self) -> str:
+        return zone_name(self._zone(), self.opsdeck.clock.now()) if self.is_attached else "UTC"
+
     def _title(self) -> Text:
         title = Text(end="")
         title.append_text(inert(self.title_text or "Logs", style="bold"))
@@ -122,31 +252,60 @@ last read was and, if reading fails, why (the lines already read stay)."""
         if self.filter_pattern:
             title.append(" · filter ")
             title.append_text(inert(self.filter_pattern))
-        title.append(f" · times UTC · last {self.max_lines:,} lines kept", style="dim")
+        title.append(f" · from {self._start_label()} · times {self._zone_name()} · last {self.max_lines:,} lines kept",
+                     style="dim")
         return title
 
+    def _start_label(self) -> str:
+        if self.since is None:
+            return f"-{round(self.backlog / 60)}m"
+        return self.start_text or self._format_moment(self.since)
+
+    def _format_moment(self, moment: datetime) -> str:
+        shown = moment.astimezone(self._zone()) if self._zone() is not None else moment.astimezone()
+        return shown.strftime("%Y-%m-%d %H:%M:%S")
+
     def on_mount(self) -> None:
+        self.view.focus()
+        if self.initial_highlight:
+            self.view.set_highlight(self.initial_highlight)
+        self._start_tail()
+        self.call_after_refresh(self.opsdeck.refresh_status)  # the status bar at once, not in a second
+
+    def _make_tail(self) -> LogTail:
         ctx = self.opsdeck.aws_context()
         if self.logs_region and self.logs_region != ctx.target.region:
             ctx = replace(ctx, target=replace(ctx.target, region=self.logs_region))
-        self.tail = LogTail(ctx, self.groups, self.filter_pattern,
-                            backlog=self.backlog, interval=self.interval, streams=self.streams)
-        self.view.focus()
+        streams = self.tail.streams if self.tail is not None else self.streams
+        return LogTail(ctx, self.groups, self.filter_pattern, backlog=self.backlog, since=self.since,
+                       interval=self.interval, streams=streams)
+
+    def _start_tail(self) -> None:
+        self.tail = self._make_tail()
+        self.problem = None
+        self.loaded = False
         self._draw_state()
-        self.call_after_refresh(self.opsdeck.refresh_status)  # the status bar at once, not in a second
         self.run_worker(self._follow(), exclusive=True, group="log-tail")
+
+    def restart(self) -> None:
+        """Read again from the start with the current filter pattern: the lines shown go."""
+        self.restarts += 1
+        self.view.clear()
+        self.query_one("#logs-title", Static).update(self._title())
+        self._start_tail()
 
     # polling -----------------------------------------------------------------------
     async def _follow(self) -> None:
         """Poll, show, sleep on the injected clock (or until ctrl+r), forever."""
         clock = self.opsdeck.clock
+        tail = self.tail
         while True:
             await self._restream()
-            await self.poll_once()
-            self.next_poll_at = clock.monotonic() + self.tail.interval
+            await self.poll_once(tail)
+            self.next_poll_at = clock.monotonic() + tail.interval
             self._draw_state()
             self._wake.clear()
-            sleeper = asyncio.ensure_future(clock.sleep(self.tail.interval))
+            sleeper = asyncio.ensure_future(clock.sleep(tail.interval))
             waker = asyncio.ensure_future(self._wake.wait())
             try:
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -175,17 +334,21 @@ last read was and, if reading fails, why (the lines already read stay)."""
         # A group that lost every stream keeps its last ones: no streams would mean all of them.
         self.tail.streams = {group: names or known.get(group, ()) for group, names in merged.items()}
 
-    async def poll_once(self) -> None:
-        tail = self.tail
+    async def poll_once(self, tail: LogTail | None = None) -> None:
+        tail = tail or self.tail
         try:
             events = await tail.poll()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # every failure has a designed look; never a traceback
+            if tail is not self.tail:  # restarted meanwhile: this answer is about the old tail
+                return
             target = self.opsdeck.target
             self.problem = self._explain(exc, describe_problem(exc, profile=target.profile,
                                                                endpoint=target.endpoint))
         else:
+            if tail is not self.tail:
+                return
             self.problem = None
             self.loaded = True
             self.last_success = self.opsdeck.clock.monotonic()
@@ -202,10 +365,110 @@ last read was and, if reading fails, why (the lines already read stay)."""
             return Problem(problem.kind, which, problem.detail, self.missing_hint or (
                            "Lambda creates the group on the function's first invocation; a function with a "
                            "LoggingConfig writes to the group named there. opsdeck keeps checking."))
+        if self.filter_pattern and error_code(exc) == "InvalidParameterException":
+            return Problem(problem.kind, f"Filter pattern: CloudWatch Logs refused {self.filter_pattern!r}",
+                           problem.detail, "Press / to change the filter pattern (empty: every line).")
         return problem
 
     def action_poll_now(self) -> None:
         self._wake.set()
+
+    # asking ------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        """`/`: the server-side filter pattern and the local highlight, in one form."""
+        def check(values: dict[str, str]) -> tuple[str | None, str]:
+            pattern = values["pattern"] if values["pattern"].strip() else None  # as typed: AWS reads it
+            if pattern is not None and len(pattern) > 1024:  # FilterLogEvents: filterPattern max 1024
+                raise FieldError("Filter pattern", f"at most 1,024 characters (got {len(pattern):,})")
+            return pattern, values["highlight"]
+
+        def apply(answer: tuple[str | None, str] | None) -> None:
+            if answer is None:
+                return
+            pattern, highlight = answer
+            self.view.set_highlight(highlight)
+            if pattern != self.filter_pattern:
+                self.filter_pattern = pattern
+                self.restart()
+            self._draw_state()
+
+        self.app.push_screen(LogPrompt(
+            "Filter and highlight",
+            [("pattern", "Filter pattern", self.filter_pattern or "",
+              'CloudWatch Logs syntax: ERROR, "exact phrase", ?A ?B, { $.level = "ERROR" }'),
+             ("highlight", "Highlight", self.view.highlight, "a word to mark in the lines (not a pattern)")],
+            check,
+            "The filter pattern goes to CloudWatch Logs as typed: the tail starts again with only the lines "
+            "AWS matches. The highlight marks a plain substring (any case) in the lines shown. Empty: none."),
+            apply)
+
+    def action_start(self) -> None:
+        """`s`: where the tail starts; a new start reads again from there."""
+        zone = self._zone()
+
+        def check(values: dict[str, str]) -> tuple[datetime, str]:
+            text = values["start"].strip()
+            return parse_start(text, self.opsdeck.clock.now(), zone), text
+
+        def apply(answer: tuple[datetime, str] | None) -> None:
+            if answer is None:
+                return
+            self.since, self.start_text = answer
+            self.restart()
+
+        self.app.push_screen(LogPrompt(
+            "Start the tail at", [("start", "Start", self.start_text or self._start_label(),
+                                   "now, -5m, -1h, -2d, 2026-12-01 18:00 or 18:00")],
+            check, f"A time without a zone is {self._zone_name()} (t switches UTC and local)."), apply)
+
+    def action_copy(self) -> None:
+        view = self.view
+        lines = view.logical_lines(view.visible_entries())
+        if not lines:
+            self.notify("Nothing on screen to copy.", title="Copy", markup=False)
+            return
+        self.app.copy_to_clipboard("\n".join(lines) + "\n")
+        self.notify(f"Copied {len(lines):,} line{'s' if len(lines) != 1 else ''} (the lines on screen).",
+                    title="Copy", markup=False)
+
+    def default_save_path(self) -> str:
+        stamp = self.opsdeck.clock.now().astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", self.groups[0]).strip("-") or "logs"
+        return f"opsdeck-{name}-{stamp}.log"
+
+    def action_save(self) -> None:
+        view = self.view
+        view.flush()
+
+        def check(values: dict[str, str]) -> Path:
+            text = values["path"].strip()
+            if not text:
+                raise FieldError("Path", "a file name to write to (got nothing)")
+            path = Path(text).expanduser()
+            if not path.is_absolute():
+                path = Path.cwd() / path
+            if path.is_dir():
+                raise FieldError("Path", f"a file, not the directory {path}")
+            if not path.parent.is_dir():
+                raise FieldError("Path", f"a file in an existing directory ({path.parent} does not exist)")
+            lines = view.logical_lines(view.entries)
+            try:
+                path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+            except OSError as exc:
+                raise FieldError("Path", f"a file opsdeck can write ({exc.strerror or exc})") from None
+            return path
+
+        def saved(path: Path | None) -> None:
+            if path is None:
+                return
+            self.saved_to = path
+            count = len(view.entries)
+            self.notify(f"Saved {count:,} line{'s' if count != 1 else ''} to {path}", title="Save",
+                        markup=False, timeout=10)
+
+        self.app.push_screen(LogPrompt("Save the lines held to a file", [
+            ("path", "Path", self.default_save_path(), "a file path (~ and relative paths work)")], check,
+            f"Every line the view holds ({len(view.entries):,}), as shown: times {self._zone_name()}."), saved)
 
     # state -------------------------------------------------------------------------
     def _state_name(self) -> str:
@@ -225,8 +488,7 @@ last read was and, if reading fails, why (the lines already read stay)."""
         name = self.state
         count = f"{self.view.events_shown:,} events"
         if name == "loading":
-            minutes = round(self.backlog / 60)
-            return Text(f"loading… reading the last {minutes} min", end="")
+            return Text(f"loading… reading from {self._start_label()}", end="")
         if name == "throttled":
             wait = max(0, math.ceil((self.next_poll_at or clock.monotonic()) - clock.monotonic()))
             result = Text(f"throttled, retrying in {wait} s", end="")
@@ -240,11 +502,33 @@ last read was and, if reading fails, why (the lines already read stay)."""
             return result
         if name in ("missing", "error"):  # the notice below says what and why
             return Text(f"nothing to show yet · checking again every {self.tail.interval:g} s · ctrl+r now", end="")
-        mode = "● following" if self.view.following else "‖ paused — f or End to follow"
+        view = self.view
+        if view.paused:
+            queued = len(view.queued)
+            mode = f"‖ paused · {queued:,} new line{'s' if queued != 1 else ''}"
+            if view.queue_dropped:
+                mode += f" (and {view.queue_dropped:,} older beyond the {view.max_lines:,} kept)"
+            mode += " · p resume · f follow"
+        elif view.following:
+            mode = "● following"
+        else:
+            mode = "↑ scrolled back · f or End to follow"
         result = Text(mode, end="")
         result.append(f" · {count}")
         if self.last_poll_at is not None:
-            result.append(f" · polled {timestamp_text(self.last_poll_at)[:8]} UTC, every {self.interval:g} s")
+            zone = self._zone()
+            result.append(f" · polled {timestamp_text(self.last_poll_at, zone)[:8]} {self._zone_name()}, "
+                          f"every {self.interval:g} s")
+        if view.highlight:
+            result.append(" · highlight ")
+            result.append_text(inert(repr(view.highlight)))
+        if not view.following and (position := view.request_position()) is not None:
+            request, number, total = position
+            result.append(" · request ")
+            result.append_text(inert(request))
+            result.append(f" ({number} of {total}, [ ] jump)")
+        if view.wrap:
+            result.append(" · wrapped")
         self._append_waiting(result)
         return result
 
@@ -258,8 +542,11 @@ last read was and, if reading fails, why (the lines already read stay)."""
     def _notice(self) -> Text | None:
         name = self.state
         if name == "empty":
-            minutes = round(self.backlog / 60)
-            notice = Text(f"no log events in the last {minutes} min in ", end="")
+            if self.since is None:
+                notice = Text(f"no log events in the last {round(self.backlog / 60)} min in ", end="")
+            else:
+                notice = Text(f"no log events since {self._format_moment(self.since)} {self._zone_name()} in ",
+                              end="")
             notice.append_text(inert(", ".join(self.groups)))
             if self.filter_pattern:
                 notice.append(" matching ")
@@ -297,12 +584,19 @@ last read was and, if reading fails, why (the lines already read stay)."""
         """Every second (from the app): the stale age and the throttle countdown move."""
         self._draw_state()
 
+    def on_log_view_state_changed(self, message: LogView.StateChanged) -> None:
+        self.query_one("#logs-title", Static).update(self._title())
+        self._draw_state()
+
     def on_log_view_follow_changed(self, message: LogView.FollowChanged) -> None:
         self._draw_state()
 
     # text of what is on screen (tests, export) -------------------------------------
     def status_text(self) -> str:
         return str(self.query_one("#logs-status", Static).render())
+
+    def title_plain(self) -> str:
+        return str(self.query_one("#logs-title", Static).render())
 
     def notice_text(self) -> str:
         box = self.query_one("#logs-notice", Static)

@@ -245,7 +245,7 @@ failed ones in red."""
             "http": Feed(("http",), lambda ctx: D.fetch_http_apis(ctx, arn), 60.0, self._show_http, first),
             "s3": Feed(("s3",), lambda ctx: D.fetch_s3_triggers(ctx, name, arn), 60.0, self._show_s3, first),
             "rules": Feed(("rules",), lambda ctx: D.fetch_rules(ctx, name, arn), 60.0, self._show_rules, first),
-            "invocations": Feed(("invocations",), lambda ctx: D.fetch_recent_invocations(ctx, D.log_group_of(name)),
+            "invocations": Feed(("invocations",), lambda ctx: D.fetch_recent_invocations(ctx, f.log_group),
                                 30.0, self._show_invocations, first),
             "charts": Feed(("charts",), lambda ctx: D.fetch_charts(ctx, name, self.window_minutes),
                            D.METRIC_PERIOD, self._show_charts, first),

@@ -9,8 +9,9 @@ graph (widgets.state_graph) colours each state by its outcome and follows the cu
 (choosing a state there moves the timeline to its visit). Side panels show the current
 visit: what happened to it (attempts, backoff, catch), its input, parameters, output and,
 on failure, its error and cause, pretty-printed (a Lambda error as its errorType,
-errorMessage and stack trace). `l` on a Lambda task opens the function's log group from
-a minute before the call, narrowed to the call's request id when the history gives one.
+errorMessage and stack trace). `l` on a Lambda task opens the function's log group (the
+one its LoggingConfig names, else /aws/lambda/NAME) from a minute before the call,
+narrowed to the call's request id when the history gives one.
 
 A running execution is read again every few seconds through the screen's feed (the
 polling engine, within the API budget) until it ends; an ended one is never read again.
@@ -35,6 +36,7 @@ from console.aws.errors import describe_problem
 from console.services.stepfunctions.history import (
     ExecutionHistory,
     Failure,
+    LambdaCall,
     MapRun,
     describe_map_run,
     map_run_executions,
@@ -47,6 +49,7 @@ from console.services.stepfunctions.history import (
 )
 from console.services.stepfunctions.models import FAILED_STATUSES
 from console.services.stepfunctions.steps import GLYPHS, StepStatus
+from console.services.stepfunctions.task_logs import lambda_log_group
 from console.text import inert
 from screens.detail import Feed, SectionsScreen
 from widgets.section import Section
@@ -506,20 +509,26 @@ every few seconds until it ends."""
         self.app.push_screen(ExecutionScreen((failed or children)[0].arn, poll=self.poll))
 
     def action_logs(self) -> None:
-        from screens.log_view import LogViewScreen
-
         visit = self.visit
         call = visit.lambda_call if visit is not None else None
         if call is None:
             self.notify("This state called no Lambda function.", title="No logs", markup=False)
             return
+        self.run_worker(self._open_logs(visit, call), group="task-logs", exclusive=True)
+
+    async def _open_logs(self, visit: StateVisit, call: LambdaCall) -> None:
+        """The function's group (its LoggingConfig's, else the default) from a minute before
+        the call, narrowed to the call's request id (a quoted term) when the history has it."""
+        from screens.log_view import LogViewScreen
+
+        found = await lambda_log_group(self.opsdeck.aws_context(), call)
         now = self.opsdeck.clock.now()
         since = (call.started_at or visit.entered_at or now) - LOG_LEAD
-        # Lambda's default log group; the request id, quoted, is a CloudWatch Logs term.
         self.app.push_screen(LogViewScreen(
-            [f"/aws/lambda/{call.function_name}"], f'"{call.request_id}"' if call.request_id else None,
-            title=f"Logs · {call.function_name} · {visit.name}",
-            backlog=max((now - since).total_seconds(), LOG_LEAD.total_seconds())))
+            [found.group], f'"{call.request_id}"' if call.request_id else None,
+            title=f"Logs · {call.function_name} · {visit.name}", since=since))
+        if found.note:
+            self.notify(found.note, title="Logs", severity="warning", markup=False, timeout=10)
 
     def action_stop_execution(self) -> None:
         open_stop_execution(self, self.execution_arn, on_applied=self.action_refresh)

@@ -355,3 +355,26 @@ def test_list_functions_max_items_is_at_most_10000(fresh_account):
     assert refused.value.response["Error"]["Code"] == "ValidationException"
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert "less than or equal to 10000" in refused.value.response["Error"]["Message"]
+
+
+def test_logging_config_names_the_group_lambda_writes_to(fresh_account):
+    """A function's configuration carries its LoggingConfig: LogGroup /aws/lambda/<name> and
+    LogFormat Text unless CreateFunction or UpdateFunctionConfiguration named others; an
+    update changes only the fields it names; ListFunctions shows the same.
+    Sources: https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html and
+    https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html"""
+    lam = fresh_account.client("lambda")
+    name = make_function(fresh_account, versions=1, weight=None)
+    assert lam.get_function_configuration(FunctionName=name)["LoggingConfig"] == {
+        "LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}
+    role = lam.get_function_configuration(FunctionName=name)["Role"]
+    lam.create_function(FunctionName=f"{name}-shared", Runtime="python3.12", Role=role, Handler="app.handler",
+                        Code={"ZipFile": zip_of("v1")}, LoggingConfig={"LogGroup": "/shared/app"})
+    assert lam.get_function(FunctionName=f"{name}-shared")["Configuration"]["LoggingConfig"] == {
+        "LogFormat": "Text", "LogGroup": "/shared/app"}
+    lam.update_function_configuration(FunctionName=name, LoggingConfig={"LogFormat": "JSON",
+                                                                        "ApplicationLogLevel": "WARN"})
+    lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1})
+    lam.update_function_configuration(FunctionName=name, LoggingConfig={"LogGroup": "/shared/app"})
+    listed = {f["FunctionName"]: f["LoggingConfig"] for f in lam.list_functions()["Functions"]}
+    assert listed[name] == {"LogFormat": "JSON", "ApplicationLogLevel": "WARN", "LogGroup": "/shared/app"}

@@ -15,6 +15,7 @@ from console.demo import control
 from screens.log_view import LogViewScreen
 from tests.integration.test_sources import make_function
 from tests.lambda_tui.conftest import real_now, select_function, start_app
+from tests.log_view.conftest import open_logs, step
 from tests.logs.conftest import LogWriter
 from tests.pilot import wait_until
 from widgets.log_view import timestamp_text
@@ -30,26 +31,6 @@ def account(fresh_account, monkeypatch):
 
 def line(at, text: str) -> str:
     return f"{timestamp_text(at)} {text}"
-
-
-async def step(pilot, screen: LogViewScreen, clock, seconds: float, rounds: int = 200) -> None:
-    """Move time `seconds` forward, one poll interval at a time, each poll finished."""
-    for _ in range(round(seconds / screen.interval)):
-        before = screen.polls
-        await clock.advance(screen.interval)
-        await wait_until(pilot, lambda: screen.polls > before, rounds)
-        await pilot.pause()
-
-
-async def open_logs(pilot, app, groups, **kw) -> LogViewScreen:
-    from screens.dashboard import DashboardScreen
-
-    await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
-    screen = LogViewScreen(groups, **kw)
-    await app.push_screen(screen)
-    await wait_until(pilot, lambda: screen.polls >= 1)
-    await pilot.pause()
-    return screen
 
 
 @pytest.mark.long
@@ -106,23 +87,24 @@ async def test_hostile_text_is_literal_levels_are_coloured_and_report_is_summari
         shown = screen.view.shown_lines()
         indent = " " * 13
         assert shown == [
-            line(t0 - 5 * S, "START RequestId: 8f5e-11 Version: $LATEST"),
-            line(t0 - 4 * S, "[bold red]x[/] \u241b[31mred\u241b[0m \u241b]52;c;ZXZpbA==\u2407 done"),
-            line(t0 - 3 * S, "[ERROR]    boom"),
-            indent + "Traceback (most recent call last):",
-            indent + "  File x",
-            line(t0 - 2 * S, "END RequestId: 8f5e-11"),
-            line(t0 - 1 * S, "REPORT 8f5e-11 · 12.34 ms · billed 13 ms · mem 64/128 MB · cold start: init 250.10 ms"),
+            line(t0 - 5 * S, "▌ START RequestId: 8f5e-11 Version: $LATEST"),
+            line(t0 - 4 * S, "▌ [bold red]x[/] \u241b[31mred\u241b[0m \u241b]52;c;ZXZpbA==\u2407 done"),
+            line(t0 - 3 * S, "▌ [ERROR]    boom"),
+            indent + "▌ Traceback (most recent call last):",
+            indent + "▌   File x",
+            line(t0 - 2 * S, "▌ END RequestId: 8f5e-11"),
+            line(t0 - 1 * S, "▌ REPORT 12 ms (billed 13) · 64/128 MB · init 250 ms cold start"),
         ]
         # colours come from the theme: the error line carries the error style, START is dimmed
         styles = {name: screen.view.get_component_rich_style(f"log-view--{name}")
                   for name in ("error", "platform")}
-        error_strip, start_strip = screen.view.lines[2], screen.view.lines[0]
+        rows = [list(screen.view.render_line(y)) for y in range(len(shown))]
+        error_strip, start_strip = rows[2], rows[0]
         assert any(seg.style and seg.style.color == styles["error"].color and "boom" in seg.text
                    for seg in error_strip)
         assert any(seg.style and seg.style.dim and "START" in seg.text for seg in start_strip)
         # no segment carries a control character to the terminal
-        assert not any(ch in seg.text for strip in screen.view.lines for seg in strip for ch in "\x1b\x07")
+        assert not any(ch in seg.text for strip in rows for seg in strip for ch in "\x1b\x07")
 
 
 async def test_missing_group_says_so_and_recovers_when_it_appears(account):
@@ -183,18 +165,20 @@ async def test_scrolling_up_pauses_following_and_f_resumes(account):
         screen = await open_logs(pilot, app, ["/busy"], max_lines=80)
         view = screen.view
         await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y > 0)
-        assert len(view.shown_lines()) == 80  # bounded: the oldest 20 were dropped
-        assert view.shown_lines()[0].endswith(" line 20")
+        # bounded: the oldest 20 were dropped, and a first row says so
+        assert view.shown_lines()[:2] == ["… 20 older lines dropped", line(t0 - 180 * S, "line 20")]
+        assert len(view.shown_lines()) == 81
         await pilot.press("pageup")
         await wait_until(pilot, lambda: not view.following)
         position = view.scroll_y
-        assert "‖ paused — f or End to follow" in screen.status_text()
+        assert "‖ paused · 0 new lines" in screen.status_text()
         logs.put(app.clock.now(), "new while paused")
         await step(pilot, screen, app.clock, screen.interval)
-        assert view.shown_lines()[-1].endswith(" new while paused")
+        assert "‖ paused · 1 new line " in screen.status_text()  # waiting, counted
         assert view.scroll_y == position  # the reader's place is kept
         await pilot.press("f")
         await wait_until(pilot, lambda: view.following and view.scroll_y == view.max_scroll_y)
+        assert view.shown_lines()[-1].endswith(" new while paused")
         assert "● following" in screen.status_text()
 
 

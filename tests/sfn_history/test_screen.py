@@ -5,7 +5,7 @@ Lambda function's logs; a running execution is read again until it ends."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from console.app import OpsdeckApp
 from console.aws.clients import ClientPool
@@ -124,7 +124,21 @@ async def test_l_opens_the_functions_logs_at_the_time_of_the_call(runs):
         call = screen.visit.lambda_call
         # moto's history has no request id: no filter; from a minute before the call
         assert logs.filter_pattern is None
-        assert logs.backlog >= (app.clock.now() - call.started_at).total_seconds() + 59
+        assert logs.since == call.started_at - timedelta(minutes=1)
+
+
+async def test_l_follows_the_group_the_functions_logging_config_names(runs):
+    """A function whose LoggingConfig names a group writes there: `l` on its step reads it."""
+    runs.account.client("lambda").update_function_configuration(
+        FunctionName=runs.function_arn, LoggingConfig={"LogGroup": "/shared/payments"})
+    arn = failed_order(runs)
+    app = app_for(runs)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_execution(pilot, app, arn)
+        await pilot.press("f", "l")
+        logs = await wait_until(pilot, lambda: isinstance(app.screen, LogViewScreen) and app.screen)
+        assert logs.groups == ("/shared/payments",)
+        assert screen.visit.name == "Charge"
 
 
 async def test_a_running_execution_is_read_again_until_it_ends(runs):

@@ -150,6 +150,7 @@ class LambdaFunction:
     last_modified: datetime | None
     code_sha256: str
     metrics: LambdaMetrics | None = None
+    logging_group: str | None = None  # LoggingConfig.LogGroup, as ListFunctions gives it
 
     @property
     def key(self) -> str:
@@ -157,8 +158,9 @@ class LambdaFunction:
 
     @property
     def log_group(self) -> str:
-        """Where Lambda writes the function's logs unless its LoggingConfig names another group."""
-        return f"/aws/lambda/{self.name}"
+        """Where Lambda writes the function's logs: the group its LoggingConfig names, else
+        /aws/lambda/NAME."""
+        return self.logging_group or f"/aws/lambda/{self.name}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,7 @@ def function_from_api(target: Target, raw: dict) -> LambdaFunction:
         package_type=sys.intern(raw.get("PackageType") or "Zip"),
         last_modified=_parse_time(raw.get("LastModified")),
         code_sha256=raw.get("CodeSha256") or "",
+        logging_group=(raw.get("LoggingConfig") or {}).get("LogGroup") or None,
     )
 
 

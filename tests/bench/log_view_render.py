@@ -1,0 +1,127 @@
+"""How fast the log view draws: N lines a second appended for a while, the event loop's lag
+measured beside it. Not a test (figures, not assertions); run it alone:
+
+    .venv/bin/python -m tests.bench.log_view_render [--rate 5000] [--seconds 5] [--batch-ms 20]
+
+Lines arrive as a tail delivers them (a batch every --batch-ms), a realistic mix: Lambda's
+START/END/REPORT, runtime lines with request ids, JSON lines, long lines. The view runs in a
+real App (headless driver: the compositor renders every frame as it would to a terminal).
+Reported: lines appended and drawn, frames that added lines, how long each frame's flush held
+the loop (median, worst), the loop's lag (a 10 ms ticker: how late it woke; median, p99,
+worst: on a loaded machine mostly other processes' doing), and the CPU used per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from textual.app import App, ComposeResult
+
+from console.cloudwatch.logs import LogEvent
+from widgets.log_view import LogView
+
+T0 = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+
+
+def make_lines(count: int) -> list[str]:
+    lines, rid = [], str(uuid.uuid4())
+    for i in range(count):
+        kind = i % 10
+        if kind == 0:
+            rid = str(uuid.uuid4())
+            lines.append(f"START RequestId: {rid} Version: $LATEST\n")
+        elif kind in (1, 2, 3):
+            lines.append(f"[INFO]\t2026-12-01T12:00:00.000Z\t{rid}\tprocessing order {i} for customer c-{i % 97}\n")
+        elif kind == 4:
+            lines.append(json.dumps({"level": "WARN", "requestId": rid, "order": i, "items": list(range(5))}))
+        elif kind == 5:
+            lines.append(f"[ERROR]\t2026-12-01T12:00:00.000Z\t{rid}\tpayment failed: " + "x" * 180 + "\n")
+        elif kind in (6, 7):
+            lines.append(f"plain print line {i} \x1b[31m[bold]not markup[/]\n")
+        elif kind == 8:
+            lines.append(f"END RequestId: {rid}\n")
+        else:
+            lines.append(f"REPORT RequestId: {rid}\tDuration: 12.3 ms\tBilled Duration: 13 ms\t"
+                         "Memory Size: 128 MB\tMax Memory Used: 64 MB\t\n")
+    return lines
+
+
+class Bench(App):
+    def compose(self) -> ComposeResult:
+        yield LogView(id="view")
+
+
+async def run(rate: int, seconds: float, batch_ms: float) -> dict:
+    lines = make_lines(rate * int(seconds))
+    events = [LogEvent("/bench", f"s{i % 4}", T0 + timedelta(microseconds=i * 200), T0, m, str(i))
+              for i, m in enumerate(lines)]
+    app = Bench()
+    lags: list[float] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        view = app.query_one(LogView)
+        await pilot.pause()
+        stop = False
+        flush_times: list[float] = []
+        flush = view._flush
+
+        def timed_flush(everything: bool = False) -> None:  # how long each frame's work holds the loop
+            started = time.perf_counter()
+            flush(everything)
+            flush_times.append(time.perf_counter() - started)
+
+        view._flush = timed_flush
+
+        async def ticker() -> None:
+            while not stop:
+                before = time.perf_counter()
+                await asyncio.sleep(0.01)
+                lags.append(time.perf_counter() - before - 0.01)
+
+        tick = asyncio.create_task(ticker())
+        per_batch = max(1, int(rate * batch_ms / 1000))
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        sent = 0
+        while sent < len(events):
+            due = wall0 + sent / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            view.append(events[sent:sent + per_batch])
+            sent += per_batch
+        await pilot.pause(0.1)
+        wall = time.perf_counter() - wall0
+        cpu = time.process_time() - cpu0
+        stop = True
+        await tick
+        drawn = len(view.entries) + view.dropped
+        following = view.following and view.scroll_y == view.max_scroll_y
+    lags.sort()
+    flush_times.sort()
+    return {
+        "rate_asked": rate, "lines": len(events), "drawn": drawn, "seconds": round(wall, 2),
+        "achieved_lines_per_s": round(drawn / wall), "frames_with_lines": view.flushes,
+        "lag_ms_median": round(statistics.median(lags) * 1000, 1),
+        "lag_ms_p99": round(lags[int(len(lags) * 0.99) - 1] * 1000, 1), "lag_ms_max": round(lags[-1] * 1000, 1),
+        "flush_ms_median": round(statistics.median(flush_times) * 1000, 1),
+        "flush_ms_max": round(flush_times[-1] * 1000, 1),
+        "cpu_share": round(cpu / wall, 2), "at_end_and_following": following,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rate", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--batch-ms", type=float, default=20.0)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args.rate, args.seconds, args.batch_ms)), indent=2))
+
+
+if __name__ == "__main__":
+    main()
