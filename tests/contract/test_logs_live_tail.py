@@ -78,11 +78,11 @@ def test_live_tail_sends_each_second_what_arrived_samples_above_500_and_ends_aft
         {"timestamp": t + 1, "message": "job done"}])
     asyncio.run(shared_clock.advance(3 * 3600 - 1))
 
-    first = results_of(both, 3)
+    first = sorted(results_of(both, 3), key=lambda r: (r["timestamp"], r["message"]))
     assert [(r["message"], r["logStreamName"], r["logGroupIdentifier"], r["timestamp"] - t)
-            for r in sorted(first, key=lambda r: (r["timestamp"], r["message"]))] == [("GET /a", "web-1", arns["/svc/api"], 1),
-                                                                                 ("job done", "w", arns["/svc/worker"], 1),
-                                                                                 ("GET /b", "web-2", arns["/svc/api"], 2)]
+            for r in first] == [("GET /a", "web-1", arns["/svc/api"], 1),
+                                ("job done", "w", arns["/svc/worker"], 1),
+                                ("GET /b", "web-2", arns["/svc/api"], 2)]
     assert all(isinstance(r["ingestionTime"], int) for r in first)
     assert [r["message"] for r in results_of(web2, 1)] == ["GET /b"]
 
