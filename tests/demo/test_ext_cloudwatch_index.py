@@ -109,13 +109,13 @@ def test_estate_scale_2000_functions_500_queries(cw):
 
 
 def test_a_day_of_rule_metrics_is_kept_and_three_hours_of_the_rest():
-    """"Did the nightly rule fire?" reads 24 h of AWS/Events; other series keep 3 hours."""
+    """"Did the nightly rule fire?" reads 24 h of AWS/Events (kept 15 days, as AWS keeps one-minute data); other series keep 3 hours."""
     index = cloudwatch_index.MetricIndex()
     newest = T0 + timedelta(days=30)
     for namespace in ("AWS/Events", "AWS/Lambda"):
-        for hours_ago in (20, 4, 0):
+        for hours_ago in (14 * 24, 20, 4, 0):
             stamp = newest - timedelta(hours=hours_ago)
             index.add(namespace, "Invocations", frozenset(), None, stamp, cloudwatch_index.Arrival(1.0, 1.0, 1.0, 1.0, [1.0], [1.0], True))
     kept = {key[0]: sorted(buckets) for key, units in index.series.items() for buckets in units.values()}
     minutes = lambda *hours: [int((newest - timedelta(hours=h)).timestamp() // 60) for h in hours]  # noqa: E731
-    assert kept == {"AWS/Events": minutes(20, 4, 0), "AWS/Lambda": minutes(0)}
+    assert kept == {"AWS/Events": minutes(14 * 24, 20, 4, 0), "AWS/Lambda": minutes(0)}

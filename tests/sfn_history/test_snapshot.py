@@ -121,6 +121,7 @@ async def test_l_narrows_the_logs_to_the_request_id_the_history_gives():
     async with app.run_test(size=(160, 48)) as pilot:
         await on_first_failure(app)(pilot)
         await pilot.press("l")
-        await wait_until(pilot, lambda: isinstance(app.screen, LogViewScreen))
+        # its LoggingConfig cannot be read here (no server): botocore's retries wait on the clock
+        await wait_until(pilot, lambda: isinstance(app.screen, LogViewScreen), clock=app.clock, step=1.0)
         assert app.screen.groups == ("/aws/lambda/charge-card",)
         assert app.screen.filter_pattern == '"4f1c2d3e-0000-4aaa-8bbb-123456789abc"'
