@@ -14,6 +14,33 @@ from typing import Any, Callable
 import click
 
 
+class BadInput(click.ClickException):
+    """Input that names nothing AWS can act on, or cannot be read (exit 2, like a usage error)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        from console.text import inert_str
+
+        super().__init__(inert_str(message))  # it may quote what the user typed
+
+
+def read_text_file(path: str, field: str) -> str:
+    """The UTF-8 text of the file `path` the option or argument `field` names; BadInput
+    saying what is wrong with it otherwise."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise BadInput(f"{field}: file {path!r} does not exist") from None
+    except IsADirectoryError:
+        raise BadInput(f"{field}: {path!r} is a directory, not a JSON file") from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{field}: file {path!r} is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise BadInput(f"{field}: cannot read file {path!r}: {exc.strerror}") from None
+
+
 def action_command(name: str) -> Callable[[click.Command], click.Command]:
     """Mark a click command as running the mutating action `name`."""
 

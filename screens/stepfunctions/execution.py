@@ -50,7 +50,7 @@ from console.services.stepfunctions.history import (
 from console.services.stepfunctions.models import FAILED_STATUSES
 from console.services.stepfunctions.steps import GLYPHS, StepStatus
 from console.services.stepfunctions.task_logs import lambda_log_group
-from console.text import inert
+from console.text import inert, inert_lines
 from screens.detail import Feed, SectionsScreen
 from widgets.section import Section
 from widgets.state_graph import StateGraph
@@ -62,16 +62,6 @@ CHILDREN = 100  # a distributed Map's child executions read to pick one (one Lis
 # What the user came for first: the state, why it failed, with what input; then the rest.
 PANELS = (("summary", "State"), ("error", "Error"), ("input", "Input"), ("parameters", "Parameters"),
           ("output", "Output"), ("timeline", "Events"))
-
-
-def lines(value: str, style: str = "") -> Text:
-    """Multi-line untrusted text, each line inert (inert() shows a newline as ␊)."""
-    out = Text(end="")
-    for i, line in enumerate(value.split("\n")):
-        if i:
-            out.append("\n")
-        out.append_text(inert(line, style=style))
-    return out
 
 
 def clock_time(at: datetime | None, with_date: bool = False) -> Text:
@@ -108,12 +98,12 @@ def failure_text(failure: Failure) -> Text:
                     out.append_text(inert(part))
     elif failure.cause:
         out.append("\ncause\n", style="dim")
-        out.append_text(lines(pretty(failure.cause)))
+        out.append_text(inert_lines(pretty(failure.cause)))
     return out
 
 
 def json_text(value: str | None, empty: str) -> Text:
-    return lines(pretty(value)) if value not in (None, "") else Text(empty, style="dim", end="")
+    return inert_lines(pretty(value)) if value not in (None, "") else Text(empty, style="dim", end="")
 
 
 class ExecutionScreen(SectionsScreen):

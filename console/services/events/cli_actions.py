@@ -15,22 +15,11 @@ from typing import Any
 
 import click
 
-from console.actions.cli import I_KNOW, YES, action_command, run_cli_action
+from console.actions.cli import I_KNOW, YES, BadInput, action_command, read_text_file, run_cli_action
 from console.services.events.cli import events_group, scheduler_group
 
 _GROUP = click.option("--group", default="default", show_default=True, help="Schedule group of the schedule.")
 NOT_FOUND = frozenset({"ResourceNotFoundException"})
-
-
-class BadInput(click.ClickException):
-    """Input that names nothing AWS can act on, or cannot be read (exit 2, like a usage error)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        from console.text import inert_str
-
-        super().__init__(inert_str(message))  # it may quote what the user wrote
 
 
 def run_events_action(ctx: click.Context, action: Any, yes: bool, i_know: bool) -> None:
@@ -76,20 +65,6 @@ def disable_schedule(ctx: click.Context, schedule: str, group: str, yes: bool, i
     set_schedule_state(ctx, schedule, group, "DISABLED", yes, i_know)
 
 
-def read_event_file(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise BadInput(f"EVENT_FILE: file {path!r} does not exist") from None
-    except IsADirectoryError:
-        raise BadInput(f"EVENT_FILE: {path!r} is a directory, not a JSON file") from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"EVENT_FILE: file {path!r} is not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise BadInput(f"EVENT_FILE: cannot read file {path!r}: {exc.strerror}") from None
-
-
 @action_command("events.put-event")
 @events_group.command("put-event")
 @click.argument("event_file", metavar="EVENT_FILE")
@@ -108,7 +83,7 @@ def put_event(ctx: click.Context, event_file: str, bus: str | None, yes: bool, i
     from console.services.events.actions import DEFAULT_BUS, PutTestEvent
     from console.services.events.put_event import EventFileError, event_bus_of, read_entry
 
-    text = read_event_file(event_file)
+    text = read_text_file(event_file, "EVENT_FILE")
     try:
         entry = read_entry(text)
     except EventFileError as exc:

@@ -15,9 +15,8 @@ from typing import Any, Callable
 
 import click
 
-from console.actions.cli import I_KNOW, YES, action_command, run_cli_action
+from console.actions.cli import I_KNOW, YES, BadInput, action_command, read_text_file, run_cli_action
 from console.services.stepfunctions.cli import sfn_group
-from console.services.stepfunctions.cli_executions import BadInput
 
 EXECUTION = click.argument("execution_arn", metavar="EXECUTION_ARN")
 
@@ -29,17 +28,7 @@ def read_input(value: str | None) -> str | None:
     path = value[1:]
     if path == "-":
         return sys.stdin.read()
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise BadInput(f"--input: file {path!r} does not exist") from None
-    except IsADirectoryError:
-        raise BadInput(f"--input: {path!r} is a directory, not a JSON file") from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"--input: file {path!r} is not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise BadInput(f"--input: cannot read file {path!r}: {exc.strerror}") from None
+    return read_text_file(path, "--input")
 
 
 def run_sfn_action(ctx: click.Context, build: Callable[[], Any], yes: bool, i_know: bool,

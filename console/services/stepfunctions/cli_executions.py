@@ -16,23 +16,12 @@ from typing import Any, Awaitable, Callable
 
 import click
 
-from console.actions.cli import reads_only
+from console.actions.cli import BadInput, reads_only
 from console.services.stepfunctions.cli import sfn_group
 
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 OUTPUT = click.option("--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True,
                       help="A table for people, or JSON for scripts.")
-
-
-class BadInput(click.ClickException):
-    """The arguments name nothing AWS can answer for (exit 2, like a usage error)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        from console.text import inert_str
-
-        super().__init__(inert_str(message))  # it may quote what the user typed
 
 
 def run_reading(ctx: click.Context, read: Callable[[Any], Awaitable[Any]]) -> Any:
