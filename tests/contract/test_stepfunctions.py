@@ -664,6 +664,9 @@ def test_only_unsuccessful_standard_executions_can_be_redriven(fresh_account, en
     assert refusal(lambda: sfn.redrive_execution(executionArn=missing))["Error"]["Code"] == "ExecutionDoesNotExist"
 
 
+# The machine's 1 s timeout is real time (the interpreter's own): on a loaded machine the
+# timeout can come in Route rather than Hold (handled below) or the rerun can race it.
+@pytest.mark.flaky(reruns=2)
 def test_a_failed_fail_state_fails_again_and_a_timed_out_execution_reruns_its_state(fresh_account):
     """https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html, "Redrive
     behavior of individual states": a Fail state "Reenters the Fail state and fails again";
@@ -685,9 +688,13 @@ def test_a_failed_fail_state_fails_again_and_a_timed_out_execution_reruns_its_st
     sfn.redrive_execution(executionArn=slow)
     assert finished(sfn, slow)["status"] == "TIMED_OUT"
     rerun = history(sfn, slow)
-    after = rerun[[e["type"] for e in rerun].index("ExecutionRedriven") + 1:]
-    assert [e["stateEnteredEventDetails"]["name"] for e in after if "stateEnteredEventDetails" in e] == ["Hold"]
-    assert after[-1]["type"] == "ExecutionTimedOut"
+    redriven = [e["type"] for e in rerun].index("ExecutionRedriven")
+    entered = lambda events: [e["stateEnteredEventDetails"]["name"] for e in events  # noqa: E731
+                              if "stateEnteredEventDetails" in e]
+    # it reruns the state it timed out in: Hold, or Route when the timeout came first (a loaded machine)
+    assert entered(rerun[redriven + 1:]) == entered(rerun[:redriven])[-1:] + ["Hold"] * (
+        entered(rerun[:redriven])[-1] != "Hold")
+    assert rerun[-1]["type"] == "ExecutionTimedOut"
 
 
 def test_the_redrivable_period_is_14_days_from_the_stop(fresh_account, shared_clock):
