@@ -142,7 +142,8 @@ def _sort(rule: EventRule) -> tuple:
     return (not rule.failing, not rule.enabled, rule.bus, rule.name)
 
 
-def _column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
+def dimmed_column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
+    """A column whose cells dim on disabled rows (rules and schedules alike)."""
     return Column(key, label, dimmed(cell), tone=tone, ages=ages)
 
 
@@ -171,21 +172,21 @@ selected rule; `T` opens the timeline of the next 24 hours' fires.""",
     # next, whether it fired, whether it fails; then what it is.
     columns=(
         Column("name", "name", dimmed(_name), tone=failing_tone),
-        _column("state", "state", lambda r, now: cells.text(r.state),
+        dimmed_column("state", "state", lambda r, now: cells.text(r.state),
                 tone=lambda r: None if r.enabled else "warning"),
-        _column("kind", "kind", lambda r, now: cells.text(r.fires_on)),
-        _column("next", "next (UTC)", next_fire, ages=True),
-        _column("fired", "fired 24h", _fired, tone=_fired_tone, ages=True),
-        _column("failed", "failed 1h", _figure(lambda m: m.failed, spark=True),
+        dimmed_column("kind", "kind", lambda r, now: cells.text(r.fires_on)),
+        dimmed_column("next", "next (UTC)", next_fire, ages=True),
+        dimmed_column("fired", "fired 24h", _fired, tone=_fired_tone, ages=True),
+        dimmed_column("failed", "failed 1h", _figure(lambda m: m.failed, spark=True),
                 tone=lambda r: "error" if r.metrics and RuleMetrics.total(r.metrics.failed) else None),
-        _column("invocations", "invoked 1h", _figure(lambda m: m.invocations, spark=True)),
-        _column("targets", "targets", _targets, tone=lambda r: "warning" if r.targets == 0 else None),
-        _column("expression", "expression", _expression),
-        _column("english", "English", english, tone=invalid_tone),
-        _column("then", "then", then_fires, ages=True),
-        _column("bus", "bus", lambda r, now: cells.text(r.bus)),
-        _column("triggered", "trig 1h", _figure(lambda m: m.triggered, spark=False)),
-        _column("throttled", "thr 1h", _figure(lambda m: m.throttled, spark=False),
+        dimmed_column("invocations", "invoked 1h", _figure(lambda m: m.invocations, spark=True)),
+        dimmed_column("targets", "targets", _targets, tone=lambda r: "warning" if r.targets == 0 else None),
+        dimmed_column("expression", "expression", _expression),
+        dimmed_column("english", "English", english, tone=invalid_tone),
+        dimmed_column("then", "then", then_fires, ages=True),
+        dimmed_column("bus", "bus", lambda r, now: cells.text(r.bus)),
+        dimmed_column("triggered", "trig 1h", _figure(lambda m: m.triggered, spark=False)),
+        dimmed_column("throttled", "thr 1h", _figure(lambda m: m.throttled, spark=False),
                 tone=lambda r: "warning" if r.metrics and RuleMetrics.total(r.metrics.throttled) else None),
     ),
 )

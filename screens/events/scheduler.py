@@ -20,7 +20,7 @@ from console.services.events.metrics import bars
 from console.services.events.models import GroupMetrics, SchedulerSchedule
 from console.services.events.sources import SCHEDULES
 from screens.confirm import start_guarded_action
-from screens.events.panel import dimmed, english, invalid_tone, upcoming, when
+from screens.events.panel import dimmed, dimmed_column, english, invalid_tone, upcoming, when
 from screens.panel import PanelSpec, ServicePanel
 from widgets import cells
 from widgets.resource_table import Column
@@ -75,10 +75,6 @@ def _sort(s: SchedulerSchedule) -> tuple:
     return (not s.group_failing, not s.enabled, s.group, s.name)
 
 
-def _column(key: str, label: str, cell, tone=None, ages: bool = False) -> Column:
-    return Column(key, label, dimmed(cell), tone=tone, ages=ages)
-
-
 SPEC = PanelSpec(
     id="scheduler",
     title="EventBridge Scheduler",
@@ -101,24 +97,24 @@ own activity (a Lambda's invocations, a state machine's executions).""",
     # and how its group is doing; then what it is and what it invokes.
     columns=(
         Column("name", "name", dimmed(lambda s, now: cells.text(s.name))),
-        _column("state", "state", lambda s, now: cells.text(s.state),
+        dimmed_column("state", "state", lambda s, now: cells.text(s.state),
                 tone=lambda s: None if s.enabled else "warning"),
-        _column("next", "next", _next, ages=True),
-        _column("zone", "zone", lambda s, now: cells.text(s.timezone or "UTC")),
-        _column("errors", "grp errors 1h", _group_figure(lambda m: m.target_errors, lambda m: m.errors_per_minute),
+        dimmed_column("next", "next", _next, ages=True),
+        dimmed_column("zone", "zone", lambda s, now: cells.text(s.timezone or "UTC")),
+        dimmed_column("errors", "grp errors 1h", _group_figure(lambda m: m.target_errors, lambda m: m.errors_per_minute),
                 tone=lambda s: "error" if s.group_metrics and s.group_metrics.target_errors else None),
-        _column("attempts", "grp attempts 1h", _group_figure(lambda m: m.attempts, lambda m: m.attempts_per_minute)),
-        _column("expression", "expression", lambda s, now: cells.text(s.expression)),
-        _column("english", "English", english, tone=invalid_tone),
-        _column("then", "then", _then, ages=True),
-        _column("group", "group", lambda s, now: cells.text(s.group)),
-        _column("target", "target", _target),
-        _column("window", "window", lambda s, now: cells.text(f"{s.flexible_window} min" if s.flexible_window
+        dimmed_column("attempts", "grp attempts 1h", _group_figure(lambda m: m.attempts, lambda m: m.attempts_per_minute)),
+        dimmed_column("expression", "expression", lambda s, now: cells.text(s.expression)),
+        dimmed_column("english", "English", english, tone=invalid_tone),
+        dimmed_column("then", "then", _then, ages=True),
+        dimmed_column("group", "group", lambda s, now: cells.text(s.group)),
+        dimmed_column("target", "target", _target),
+        dimmed_column("window", "window", lambda s, now: cells.text(f"{s.flexible_window} min" if s.flexible_window
                                                              else "off")),
-        _column("retry", "retry", _retry),
-        _column("dlq", "DLQ", _dlq),
-        _column("due", "due 24h", lambda s, now: cells.count(s.due_24h)),
-        _column("dropped", "grp dropped 1h", _group_figure(lambda m: m.dropped),
+        dimmed_column("retry", "retry", _retry),
+        dimmed_column("dlq", "DLQ", _dlq),
+        dimmed_column("due", "due 24h", lambda s, now: cells.count(s.due_24h)),
+        dimmed_column("dropped", "grp dropped 1h", _group_figure(lambda m: m.dropped),
                 tone=lambda s: "error" if s.group_metrics and s.group_metrics.dropped else None),
     ),
 )
