@@ -43,6 +43,10 @@ class ActionFormScreen(ModalScreen[Any]):
         """An error is on the message line (a fix in the form may clear it)."""
         return self.query_one(f"#{self.MESSAGE}", Static).has_class("-error") and self.state != "refused"
 
+    def explain(self, said: str) -> str:
+        """A planning error as this form says it (a form may name its own fields)."""
+        return said
+
     def refuse_read_only(self) -> None:
         self.state = "refused"
         self.query_one(f"#{self.GO}", Button).disabled = True
@@ -72,7 +76,7 @@ class ActionFormScreen(ModalScreen[Any]):
                 target = self.app.target
                 problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
                 said = f"{problem.headline}: {problem.detail}"
-            self.message(inert(f"{said}. Nothing was sent."), "error")
+            self.message(inert(f"{self.explain(said)}. Nothing was sent."), "error")
             return None
         outcome = await self.app.push_screen_wait(ConfirmActionScreen(runner, action, plan, close_when_done=True))
         self.state = "ready"

@@ -19,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
 from console.aws.errors import describe_problem, error_code
@@ -35,7 +34,7 @@ from console.services.stepfunctions.actions import (
     past_executions,
 )
 from console.text import inert, inert_str
-from screens.confirm import ConfirmActionScreen
+from screens.action_form import ActionFormScreen
 from widgets import cells
 from widgets.payload_editor import PayloadEditor
 
@@ -65,8 +64,10 @@ def _past_label(past: PastExecution, now: Any) -> Text:
     return text
 
 
-class StartExecutionScreen(ModalScreen[str | None]):
+class StartExecutionScreen(ActionFormScreen):
     """The start form; dismissed with the new execution's ARN, or None."""
+
+    MESSAGE, GO, REFUSED = "start-message", "start-go", "states:StartExecution"
 
     DEFAULT_CSS = """
     StartExecutionScreen { align: center middle; }
@@ -92,7 +93,7 @@ class StartExecutionScreen(ModalScreen[str | None]):
         self.machine_arn = machine_arn
         self.machine_name = machine_name or machine_arn.rsplit(":", 1)[-1]
         self.past: dict[str, PastExecution] = {}
-        self.state = "loading"  # loading | ready | starting | refused
+        self.state = "loading"  # loading | ready | sending | refused
         self.execution_arn: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -116,7 +117,7 @@ class StartExecutionScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.editor.focus()
         if self.app.read_only:
-            self._refuse_read_only()
+            self.refuse_read_only()
             return
         self.run_worker(self._load_past(), group="start-past")
 
@@ -177,7 +178,7 @@ class StartExecutionScreen(ModalScreen[str | None]):
     def _ready(self, text: Text, tone: str | None = None) -> None:
         if self.state == "loading":
             self.state = "ready"
-        self._message(text, tone)
+        self.message(text, tone)
 
     # start ----------------------------------------------------------------------------
     @on(Button.Pressed, "#start-go")
@@ -186,60 +187,36 @@ class StartExecutionScreen(ModalScreen[str | None]):
 
     def action_start(self) -> None:
         if self.app.read_only:
-            self._refuse_read_only()
+            self.refuse_read_only()
             return
-        if self.state == "starting":
+        if self.state == "sending":
             return
         name = self.query_one("#start-name", Input).value.strip()
         try:
             if name:
                 check_name(name)
         except InputRefused as exc:
-            self._message(inert(f"Name: {str(exc).removeprefix('--name: ')}. Nothing was sent."), "error")
+            self.message(inert(f"Name: {str(exc).removeprefix('--name: ')}. Nothing was sent."), "error")
             self.query_one("#start-name", Input).focus()
             return
         text = self.editor.text
         try:
             parse_input(text)
         except InputError as exc:
-            self._message(Text(f"Input: invalid JSON at line {exc.line}, column {exc.column}: {exc.message}. "
+            self.message(Text(f"Input: invalid JSON at line {exc.line}, column {exc.column}: {exc.message}. "
                                "Nothing was sent."), "error")
             self.editor.place_cursor(exc.line, exc.column)
             return
         except InputTooLarge as exc:
-            self._message(Text(f"Input: {exc}. Nothing was sent."), "error")
+            self.message(Text(f"Input: {exc}. Nothing was sent."), "error")
             return
-        self.state = "starting"
-        self._message(Text("Planning the start…"), None)
+        self.state = "sending"  # a second f5 before the worker runs starts nothing
         self.run_worker(self._start(text, name or None), exclusive=True, group="start-go")
 
     async def _start(self, text: str, name: str | None) -> None:
         """Plan -> the confirmation modal (which applies, verifies and audits) -> close with the ARN."""
-        from console.actions.runner import ActionRefused
-
-        try:
-            runner = self.app.action_runner()
-            action = StartExecution(self.machine_arn, text, name)
-            plan = await runner.prepare(action)
-        except asyncio.CancelledError:
-            self.state = "ready"
-            raise
-        except ActionRefused:
-            self._refuse_read_only()
-            return
-        except Exception as exc:  # a taken name, the machine gone, a throttled read: said here
-            self.state = "ready"
-            said = getattr(exc, "tui", None)
-            if said is None:
-                target = self.app.target
-                problem = describe_problem(exc, profile=target.profile, endpoint=target.endpoint)
-                said = f"{problem.headline}: {problem.detail}"
-            self._message(inert(said.replace("--name: ", "Name: ")), "error")
-            return
-        outcome = await self.app.push_screen_wait(ConfirmActionScreen(runner, action, plan, close_when_done=True))
-        self.state = "ready"
-        if outcome is None or not outcome.result.applied:
-            self._message(Text("Not started: the plan was not confirmed. Nothing was sent."), None)
+        action = StartExecution(self.machine_arn, text, name)
+        if await self.run_guarded(action) is None:
             return
         if getattr(self.app, "engine", None) is not None:
             self.app.engine.refresh_now()
@@ -248,33 +225,19 @@ class StartExecutionScreen(ModalScreen[str | None]):
                         title="Execution started", markup=False)
         self.dismiss(action.execution_arn)
 
-    # read-only, messages, leaving ----------------------------------------------------------
-    def _refuse_read_only(self) -> None:
-        self.state = "refused"
-        self.query_one("#start-go", Button).disabled = True
-        self._message(Text("Read-only mode: opsdeck will not call states:StartExecution. Nothing is sent."),
-                      "error")
+    def explain(self, said: str) -> str:
+        return said.replace("--name: ", "Name: ")
 
     @on(TextArea.Changed, "#start-editor")
     def _edited(self) -> None:
         """An error about the input goes once the input parses."""
-        box = self.query_one("#start-message", Static)
-        if box.has_class("-error") and self.state != "refused":
+        if self.showing_error():
             try:
                 parse_input(self.editor.text)
             except (InputError, InputTooLarge):
                 return
-            self._message(Text(""), None)
-
-    def _message(self, text: Text, tone: str | None) -> None:
-        box = self.query_one("#start-message", Static)
-        box.update(text)
-        box.set_class(tone == "error", "-error")
-
-    def message_text(self) -> str:
-        return str(self.query_one("#start-message", Static).render())
+            self.message(Text(""), None)
 
     @on(Button.Pressed, "#start-cancel")
-    def action_close(self) -> None:
-        if self.state != "starting":
-            self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_close()
