@@ -9,15 +9,17 @@ real App (headless driver: the compositor renders every frame as it would to a t
 Reported: lines appended and drawn, and at what pace (lines over the time to the frame that
 drew the last of them; that frame's delay after the last append), frames that added lines,
 how long each frame's flush held the loop (median, worst), the loop's lag (a 10 ms ticker:
-how late it woke; median, p99, worst: on a loaded machine mostly other processes' doing, so
-the same ticker's lag over --idle seconds before the first line is given beside it), and the
-CPU used per second.
+how late it woke; median, p99, worst: on a loaded machine partly other processes' doing, so
+the same ticker's lag over --idle seconds before the first line is given beside it, and the
+CPU this process used during a tick), the interpreter's full garbage collections meanwhile
+(count, longest), and the CPU used per second.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
 import statistics
@@ -91,6 +93,34 @@ class LoopLag:
         return self.take()
 
 
+class FullCollections:
+    """The interpreter's full (generation 2) garbage collections while in use, in seconds each:
+    they stop the loop, and a view holding 10,000 lines of Rich objects makes them long."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def _note(self, phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+
+    def __enter__(self) -> "FullCollections":
+        gc.callbacks.append(self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._note)
+
+    def figures(self) -> dict:
+        return {"full_gc_count": len(self.pauses),
+                "full_gc_ms_max": round(max(self.pauses) * 1000, 1) if self.pauses else None}
+
+
 def _p99(values: list[float]) -> float:
     return values[max(0, math.ceil(len(values) * 0.99) - 1)]
 
@@ -134,15 +164,16 @@ async def run(rate: int, seconds: float, batch_ms: float, idle_s: float = 2.0) -
         per_batch = max(1, int(rate * batch_ms / 1000))
         cpu0, wall0 = time.process_time(), time.perf_counter()
         sent = 0
-        while sent < len(events):
-            due = wall0 + sent / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            view.append(events[sent:sent + per_batch])
-            sent += per_batch
-        appended_at = time.perf_counter()
-        await pilot.pause(0.1)
+        with FullCollections() as collections:
+            while sent < len(events):
+                due = wall0 + sent / rate
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                view.append(events[sent:sent + per_batch])
+                sent += per_batch
+            appended_at = time.perf_counter()
+            await pilot.pause(0.1)
         wall = time.perf_counter() - wall0
         cpu = time.process_time() - cpu0
         lags = await ticker.stop()
@@ -158,6 +189,7 @@ async def run(rate: int, seconds: float, batch_ms: float, idle_s: float = 2.0) -
         **lag_figures(lags), **lag_figures(idle_lags, "idle_"),
         "flush_ms_median": round(statistics.median(flush_times) * 1000, 1),
         "flush_ms_max": round(flush_times[-1] * 1000, 1),
+        **collections.figures(),
         "cpu_share": round(cpu / wall, 2), "at_end_and_following": following,
     }
 
