@@ -3,12 +3,13 @@ the bench's sequence numbers, and missed / doubled / lag from crafted arrivals. 
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 
 from console.cloudwatch.cli_logs import format_event
 from console.cloudwatch.logs import LogEvent
 from tests.logs.bench_logs import (
-    awslogs_message, line_text, opsdeck_message, parse_message, percentile, report_line, tally)
+    awslogs_message, line_text, opsdeck_message, parse_message, percentile, reader_commands, report_line, tally)
 
 AT = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
 RENDER = {"rate_asked": 5000, "seconds": 5.1, "lines": 25_000, "drawn": 25_000, "drawn_lines_per_s": 5000,
@@ -98,3 +99,13 @@ def test_a_view_over_its_bound_or_without_the_count_is_not_held():
 def test_a_view_that_drew_fewer_lines_than_fed_did_not_keep_up():
     assert "after) behind" in report_line({"render": {**RENDER, "drawn": 20_000}})
     assert "after) behind" in report_line({"render": {**RENDER, "last_frame_ms_after_last_append": 900.0}})
+
+
+def test_without_awslogs_installed_the_peer_has_no_command(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))  # no awslogs beside it
+    monkeypatch.setenv("PATH", str(tmp_path))  # nor on PATH
+
+    commands = reader_commands("http://127.0.0.1:1", "/bench/g")
+
+    assert commands["awslogs"][0] is None
+    assert commands["opsdeck live tail"][0][-6:] == ["/bench/g", "--follow", "--format", "json", "--since", "1m"]
