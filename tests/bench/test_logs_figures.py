@@ -109,3 +109,12 @@ def test_without_awslogs_installed_the_peer_has_no_command(tmp_path, monkeypatch
 
     assert commands["awslogs"][0] is None
     assert commands["opsdeck live tail"][0][-6:] == ["/bench/g", "--follow", "--format", "json", "--since", "1m"]
+
+
+def test_a_live_tail_that_fell_back_to_polling_says_so():
+    row = {"missed": 0, "doubled": 0, "shown": 1, "lines": 1, "lag_s_median": 0.5, "lag_s_p95": 0.5,
+           "lag_s_max": 0.5, "said": ["-- live tail refused: polling FilterLogEvents every 1 s instead"]}
+
+    report = report_line({"render": RENDER, "latency": {"opsdeck live tail": row}})
+
+    assert "it said: -- live tail refused: polling FilterLogEvents every 1 s instead" in report

@@ -276,6 +276,7 @@ def race(endpoint: str, name: str, write: Callable[[Any, str], dict[int, float]]
         figure = tally(written, reader.shown("measured")).as_dict()
         figure["lines"] = len(written)
         figure["stderr"] = "".join(reader.stderr)[-600:]
+        figure["said"] = [line.strip() for line in reader.stderr if line.startswith("-- ")][:5]  # the tail's notes
         if reader.proc.returncode not in (0, -15, None) and not figure["shown"]:
             figure["error"] = f"exited {reader.proc.returncode}: {figure['stderr'][-300:]}"
         results[reader_name] = figure
@@ -456,8 +457,10 @@ def _latency_cell(name: str, row: dict[str, Any], target_s: float | None) -> str
         within = row["lag_s_max"] is not None and row["lag_s_max"] <= target_s
         verdict = "ok" if within and not row["missed"] and not row["doubled"] else "over"
         target = f" (target: every line ≤ {target_s:g} s, once) {verdict}"
+    fell_back = [note for note in row.get("said", ()) if "instead" in note]  # LogFeed's fallback marker
     return (f"  {name:18} lag median {row['lag_s_median']} s, p95 {row['lag_s_p95']} s, max {row['lag_s_max']} s"
-            f"{target}; missed {row['missed']}/{row['lines']}, doubled {row['doubled']}")
+            f"{target}; missed {row['missed']}/{row['lines']}, doubled {row['doubled']}"
+            + (f"; it said: {fell_back[0]}" if fell_back else ""))
 
 
 KEPT_UP_MS = 100.0  # the view kept up: its last frame this soon after the last append (a few frames)
