@@ -48,7 +48,7 @@ from tests.bench.screen_figures import SCREEN_FIGURES, floors, refill_seconds
 REGION = "us-east-1"
 # Figures a service measures on a server of its own: modules with measure(say) -> dict and
 # report_line(figure) -> str, named here as data so the bench imports no service package.
-FIGURES = {"sfn_history": "tests.sfn_history.bench_history"}
+FIGURES = {"sfn_history": "tests.sfn_history.bench_history", "logs": "tests.logs.bench_logs"}
 TARGETS = {
     "panels_s": 1.5,  # every panel shows a row
     "complete_s": 3.0,  # no placeholder left on screen
