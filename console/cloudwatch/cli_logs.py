@@ -118,9 +118,12 @@ def logs_group() -> None:
 @click.option("--follow", is_flag=True, help="Keep going: new lines as they are written (Ctrl-C stops).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="detailed", show_default=True,
               help="short: time and message; detailed: time, group, stream, message; json: one object a line.")
+@click.option("--live/--no-live", default=True, show_default=True,
+              help="Follow with StartLiveTail (streamed); --no-live polls FilterLogEvents instead, e.g. where a "
+                   "proxy breaks event streams.")
 @click.pass_context
 def tail_command(ctx: click.Context, groups: tuple[str, ...], since: str, filter_pattern: str | None,
-                 follow: bool, output_format: str) -> None:
+                 follow: bool, output_format: str, live: bool) -> None:
     """Lines of one or more log groups, interleaved in time order, each once."""
     from console.clock import SystemClock
     from console.cloudwatch.logs_since import StartError, parse_start
@@ -133,7 +136,7 @@ def tail_command(ctx: click.Context, groups: tuple[str, ...], since: str, filter
     output = _Output(output_format)
 
     async def read(aws: Any) -> None:
-        await tail_groups(aws, list(dict.fromkeys(groups)), start, filter_pattern, follow, output)
+        await tail_groups(aws, list(dict.fromkeys(groups)), start, filter_pattern, follow, output, live=live)
 
     try:
         run_reading(ctx, read, refused=_refused)
@@ -158,7 +161,7 @@ def _refused(exc: Exception) -> click.ClickException | None:
 
 
 async def tail_groups(aws: Any, groups: list[str], start, filter_pattern: str | None, follow: bool,
-                      output: _Output) -> None:
+                      output: _Output, *, live: bool = True) -> None:
     """Check the groups exist (naming any that does not), then write the feed's lines."""
     from console.aws.errors import ErrorClass, classify
     from console.cloudwatch.logs_buffer import Marker
@@ -172,7 +175,7 @@ async def tail_groups(aws: Any, groups: list[str], start, filter_pattern: str | 
     except Exception as exc:  # noqa: BLE001 - DescribeLogGroups denied: FilterLogEvents may still work
         if classify(exc) is not ErrorClass.ACCESS_DENIED:
             raise
-    feed = LogFeed(aws, groups, filter_pattern, since=start)
+    feed = LogFeed(aws, groups, filter_pattern, since=start, live=live)
     batches = feed.batches(follow=follow)
     try:
         async for batch in batches:

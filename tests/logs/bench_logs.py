@@ -6,8 +6,7 @@
 2. latency: a writer puts one line every 100 ms for 20 s, round robin over 3 streams of one
    group, while three readers tail the group at once, each a process of its own:
    - live tail: `opsdeck logs tail GROUP --follow --format json`, what a user runs;
-   - polling: the CLI has no switch to refuse live tail, so `python -m tests.logs.bench_logs
-     poll` runs LogFeed(live=False) and prints the CLI's own JSON lines (cli_logs.format_event);
+   - polling: the same command with `--no-live` (FilterLogEvents polling);
    - awslogs (PyPI, `awslogs get GROUP --watch --aws-endpoint-url`), the peer, installed by
      `make bench` from the `bench` extra; "not measured" where it is not installed.
    Each line carries its sequence number; a reader's stdout line is stamped (time.monotonic)
@@ -144,8 +143,8 @@ def reader_commands(endpoint: str, group: str) -> dict[str, tuple[list[str] | No
     return {
         "opsdeck live tail": ([opsdeck, "--endpoint-url", endpoint, "--region", REGION, "logs", "tail", group,
                                "--follow", "--format", "json", "--since", "1m"], opsdeck_message),
-        "opsdeck polling": ([sys.executable, "-m", "tests.logs.bench_logs", "poll", endpoint, group],
-                            opsdeck_message),
+        "opsdeck polling": ([opsdeck, "--endpoint-url", endpoint, "--region", REGION, "logs", "tail", group,
+                             "--follow", "--no-live", "--format", "json", "--since", "1m"], opsdeck_message),
         "awslogs": (None if awslogs is None else
                     [*awslogs, "get", group, "ALL", "--watch", "--start", "1m", "--no-group", "--no-stream",
                      "--color", "never", "--aws-endpoint-url", endpoint, "--aws-region", REGION],
@@ -281,40 +280,6 @@ def race(endpoint: str, name: str, write: Callable[[Any, str], dict[int, float]]
             figure["error"] = f"exited {reader.proc.returncode}: {figure['stderr'][-300:]}"
         results[reader_name] = figure
     return results
-
-
-# polling mode, as the CLI would run it with live tail refused ------------------------------
-def poll(endpoint: str, group: str) -> int:
-    """`opsdeck logs tail GROUP --follow --format json --since 1m` with LogFeed(live=False)."""
-    from datetime import timedelta
-
-    from console.aws.clients import ClientPool
-    from console.aws.context import AwsContext
-    from console.clock import SystemClock
-    from console.cloudwatch.cli_logs import format_event
-    from console.cloudwatch.logs import LogEvent
-    from console.cloudwatch.logs_feed import LogFeed
-    from console.target import Target
-
-    async def run() -> None:
-        clock = SystemClock()
-        pool = ClientPool(clock)
-        try:
-            feed = LogFeed(AwsContext(pool, Target(None, REGION, endpoint)), [group], live=False,
-                           since=clock.now() - timedelta(minutes=1))
-            async for batch in feed.batches(follow=True):
-                lines = [format_event(line, "json") for line in batch if isinstance(line, LogEvent)]
-                if lines:
-                    sys.stdout.write("\n".join(lines) + "\n")
-                    sys.stdout.flush()
-        finally:
-            await pool.close()
-
-    try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
-    return 0
 
 
 # the bound ---------------------------------------------------------------------------------
@@ -513,8 +478,6 @@ def report_line(figure: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     command = sys.argv[1:2]
-    if command == ["poll"]:
-        sys.exit(poll(*sys.argv[2:4]))
     if command == ["burst"]:
         sys.exit(write_burst(*sys.argv[2:4]))
     os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})

@@ -14,11 +14,13 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner
 
 from console.cli import main
 from console.clock import ManualClock
 from console.cloudwatch.cli_logs import _Output, escaped, tail_groups
+from console.demo.control import count_of, request_counts
 from tests.logs.conftest import LogWriter, context_for, real_now
 
 S = timedelta(seconds=1)
@@ -100,22 +102,26 @@ def test_escaped_leaves_ordinary_text_alone():
     assert escaped("one\n") == "one" and escaped("a\r\n") == "a\\r" and escaped("\x00\x7f") == "\\x00\\x7f"
 
 
-async def test_follow_writes_new_lines_as_live_tail_delivers_them(fresh_account, monkeypatch, capsys):
+@pytest.mark.parametrize("live", [True, False], ids=["live-tail", "no-live"])
+async def test_follow_writes_new_lines_as_live_tail_delivers_them(fresh_account, monkeypatch, capsys, live):
     """--follow end to end: the embedded AWS streams StartLiveTail (an update each second),
-    so a line written shows up about a second later, once. (Polling, where live tail is
-    not available, is at most a second apart: tests/logs/test_feed.py.)"""
+    so a line written shows up about a second later, once. With --no-live no session is
+    started: FilterLogEvents polls find the line (a second apart: tests/logs/test_feed.py)."""
     fresh_account.use(monkeypatch)
     clock = ManualClock(real_now())
     ctx = context_for(fresh_account.endpoint, clock)
     logs = LogWriter(fresh_account, "/g")
     logs.put(clock.now() - 5 * S, "before")
-    task = asyncio.ensure_future(tail_groups(ctx, ["/g"], clock.now() - 60 * S, None, True, _Output("short")))
+    task = asyncio.ensure_future(tail_groups(ctx, ["/g"], clock.now() - 60 * S, None, True, _Output("short"),
+                                             live=live))
     seen: list[str] = []
 
     async def written_until(text: str) -> str:
         async with asyncio.timeout(10):
             while text not in "".join(seen):
                 await asyncio.sleep(0.05)
+                if not live:  # polls wait on opsdeck's clock; live tail streams in the server's time
+                    await clock.advance(0.5)
                 seen.append(capsys.readouterr().out)
         return "".join(seen)
 
@@ -124,6 +130,8 @@ async def test_follow_writes_new_lines_as_live_tail_delivers_them(fresh_account,
         logs.put(clock.now() - 1 * S, "fresh\x1b[2J")
         out = await written_until("fresh")
         assert out.count("before") == 1 and out.count("fresh") == 1 and "fresh\\x1b[2J" in out
+        sessions = count_of(request_counts(fresh_account.endpoint), "logs", "StartLiveTail", fresh_account.id)
+        assert (sessions >= 1) if live else (sessions == 0)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
