@@ -24,6 +24,7 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, classify, describe_problem
 from console.clock import Clock
+from console.memory import freeze_startup_objects
 from console.polling import PollingEngine, Snapshot, Store
 from console.target import Target
 from screens.base import SnapshotArrived, SourceScreen
@@ -156,6 +157,7 @@ class OpsdeckApp(App):
             await self.engine.switch_target(self.target)
         if not isinstance(self.screen, DashboardScreen):
             await self.switch_screen(DashboardScreen())
+            freeze_startup_objects()
         self.refresh_status()
         return True
 

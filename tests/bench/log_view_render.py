@@ -30,6 +30,7 @@ from datetime import datetime, timedelta, timezone
 from textual.app import App, ComposeResult
 
 from console.cloudwatch.logs import LogEvent
+from console.memory import freeze_startup_objects
 from widgets.log_view import LogView
 
 T0 = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
@@ -144,6 +145,7 @@ async def run(rate: int, seconds: float, batch_ms: float, idle_s: float = 2.0) -
     async with app.run_test(size=(160, 50)) as pilot:
         view = app.query_one(LogView)
         await pilot.pause()
+        freeze_startup_objects()  # as opsdeck does once its dashboard is up (console/app.py)
         flush_times: list[float] = []
         drawn_at = [0.0]  # when the last frame that added lines was done
         flush = view._flush
