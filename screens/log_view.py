@@ -159,8 +159,11 @@ class LogViewScreen(SourceScreen):
     """Lines of `groups` (filtered by `filter_pattern`), newest at the bottom, following live."""
 
     HELP = """\
-The log groups' lines as CloudWatch Logs has them, newest at the bottom, read again every
-few seconds; with several groups, a column says which group a line is from. Each line
+The log groups' lines as CloudWatch Logs has them, newest at the bottom, streamed by live
+tail (or, where live tail is unavailable, read again every few seconds: the status line
+says which and why; ctrl+r reads now); with several groups, a column says which group a
+line is from. A row between ── marks is opsdeck's own note: live tail sampled a busy second
+and the rest was read back, polling took over, a read failed and read again. Each line
 starts with its time (t: UTC or local); errors are red, warnings yellow, the level word
 coloured; a REPORT line sums up an invocation (duration, billed, memory, init on a cold
 start); a JSON line opens pretty-printed with enter (z: all of them). Lines of one Lambda
@@ -318,8 +321,8 @@ every line held to a file."""
         batches = feed.batches()
         try:
             async for batch in batches:
+                await self._restream()  # before the batch counts as shown: the next read is then due
                 self._show(feed, batch)
-                await self._restream()
         finally:
             await batches.aclose()
 

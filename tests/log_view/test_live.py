@@ -85,3 +85,32 @@ async def test_a_sampled_second_is_said_and_backfilled_each_line_once(account):
         shown = [body for body in bodies(screen.view) if not body.startswith("── ")]
         assert Counter(shown) == Counter(message for _, message in burst)  # each once
         assert screen.state == "ok" and "· live tail, updated " in screen.status_text()
+
+
+async def test_ctrl_r_reads_now_polling_and_live_and_shows_each_line_once(account):
+    from console.demo import control
+
+    logs = LogWriter(account, "/now")
+    app = start_app(account.endpoint)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            control.deny(account.endpoint, account.access_key, "logs", "StartLiveTail")
+            polling = await open_logs(pilot, app, ["/now"])
+            assert polling.feed.mode == "polling"
+            logs.put(app.clock.now(), "read at once")
+            await pilot.press("ctrl+r")  # the clock does not move: only ctrl+r reads
+            await wait_until(pilot, lambda: polling.view.events_shown == 1)
+            await app.pop_screen()
+
+            control.clear_denials(account.endpoint)
+            screen = await open_logs(pilot, app, ["/now"])
+            assert screen.feed.mode == "live"
+            reads = screen.tail.requests
+            logs.put(app.clock.now(), "both ways")
+            await pilot.press("ctrl+r")  # one FilterLogEvents read beside the session
+            await wait_until(pilot, lambda: screen.tail.requests == reads + 1)
+            await wait_until(pilot, lambda: "both ways" in bodies(screen.view))
+            await step(pilot, screen, app.clock, 2 * screen.interval)  # live updates come, the line among them
+            assert bodies(screen.view) == ["read at once", "both ways"]  # each once, whichever way it came
+    finally:
+        control.clear_denials(account.endpoint)
