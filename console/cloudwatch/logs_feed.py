@@ -363,11 +363,11 @@ class LogFeed:
                         raise exc
                     raise LiveUnavailable(reason)
                 self.sessions += 1
-                self.mode = "live"
                 # what was ingested before the session started: one overlapping read
                 self._recent_window()
-                # (always a batch, even empty: the reader sees that the session is live)
-                yield await self._read_window([reconnect] if reconnect else []) or []
+                handover = await self._read_window([reconnect] if reconnect else []) or []
+                self.mode = "live"  # once the handover is read: from here on, lines come live
+                yield handover  # (always a batch, even empty: the reader sees that the session is live)
                 async for batch in self._session_batches(updates, arrived, state):
                     yield batch
             finally:
