@@ -179,7 +179,8 @@ class LogFeed:
         self.overlap = overlap
         self.queue_updates = queue_updates
         self.open_session = open_session
-        self.mode = "starting"  # "live" while a session streams, "polling" otherwise
+        # "live" while a session streams, "polling" otherwise ("starting": live tail not tried yet)
+        self.mode = "starting" if self.live else "polling"
         self.fallback_reason: str | None = poll_because
         self.sessions = 0  # live tail sessions started
         self.backfills = 0  # FilterLogEvents reads made to fill a live tail gap
@@ -242,13 +243,13 @@ class LogFeed:
         in `error`) and the read is made again after the interval (or read_now)."""
         while True:
             try:
-                yield await self.history()
-                return
-            except asyncio.CancelledError:
-                raise
+                events = await self.history()
             except Exception:
                 if not self.keep_trying:
                     raise
+            else:
+                yield events
+                return
             yield []
             await self._pause()
 
