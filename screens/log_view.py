@@ -1,10 +1,18 @@
 """Follow CloudWatch log groups live: `l` on a Lambda function, an ECS service or task, a
 Step Functions step, or `:logs GROUP...` for any groups.
 
-The screen owns one `console.cloudwatch.logs.LogTail` (overlapping FilterLogEvents windows,
-de-duplicated by event id, backoff under throttling) and polls it in a worker that
-sleeps on the app's injected clock between polls, so tests drive it with
-ManualClock.advance. The widget (widgets.log_view) draws the lines; this screen asks:
+The screen reads through one `console.cloudwatch.logs_feed.LogFeed`, as `opsdeck logs
+tail` does: the history, then StartLiveTail where the endpoint streams it (sampled seconds
+and a reader left behind backfilled from FilterLogEvents), else FilterLogEvents polling
+(overlapping windows, de-duplicated, backing off under throttling) on the app's injected
+clock, so tests drive it with ManualClock.advance. The status line says which ("live
+tail", or "polling every 2 s: why"); the feed's Markers (fell back, sampled and
+backfilled, reconnected, reading failed and again) are rows of their own among the lines.
+
+A view whose streams change while it is open (`restream`: an ECS service's tasks are
+replaced) polls: a live tail session names its streams when it starts, and FilterLogEvents
+reads the new set at the next poll with nothing to hand over. The widget
+(widgets.log_view) draws the lines; this screen asks:
 
 - `/`: one form, two fields: the CloudWatch filter pattern (sent to AWS unchanged; a new
   one restarts the tail from the same start) and a local highlight (a plain substring,
@@ -18,7 +26,7 @@ ManualClock.advance. The widget (widgets.log_view) draws the lines; this screen 
 States, each with its own look: loading; empty ("no log events in the last 15 min");
 group does not exist; access denied (or any error before the first lines); a filter
 pattern AWS refused; throttled ("throttled, retrying in 4 s", lines kept); stale (a later
-poll failed, lines kept, with the age of the last good poll).
+read failed, lines kept, with the age of the last good read). ctrl+r reads now.
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ from textual.widgets import Button, Footer, Input, Static
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
 from console.cloudwatch.log_lines import StartError, parse_start, zone_name
 from console.cloudwatch.logs import LogTail
+from console.cloudwatch.logs_buffer import Marker
+from console.cloudwatch.logs_feed import LogFeed
 from console.text import inert
 from screens.base import SourceScreen
 from widgets.cells import age as format_age
@@ -50,7 +60,9 @@ from widgets.status_bar import StatusBar
 
 BACKLOG_SECONDS = 15 * 60  # what the view reads when it opens
 RESTREAM_SECONDS = 30.0  # how often changing streams (a service's tasks) are asked again
-POLL_SECONDS = 2.0
+POLL_SECONDS = 2.0  # between FilterLogEvents reads when polling (throttling backs off from here)
+RESTREAM_POLLS = "the streams change as tasks are replaced"  # why a restream view polls
+QUIET_EARLY = ("error", "recovered")  # the feed's Markers the notice says instead, before any line
 LOG_STATES = ("loading", "empty", "missing", "error", "throttled", "stale", "ok")
 # CloudWatch Logs group names: "[\.\-_/#A-Za-z0-9]+", 1 to 512 characters (CreateLogGroup).
 GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
@@ -147,8 +159,11 @@ class LogViewScreen(SourceScreen):
     """Lines of `groups` (filtered by `filter_pattern`), newest at the bottom, following live."""
 
     HELP = """\
-The log groups' lines as CloudWatch Logs has them, newest at the bottom, read again every
-few seconds; with several groups, a column says which group a line is from. Each line
+The log groups' lines as CloudWatch Logs has them, newest at the bottom, streamed by live
+tail (or, where live tail is unavailable, read again every few seconds: the status line
+says which and why; ctrl+r reads now); with several groups, a column says which group a
+line is from. A row between ── marks is opsdeck's own note: live tail sampled a busy second
+and the rest was read back, polling took over, a read failed and read again. Each line
 starts with its time (t: UTC or local); errors are red, warnings yellow, the level word
 coloured; a REPORT line sums up an invocation (duration, billed, memory, init on a cold
 start); a JSON line opens pretty-printed with enter (z: all of them). Lines of one Lambda
@@ -205,16 +220,12 @@ every line held to a file."""
         self.restream_every = restream_every
         self._restream_at: float | None = None
         self._last_streams: Mapping[str, Sequence[str]] = streams if isinstance(streams, Mapping) else {}
-        self.tail: LogTail | None = None
+        self.feed: LogFeed | None = None
         self.state = "loading"
         self.problem: Problem | None = None
-        self.loaded = False  # at least one poll succeeded
-        self.last_success: float | None = None  # clock.monotonic() of the last good poll
-        self.last_poll_at = None  # clock.now() of the last good poll
-        self.next_poll_at: float | None = None  # clock.monotonic() when the next poll runs
         self.saved_to: Path | None = None  # the last file lines were saved to
-        self._wake = asyncio.Event()
-        self.polls = 0  # polls finished (successful or not), for tests
+        self._shown_at = 0.0  # clock.monotonic() of the last batch shown
+        self.polls = 0  # the feed's batches shown: a read finished, good or not (tests wait on it)
         self.restarts = 0  # tails started again (new filter pattern or start), for tests
 
     # layout ------------------------------------------------------------------------
@@ -272,20 +283,30 @@ every line held to a file."""
         self._start_tail()
         self.call_after_refresh(self.opsdeck.refresh_status)  # the status bar at once, not in a second
 
-    def _make_tail(self) -> LogTail:
+    @property
+    def tail(self) -> LogTail | None:
+        """The feed's FilterLogEvents tail (its groups, streams, interval, calls made)."""
+        return self.feed.tail if self.feed is not None else None
+
+    @property
+    def loaded(self) -> bool:
+        """At least one read succeeded."""
+        return self.feed is not None and self.feed.last_success is not None
+
+    def _make_feed(self) -> LogFeed:
         ctx = self.opsdeck.aws_context()
         if self.logs_region and self.logs_region != ctx.target.region:
             ctx = replace(ctx, target=replace(ctx.target, region=self.logs_region))
         streams = self.tail.streams if self.tail is not None else self.streams
-        return LogTail(ctx, self.groups, self.filter_pattern, backlog=self.backlog, since=self.since,
-                       interval=self.interval, streams=streams)
+        return LogFeed(ctx, self.groups, self.filter_pattern, backlog=self.backlog, since=self.since,
+                       interval=self.interval, fast_interval=None, streams=streams, keep_trying=True,
+                       poll_because=RESTREAM_POLLS if self.restream is not None else None)
 
     def _start_tail(self) -> None:
-        self.tail = self._make_tail()
+        self.feed = self._make_feed()
         self.problem = None
-        self.loaded = False
         self._draw_state()
-        self.run_worker(self._follow(), exclusive=True, group="log-tail")
+        self.run_worker(self._follow(self.feed), exclusive=True, group="log-tail")
 
     def restart(self) -> None:
         """Read again from the start with the current filter pattern: the lines shown go."""
@@ -294,24 +315,34 @@ every line held to a file."""
         self.query_one("#logs-title", Static).update(self._title())
         self._start_tail()
 
-    # polling -----------------------------------------------------------------------
-    async def _follow(self) -> None:
-        """Poll, show, sleep on the injected clock (or until ctrl+r), forever."""
-        clock = self.opsdeck.clock
-        tail = self.tail
-        while True:
-            await self._restream()
-            await self.poll_once(tail)
-            self.next_poll_at = clock.monotonic() + tail.interval
-            self._draw_state()
-            self._wake.clear()
-            sleeper = asyncio.ensure_future(clock.sleep(tail.interval))
-            waker = asyncio.ensure_future(self._wake.wait())
-            try:
-                await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                sleeper.cancel()
-                waker.cancel()
+    # reading -----------------------------------------------------------------------
+    async def _follow(self, feed: LogFeed) -> None:
+        """The feed's batches, shown as they come (each read is one, even empty), forever."""
+        batches = feed.batches()
+        try:
+            async for batch in batches:
+                await self._restream()  # before the batch counts as shown: the next read is then due
+                self._show(feed, batch)
+        finally:
+            await batches.aclose()
+
+    def _show(self, feed: LogFeed, batch: list) -> None:
+        if feed is not self.feed:  # restarted meanwhile: this answer is about the old feed
+            return
+        if feed.error is None:
+            self.problem = None
+        else:  # every failure has a designed look; never a traceback
+            target = self.opsdeck.target
+            self.problem = self._explain(feed.error, describe_problem(feed.error, profile=target.profile,
+                                                                      endpoint=target.endpoint))
+        if not self.view.events_shown:
+            # before the first lines the notice says what is wrong: no marker rows repeat it
+            batch = [line for line in batch if not (isinstance(line, Marker) and line.kind in QUIET_EARLY)]
+        if batch:
+            self.view.append(batch)
+        self._shown_at = self.opsdeck.clock.monotonic()
+        self.polls += 1
+        self._draw_state()
 
     async def _restream(self) -> None:
         clock = self.opsdeck.clock
@@ -334,30 +365,6 @@ every line held to a file."""
         # A group that lost every stream keeps its last ones: no streams would mean all of them.
         self.tail.streams = {group: names or known.get(group, ()) for group, names in merged.items()}
 
-    async def poll_once(self, tail: LogTail | None = None) -> None:
-        tail = tail or self.tail
-        try:
-            events = await tail.poll()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # every failure has a designed look; never a traceback
-            if tail is not self.tail:  # restarted meanwhile: this answer is about the old tail
-                return
-            target = self.opsdeck.target
-            self.problem = self._explain(exc, describe_problem(exc, profile=target.profile,
-                                                               endpoint=target.endpoint))
-        else:
-            if tail is not self.tail:
-                return
-            self.problem = None
-            self.loaded = True
-            self.last_success = self.opsdeck.clock.monotonic()
-            self.last_poll_at = self.opsdeck.clock.now()
-            if events:
-                self.view.append(events)
-        self.polls += 1
-        self._draw_state()
-
     def _explain(self, exc: BaseException, problem: Problem) -> Problem:
         if problem.kind is ErrorClass.NOT_FOUND:
             which = (f"Log group {self.groups[0]} does not exist" if len(self.groups) == 1
@@ -371,7 +378,8 @@ every line held to a file."""
         return problem
 
     def action_poll_now(self) -> None:
-        self._wake.set()
+        if self.feed is not None:
+            self.feed.read_now()
 
     # asking ------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -490,12 +498,13 @@ every line held to a file."""
         if name == "loading":
             return Text(f"loading… reading from {self._start_label()}", end="")
         if name == "throttled":
-            wait = max(0, math.ceil((self.next_poll_at or clock.monotonic()) - clock.monotonic()))
+            wait = max(0, math.ceil(self._next_read_at() - clock.monotonic()))
             result = Text(f"throttled, retrying in {wait} s", end="")
             result.append(f" · {count} kept")
             return result
         if name == "stale":
-            age = clock.monotonic() - self.last_success if self.last_success is not None else None
+            last = self.feed.last_success if self.feed is not None else None
+            age = clock.monotonic() - last if last is not None else None
             result = Text(f"stale {format_age(age)} — ", end="")
             result.append_text(inert(self.problem.headline))
             result.append(f" · {count} kept")
@@ -515,10 +524,7 @@ every line held to a file."""
             mode = "↑ scrolled back · f or End to follow"
         result = Text(mode, end="")
         result.append(f" · {count}")
-        if self.last_poll_at is not None:
-            zone = self._zone()
-            result.append(f" · polled {timestamp_text(self.last_poll_at, zone)[:8]} {self._zone_name()}, "
-                          f"every {self.interval:g} s")
+        result.append_text(inert(self._transport()))  # a fallback reason may quote AWS's error text
         if view.highlight:
             result.append(" · highlight ")
             result.append_text(inert(repr(view.highlight)))
@@ -531,6 +537,29 @@ every line held to a file."""
             result.append(" · wrapped")
         self._append_waiting(result)
         return result
+
+    def _transport(self) -> str:
+        """How lines come: live tail, or polling every N s and why (the feed's mode)."""
+        feed = self.feed
+        if feed is None:
+            return ""
+        read_at = feed.last_read_at
+        when = f"{timestamp_text(read_at, self._zone())[:8]} {self._zone_name()}" if read_at is not None else ""
+        if feed.mode == "live":
+            return " · live tail" + (f", updated {when}" if when else "")
+        if feed.mode == "polling":
+            said = f" · polling every {feed.interval:g} s"
+            if feed.fallback_reason:
+                said += f": {feed.fallback_reason}"
+            return said + (f" · polled {when}" if when else "")
+        return " · starting live tail" + (f" · read {when}" if when else "")
+
+    def _next_read_at(self) -> float:
+        """clock.monotonic() of the feed's next read (it waits `interval` after the last one)."""
+        feed = self.feed
+        if feed is not None and feed.next_read_at is not None:
+            return feed.next_read_at
+        return self._shown_at + (feed.interval if feed is not None else self.interval)
 
     def _append_waiting(self, text: Text) -> None:
         """Streams named but not written yet (a task just started): expected, said dimly."""

@@ -166,7 +166,7 @@ class LogView(ScrollView, can_focus=True):
         self.entries: list[Entry] = []
         self.rows: list[Row] = []
         self.dropped = 0  # events dropped from the top (the bound)
-        self.events_shown = 0  # events accepted (drawn, waiting for the frame, or dropped later)
+        self.events_shown = 0  # log events accepted (drawn, waiting for the frame, or dropped later), not Markers
         self.queued: list[Line] = []  # while paused
         self.queue_dropped = 0  # queued beyond the bound while paused: the oldest, dropped on resume
         self.cursor: int | None = None  # seq of the cursor's entry (None: the last one)
@@ -188,7 +188,7 @@ class LogView(ScrollView, can_focus=True):
         Marker (LogFeed's note: a gap backfilled, a transport change) shows as its own row."""
         if not events:
             return
-        self.events_shown += len(events)
+        self.events_shown += log_events(events)
         if self.paused:
             self.queued.extend(events)
             excess = len(self.queued) - self.max_lines  # the bound holds while paused too
@@ -683,7 +683,7 @@ class LogView(ScrollView, can_focus=True):
     def _resume(self, follow: bool) -> None:
         self.paused = False
         queued, self.queued = self.queued, []
-        self.events_shown -= len(queued)
+        self.events_shown -= log_events(queued)
         self.dropped += self.queue_dropped  # older than the queue: the lines held go too (the bound)
         self.queue_dropped = 0
         self.following = follow
@@ -715,6 +715,11 @@ class LogView(ScrollView, can_focus=True):
         index = int(self.scroll_y) + event.y - (1 if self.dropped else 0)
         if 0 <= index < len(self.rows):
             self.move_cursor(self.rows[index][0])
+
+
+def log_events(lines: Sequence[Line]) -> int:
+    """How many of `lines` are log events (the others are the tail's Markers)."""
+    return sum(1 for line in lines if not isinstance(line, Marker))
 
 
 def fit(name: str, width: int) -> str:

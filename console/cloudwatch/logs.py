@@ -17,8 +17,9 @@ Pieces, each usable on its own so the later Logs issue can extend them:
 - `Backoff`: the poll interval as a state machine: doubled on throttling up to a cap,
   reset on success; adaptive with `fast`: short while lines flow, back to the base when idle.
 - `LogTail(ctx, groups, filter_pattern=None, ...)`: one or several groups, optional
-  filter pattern, optionally only named streams; `poll()` is one step, `follow()` an
-  async iterator that sleeps on the injected clock between steps.
+  filter pattern, optionally only named streams; `poll()` is one read of the window.
+  Following (a read every `interval` on the injected clock, live tail where it streams)
+  is `console.cloudwatch.logs_feed.LogFeed`'s: one follower for the app and the CLI.
 - `parse_report` / `Report`: Lambda's REPORT line (init duration = cold start).
 - `level_of`: ERROR / WARN / INFO / DEBUG / PLATFORM / OTHER for colouring.
 
@@ -46,7 +47,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.errors import ErrorClass, classify
@@ -396,6 +397,16 @@ class LogTail:
             return self.streams.get(group) or None
         return self.streams
 
+    def written_to(self, group: str, stream: str) -> bool:
+        """Live tail saw a line in `stream`: if it was waited for (absent), the next poll
+        reads it from the tail's start, like a stream found by a look. True when it was."""
+        absent = self._absent.get(group)
+        if not absent or stream not in absent:
+            return False
+        absent.discard(stream)
+        self._appeared.setdefault(group, set()).add(stream)
+        return True
+
     @property
     def waiting(self) -> dict[str, tuple[str, ...]]:
         """Followed streams that do not exist yet (no line written), per group: not an error."""
@@ -552,24 +563,3 @@ class LogTail:
         self._pending = [e for e in self._pending if e.timestamp_ms > ready_before]
         ready.sort(key=lambda e: e.sort_key)
         return ready
-
-    async def follow(
-        self, on_error: Callable[[BaseException], None] | None = None
-    ) -> AsyncIterator[LogEvent]:
-        """Every new line, forever: poll, yield, sleep `interval` on the injected clock.
-
-        Throttling backs off and goes on. Other errors are passed to `on_error` and the
-        tail goes on at the same interval; without `on_error` they end the iteration.
-        """
-        while True:
-            try:
-                events = await self.poll()
-            except Exception as exc:  # noqa: BLE001 - sorted by classify below
-                if on_error is not None:
-                    on_error(exc)
-                elif classify(exc) is not ErrorClass.THROTTLED:
-                    raise
-            else:
-                for event in events:
-                    yield event
-            await self.ctx.clock.sleep(self.interval)

@@ -18,6 +18,13 @@ in time order (timestamp, ingestion time, event id) with the group each line cam
    de-duplicated by event id, at an adaptive interval, backing off under throttling.
    A Marker says why.
 
+For a view (`keep_trying=True`): a failed first read is retried every interval instead of
+raised, a later failure is kept in `error` (and said once as a Marker), and every read
+yields a batch, even an empty one, so the view can redraw what it says: `mode` ("live" or
+"polling") and `fallback_reason`, `interval`, `error`, `last_success`, `next_read_at`.
+`read_now()` cuts the wait short: the next FilterLogEvents read comes at once (while live,
+one overlapping read, de-duplicated against what live tail showed).
+
 Live events carry no eventId, so a line read both ways (live and FilterLogEvents) is
 recognised by its content: `ShownLines` counts, per (group, stream, timestamp, message),
 the distinct event ids polled and the live deliveries, and shows a copy only when one
@@ -34,12 +41,12 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import AsyncIterator, Callable, Mapping, Sequence
+from typing import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, classify
 from console.cloudwatch.logs import (
-    DEFAULT_BACKLOG, DEFAULT_OVERLAP, MAX_SEEN, MAX_STREAMS, LogEvent, LogTail, to_ms)
+    DEFAULT_BACKLOG, DEFAULT_MAX_INTERVAL, DEFAULT_OVERLAP, MAX_SEEN, MAX_STREAMS, LogEvent, LogTail, to_ms)
 from console.cloudwatch.logs_buffer import Line, Marker
 from console.cloudwatch.logs_live import (
     MAX_LIVE_GROUPS, UPDATE_EVENTS, LiveUpdate, SessionStarted, live_session, refusal, resolve_arns, timed_out)
@@ -56,6 +63,18 @@ AHEAD = 60.0
 
 ContentKey = tuple[str, str, int, str]
 OpenSession = Callable[..., AsyncIterator["SessionStarted | LiveUpdate"]]
+
+
+async def first_of(*waits: Awaitable) -> list[asyncio.Future]:
+    """Until one of `waits` is done (a sleep on the clock, an event); the others are
+    cancelled. Their futures, in order, to see which one it was."""
+    futures = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(futures, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for future in futures:
+            future.cancel()
+    return futures
 
 
 class LiveUnavailable(Exception):
@@ -137,41 +156,102 @@ class LogFeed:
         since: datetime | None = None,
         backlog: float = DEFAULT_BACKLOG,
         live: bool = True,
+        poll_because: str | None = None,
+        keep_trying: bool = False,
         interval: float = FOLLOW_INTERVAL,
         fast_interval: float | None = FLOWING_INTERVAL,
+        max_interval: float = DEFAULT_MAX_INTERVAL,
         overlap: float = DEFAULT_OVERLAP,
         streams: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
         queue_updates: int = QUEUE_UPDATES,
         open_session: OpenSession = live_session,
     ) -> None:
+        """`poll_because`: poll instead of trying live tail, for this reason (said to the
+        user); `keep_trying`: a view's feed (module docstring)."""
         self.ctx = ctx
         self.tail = LogTail(ctx, groups, filter_pattern, since=since, backlog=backlog, overlap=overlap,
-                            interval=interval, fast_interval=fast_interval, streams=streams, ahead=AHEAD)
+                            interval=interval, fast_interval=fast_interval, max_interval=max_interval,
+                            streams=streams, ahead=AHEAD)
         self.groups = self.tail.groups
         self.filter_pattern = filter_pattern
-        self.live = live
+        self.live = live and poll_because is None
+        self.keep_trying = keep_trying
         self.overlap = overlap
         self.queue_updates = queue_updates
         self.open_session = open_session
-        self.mode = "starting"  # "live" while a session streams, "polling" otherwise
-        self.fallback_reason: str | None = None
+        # "live" while a session streams, "polling" otherwise ("starting": live tail not tried yet)
+        self.mode = "starting" if self.live else "polling"
+        self.fallback_reason: str | None = poll_because
         self.sessions = 0  # live tail sessions started
         self.backfills = 0  # FilterLogEvents reads made to fill a live tail gap
+        self.reads = 0  # reads finished, good or not: FilterLogEvents reads and live updates
+        self.error: BaseException | None = None  # the last read's failure (None: it succeeded)
+        self.last_success: float | None = None  # clock.monotonic() of the last good read or update
+        self.last_read_at: datetime | None = None  # clock.now() of it
+        self.next_read_at: float | None = None  # clock.monotonic() of the next polling read
         self.shown = ShownLines()
         self._start_ms = to_ms(self.tail.window_start)
         self._failing: str | None = None  # the last error said, until a read succeeds again
+        self._wake = asyncio.Event()  # read_now() was asked
 
     @property
     def clock(self):
         return self.ctx.clock
 
+    @property
+    def interval(self) -> float:
+        """Seconds between polling reads now (backed off under throttling)."""
+        return self.tail.interval
+
+    def read_now(self) -> None:
+        """Read FilterLogEvents at once instead of at the end of the wait (ctrl+r in a view)."""
+        self._wake.set()
+
     def _marker(self, kind: str, text: str) -> Marker:
         return Marker(self.clock.now(), kind, text)
+
+    def _succeeded(self) -> None:
+        self.reads += 1
+        self.error = None
+        self.last_success = self.clock.monotonic()
+        self.last_read_at = self.clock.now()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.reads += 1
+        self.error = exc
+
+    async def _pause(self) -> None:
+        """Until the next polling read: `interval` seconds on the clock, or read_now()."""
+        self.next_read_at = self.clock.monotonic() + self.tail.interval
+        await first_of(self.clock.sleep(self.tail.interval), self._wake.wait())
+        self._wake.clear()
+        self.next_read_at = None
 
     # reading ------------------------------------------------------------------------
     async def history(self) -> list[LogEvent]:
         """The lines from `since` to now, in order (one FilterLogEvents read, all pages)."""
-        return self._keep_polled(await self.tail.poll())
+        try:
+            events = self._keep_polled(await self.tail.poll())
+        except Exception as exc:
+            self._failed(exc)
+            raise
+        self._succeeded()
+        return events
+
+    async def _history(self) -> AsyncIterator[list[Line]]:
+        """The history; keeping trying, each failed attempt is an empty batch (the failure
+        in `error`) and the read is made again after the interval (or read_now)."""
+        while True:
+            try:
+                events = await self.history()
+            except Exception:
+                if not self.keep_trying:
+                    raise
+            else:
+                yield events
+                return
+            yield []
+            await self._pause()
 
     def _keep_polled(self, events: list[LogEvent]) -> list[LogEvent]:
         kept = [event for event in events if self.shown.add_polled(event)]
@@ -181,8 +261,10 @@ class LogFeed:
 
     async def batches(self, follow: bool = True) -> AsyncIterator[list[Line]]:
         """The history, then (following) every new line, forever. Errors of the history
-        read are raised; later ones become Markers and reading goes on."""
-        yield await self.history()
+        read are raised (keeping trying: retried); later ones become Markers and reading
+        goes on."""
+        async for batch in self._history():
+            yield batch
         if not follow:
             return
         if self.live:
@@ -190,20 +272,26 @@ class LogFeed:
                 async for batch in self._live():
                     yield batch
             except LiveUnavailable as exc:
-                self.fallback_reason = exc.reason
-                self.mode = "polling"
-                yield [self._marker("fallback", f"{exc.reason}: polling FilterLogEvents every "
-                                                f"{self.tail.backoff.base:g} s instead")]
+                yield [self._fall_back(exc.reason)]
+            except Exception as exc:  # noqa: BLE001 - a view goes on polling; the reads say what is wrong
+                if not self.keep_trying:
+                    raise
+                yield [self._fall_back(f"live tail failed ({type(exc).__name__}: {exc})")]
         self.mode = "polling"
         async for batch in self._poll_forever():
             yield batch
 
+    def _fall_back(self, reason: str) -> Marker:
+        self.fallback_reason = reason
+        self.mode = "polling"
+        return self._marker("fallback", f"{reason}: polling FilterLogEvents every {self.tail.backoff.base:g} s instead")
+
     async def _poll_forever(self) -> AsyncIterator[list[Line]]:
         while True:
-            await self.clock.sleep(self.tail.interval)
+            await self._pause()
             batch = await self._read_window()
-            if batch:
-                yield batch
+            if batch or self.keep_trying:
+                yield batch or []
 
     async def _read_window(self, markers: Sequence[Marker] = ()) -> list[Line] | None:
         """One overlapping FilterLogEvents read: markers then the new lines; a failure is a
@@ -213,6 +301,7 @@ class LogFeed:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - said as a marker; the next read retries
+            self._failed(exc)
             if classify(exc) is ErrorClass.THROTTLED:
                 return None
             said = f"reading failed, retrying: {type(exc).__name__}: {exc}"
@@ -220,6 +309,7 @@ class LogFeed:
                 return None
             self._failing = said
             return [self._marker("error", said)]
+        self._succeeded()
         batch: list[Line] = list(markers)
         if self._failing is not None:
             self._failing = None
@@ -249,7 +339,9 @@ class LogFeed:
             raise LiveUnavailable(why)
         try:
             arns = await resolve_arns(self.ctx, self.groups)
-        except LookupError:
+        except LookupError as exc:
+            if self.keep_trying:  # the polling reads say which group is missing, and find it when it comes
+                raise LiveUnavailable(str(exc)) from None
             raise
         except Exception as exc:  # noqa: BLE001 - cannot name ARNs: poll instead
             raise LiveUnavailable(refusal(exc) or str(exc)) from None
@@ -272,11 +364,11 @@ class LogFeed:
                         raise exc
                     raise LiveUnavailable(reason)
                 self.sessions += 1
-                self.mode = "live"
                 # what was ingested before the session started: one overlapping read
                 self._recent_window()
-                # (always a batch, even empty: the reader sees that the session is live)
-                yield await self._read_window([reconnect] if reconnect else []) or []
+                handover = await self._read_window([reconnect] if reconnect else []) or []
+                self.mode = "live"  # once the handover is read: from here on, lines come live
+                yield handover  # (always a batch, even empty: the reader sees that the session is live)
                 async for batch in self._session_batches(updates, arrived, state):
                     yield batch
             finally:
@@ -294,17 +386,13 @@ class LogFeed:
             reconnect = self._marker("reconnected", f"live tail session ended ({why}); reconnected, "
                                                     f"lines between sessions read from FilterLogEvents")
 
-    async def _wait(self, arrived: asyncio.Event, state: dict) -> None:
+    async def _wait(self, arrived: asyncio.Event, state: dict, wakeable: bool = False) -> None:
         """Until the reader has news, or SILENCE seconds without any (on the injected
-        clock): AWS sends an update every second, so silence ends the session."""
-        waiter = asyncio.ensure_future(arrived.wait())
-        sleeper = asyncio.ensure_future(self.clock.sleep(SILENCE))
-        try:
-            await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            sleeper.cancel()
-        if not arrived.is_set() and not state["ended"]:
+        clock): AWS sends an update every second, so silence ends the session.
+        `wakeable`: read_now() ends the wait too."""
+        _, silence, *_ = await first_of(arrived.wait(), self.clock.sleep(SILENCE),
+                                        *([self._wake.wait()] if wakeable else []))
+        if silence.done() and not silence.cancelled() and not arrived.is_set() and not state["ended"]:
             state["ended"] = True
             state["error"] = state["error"] or TimeoutError(f"no word from live tail in {SILENCE:g} s")
         arrived.clear()
@@ -339,10 +427,17 @@ class LogFeed:
         next_backfill = -float("inf")
         while True:
             if not updates and not state["ended"]:
-                await self._wait(arrived, state)
+                await self._wait(arrived, state, wakeable=True)
+            if self._wake.is_set():  # read now: one overlapping read beside the session
+                self._wake.clear()
+                self._recent_window()
+                batch = await self._read_window()
+                if batch or self.keep_trying:
+                    yield batch or []
             while updates:
                 update = updates.popleft()
                 received += 1
+                self._succeeded()
                 if received == 1:
                     held = update
                     continue
@@ -352,6 +447,9 @@ class LogFeed:
                 held = None
                 events.sort(key=lambda event: event.sort_key)
                 batch: list[Line] = list(events)
+                if any([self.tail.written_to(event.group, event.stream) for event in events]):
+                    # a followed stream written for the first time: its earlier lines are read
+                    batch += await self._read_window() or []
                 gap = state["gap"]
                 now = self.clock.monotonic()
                 if gap and (not update.sampled or now >= next_backfill):
@@ -360,7 +458,7 @@ class LogFeed:
                         batch += filled
                         state["gap"] = _Gap()
                         next_backfill = now + self.tail.backoff.base
-                if batch:
+                if batch or self.keep_trying:
                     yield batch
             if state["ended"] and not updates:
                 state["updates"] = received

@@ -9,12 +9,14 @@ then look at the SVGs.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
 
 from console.services.lambda_.invoke import InvokeResult
 from console.cloudwatch.logs import LogEvent
+from console.cloudwatch.logs_feed import LogFeed
 from console.services.lambda_.qualifiers import Qualifiers
 from screens.dashboard import DashboardScreen
 from tests.app.conftest import T0, alias, clock, estate, function, make_app, settle  # noqa: F401 - fixtures
@@ -41,28 +43,26 @@ LINES = [
 ]
 
 
-class FixedTail:
-    """Stands in for console.cloudwatch.logs.LogTail: the lines above once, then nothing."""
+class FixedFeed(LogFeed):
+    """Stands in for console.cloudwatch.logs_feed.LogFeed: the lines above as the history,
+    then live tail with nothing new (a session started, one empty update)."""
 
-    def __init__(self, ctx, groups, filter_pattern=None, **kw) -> None:
-        self.interval = kw.get("interval", 2.0)
-        self.requests = 0
-        self._done = False
-
-    def waiting_note(self) -> None:
-        return None  # every stream it follows exists
-
-    async def poll(self) -> list[LogEvent]:
-        if self._done:
-            return []
-        self._done = True
+    def fixed_lines(self) -> list[LogEvent]:
         at = T0 - timedelta(minutes=2)
         return [LogEvent("/aws/lambda/orders", "2026/11/27/[4]abc", at + timedelta(milliseconds=1537 * i),
                          at, message, str(i)) for i, message in enumerate(LINES)]
 
+    async def batches(self, follow: bool = True):
+        self._succeeded()
+        yield self.fixed_lines()
+        self.mode, self.sessions = "live", 1
+        self._succeeded()
+        yield []
+        await asyncio.Event().wait()
+
 
 async def open_logs(pilot):
-    """The log view of `orders`, its tail answered by FixedTail (patched in by the test)."""
+    """The log view of `orders`, its feed answered by FixedFeed (patched in by the test)."""
     import screens.log_view
 
     await settle(pilot, 6)
@@ -76,7 +76,7 @@ async def open_logs(pilot):
 def test_log_view(snap_compare, make_app, monkeypatch):
     import screens.log_view
 
-    monkeypatch.setattr(screens.log_view, "LogTail", FixedTail)
+    monkeypatch.setattr(screens.log_view, "LogFeed", FixedFeed)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_logs)
 
 

@@ -1,6 +1,6 @@
 """An SVG snapshot of the log view at work (160x45, frozen clock, fixed lines): two groups
 with the group column, a request's lines marked, the cursor on a JSON line opened, a
-highlight, paused with lines waiting. Update deliberately (`--snapshot-update` on this test)
+highlight, paused with lines waiting, live tail. Update deliberately (`--snapshot-update` on this test)
 and look at the SVG."""
 
 from __future__ import annotations
@@ -9,26 +9,22 @@ from dataclasses import replace
 
 from screens.dashboard import DashboardScreen
 from tests.app.conftest import clock, estate, make_app, settle  # noqa: F401 - fixtures
-from tests.lambda_tui.test_snapshots import FixedTail
+from tests.lambda_tui.test_snapshots import FixedFeed
 
 SIZE = (160, 45)
 
 
-class TwoGroups(FixedTail):
-    """FixedTail's lines, every third one from a second group; one more poll while paused."""
+class TwoGroups(FixedFeed):
+    """FixedFeed's lines, every third one from a second group."""
 
-    polls = 0
-
-    async def poll(self):
-        TwoGroups.polls += 1
-        events = await super().poll()
-        return [replace(e, group="/ecs/orders-api") if i % 3 == 2 else e for i, e in enumerate(events)]
+    def fixed_lines(self):
+        return [replace(e, group="/ecs/orders-api") if i % 3 == 2 else e for i, e in enumerate(super().fixed_lines())]
 
 
 def test_log_view_at_work(snap_compare, make_app, monkeypatch):
     import screens.log_view
 
-    monkeypatch.setattr(screens.log_view, "LogTail", TwoGroups)
+    monkeypatch.setattr(screens.log_view, "LogFeed", TwoGroups)
 
     async def at_work(pilot):
         await settle(pilot, 6)

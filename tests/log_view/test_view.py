@@ -144,9 +144,9 @@ async def test_pause_queues_with_a_count_resume_loses_nothing_and_end_follows(ac
         top = view.scroll_y
         now = app.clock.now()
         logs.put_many([(now + i * S, f"late {i}") for i in range(3)], stream="s2")
-        await step(pilot, screen, app.clock, 4)
+        await step(pilot, screen, app.clock, screen.interval)
         logs.put_many([(app.clock.now() + i * S, f"later {i}") for i in range(2)], stream="s3")
-        await step(pilot, screen, app.clock, 4)
+        await step(pilot, screen, app.clock, screen.interval)
         assert "‖ paused · 5 new lines" in screen.status_text()
         assert len(view.shown_lines()) == 60 and view.scroll_y == top  # nothing moved under the reader
         await pilot.press("pageup", "pageup")
@@ -162,7 +162,7 @@ async def test_pause_queues_with_a_count_resume_loses_nothing_and_end_follows(ac
         await pilot.press("up")
         assert view.paused
         logs.put(app.clock.now() + 1 * S, "while scrolled up", stream="s4")
-        await step(pilot, screen, app.clock, 4)
+        await step(pilot, screen, app.clock, screen.interval)
         assert "1 new line " in screen.status_text()
         await pilot.press("f")
         assert bodies(view)[-1] == "while scrolled up" and len(view.shown_lines()) == 66

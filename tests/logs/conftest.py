@@ -63,7 +63,7 @@ async def tail_env(fresh_account, monkeypatch, t0):
 
 
 async def wait_asleep(clock: ManualClock, seconds: float = 30.0) -> None:
-    """Until the follow() task is asleep on the clock again (its HTTP calls are real)."""
+    """Until the feed's task is asleep on the clock again (its HTTP calls are real)."""
     for _ in range(int(seconds / 0.01)):
         if clock.sleepers:
             return

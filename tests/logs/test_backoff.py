@@ -12,7 +12,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 import console.aws.clients as clients
 from console.aws.errors import ErrorClass, classify
 from console.demo.faultproxy import FaultProxy
-from console.cloudwatch.logs import Backoff, LogTail, intervals
+from console.cloudwatch.logs import Backoff, intervals
+from console.cloudwatch.logs_feed import LogFeed
 from tests.logs.conftest import LogWriter, context_for, real_now, wait_asleep
 from console.clock import ManualClock
 
@@ -50,14 +51,18 @@ async def test_throttled_tail_backs_off_on_the_clock_and_loses_nothing(fresh_acc
     with FaultProxy(fresh_account.endpoint, seed=3) as proxy:
         clock = ManualClock(logs_now := real_now())
         ctx = context_for(proxy.endpoint, clock)
-        tail = LogTail(ctx, "/g", since=logs_now - timedelta(minutes=1), interval=2, max_interval=16)
+        feed = LogFeed(ctx, "/g", since=logs_now - timedelta(minutes=1), live=False, keep_trying=True,
+                       interval=2, fast_interval=None, max_interval=16)
+        tail = feed.tail
         logs.put(logs_now - timedelta(seconds=10), "kept through the throttling")
         errors: list[BaseException] = []
         seen: list = []
 
         async def consume():
-            async for event in tail.follow(on_error=errors.append):
-                seen.append(event)
+            async for batch in feed.batches():  # one a read, empty when it failed
+                seen.extend(batch)
+                if feed.error is not None:
+                    errors.append(feed.error)
 
         proxy.set(throttle=1.0, services={"logs"})
         task = asyncio.create_task(consume())

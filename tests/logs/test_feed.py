@@ -18,6 +18,7 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError, EventStreamError
 
+from console.aws.errors import ErrorClass, classify
 from console.cloudwatch.logs import LogEvent, to_ms
 from console.cloudwatch.logs_buffer import Marker
 from console.cloudwatch.logs_feed import LogFeed, ShownLines
@@ -459,3 +460,20 @@ async def test_sessions_that_fail_at_once_are_retried_then_given_up(tail_env, t0
     logs.put(clock.now(), "polled")
     assert texts(await next_batch(batches, clock)) == ["polled"]
     await batches.aclose()
+
+
+async def test_a_views_feed_retries_a_failed_first_read_and_keeps_its_error(tail_env, t0):
+    """keep_trying (the app's log view): the group that does not exist yet is no exception
+    but the feed's `error`, read again each interval until it is there."""
+    account, clock, ctx = tail_env
+    feed = LogFeed(ctx, "/later", since=t0 - 60 * S, keep_trying=True, live=False)
+    batches = feed.batches()
+    try:
+        assert await next_batch(batches) == []
+        assert classify(feed.error) is ErrorClass.NOT_FOUND and feed.last_success is None
+        assert await next_batch(batches, clock) == [] and feed.reads == 2  # tried again, on the clock
+        LogWriter(account, "/later").put(t0 - 5 * S, "here now")
+        assert texts(await next_batch(batches, clock)) == ["here now"]
+        assert feed.error is None and feed.last_success is not None and feed.mode == "polling"
+    finally:
+        await batches.aclose()

@@ -19,7 +19,7 @@ from screens.dashboard import DashboardScreen
 from tests.app.conftest import TARGET, T0, clock, estate, function, make_app, settle  # noqa: F401 - fixtures
 from tests.app.test_snapshots import help_open, no_credentials
 from tests.deploy_tui.test_snapshot import show_mid_canary
-from tests.lambda_tui.test_snapshots import FixedTail, answer_invokes, open_and_invoke, open_logs
+from tests.lambda_tui.test_snapshots import FixedFeed, answer_invokes, open_and_invoke, open_logs
 
 SIZE = (80, 24)
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
@@ -99,7 +99,7 @@ def test_abort_deploy_modal(snap_compare, make_app):
 def test_log_view(snap_compare, make_app, monkeypatch):
     import screens.log_view
 
-    monkeypatch.setattr(screens.log_view, "LogTail", FixedTail)
+    monkeypatch.setattr(screens.log_view, "LogFeed", FixedFeed)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_logs)
 
 
