@@ -70,7 +70,7 @@ def test_the_report_names_each_target_and_a_peer_not_measured():
         "latency": {"opsdeck live tail": row, "opsdeck polling": {**row, "lag_s_max": 2.5},
                     "awslogs": {"error": "not measured: awslogs is not installed"}},
         "bound": {"lines": 50_000, "mode": "live", "received": 50_000, "missed": 0, "doubled": 0,
-                  "all_received_s": 6.0, "view_entries": 10_000, "view_bound": 10_000, "view_dropped": 40_001, "view_appended": 50_001,
+                  "all_received_s": 6.0, "view_entries": 10_000, "view_bound": 10_000, "view_dropped": 40_001, "view_appended": 50_000, "marker_count": 1,
                   "dropped_row": "… 40,001 older lines dropped", "lag_ms_p99": 100.0, "lag_ms_max": 900.0},
     }
 
@@ -94,6 +94,11 @@ def test_a_view_over_its_bound_or_without_the_count_is_not_held():
     assert "NOT HELD" not in report_line({**figure, "bound": base})
     assert "NOT HELD" in report_line({**figure, "bound": {**base, "view_entries": 12_000, "view_dropped": 38_000}})
     assert "NOT HELD" in report_line({**figure, "bound": {**base, "dropped_row": "12:00:00 a line"}})
+    # a marker row kept (live tail sampled): one line fewer in the view, one more dropped
+    sampled = {**base, "marker_count": 1, "view_dropped": 40_001,
+               "dropped_row": "… 40,001 older lines dropped (the view keeps the last 10,000)"}
+    assert "NOT HELD" not in report_line({**figure, "bound": sampled})
+    assert "NOT HELD" in report_line({**figure, "bound": {**sampled, "marker_count": 0}})
 
 
 def test_a_view_that_drew_fewer_lines_than_fed_did_not_keep_up():

@@ -368,7 +368,7 @@ async def _bound(endpoint: str, group: str, say) -> dict[str, Any]:
                 "missed": BURST - len(received), "written_s": round(written_s, 2),
                 "all_received_s": round(all_in_s, 2),
                 "view_entries": len(view.entries), "view_bound": view.max_lines, "view_dropped": view.dropped,
-                "view_appended": view.events_shown,  # lines and the feed's markers
+                "view_appended": view.events_shown,  # log lines (the feed's markers are counted apart)
                 "view_rows_shown": len(shown) - (1 if view.dropped else 0),
                 "dropped_row": top, "markers": markers[-5:], "marker_count": len(markers),
                 "feed_backfills": feed.backfills, "feed_remembered": len(feed.shown),
@@ -465,7 +465,9 @@ def report_line(figure: dict[str, Any]) -> str:
             if name in burst:
                 lines.append(_latency_cell(name, burst[name], None))
     if b:
-        held = (b["view_entries"] == b["view_bound"] and b["view_dropped"] == b["view_appended"] - b["view_bound"]
+        # the view's entries are lines and the feed's marker rows: a marker kept is a line less
+        held = (b["view_entries"] == b["view_bound"]
+                and b["view_dropped"] == b["view_appended"] + b.get("marker_count", 0) - b["view_bound"]
                 and f"{b['view_dropped']:,} older lines dropped" in b["dropped_row"])
         lines.append(f"  bound, {b['lines']:,} lines in one burst into a LogFeed (mode {b['mode']}) feeding a LogView "
                      f"(headless app): received {b['received']:,}, missed {b['missed']}, doubled {b['doubled']}, all "
