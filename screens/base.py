@@ -81,7 +81,7 @@ class SourceScreen(Screen):
         if engine is None:
             return
         self._register_own(engine)
-        self._follow(True)
+        self._set_subscribed(True)
         for name in self.sources:  # show what the store already has at once
             snapshot = self.opsdeck.store.latest(name)
             if snapshot is not None:
@@ -95,17 +95,17 @@ class SourceScreen(Screen):
             # Subscribed before this one lets go: a source both follow (the dashboard's ECS
             # services under a cluster's services screen) keeps its tick in flight instead
             # of being cancelled and read again from the start. Its resume does the rest.
-            successor._follow(True)
-        self._follow(False)
+            successor._set_subscribed(True)
+        self._set_subscribed(False)
 
     def on_unmount(self) -> None:
-        self._follow(False)
+        self._set_subscribed(False)
         engine = self.opsdeck.engine
         if engine is not None:
             for name in self._own or ():
                 engine.unregister(name)
 
-    def _follow(self, subscribed: bool) -> None:
+    def _set_subscribed(self, subscribed: bool) -> None:
         """Subscribe to (or unsubscribe from) those of our sources the engine has."""
         engine = self.opsdeck.engine
         if engine is None:
