@@ -141,6 +141,18 @@ async def test_opening_a_cluster_keeps_the_services_read_under_way(make_app, ecs
         assert "not read yet" not in words(screen, "#services-status")
 
 
+async def test_the_screen_tells_the_engine_which_services_it_shows(make_app, ecs_estate):
+    """The services source describes the clusters on screen first (console.services.ecs.batches
+    Turns): the screen reports its rows in view, and none once it is closed."""
+    app = make_app()
+    async with app.run_test(size=(220, 30)) as pilot:
+        screen = await open_services(pilot)
+        assert app.engine.on_screen("ecs") == screen.table.keys_in_view() != frozenset()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.engine.on_screen("ecs") == frozenset()
+
+
 async def test_slash_filters_services_by_name_and_esc_clears_then_goes_back(make_app, ecs_estate):
     app = make_app()
     async with app.run_test(size=(220, 30)) as pilot:

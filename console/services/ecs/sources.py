@@ -28,14 +28,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Awaitable, Callable, Iterable, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 from console.aws.clients import CONCURRENCY
 from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.errors import error_code
 from console.aws.limits import max_page
 from console.services.ecs import deployments as ecs_deployments
-from console.services.ecs.batches import described_as_listed
+from console.services.ecs.batches import Turns, described_as_listed
 from console.services.ecs.health import cluster_rollup, service_health
 from console.services.ecs.metrics import METRICS_EVERY, fetch_service_metrics
 from console.services.ecs.models import (
@@ -153,12 +154,13 @@ async def resolve_cluster(ctx: AwsContext, cluster: str) -> EcsCluster:
 
 async def cluster_services(ctx: AwsContext, cluster: EcsCluster,
                            each_batch: Callable[[list[EcsService]], None] | None = None,
-                           listed: Callable[[], None] | None = None) -> list[EcsService]:
+                           listed: Callable[[], None] | None = None,
+                           bound: AbstractAsyncContextManager[Any] | None = None) -> list[EcsService]:
     """Every service of `cluster`. ListServices pages (100) are listed one after the other
     (each needs the last one's token); their services are described (DescribeServices by
     10) while the next page is listed, in full batches of 10 across pages; `each_batch`
     sees each batch's services as they are described; `listed` is called when the last
-    page is in."""
+    page is in; `bound`, when given, limits the describes in flight (batches.py)."""
     ecs = await ctx.client("ecs")
 
     async def describe(arns: list[str]) -> list[EcsService]:
@@ -169,7 +171,8 @@ async def cluster_services(ctx: AwsContext, cluster: EcsCluster,
         return services
 
     pages = ctx.pages("ecs", "list_services", cluster=cluster.arn, PaginationConfig={"PageSize": LIST_SERVICES_PAGE})
-    _, services = await described_as_listed(pages, "serviceArns", DESCRIBE_SERVICES_MAX, describe, listed=listed)
+    _, services = await described_as_listed(pages, "serviceArns", DESCRIBE_SERVICES_MAX, describe, listed=listed,
+                                            bound=bound)
     return services
 
 
@@ -228,6 +231,13 @@ class ServicesSource:
             listing -= 1
 
         bound = asyncio.Semaphore(CONCURRENCY)
+        # Every cluster's DescribeServices together, not each cluster's, within the client's
+        # bound: the list calls (each page waits for the last one's token; the largest
+        # cluster's ListServices and ListTasks pages are the longest chains) then queue
+        # behind one client's worth of describes, not one per cluster (measured: a bound of
+        # half that held the describes back more than it sped the pages). The clusters whose
+        # rows a screen shows are described first: theirs complete at their own quota floor.
+        describing = Turns(CONCURRENCY, lambda: {shown[k].cluster for k in ctx.on_screen(SERVICES) if k in shown})
 
         async def tasks_of(cluster: EcsCluster) -> tuple[list[EcsTask], list[EcsTask]]:
             await ctx.after_first_paint()
@@ -241,8 +251,9 @@ class ServicesSource:
         reads = {c.arn: asyncio.ensure_future(tasks_of(c)) for c in clusters if c.active_services}
         metrics: asyncio.Future[None] | None = None
         try:
-            per_cluster = await bounded_gather(unless_gone(cluster_services(ctx, c, batch_described, listed), [])
-                                               for c in clusters)
+            per_cluster = await bounded_gather(
+                unless_gone(cluster_services(ctx, c, batch_described, listed, describing.of(c.name)), [])
+                for c in clusters)
             services = [s for group in per_cluster for s in group]
             ctx.publish_partial(services)
             await ctx.after_first_paint()
