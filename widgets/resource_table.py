@@ -90,7 +90,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._aged: dict[str, datetime] = {}  # the `now` each visible row's ages were drawn at
         self._stale: set[str] = set()  # rows off screen whose item changed since they were drawn
         self._pool: dict[tuple, Text] = {}  # shared cells, by how they read and look (_shared)
-        self._cell_lines: dict[tuple, tuple[Any, Any]] = {}  # rendered cells, by place and look (_render_cell)
+        self._cell_lines: dict[tuple, tuple[Any, Any]] = {}  # rendered cells by place and look, two screens' worth
         self._order: list[str] = []  # the visible rows' keys in display order, as last drawn
         self._ranks: dict[str, tuple[Any, Any]] = {}  # key -> (item, its sort key)
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
@@ -290,12 +290,8 @@ class ResourceTable(DataTable, inherit_bindings=False):
         push them out: a console left open grew by 2.5 MB a minute (make bench's soak)
         until they filled. Dropping them when the count moves keeps a table's memory at
         what is on screen (textual 8.2.8's DataTable._clear_caches). The cells rendered
-        (`_render_cell`) stay: held by identity, they are as good as ever; they are dropped
-        when they outnumber a few screens of cells."""
+        (`_render_cell`) stay: held by identity, they are as good as ever."""
         super()._clear_caches()
-        screens = 4 * (max(self.size.height, 20) + 2) * max(1, len(self.columns))
-        if len(self._cell_lines) > screens:
-            self._cell_lines.clear()
 
     def _clear_caches(self) -> None:
         """DataTable's (a style, a padding, the cursor shown or not): the cells' renders too."""
@@ -327,6 +323,8 @@ class ResourceTable(DataTable, inherit_bindings=False):
         if known is not None and known[0] is value:
             return known[1]
         lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cell_lines) >= 2 * (max(self.size.height, 20) + 2) * len(self.columns):
+            self._cell_lines.clear()  # two screens of cells at most: scrolled through, 2,000 rows' worth
         self._cell_lines[key] = (value, lines)
         return lines
 

@@ -62,3 +62,18 @@ async def test_pages_arriving_below_the_screen_render_no_cell_again(monkeypatch)
         assert table.rows_drawn == len(on_screen)  # their health: the rows on screen drawn again
         assert first < len(rendered) <= 2 * first
         assert table.get_cell(min(on_screen), "health").plain not in ("…", "")
+
+
+async def test_the_renders_kept_stay_within_two_screens_however_far_the_table_is_scrolled():
+    """Renders are kept by place (row, column, look): scrolling through 200 rows renders
+    200 rows' places, of which two screens' worth at most are kept."""
+    app = TableApp()
+    async with app.run_test(size=(160, 20)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.update_items([s for number in range(5) for s in page(number)], T0)
+        await pilot.pause()
+        for screen in range(12):  # 12 screens down: 200-odd rows rendered
+            table.scroll_to(y=screen * table.size.height, animate=False)
+            await pilot.pause()
+        assert table.scroll_y > 200
+        assert len(table._cell_lines) <= 2 * (table.size.height + 2) * len(COLUMNS)
