@@ -81,32 +81,38 @@ class SourceScreen(Screen):
         if engine is None:
             return
         self._register_own(engine)
-        for name in self.sources:
-            if name in engine.sources:
-                engine.subscribe(name, self)
+        self._set_subscribed(True)
         for name in self.sources:  # show what the store already has at once
             snapshot = self.opsdeck.store.latest(name)
             if snapshot is not None:
                 self.show_snapshot(snapshot)
 
     def on_screen_suspend(self) -> None:
-        if not isinstance(self.app.screen, ModalScreen):  # under a modal it is still in view
-            self._unsubscribe()
+        successor = self.app.screen  # already the screen that hides this one
+        if isinstance(successor, ModalScreen):  # under a modal it is still in view
+            return
+        if isinstance(successor, SourceScreen) and successor is not self:
+            # Subscribed before this one lets go: a source both follow (the dashboard's ECS
+            # services under a cluster's services screen) keeps its tick in flight instead
+            # of being cancelled and read again from the start. Its resume does the rest.
+            successor._set_subscribed(True)
+        self._set_subscribed(False)
 
     def on_unmount(self) -> None:
-        self._unsubscribe()
+        self._set_subscribed(False)
         engine = self.opsdeck.engine
         if engine is not None:
             for name in self._own or ():
                 engine.unregister(name)
 
-    def _unsubscribe(self) -> None:
+    def _set_subscribed(self, subscribed: bool) -> None:
+        """Subscribe to (or unsubscribe from) those of our sources the engine has."""
         engine = self.opsdeck.engine
         if engine is None:
             return
         for name in self.sources:
             if name in engine.sources:
-                engine.unsubscribe(name, self)
+                (engine.subscribe if subscribed else engine.unsubscribe)(name, self)
 
     def on_snapshot_arrived(self, message: SnapshotArrived) -> None:
         if message.snapshot.source in self.sources:

@@ -21,6 +21,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -89,6 +90,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._aged: dict[str, datetime] = {}  # the `now` each visible row's ages were drawn at
         self._stale: set[str] = set()  # rows off screen whose item changed since they were drawn
         self._pool: dict[tuple, Text] = {}  # shared cells, by how they read and look (_shared)
+        self._cell_lines: dict[tuple, tuple[Any, Any]] = {}  # rendered cells by place and look, two screens' worth
         self._order: list[str] = []  # the visible rows' keys in display order, as last drawn
         self._ranks: dict[str, tuple[Any, Any]] = {}  # key -> (item, its sort key)
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
@@ -287,8 +289,44 @@ class ResourceTable(DataTable, inherit_bindings=False):
         rendered cells before it unreachable, yet held until 10,000 of them (per table)
         push them out: a console left open grew by 2.5 MB a minute (make bench's soak)
         until they filled. Dropping them when the count moves keeps a table's memory at
-        what is on screen (textual 8.2.8's DataTable._clear_caches)."""
-        self._clear_caches()
+        what is on screen (textual 8.2.8's DataTable._clear_caches). The cells rendered
+        (`_render_cell`) stay: held by identity, they are as good as ever."""
+        super()._clear_caches()
+
+    def _clear_caches(self) -> None:
+        """DataTable's (a style, a padding, the cursor shown or not): the cells' renders too."""
+        super()._clear_caches()
+        self._cell_lines.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cell_lines.clear()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> Any:
+        """DataTable's render of a cell, kept across updates while the cell is the same
+        object at the same place, width and look. DataTable keys its own by its update
+        count, which every row added moves: a page of rows arriving below the screen made
+        every cell on screen render again through Rich (most of a first load's CPU).
+        Cells are never changed in place (widgets.cells), so identity is sameness."""
+        if column_index < 0:  # row labels (none here): DataTable's own
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        column_key = self._column_locations.get_key(column_index)
+        if row_index < 0:  # the header
+            row_key, value = self._header_row_key, self.columns[column_key].label
+        else:
+            row_key = self._row_locations.get_key(row_index)
+            value = self._data.get(row_key, {}).get(column_key)
+        key = (row_key, column_key, row_index, column_index, base_style, width, cursor, hover,
+               self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
+        known = self._cell_lines.get(key)
+        if known is not None and known[0] is value:
+            return known[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cell_lines) >= 2 * (max(self.size.height, 20) + 2) * len(self.columns):
+            self._cell_lines.clear()  # two screens of cells at most: scrolled through, 2,000 rows' worth
+        self._cell_lines[key] = (value, lines)
+        return lines
 
     def _reorder(self, order: list[str]) -> None:
         # DataTable.sort hands the key function cell values, not row keys: rank rows by

@@ -213,13 +213,25 @@ event: the newest service event and its age. `/` filters by name; `enter` opens 
         if snapshot.loaded and self.table.is_mounted:
             rows = [s for s in snapshot.items if isinstance(s, EcsService) and s.cluster == self.cluster]
             self.table.update_items(rows, self.opsdeck.clock.now())
+            self._report_rows_in_view()
         self._draw_state()
 
     def refresh_ages(self) -> None:
         snapshot = self.snapshot
         if snapshot is not None and snapshot.loaded and self.table.is_mounted:
             self.table.update_items(self.table.items, self.opsdeck.clock.now())  # ages move on
+            self._report_rows_in_view()
         self._draw_state()
+
+    def _report_rows_in_view(self, keys: frozenset[str] | None = None) -> None:
+        """Tell the engine which services are on screen: while a first load is under way,
+        the services source describes their cluster's before the other clusters'."""
+        engine = self.opsdeck.engine
+        if engine is not None and self.followed[0] in engine.sources:
+            engine.show_keys(self.followed[0], self.table.keys_in_view() if keys is None else keys)
+
+    def on_unmount(self) -> None:  # textual calls SourceScreen's too
+        self._report_rows_in_view(frozenset())
 
     # states --------------------------------------------------------------------------------
     def _state_name(self) -> str:

@@ -82,6 +82,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--screen-figures", action=argparse.BooleanOptionalAction, default=True,
                         help="also time the screen figures (tests/bench/screen_figures.py: the largest ECS "
                              "cluster's services complete), --runs launches each (default on)")
+    parser.add_argument("--screen-figures-only", action="store_true",
+                        help="time only the screen figures (no refresh count, console runs, soak or service "
+                             "figures); their table, and OUT/screen-figures.json")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--report", type=Path, metavar="BENCH_JSON",
                         help="measure nothing: print the table of an earlier run's bench.json")
@@ -384,13 +387,22 @@ def main(argv: list[str] | None = None) -> int:
         t = time.monotonic()
         estate = count_estate(endpoint, REGION)
         timings["estate_count"] = time.monotonic() - t
-        say("one full refresh of every source (in process, server-side counts)")
-        t = time.monotonic()
-        refresh = asyncio.run(full_refresh(endpoint, REGION))
-        timings["refresh"] = time.monotonic() - t
+        if not args.screen_figures_only:
+            say("one full refresh of every source (in process, server-side counts)")
+            t = time.monotonic()
+            refresh = asyncio.run(full_refresh(endpoint, REGION))
+            timings["refresh"] = time.monotonic() - t
         knobs = control.realism(endpoint, **DEMO.as_dict()) if args.realism == "demo" else control.realism(endpoint)
         realism = {"mode": args.realism, "knobs": knobs,
                    "throttling_enforced": bool(knobs.get("throttling")) and throttled_counts(endpoint) is not None}
+        if args.screen_figures_only:
+            found = {figure.name: screen_figure_section(figure, estate, endpoint, titles, args, out, say)
+                     for figure in SCREEN_FIGURES}
+            (out / "screen-figures.json").write_text(json.dumps({"realism": realism, "screen_figures": found},
+                                                                indent=2, default=str))
+            for figure in found.values():
+                print_screen_figure(figure)
+            return 0
         t = time.monotonic()
         runs = []
         for i in range(args.runs):

@@ -134,3 +134,45 @@ async def test_a_cluster_deleted_since_it_was_listed_leaves_the_others_on_screen
     services = await ServicesSource().read(aws(), [gone, prod])
 
     assert [(s.cluster, s.name, s.health.state) for s in services] == [("prod", "api", HEALTHY)]
+
+
+async def test_a_first_load_shows_each_clusters_health_before_the_utilisation(estate, aws, monkeypatch):
+    """Health needs the tasks, not the utilisation figures: each cluster's rows are
+    published with their health once its tasks are read, while the metrics (a slower
+    phase: GetMetricData for every service) are still being read."""
+    import asyncio
+
+    from console.services.ecs import sources
+
+    estate.cluster()
+    estate.cluster("batch")
+    estate.service("api", desired=1)
+    estate.service("worker", cluster="batch", desired=1)
+    metrics_asked = asyncio.Event()
+    metrics_go_on = asyncio.Event()
+    read_metrics = sources.fetch_service_metrics
+
+    async def metrics_held(ctx, keys):
+        metrics_asked.set()
+        await metrics_go_on.wait()
+        return await read_metrics(ctx, keys)
+
+    monkeypatch.setattr(sources, "fetch_service_metrics", metrics_held)
+    partials: list[tuple] = []
+
+    def published(items, whole):
+        partials.append(items)
+        if all(s.health is not None for s in items):
+            metrics_go_on.set()  # everyone's health is on screen: let the metrics in
+
+    reading = asyncio.ensure_future(ServicesSource()(aws(partial=published)))
+    services = await asyncio.wait_for(reading, 5)
+
+    assert metrics_asked.is_set()
+    with_health = [p for p in partials if all(s.health is not None for s in p)]
+    assert with_health and all(s.metrics is None for s in with_health[0])
+    assert {(s.cluster, s.name, s.health.state) for s in with_health[0]} == {
+        ("prod", "api", HEALTHY), ("batch", "worker", HEALTHY)}
+    # one cluster's health shown before the other's tasks were read
+    assert any(sum(s.health is not None for s in p) == 1 for p in partials)
+    assert all(s.metrics is not None for s in services)

@@ -92,19 +92,26 @@ async def test_a_cluster_without_services_says_so(make_app, ecs_estate):
         assert words(screen, "#services-notice") == "no services in cluster batch"
 
 
-async def test_rows_appear_as_pages_arrive_before_their_health(make_app, ecs_estate):
-    """The services source publishes each described page (console.services.ecs.sources):
-    those rows show at once, health "…" (never "healthy" before the tasks were read)."""
+def first_page_then_all(go_on: asyncio.Event, started: list[int]):
+    """An "ecs" source whose every tick (counted in `started`) publishes a first page of 3
+    services, health not read yet, then, once `go_on` is set, gives all 6."""
     first_page = tuple(replace(s, health=None) for s in known.services()[:3])
-    go_on = asyncio.Event()
 
     async def services(ctx):
+        started.append(1)
         ctx.publish_partial(first_page)
         await go_on.wait()
         return known.services()
 
+    return services
+
+
+async def test_rows_appear_as_pages_arrive_before_their_health(make_app, ecs_estate):
+    """The services source publishes each described page (console.services.ecs.sources):
+    those rows show at once, health "…" (never "healthy" before the tasks were read)."""
+    go_on, started = asyncio.Event(), []
     app = make_app()
-    app.source_table = {**app.source_table, "ecs": (services, 10.0)}
+    app.source_table = {**app.source_table, "ecs": (first_page_then_all(go_on, started), 10.0)}
     async with app.run_test(size=(220, 30)) as pilot:
         screen = await open_services(pilot)
         assert screen.table.row_count == 3 and screen.state == "ok"
@@ -115,6 +122,35 @@ async def test_rows_appear_as_pages_arrive_before_their_health(make_app, ecs_est
         await settle(pilot, 6)
         assert screen.table.row_count == 6
         assert "reading" not in words(screen, "#services-status")
+
+
+async def test_opening_a_cluster_keeps_the_services_read_under_way(make_app, ecs_estate):
+    """The dashboard and the services screen both follow the "ecs" source: opening the
+    screen mid-read hands the subscription over (screens/base.py), so the read in flight
+    goes on and its pages reach the screen, instead of being cancelled when the dashboard
+    lets go and started again from the first page (2,000 services read twice)."""
+    go_on, started = asyncio.Event(), []
+    app = make_app()
+    app.source_table = {**app.source_table, "ecs": (first_page_then_all(go_on, started), 10.0)}
+    async with app.run_test(size=(220, 30)) as pilot:
+        screen = await open_services(pilot)
+        assert len(started) == 1 and screen.table.row_count == 3
+        go_on.set()
+        await settle(pilot, 6)
+        assert len(started) == 1 and screen.table.row_count == 6
+        assert "not read yet" not in words(screen, "#services-status")
+
+
+async def test_the_screen_tells_the_engine_which_services_it_shows(make_app, ecs_estate):
+    """The services source describes the clusters on screen first (console.services.ecs.batches
+    Turns): the screen reports its rows in view, and none once it is closed."""
+    app = make_app()
+    async with app.run_test(size=(220, 30)) as pilot:
+        screen = await open_services(pilot)
+        assert app.engine.on_screen("ecs") == screen.table.keys_in_view() != frozenset()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.engine.on_screen("ecs") == frozenset()
 
 
 async def test_slash_filters_services_by_name_and_esc_clears_then_goes_back(make_app, ecs_estate):

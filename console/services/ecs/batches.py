@@ -2,11 +2,16 @@
 token) and describes them in batches (DescribeServices 10, DescribeTasks 100). Waiting for
 the last page before the first describe adds the whole listing to the time until rows
 appear; here each full batch is described as soon as its ARNs are listed, while the next
-page is fetched, and the calls stay as few as batching after the listing would make."""
+page is fetched, and the calls stay as few as batching after the listing would make.
+
+Several listings (one per cluster) may share one bound on their describes (`Turns`), which
+lets the describes of the clusters a screen shows go first: the largest cluster's services
+complete at its own quota floor, not after every other cluster's."""
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from console.aws.clients import CONCURRENCY
@@ -17,11 +22,13 @@ T = TypeVar("T")
 async def described_as_listed(pages: AsyncIterator[dict], key: str, batch: int,
                               describe: Callable[[list[str]], Awaitable[list[T]]],
                               wanted: Callable[[str], bool] = lambda arn: True,
-                              listed: Callable[[], None] | None = None) -> tuple[list[str], list[T]]:
+                              listed: Callable[[], None] | None = None,
+                              bound: AbstractAsyncContextManager[Any] | None = None) -> tuple[list[str], list[T]]:
     """(every ARN the pages list under `key`, in order; what `describe` gave for the
-    `wanted` ones, batch by batch). At most CONCURRENCY describes run at once; `listed` is
-    called when the last page is in; a failure leaves no describe running."""
-    bound = asyncio.Semaphore(CONCURRENCY)
+    `wanted` ones, batch by batch). At most CONCURRENCY describes run at once, or as many
+    as `bound` lets through (`Turns.of`, shared by several listings); `listed` is called
+    when the last page is in; a failure leaves no describe running."""
+    bound = bound or asyncio.Semaphore(CONCURRENCY)
     running: list[asyncio.Future[list[T]]] = []
     arns: list[str] = []
     waiting: list[str] = []
@@ -50,3 +57,56 @@ async def described_as_listed(pages: AsyncIterator[dict], key: str, batch: int,
         for future in running:
             future.cancel()
     return arns, [item for result in results for item in result]
+
+
+class Turns:
+    """At most `limit` describes at once across several listings; when one ends, a waiting
+    describe of a listing `first()` names (a cluster whose rows are on screen now) goes
+    before those waiting longer, else the one waiting longest."""
+
+    def __init__(self, limit: int, first: Callable[[], set[str]]) -> None:
+        self.free = limit
+        self.first = first
+        self.waiting: list[tuple[str, asyncio.Future[None]]] = []
+
+    def of(self, name: str) -> "Turn":
+        """Turns for listing `name`'s describes: `async with turns.of(name): ...`, again and again."""
+        return Turn(self, name)
+
+    async def take(self, name: str) -> None:
+        if self.free and not self.waiting:
+            self.free -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting.append((name, turn))
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.give()  # handed a turn it will not use: to the next one
+            else:
+                self.waiting.remove((name, turn))
+            raise
+
+    def give(self) -> None:
+        if not self.waiting:
+            self.free += 1
+            return
+        first = self.first()
+        index = next((i for i, (name, _) in enumerate(self.waiting) if name in first), 0) if first else 0
+        _, turn = self.waiting.pop(index)
+        turn.set_result(None)
+
+
+class Turn(AbstractAsyncContextManager):
+    """One listing's way into its Turns."""
+
+    def __init__(self, turns: Turns, name: str) -> None:
+        self.turns = turns
+        self.name = name
+
+    async def __aenter__(self) -> None:
+        await self.turns.take(self.name)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.turns.give()

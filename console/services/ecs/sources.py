@@ -6,10 +6,12 @@ API allows (console.aws.limits):
 - per cluster, side by side within the client's bound: ListServices pages of 100, each
   page's services described (DescribeServices by 10, side by side) while the next page is
   listed; on a first load the rows are published as each page is described;
-- after the first paint, per cluster: ListTasks RUNNING and STOPPED (pages of 100) and
-  DescribeTasks by 100 of the running ones and of the stopped ones not described before
-  (console.services.ecs.tasks: a stopped task never changes) -> each service's health
-  (console.services.ecs.health);
+- from the first paint on, per cluster while its services are read (another quota):
+  ListTasks RUNNING and STOPPED (pages of 100) and DescribeTasks by 100 of the running
+  ones and of the stopped ones not described before (console.services.ecs.tasks: a
+  stopped task never changes) -> each service's health (console.services.ecs.health); on
+  a first load each cluster's rows are published with their health as soon as both are
+  read, before the utilisation figures;
 - AWS/ECS utilisation once a minute, at once for services not read yet
   (console.services.ecs.metrics: 2 queries a service, 500 a GetMetricData call).
 A refresh costs pages and batches, not resources.
@@ -26,13 +28,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Awaitable, Callable, Iterable, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
+from console.aws.clients import CONCURRENCY
 from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.errors import error_code
 from console.aws.limits import max_page
 from console.services.ecs import deployments as ecs_deployments
-from console.services.ecs.batches import described_as_listed
+from console.services.ecs.batches import Turns, described_as_listed
 from console.services.ecs.health import cluster_rollup, service_health
 from console.services.ecs.metrics import METRICS_EVERY, fetch_service_metrics
 from console.services.ecs.models import (
@@ -150,12 +154,13 @@ async def resolve_cluster(ctx: AwsContext, cluster: str) -> EcsCluster:
 
 async def cluster_services(ctx: AwsContext, cluster: EcsCluster,
                            each_batch: Callable[[list[EcsService]], None] | None = None,
-                           listed: Callable[[], None] | None = None) -> list[EcsService]:
+                           listed: Callable[[], None] | None = None,
+                           bound: AbstractAsyncContextManager[Any] | None = None) -> list[EcsService]:
     """Every service of `cluster`. ListServices pages (100) are listed one after the other
     (each needs the last one's token); their services are described (DescribeServices by
     10) while the next page is listed, in full batches of 10 across pages; `each_batch`
     sees each batch's services as they are described; `listed` is called when the last
-    page is in."""
+    page is in; `bound`, when given, limits the describes in flight (batches.py)."""
     ecs = await ctx.client("ecs")
 
     async def describe(arns: list[str]) -> list[EcsService]:
@@ -166,7 +171,8 @@ async def cluster_services(ctx: AwsContext, cluster: EcsCluster,
         return services
 
     pages = ctx.pages("ecs", "list_services", cluster=cluster.arn, PaginationConfig={"PageSize": LIST_SERVICES_PAGE})
-    _, services = await described_as_listed(pages, "serviceArns", DESCRIBE_SERVICES_MAX, describe, listed=listed)
+    _, services = await described_as_listed(pages, "serviceArns", DESCRIBE_SERVICES_MAX, describe, listed=listed,
+                                            bound=bound)
     return services
 
 
@@ -224,30 +230,68 @@ class ServicesSource:
             nonlocal listing
             listing -= 1
 
-        per_cluster = await bounded_gather(unless_gone(cluster_services(ctx, c, batch_described, listed), [])
-                                           for c in clusters)
-        services = [s for group in per_cluster for s in group]
-        ctx.publish_partial(services)
-        await ctx.after_first_paint()
-        metrics = asyncio.ensure_future(self._refresh_metrics(ctx, services))
+        bound = asyncio.Semaphore(CONCURRENCY)
+        # Every cluster's DescribeServices together, not each cluster's, within the client's
+        # bound: the list calls (each page waits for the last one's token; the largest
+        # cluster's ListServices and ListTasks pages are the longest chains) then queue
+        # behind one client's worth of describes, not one per cluster (measured: a bound of
+        # half that held the describes back more than it sped the pages). The clusters whose
+        # rows a screen shows are described first: theirs complete at their own quota floor.
+        describing = Turns(CONCURRENCY, lambda: {shown[k].cluster for k in ctx.on_screen(SERVICES) if k in shown})
+
+        async def tasks_of(cluster: EcsCluster) -> tuple[list[EcsTask], list[EcsTask]]:
+            await ctx.after_first_paint()
+            async with bound:
+                return await unless_gone(self.tasks.read(ctx, cluster.arn), ([], []))
+
+        # A cluster's tasks are read while its services are (another quota, "ecs cluster
+        # resource reads"; ListTasks pages follow each other, so the largest cluster's are
+        # the longest wait), from the first paint on; a cluster that says it has no service
+        # only if it turns out to have some.
+        reads = {c.arn: asyncio.ensure_future(tasks_of(c)) for c in clusters if c.active_services}
+        metrics: asyncio.Future[None] | None = None
         try:
-            tasks = await bounded_gather(unless_gone(self.tasks.read(ctx, c.arn), ([], []))
-                                         for c, group in zip(clusters, per_cluster) if group)
+            per_cluster = await bounded_gather(
+                unless_gone(cluster_services(ctx, c, batch_described, listed, describing.of(c.name)), [])
+                for c in clusters)
+            services = [s for group in per_cluster for s in group]
+            ctx.publish_partial(services)
+            await ctx.after_first_paint()
+            metrics = asyncio.ensure_future(self._refresh_metrics(ctx, services))
+            rows = {s.arn: s for s in services}
+            pending = sum(1 for group in per_cluster if group)
+
+            async def cluster_health(cluster: EcsCluster, group: list[EcsService]) -> None:
+                """The cluster's services with their health as soon as its tasks are read:
+                a first load shows them then, the largest cluster's without waiting for the
+                others' tasks, nobody's for the utilisation figures."""
+                nonlocal pending
+                read = reads.get(cluster.arn) or reads.setdefault(cluster.arn, asyncio.ensure_future(tasks_of(cluster)))
+                running, stopped = await read
+                by_service: dict[str, tuple[list[EcsTask], list[EcsTask]]] = {}
+                for which, found in ((0, running), (1, stopped)):
+                    for task in found:
+                        if task.service is not None:
+                            by_service.setdefault(task.service, ([], []))[which].append(task)
+                now = ctx.clock.now()
+                for s in group:
+                    tasks = by_service.get(s.name, ([], []))
+                    rows[s.arn] = replace(with_health(s, tasks[0], tasks[1], now),
+                                          metrics=self._metrics.get((s.cluster, s.name)))
+                pending -= 1
+                if pending or not metrics.done():  # else the tick's result comes now
+                    ctx.publish_partial(list(rows.values()))
+
+            await asyncio.gather(*(cluster_health(c, group) for c, group in zip(clusters, per_cluster) if group))
             await metrics
         finally:
-            metrics.cancel()
-        running: dict[tuple[str, str], list[EcsTask]] = {}
-        stopped: dict[tuple[str, str], list[EcsTask]] = {}
-        for cluster_running, cluster_stopped in tasks:
-            for into, found in ((running, cluster_running), (stopped, cluster_stopped)):
-                for task in found:
-                    if task.service is not None:
-                        into.setdefault((task.cluster, task.service), []).append(task)
-        now = ctx.clock.now()
-        return tuple(
-            replace(with_health(s, running.get((s.cluster, s.name), ()), stopped.get((s.cluster, s.name), ()), now),
-                    metrics=self._metrics.get((s.cluster, s.name)))
-            for s in services)
+            for read in reads.values():
+                read.cancel()
+                if read.done() and not read.cancelled():
+                    read.exception()  # retrieved: a failure the services' own failure hid
+            if metrics is not None:
+                metrics.cancel()
+        return tuple(replace(s, metrics=self._metrics.get((s.cluster, s.name))) for s in rows.values())
 
     async def _refresh_metrics(self, ctx: AwsContext, services: list[EcsService]) -> None:
         keys = [(s.cluster, s.name) for s in services]

@@ -1,0 +1,64 @@
+"""Describes shared by several listings (console.services.ecs.batches.Turns): at most so
+many at once, and those of the clusters a screen shows go first."""
+
+from __future__ import annotations
+
+import asyncio
+
+from console.services.ecs.batches import Turns
+
+
+async def test_the_clusters_on_screen_are_described_first_within_the_bound():
+    on_screen: set[str] = set()
+    turns = Turns(2, lambda: on_screen)
+    started: list[str] = []
+    release = asyncio.Event()
+    running = 0
+    most = 0
+
+    async def describe(cluster: str, batch: int) -> None:
+        nonlocal running, most
+        async with turns.of(cluster):
+            running += 1
+            most = max(most, running)
+            started.append(f"{cluster}{batch}")
+            await release.wait()
+            running -= 1
+
+    # two clusters' batches queue in the order their pages were listed, "small" first
+    work = [asyncio.ensure_future(describe(c, b)) for b in range(3) for c in ("small", "big")]
+    await asyncio.sleep(0)
+    assert started == ["small0", "big0"]  # the bound: two at once
+    on_screen.add("big")  # the screen now shows the big cluster's first rows
+    release.set()
+    await asyncio.gather(*work)
+
+    assert most == 2
+    assert started == ["small0", "big0", "big1", "big2", "small1", "small2"]
+
+
+async def test_a_describe_cancelled_while_waiting_or_just_let_in_gives_its_turn_on():
+    turns = Turns(1, set)
+    hold = asyncio.Event()
+    done: list[str] = []
+
+    async def describe(name: str) -> None:
+        async with turns.of(name):
+            await hold.wait()
+            done.append(name)
+
+    first, waiting, last = (asyncio.ensure_future(describe(n)) for n in ("a", "b", "c"))
+    await asyncio.sleep(0)
+    waiting.cancel()  # cancelled while it waits
+    hold.set()
+    await asyncio.gather(first, last, waiting, return_exceptions=True)
+    assert done == ["a", "c"] and turns.free == 1 and not turns.waiting
+
+    hold.clear()
+    first, let_in = asyncio.ensure_future(describe("d")), asyncio.ensure_future(describe("e"))
+    await asyncio.sleep(0)
+    hold.set()
+    await asyncio.sleep(0)  # d ends and hands its turn to e ...
+    let_in.cancel()  # ... which is cancelled before it runs
+    await asyncio.gather(first, let_in, return_exceptions=True)
+    assert turns.free == 1 and not turns.waiting
