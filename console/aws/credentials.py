@@ -25,6 +25,7 @@ from typing import Any
 
 from aiobotocore.session import AioSession
 
+from console.aws.timestamps import use_fast_timestamps
 from console.clock import Clock
 
 KEYRING_SERVICE = "opsdeck"
@@ -216,6 +217,7 @@ def build_session(profile: str | None, keys: StaticKeys | None = None) -> AioSes
         session = AioSession()  # a keyring-only profile: nothing about it in the files
     else:
         session = AioSession(profile=profile) if profile else AioSession()
+    use_fast_timestamps(session)
     if keys is not None:
         session.set_credentials(keys.access_key_id, keys.secret_access_key, keys.session_token)
         return session
