@@ -100,7 +100,7 @@ def _expression(rule: EventRule, now: Any) -> Text:
 
 
 def _targets(rule: EventRule, now: Any) -> Text:
-    if rule.targets is None and not rule.read:
+    if rule.targets is None and not rule.targets_read:
         return cells.pending(right=True)
     return cells.count(rule.targets)
 
@@ -110,7 +110,7 @@ def fired_words(rule: EventRule, now: datetime) -> str:
     that is not an enabled schedule."""
     check = rule.fired
     if check is None:
-        if rule.schedule and rule.enabled and not rule.timing.invalid and not rule.read:
+        if rule.schedule and rule.enabled and not rule.timing.invalid and not (rule.read and rule.targets_read):
             return cells.PENDING
         return ""
     if check.unknown:

@@ -79,7 +79,8 @@ class EventRule:
     metrics: RuleMetrics | None = None  # None: not read yet
     fired: FireCheck | None = None  # None: not a scheduled, enabled rule, or not read yet
     metrics_unread: bool = False  # the last read of its figures failed: unknown, not pending
-    read: bool = False  # its targets and figures have been asked for (until then "…", not "–")
+    read: bool = False  # its figures have been asked for (until then "…", not "–")
+    targets_read: bool = False  # its targets have been asked for (until then "…", not "–")
     rate_phase: timedelta = timedelta(0)  # a rate()'s offset from the epoch count (FireCheck.phase)
 
     @property
