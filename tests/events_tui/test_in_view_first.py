@@ -33,7 +33,7 @@ def account(fresh_account, monkeypatch, shared_clock):
 
 def targets_of(table) -> dict[str, int | None]:
     """Rule name -> its target count, for the rules whose targets were read."""
-    return {rule.name: rule.targets for rule in table.items if rule.targets_read}
+    return {rule.name: rule.targets for rule in table.items if rule.targets_known}
 
 
 async def test_the_rules_on_screen_have_their_targets_read_first_the_rest_at_the_quotas_pace(

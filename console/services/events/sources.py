@@ -221,9 +221,9 @@ class RulesSource:
         key = (rule.bus, rule.name)
         targets = self._targets.get(rule.arn)
         rule = replace(rule, targets=targets[0] if targets else None, metrics=self._metrics.get(key),
-                       metrics_unread=key in self._unread, read=judged or key in self._metrics or key in self._unread,
-                       targets_read=judged or targets is not None)
-        if rule.read and rule.targets_read and self._fires_at is not None and rule.schedule and rule.enabled:
+                       metrics_unread=key in self._unread, read=judged, targets_read=targets is not None,
+                       figures_read=key in self._metrics or key in self._unread)
+        if rule.figures_known and rule.targets_known and self._fires_at is not None and rule.schedule and rule.enabled:
             check = self._judge(rule, key)
             rule = replace(rule, fired=check)
             if check is not None and check.phase:  # a rate(): its fires where its figures put them
