@@ -11,6 +11,7 @@ only through this interface.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
@@ -63,6 +64,19 @@ class ServicePanel(ResourcePanel):
         return f"{self.SPEC.title} panel"
 
     # data -------------------------------------------------------------------------
+    def show(self, items: Any, state: PanelState, where: str, now: datetime) -> None:
+        super().show(items, state, where, now)
+        self.report_in_view()
+
+    def report_in_view(self) -> None:
+        """Tell the engine which rows are on screen as soon as they are laid out, before the
+        first paint lets the sources' costly phases start: a source reading per row
+        (console.polling.in_view) starts with the rows the user sees, not the listing's
+        first. (The dashboard reports them again every second and after scrolls.)"""
+        engine = getattr(self.app, "engine", None)
+        if engine is not None and self.is_mounted:
+            engine.show_keys(self.SPEC.source, self.table.keys_in_view() if self.display else frozenset())
+
     def rows(self, store: Store) -> tuple[Any, ...]:
         """The rows to show from the store's latest snapshots of this panel's sources."""
         spec = self.SPEC

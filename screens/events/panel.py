@@ -82,7 +82,7 @@ def _figure(pick: Callable[[RuleMetrics], tuple[float | None, ...]], spark: bool
     """A figure over the last hour ("…" until read, "–" where it could not be read)."""
     def cell(rule: EventRule, now: Any) -> Text:
         if rule.metrics is None:
-            return cells.count(None) if rule.metrics_unread or rule.read else cells.pending(right=True)
+            return cells.count(None) if rule.metrics_unread or rule.figures_known else cells.pending(right=True)
         values = pick(rule.metrics)
         figure = cells.count(RuleMetrics.total(values))
         return cells.with_spark(figure, bars(values)) if spark else figure
@@ -100,7 +100,7 @@ def _expression(rule: EventRule, now: Any) -> Text:
 
 
 def _targets(rule: EventRule, now: Any) -> Text:
-    if rule.targets is None and not rule.read:
+    if rule.targets is None and not rule.targets_known:
         return cells.pending(right=True)
     return cells.count(rule.targets)
 
@@ -110,7 +110,7 @@ def fired_words(rule: EventRule, now: datetime) -> str:
     that is not an enabled schedule."""
     check = rule.fired
     if check is None:
-        if rule.schedule and rule.enabled and not rule.timing.invalid and not rule.read:
+        if rule.schedule and rule.enabled and not rule.timing.invalid and not (rule.figures_known and rule.targets_known):
             return cells.PENDING
         return ""
     if check.unknown:

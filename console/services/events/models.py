@@ -80,11 +80,24 @@ class EventRule:
     fired: FireCheck | None = None  # None: not a scheduled, enabled rule, or not read yet
     metrics_unread: bool = False  # the last read of its figures failed: unknown, not pending
     read: bool = False  # its targets and figures have been asked for (until then "…", not "–")
+    # ... or one of them already, the rest still being read (the rules on screen first)
+    targets_read: bool = False
+    figures_read: bool = False
     rate_phase: timedelta = timedelta(0)  # a rate()'s offset from the epoch count (FireCheck.phase)
 
     @property
     def key(self) -> str:
         return self.arn
+
+    @property
+    def targets_known(self) -> bool:
+        """Its targets have been asked for: a count, or "–" if AWS would not say."""
+        return self.read or self.targets_read
+
+    @property
+    def figures_known(self) -> bool:
+        """Its figures have been asked for: figures, or "–" if CloudWatch would not say."""
+        return self.read or self.figures_read
 
     @property
     def fires_on(self) -> str:

@@ -1,13 +1,16 @@
 """EventBridge: rules on every event bus ("events"), and Scheduler schedules ("scheduler").
 
 Calls per refresh of `RulesSource`:
-- ListEventBuses, then ListRules of every bus side by side (pages of 100); the rules are
-  published at once, with their English and next fires (console.services.events.fires);
+- ListEventBuses, then ListRules of every bus side by side (pages of 100): the first page
+  is published as it arrives, then every rule, with their English and next fires
+  (console.services.events.fires);
 - after the first paint, side by side: ListTargetsByRule for each rule whose targets were
-  not read in the last TARGETS_EVERY (all of them on ctrl+r), within the client's bound; and
-  once a minute (METRICS_EVERY) the rules' AWS/Events figures in one batched GetMetricData
-  and the enabled scheduled rules' 24-hour Invocations for "did it fire" in another
-  (console.services.events.metrics).
+  not read in the last TARGETS_EVERY (all of them on ctrl+r), within the client's bound, the
+  rules on screen first (AWS has no batch form: 507 rules take ten seconds at the quota's
+  pace), published as soon as the screen's are in; and once a minute (METRICS_EVERY) the
+  rules' AWS/Events figures in one batched GetMetricData and the enabled scheduled rules'
+  24-hour Invocations for "did it fire" in another (console.services.events.metrics),
+  published as soon as they are read.
 
 `SchedulesSource`: ListScheduleGroups and ListSchedules (pages of 100); ListSchedules does
 not return the expression, target or retry policy, so each schedule costs one GetSchedule,
@@ -24,11 +27,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Awaitable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.errors import ErrorClass, classify
 from console.aws.limits import max_page
+from console.polling.in_view import read_in_view_first
 from console.services.events import fires
 from console.services.events.metrics import (
     METRICS_EVERY, fetch_fire_invocations, fetch_group_metrics, fetch_rule_metrics,
@@ -128,13 +132,27 @@ async def list_buses(ctx: AwsContext) -> list[str]:
         params["NextToken"] = page["NextToken"]
 
 
-async def list_rules(ctx: AwsContext) -> list[dict]:
+async def list_rules(ctx: AwsContext, first_page: Callable[[list[dict]], None] | None = None) -> list[dict]:
+    """Every rule of every bus, the buses side by side; `first_page` sees the first page
+    to arrive while more are to come (a large account's rules take several round trips:
+    something is on screen meanwhile)."""
     buses = await list_buses(ctx)
-    per_bus = await bounded_gather(
-        ctx.collect("events", "list_rules", "Rules", EventBusName=bus,
-                    PaginationConfig={"PageSize": max_page("events", "ListRules")})
-        for bus in buses
-    )
+    outstanding = len(buses)
+    tell = first_page
+
+    async def of_bus(bus: str) -> list[dict]:
+        nonlocal outstanding, tell
+        raws: list[dict] = []
+        async for page in ctx.pages("events", "list_rules", EventBusName=bus,
+                                    PaginationConfig={"PageSize": max_page("events", "ListRules")}):
+            raws.extend(page.get("Rules", []))
+            if tell is not None and raws and (page.get("NextToken") or outstanding > 1):
+                tell(list(raws))  # more to come
+                tell = None
+        outstanding -= 1
+        return raws
+
+    per_bus = await bounded_gather(of_bus(bus) for bus in buses)
     return [raw for raws in per_bus for raw in raws]
 
 
@@ -149,8 +167,11 @@ async def count_targets(ctx: AwsContext, name: str, bus: str) -> int | None:
 class RulesSource:
     """The "events" source: every rule of every bus with its targets, figures and fires.
 
-    Keeps, between ticks, each rule's target count (read again after TARGETS_EVERY) and the
-    last figures (read again once a minute)."""
+    Keeps, between ticks, each rule's target count (read again after TARGETS_EVERY), the
+    last figures (read again once a minute) and each rule's verdict on them (judged again
+    only when the figures or what the verdict rests on change: a rate() is tried at up to
+    288 phases). The targets of the rules on screen are read first and published as soon
+    as the screen's are in (console.polling.in_view)."""
 
     def __init__(self, metrics_every: float = METRICS_EVERY, targets_every: float = TARGETS_EVERY) -> None:
         self.metrics_every = metrics_every
@@ -160,48 +181,89 @@ class RulesSource:
         self._unread: frozenset[tuple[str, str]] = frozenset()
         self._fires: dict[tuple[str, str], Any] = {}
         self._fires_at: datetime | None = None  # when the 24-hour series were read
+        self._judged: dict[tuple[str, str], tuple[tuple, Any]] = {}  # key -> (what it rests on, FireCheck)
         self._target: Target | None = None
-        self._metrics_at = 0.0
+        self._metrics_at: float | None = None  # clock.monotonic() of the last read (a clock may start at 0)
 
     async def __call__(self, ctx: AwsContext) -> tuple[EventRule, ...]:
         if ctx.target != self._target:  # another account or region: nothing kept applies
-            self._targets, self._metrics, self._fires, self._fires_at = {}, {}, {}, None
-            self._target, self._metrics_at = ctx.target, 0.0
+            self._targets, self._metrics, self._fires, self._fires_at, self._judged = {}, {}, {}, None, {}
+            self._target, self._metrics_at = ctx.target, None
         now = ctx.clock.now()
-        rules = [rule_from_api(ctx.target, raw, now) for raw in await list_rules(ctx)]
+
+        def show(raws: list[dict]) -> None:
+            ctx.publish_partial([self._known(rule_from_api(ctx.target, raw, now), now) for raw in raws])
+
+        rules = [rule_from_api(ctx.target, raw, now) for raw in await list_rules(ctx, first_page=show)]
         ctx.publish_partial([self._known(rule, now) for rule in rules])
         await ctx.after_first_paint()
-        await asyncio.gather(self._read_targets(ctx, rules), self._read_metrics(ctx, rules))
+
+        def progress() -> None:  # what is read so far, the screen's rows first
+            ctx.publish_progress([self._known(rule, ctx.clock.now()) for rule in rules])
+
+        async def read_figures() -> None:
+            if await self._read_metrics(ctx, rules):
+                progress()
+
+        await asyncio.gather(self._read_targets(ctx, rules, progress), read_figures())
+        self._keep_only(rules)
         return tuple(self._known(rule, ctx.clock.now(), judged=True) for rule in rules)
 
+    def _keep_only(self, rules: list[EventRule]) -> None:
+        """Forget what was kept of rules that are gone."""
+        arns, keys = {r.arn for r in rules}, {(r.bus, r.name) for r in rules}
+        self._targets = {arn: kept for arn, kept in self._targets.items() if arn in arns}
+        self._judged = {key: kept for key, kept in self._judged.items() if key in keys}
+
     def _known(self, rule: EventRule, now: datetime, judged: bool = False) -> EventRule:
-        """The rule with what is known of it: targets, figures and (once read) its fires."""
+        """The rule with what is known of it: targets and figures once read (in any tick; all
+        asked for when `judged`), and its fires once both are."""
         key = (rule.bus, rule.name)
-        targets = self._targets.get(rule.arn, (None, 0.0))[0]
-        rule = replace(rule, targets=targets, metrics=self._metrics.get(key), metrics_unread=key in self._unread,
-                       read=judged)
-        if judged and self._fires_at is not None and rule.schedule and rule.enabled:
-            check = fires.judge(rule, self._fires.get(key), self._fires_at)
+        targets = self._targets.get(rule.arn)
+        rule = replace(rule, targets=targets[0] if targets else None, metrics=self._metrics.get(key),
+                       metrics_unread=key in self._unread, read=judged, targets_read=targets is not None,
+                       figures_read=key in self._metrics or key in self._unread)
+        if rule.figures_known and rule.targets_known and self._fires_at is not None and rule.schedule and rule.enabled:
+            check = self._judge(rule, key)
             rule = replace(rule, fired=check)
             if check is not None and check.phase:  # a rate(): its fires where its figures put them
                 rule = replace(rule, rate_phase=check.phase,
                                timing=fires.timing(rule.schedule, None, now, phase=check.phase))
         return rule
 
-    async def _read_targets(self, ctx: AwsContext, rules: list[EventRule]) -> None:
-        clock = ctx.clock.monotonic()
-        due = [r for r in rules if ctx.fresh or r.arn not in self._targets
-               or clock - self._targets[r.arn][1] >= self.targets_every]
-        counts = await bounded_gather(count_targets(ctx, r.name, r.bus) for r in due)
-        self._targets.update((r.arn, (n, clock)) for r, n in zip(due, counts))
+    def _judge(self, rule: EventRule, key: tuple[str, str]) -> Any:
+        """fires.judge, again only when its inputs moved: the series (read once a minute),
+        the expression, the state, whether the rule has targets."""
+        series = self._fires.get(key)
+        basis = (self._fires_at, rule.schedule, rule.state, rule.targets == 0, rule.timing.invalid)
+        kept = self._judged.get(key)
+        if kept is not None and kept[0] == basis:
+            return kept[1]
+        check = fires.judge(rule, series, self._fires_at)
+        self._judged[key] = (basis, check)
+        return check
 
-    async def _read_metrics(self, ctx: AwsContext, rules: list[EventRule]) -> None:
+    async def _read_targets(self, ctx: AwsContext, rules: list[EventRule], shown: Callable[[], None]) -> None:
+        """Each due rule's targets, those on screen first (`shown` once the screen's are in)."""
+        clock = ctx.clock.monotonic()
+        due = {r.arn: r for r in rules if ctx.fresh or r.arn not in self._targets
+               or clock - self._targets[r.arn][1] >= self.targets_every}
+
+        async def count(arn: str) -> None:
+            rule = due[arn]
+            self._targets[arn] = (await count_targets(ctx, rule.name, rule.bus), clock)
+
+        await read_in_view_first(due, count, on_screen=lambda: ctx.on_screen(RULES), shown=shown)
+
+    async def _read_metrics(self, ctx: AwsContext, rules: list[EventRule]) -> bool:
+        """The figures and 24-hour series, when due (True: read)."""
         keys = [(r.bus, r.name) for r in rules]
-        fresh = ctx.fresh or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every or not self._metrics_at
+        fresh = (ctx.fresh or self._metrics_at is None
+                 or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every)
         if not fresh:
             keys = [k for k in keys if k not in self._metrics]
             if not keys:
-                return
+                return False
         scheduled = [(r.bus, r.name) for r in rules if r.schedule and r.enabled and not r.timing.invalid]
         read_at = ctx.clock.now()
         figures, fire_series = await asyncio.gather(
@@ -216,6 +278,7 @@ class RulesSource:
         self._fires_at = read_at
         if fresh:
             self._metrics_at = ctx.clock.monotonic()
+        return True
 
 
 # -- schedules -----------------------------------------------------------------------------------
@@ -236,12 +299,12 @@ class SchedulesSource:
         self._groups: dict[str, GroupMetrics] = {}
         self._unread: frozenset[str] = frozenset()
         self._target: Target | None = None
-        self._metrics_at = 0.0
+        self._metrics_at: float | None = None  # clock.monotonic() of the last read (a clock may start at 0)
 
     async def __call__(self, ctx: AwsContext) -> tuple[SchedulerSchedule, ...]:
         if ctx.target != self._target:
             self._details, self._groups = {}, {}
-            self._target, self._metrics_at = ctx.target, 0.0
+            self._target, self._metrics_at = ctx.target, None
         summaries, groups = await asyncio.gather(
             ctx.collect("scheduler", "list_schedules", "Schedules",
                         PaginationConfig={"PageSize": max_page("scheduler", "ListSchedules")}),
@@ -274,7 +337,7 @@ class SchedulesSource:
                 self._details[summary["Arn"]] = (summary.get("LastModificationDate"), raw)
 
     async def _read_metrics(self, ctx: AwsContext, groups: list[str]) -> None:
-        if not (ctx.fresh or not self._metrics_at or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every
+        if not (ctx.fresh or self._metrics_at is None or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every
                 or any(g not in self._groups for g in groups)):
             return
         read = await unless_denied(fetch_group_metrics(ctx, groups), None)
