@@ -123,7 +123,7 @@ class Run:
 def _state(backend: Any) -> dict:
     state = getattr(backend, "_opsdeck_ecs", None)
     if state is None:
-        state = {"runs": {}, "heap": [], "seq": 0}
+        state = {"runs": {}, "by_cluster": {}, "stale_counts": set(), "heap": [], "seq": 0}
         backend._opsdeck_ecs = state
     return state
 
@@ -141,6 +141,7 @@ def _run(backend: Any, service: Any, groups: dict[str, list[Any]] | None = None,
     run = runs.get(_key(service))
     if run is None:
         run = runs[_key(service)] = Run(_key(service))
+        _state(backend)["by_cluster"].setdefault(service.cluster_name, []).append(run)
         if not adopt:
             return run
         if getattr(service, "deployment_configuration", None) is None:
@@ -616,26 +617,39 @@ def _bookkeep(service: Any, run: Run, at: datetime) -> None:
         run.steady = True
 
 
+def _counts_changed(backend: Any, cluster_name: str) -> None:
+    """The cluster's task and service counts are worked out when DescribeClusters next asks
+    (they are read nowhere else): once per look, not once per change to one of its services."""
+    _state(backend)["stale_counts"].add(cluster_name)
+
+
+def sync_counts(backend: Any) -> None:
+    stale = _state(backend)["stale_counts"]
+    while stale:
+        _sync_cluster(backend, stale.pop())
+
+
 def _sync_cluster(backend: Any, cluster_name: str) -> None:
     try:
         cluster = backend._get_cluster(cluster_name)
     except Exception:
         return
-    runs = _state(backend)["runs"]
     running = pending = 0
-    for (name, _), run in runs.items():
-        if name == cluster_name:
-            for task in run.active.values():
-                if task.last_status == "RUNNING":
-                    running += 1
-                else:
-                    pending += 1
+    for run in _state(backend)["by_cluster"].get(cluster_name, ()):
+        for task in run.active.values():
+            if task.last_status == "RUNNING":
+                running += 1
+            else:
+                pending += 1
     others = [t for t in backend.tasks.get(cluster_name, {}).values()
               if not hasattr(t, "_opsdeck") and t.desired_status == "RUNNING"]
     cluster.running_tasks_count = running + sum(1 for t in others if t.last_status == "RUNNING")
     cluster.pending_tasks_count = pending + sum(1 for t in others if t.last_status in ("PROVISIONING", "PENDING"))
+    # moto keys services "cluster:service": a prefix test per key, not an attribute read per service
+    # (this runs after every change to a service: over every service, 2,000 creates took seconds)
+    prefix = f"{cluster_name}:"
     cluster.active_services_count = sum(
-        1 for s in backend.services.values() if s.cluster_name == cluster_name and s.status == "ACTIVE"
+        1 for key, s in backend.services.items() if key.startswith(prefix) and s.status == "ACTIVE"
     )
 
 
@@ -663,7 +677,7 @@ def touch(backend: Any, service: Any, now: datetime | None = None) -> Run:
         now = now or _now()
         run = _run(backend, service)
         _advance_service(backend, service, run, now)
-        _sync_cluster(backend, service.cluster_name)
+        _counts_changed(backend, service.cluster_name)
         _queue(backend, run)
         return run
 
@@ -688,7 +702,7 @@ def advance(backend: Any, now: datetime | None = None) -> int:
             moved.add(key)
             _queue(backend, run)
         for cluster_name in {key[0] for key in moved}:
-            _sync_cluster(backend, cluster_name)
+            _counts_changed(backend, cluster_name)
         return len(moved)
 
 
@@ -773,7 +787,7 @@ def settle_all(seconds: float = SETTLE_SECONDS, account: str | None = None) -> i
                 ends = [s.events[0]["createdAt"] for s in moved if s.events] + ([last_until] if last_until else [])
                 state["settled_until"] = max(ends, default=now - shift)
             for cluster_name in {s.cluster_name for s in backend.services.values()}:
-                _sync_cluster(backend, cluster_name)
+                _counts_changed(backend, cluster_name)
     return count
 
 
@@ -902,6 +916,7 @@ def install() -> None:
     original_list_tasks = Backend.list_tasks
     original_update = Backend.update_service
     original_delete = Backend.delete_service
+    original_describe_clusters = Backend.describe_clusters
     original_stop = Backend.stop_task
     original_create_response = Response.create_service
 
@@ -976,6 +991,11 @@ def install() -> None:
                 touch(self, service, now)
         return task
 
+    def describe_clusters(self, cluster_names):  # type: ignore[no-untyped-def]
+        with _lock:
+            sync_counts(self)
+        return original_describe_clusters(self, cluster_names)
+
     def create_service(self):  # type: ignore[no-untyped-def]
         """Keep capacityProviderStrategy and deploymentConfiguration (moto drops both), number
         the deployment as AWS does, then let the scheduler start the tasks."""
@@ -1005,6 +1025,7 @@ def install() -> None:
     Backend.describe_tasks = _describe_tasks
     Backend.update_service = update_service
     Backend.delete_service = delete_service
+    Backend.describe_clusters = describe_clusters
     Backend.stop_task = stop_task
     Response.create_service = create_service
     _installed = True
