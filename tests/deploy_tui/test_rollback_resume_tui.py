@@ -41,8 +41,10 @@ async def open_rollback(pilot, app, name: str) -> RollbackScreen:
 
 
 async def confirm(pilot, app) -> str:
+    # the modal is the screen before its widgets are mounted: wait for the plan itself
     modal = await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen) and app.screen)
-    plan_shown = str(modal.query_one("#confirm-plan").render())
+    plan = await wait_until(pilot, lambda: next(iter(modal.query("#confirm-plan")), None))
+    plan_shown = str(plan.render())
     await click(pilot, "#confirm-apply")
     await wait_until(pilot, lambda: modal.state == "done")
     assert str(modal.query_one("#confirm-result").render()).startswith("Done: 1/1 steps applied and verified")
@@ -117,16 +119,14 @@ async def test_on_a_canary_abort_is_the_default_and_promote_is_not_primary(funct
     assert functions.alias(name) == ("1", {})
 
 
-# Under load the test once queried the confirm modal's plan before the modal had mounted it
-# (NoMatches '#confirm-plan'); not yet made to wait for it: rerun.
-@pytest.mark.flaky(reruns=2)
 async def test_resume_modal_after_a_crash_aborts_the_open_deploy(functions, runner, audit, source, clock):
     name = await crash_mid_canary(functions, runner, source, clock)  # alias left at 1 with 10% on 2
     assert [d.function for d in open_deploys(audit)] == [name]
     app = start_app(functions, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         modal = await wait_until(pilot, lambda: isinstance(app.screen, ResumeDeployScreen) and app.screen)
-        what = str(modal.query_one("#resume-what").render())
+        shown = await wait_until(pilot, lambda: next(iter(modal.query("#resume-what")), None))  # once mounted
+        what = str(shown.render())
         assert f"deploy of {name} on alias live started" in what and "old version 1, version 2" in what
         assert modal.query("#resume-promote") and modal.query("#resume-abort")
         # the modal, not also the generic "unfinished actions" notification

@@ -3,7 +3,7 @@ never crash it; affected panels keep their data marked stale with its age; the s
 counts what went wrong; throttled sources back off (counted at the proxy); and everything
 recovers by itself once the faults stop.
 
-Generic over the service registry: the fresh account holds the demo estate, every panel
+Generic over the service registry: the session's embedded AWS holds the demo estate, every panel
 the dashboard shows is checked, and the AWS services a panel depends on are the ones its
 sources are seen calling at the proxy (one tick of every source, before the app starts).
 Faults go to the services only one panel calls ("its own"): the first registered panel's,
@@ -32,7 +32,6 @@ from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import ManualClock
 from console.demo.faultproxy import FaultProxy
-from console.demo.seed import seed_estate
 from console.polling import Store
 from console.polling.engine import MAX_BACKOFF, PollingEngine
 from console.services import dashboard_sources
@@ -50,11 +49,11 @@ RETRY_SLACK = 20.0  # botocore's longest single retry delay: a tick in retries w
 
 
 @pytest.fixture
-def estate(fresh_account, monkeypatch):
-    """A fresh account holding the demo estate, seen through a fault proxy."""
-    fresh_account.use(monkeypatch)
-    seed_estate(fresh_account.endpoint, "small", fresh_account.id)
-    with FaultProxy(fresh_account.endpoint, seed=11) as proxy:
+def estate(endpoint):
+    """The demo estate, seen through a fault proxy: the session's embedded AWS seeded it in the
+    account the sandbox's keys act in (tests/conftest.py), and the tests here only read it
+    (seeding an account of their own took each of them 20 s)."""
+    with FaultProxy(endpoint, seed=11) as proxy:
         yield proxy
 
 

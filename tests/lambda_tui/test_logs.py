@@ -222,9 +222,11 @@ async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(acc
             assert screen.status_text().startswith("throttled, retrying in 3 s")
             before = screen.polls
             await app.clock.advance(3)
-            # botocore retries first; every attempt takes a FilterLogEvents token (5 a second,
-            # console.aws.budget): the clock moves a hair a round for the ones beyond the burst
-            await wait_until(pilot, lambda: screen.polls > before, rounds=1200, clock=app.clock, step=0.01)
+            # botocore retries first; every attempt takes a FilterLogEvents token (console.aws.budget):
+            # the clock moves a token's worth (25 a second in us-east-1) or more a round for the ones
+            # beyond the burst. It overshoots the poll by less than a round's 0.2 s, and the screen
+            # rounds the wait up: the doubled back-off still reads 8 s (the old one would read 4).
+            await wait_until(pilot, lambda: screen.polls > before, clock=app.clock, step=0.2)
             assert screen.status_text().startswith("throttled, retrying in 8 s")
             proxy.off()
             before = screen.polls
