@@ -6,7 +6,7 @@ tail` does: the history, then StartLiveTail where the endpoint streams it (sampl
 and a reader left behind backfilled from FilterLogEvents), else FilterLogEvents polling
 (overlapping windows, de-duplicated, backing off under throttling) on the app's injected
 clock, so tests drive it with ManualClock.advance. The status line says which ("live
-tail", or "polling every 2 s: why"); the feed's Markers (fell back, sampled and
+tail", or "polling every 1 s: why"); the feed's Markers (fell back, sampled and
 backfilled, reconnected, reading failed and again) are rows of their own among the lines.
 
 A view whose streams change while it is open (`restream`: an ECS service's tasks are
@@ -25,7 +25,7 @@ reads the new set at the next poll with nothing to hand over. The widget
 
 States, each with its own look: loading; empty ("no log events in the last 15 min");
 group does not exist; access denied (or any error before the first lines); a filter
-pattern AWS refused; throttled ("throttled, retrying in 4 s", lines kept); stale (a later
+pattern AWS refused; throttled ("throttled, retrying in 2 s", lines kept); stale (a later
 read failed, lines kept, with the age of the last good read). ctrl+r reads now.
 """
 
@@ -60,7 +60,7 @@ from widgets.status_bar import StatusBar
 
 BACKLOG_SECONDS = 15 * 60  # what the view reads when it opens
 RESTREAM_SECONDS = 30.0  # how often changing streams (a service's tasks) are asked again
-POLL_SECONDS = 2.0  # between FilterLogEvents reads when polling (throttling backs off from here)
+POLL_SECONDS = 1.0  # between FilterLogEvents reads when polling: a line shows within 2 s (backs off from here)
 RESTREAM_POLLS = "the streams change as tasks are replaced"  # why a restream view polls
 QUIET_EARLY = ("error", "recovered")  # the feed's Markers the notice says instead, before any line
 LOG_STATES = ("loading", "empty", "missing", "error", "throttled", "stale", "ok")

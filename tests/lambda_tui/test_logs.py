@@ -53,7 +53,7 @@ async def test_l_shows_lines_written_through_the_api_once_each_in_order_across_w
         view = screen.view
         fell_back = line(start, FELL_BACK)
         assert view.shown_lines() == [line(t0 - 60 * S, "one"), line(t0 - 30 * S, "two"), fell_back]
-        assert f"● following · 2 events · polling every 2 s: {NO_LIVE_TAIL} · polled" in screen.status_text()
+        assert f"● following · 2 events · polling every 1 s: {NO_LIVE_TAIL} · polled" in screen.status_text()
 
         # stamped after the first poll's end: found by a later poll, not lost
         logs.put_many([(start + 1 * S, "three"), (start + 50 * S, "four")])
@@ -153,7 +153,7 @@ async def test_access_denied_is_explained_and_lines_stay_when_it_turns_stale(acc
             await step(pilot, screen, app.clock, screen.interval)
             screen.refresh_ages()
             assert screen.state == "stale"
-            assert screen.status_text().startswith("stale 4s — Access denied: logs:FilterLogEvents")
+            assert screen.status_text().startswith("stale 2s — Access denied: logs:FilterLogEvents")  # 2.5 s
             assert screen.status_text().endswith("· 1 events kept")
             assert screen.view.shown_lines()[0].endswith(" kept")
     finally:
@@ -216,21 +216,21 @@ async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(acc
             proxy.set(throttle=1.0, services=["logs"])
             await step(pilot, screen, app.clock, screen.interval, rounds=1200)  # botocore retries first
             assert screen.state == "throttled"
-            assert screen.status_text() == "throttled, retrying in 4 s · 1 events kept"  # 2 s doubled
+            assert screen.status_text() == "throttled, retrying in 2 s · 1 events kept"  # 1 s doubled
             await app.clock.advance(1)
             screen.refresh_ages()
-            assert screen.status_text().startswith("throttled, retrying in 3 s")
+            assert screen.status_text().startswith("throttled, retrying in 1 s")
             before = screen.polls
-            await app.clock.advance(3)
+            await app.clock.advance(1)
             # botocore retries first; every attempt takes a FilterLogEvents token (console.aws.budget):
             # the clock moves a token's worth (25 a second in us-east-1) or more a round for the ones
             # beyond the burst. It overshoots the poll by less than a round's 0.2 s, and the screen
-            # rounds the wait up: the doubled back-off still reads 8 s (the old one would read 4).
+            # rounds the wait up: the doubled back-off still reads 4 s (the old one would read 2).
             await wait_until(pilot, lambda: screen.polls > before, clock=app.clock, step=0.2)
-            assert screen.status_text().startswith("throttled, retrying in 8 s")
+            assert screen.status_text().startswith("throttled, retrying in 4 s")
             proxy.off()
             before = screen.polls
-            await app.clock.advance(8)
+            await app.clock.advance(4)
             await wait_until(pilot, lambda: screen.polls > before)
-            assert screen.state == "ok" and screen.tail.interval == 2.0
+            assert screen.state == "ok" and screen.tail.interval == 1.0
             assert screen.view.shown_lines()[0].endswith(" before the storm")

@@ -28,7 +28,7 @@ def account(fresh_account, monkeypatch):
 
 # what the view says when it polls because IAM refused live tail (a marker row, the status line)
 NO_LIVE_TAIL = "access denied to StartLiveTail"
-FELL_BACK = f"── {NO_LIVE_TAIL}: polling FilterLogEvents every 2 s instead ──"
+FELL_BACK = f"── {NO_LIVE_TAIL}: polling FilterLogEvents every 1 s instead ──"
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ async def test_more_groups_than_live_tail_takes_are_polled_each_line_once(accoun
         screen = await open_logs(pilot, app, groups)
         assert screen.feed.mode == "polling" and screen.feed.sessions == 0
         why = "live tail takes at most 10 log groups (11 asked)"
-        assert f"· polling every 2 s: {why} · polled " in screen.status_text()
+        assert f"· polling every 1 s: {why} · polled " in screen.status_text()
         now = app.clock.now()
         writers[groups[3]].put(now + 1 * S, "three")
         writers[groups[10]].put(now + 2 * S, "ten", stream="other")
@@ -62,7 +62,7 @@ async def test_more_groups_than_live_tail_takes_are_polled_each_line_once(accoun
         await step(pilot, screen, app.clock, 3 * screen.interval)  # the overlap reads them again: once
         rows = [body.strip() for body in bodies(screen.view)]  # the group column, then the message
         messages = [row.split(" ", 1)[1] if row.startswith("/app/") else row for row in rows]
-        assert Counter(messages) == Counter(["history", f"── {why}: polling FilterLogEvents every 2 s instead ──",
+        assert Counter(messages) == Counter(["history", f"── {why}: polling FilterLogEvents every 1 s instead ──",
                                              "three", "ten", "late by 20 s"])
         assert screen.view.events_shown == 4 and screen.tail.requests >= 4 * len(groups)
 
