@@ -65,3 +65,38 @@ async def test_a_rules_fires_are_judged_again_only_when_its_figures_are_read_aga
         assert sorted(judged) == ["daily", "nightly", "often"]  # figures read again
     finally:
         await ctx.pool.close()
+
+
+async def test_after_a_read_of_every_rule_the_next_target_reads_come_spread_over_the_period(fresh_account,
+                                                                                           monkeypatch):
+    """A tenth of the events quota is 300 calls a minute: 507 rules whose targets were all
+    read at once must not all be read again in the same minute five minutes later."""
+    from console.demo import control
+    from console.services.events.sources import TARGETS_EVERY
+
+    fresh_account.use(monkeypatch)
+    events = fresh_account.client("events")
+    for i in range(40):
+        events.put_rule(Name=f"rule-{i:03d}", EventPattern='{"source": ["shop"]}')
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx = context(fresh_account, clock, [])
+    source = RulesSource()
+
+    def target_reads() -> int:
+        return control.count_of(control.request_counts(fresh_account.endpoint), "events", "ListTargetsByRule",
+                                fresh_account.id)
+
+    try:
+        async with time_flies(clock):
+            await source(ctx)  # every rule's targets, at once
+            per_minute = []
+            for _ in range(int(TARGETS_EVERY // 60) * 2):
+                before = target_reads()
+                await clock.advance(60)
+                await source(ctx)
+                per_minute.append(target_reads() - before)
+    finally:
+        await ctx.pool.close()
+    assert sum(per_minute[:5]) == 40  # every rule read again within the period, once
+    assert max(per_minute) <= 40 // 2, per_minute  # not all in one minute
+    assert sum(per_minute) == 80  # and again in the next period
