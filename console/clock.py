@@ -13,7 +13,19 @@ import itertools
 import math
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
+from typing import Awaitable, Protocol
+
+
+async def first_of(*waits: Awaitable) -> list[asyncio.Future]:
+    """Until one of `waits` is done (a sleep on the clock, an event); the others are
+    cancelled. Their futures, in order, to see which one it was."""
+    futures = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(futures, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for future in futures:
+            future.cancel()
+    return futures
 
 
 class Clock(Protocol):

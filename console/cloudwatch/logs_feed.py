@@ -41,10 +41,11 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import AsyncIterator, Callable, Mapping, Sequence
 
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, classify
+from console.clock import first_of
 from console.cloudwatch.logs import (
     DEFAULT_BACKLOG, DEFAULT_MAX_INTERVAL, DEFAULT_OVERLAP, MAX_SEEN, MAX_STREAMS, LogEvent, LogTail, to_ms)
 from console.cloudwatch.logs_buffer import Line, Marker
@@ -63,18 +64,6 @@ AHEAD = 60.0
 
 ContentKey = tuple[str, str, int, str]
 OpenSession = Callable[..., AsyncIterator["SessionStarted | LiveUpdate"]]
-
-
-async def first_of(*waits: Awaitable) -> list[asyncio.Future]:
-    """Until one of `waits` is done (a sleep on the clock, an event); the others are
-    cancelled. Their futures, in order, to see which one it was."""
-    futures = [asyncio.ensure_future(wait) for wait in waits]
-    try:
-        await asyncio.wait(futures, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for future in futures:
-            future.cancel()
-    return futures
 
 
 class LiveUnavailable(Exception):

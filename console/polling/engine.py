@@ -25,7 +25,7 @@ from console.aws.budget import current_source
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.aws.errors import ErrorClass, Problem, describe_problem
-from console.clock import Clock
+from console.clock import Clock, first_of
 from console.target import Target
 
 log = logging.getLogger(__name__)
@@ -247,13 +247,7 @@ class PollingEngine:
             source.wake.clear()
             await self.tick(source.name, replace(context, fresh=asked), generation)
             source.first_done.set()
-            sleeper = asyncio.ensure_future(self.clock.sleep(self.interval(source.name)))
-            waker = asyncio.ensure_future(source.wake.wait())
-            try:
-                await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                sleeper.cancel()
-                waker.cancel()
+            await first_of(self.clock.sleep(self.interval(source.name)), source.wake.wait())
 
     async def tick(self, name: str, context: AwsContext, generation: int) -> Snapshot:
         """Fetch one source once and publish the result (or the error, keeping old items)."""
