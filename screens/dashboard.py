@@ -232,10 +232,8 @@ class DashboardScreen(SourceScreen):
         self.report_rows_in_view()
 
     def report_rows_in_view(self) -> None:
-        engine = self.opsdeck.engine
-        if engine is not None:
-            for panel in self.panels:  # a panel behind another tab has no rows on screen
-                engine.show_keys(panel.spec.source, panel.table.keys_in_view() if panel.display else frozenset())
+        for panel in self.panels:  # a panel behind another tab reports no rows on screen
+            panel.report_in_view()
 
     def _draw(self, panel: ServicePanel) -> None:
         store = self.opsdeck.store
