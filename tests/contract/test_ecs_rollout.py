@@ -484,3 +484,27 @@ def test_without_a_health_check_a_running_task_is_a_healthy_one(fresh_account, s
     assert deployments(ecs)[0]["failedTasks"] == 2
     move(shared_clock, 10)  # the other two run
     assert deployments(ecs)[0]["failedTasks"] == 0
+
+
+def test_a_clusters_counts_follow_its_services_tasks(fresh_account, shared_clock):
+    """https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Cluster.html:
+    runningTasksCount "The number of tasks in the cluster that are in the RUNNING state",
+    pendingTasksCount those in PENDING, activeServicesCount "The number of services that are
+    running on the cluster in an ACTIVE state". The embedded AWS works them out when
+    DescribeClusters asks: they must follow every change in between."""
+    ecs = with_service(fresh_account, shared_clock, desired=2)
+
+    def counts() -> tuple[int, int, int]:
+        cluster = ecs.describe_clusters(clusters=["c"])["clusters"][0]
+        return cluster["runningTasksCount"], cluster["pendingTasksCount"], cluster["activeServicesCount"]
+
+    assert counts() == (2, 0, 1)
+    ecs.create_service(cluster="c", serviceName="jobs", taskDefinition="app:1", desiredCount=1, launchType="FARGATE")
+    assert counts() == (2, 1, 2)  # the new task is not running yet
+    ecs.update_service(cluster="c", service="web", desiredCount=4)
+    move(shared_clock, HEALTHY_AFTER)
+    assert counts() == (5, 0, 2)
+    ecs.update_service(cluster="c", service="jobs", desiredCount=0)
+    ecs.delete_service(cluster="c", service="jobs")
+    move(shared_clock, HEALTHY_AFTER)
+    assert counts() == (4, 0, 1)
