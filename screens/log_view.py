@@ -175,7 +175,8 @@ highlight (a plain substring marked in the lines); s sets where the tail starts 
 every line held to a file."""
 
     BINDINGS = [
-        Binding("ctrl+r", "poll_now", "Poll now", id="logs.poll-now", tooltip="Read the log groups now"),
+        Binding("ctrl+r", "read_now", "Read now", id="logs.read-now",
+                tooltip="Read the log groups now (beside a live tail too)"),
         Binding("s", "start", "Start", id="logs.start", tooltip="Where the tail starts: now, -5m, -1h or a time"),
         Binding("c", "copy", "Copy", id="logs.copy", tooltip="Copy the lines on screen"),
         Binding("ctrl+s", "save", "Save", id="logs.save", tooltip="Save every line held to a file"),
@@ -377,7 +378,8 @@ every line held to a file."""
                            problem.detail, "Press / to change the filter pattern (empty: every line).")
         return problem
 
-    def action_poll_now(self) -> None:
+    def action_read_now(self) -> None:
+        """ctrl+r: one read now, whether the view polls or follows a live tail."""
         if self.feed is not None:
             self.feed.read_now()
 
