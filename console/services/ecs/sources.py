@@ -429,13 +429,20 @@ class ServicesSource:
         due = self.task_reads.due(stale, spare=ctx.spare("ecs", "ListTasks"), on_screen=shown_clusters,
                                   moving=moving_clusters, fresh=ctx.fresh, cost=lambda c: self._task_calls.get(c, 2))
         reading = due.now + due.then
-        with sweeping():
-            tasks = await bounded_gather(unless_gone(self.tasks.read(ctx, c), None) for c in reading)
-        self.task_reads.read(reading, at)
-        for cluster, found in zip(reading, tasks):
+
+        async def read_tasks(cluster: str) -> None:
+            # The old tasks go before the new ones come (the rows keep their health meanwhile):
+            # holding both, the first re-read of the large estate's 4,000 tasks raised the
+            # console's RSS by 4 MB for good (make bench's soak, minute 2 to 3).
+            self._tasks.pop(cluster, None)
+            found = await unless_gone(self.tasks.read(ctx, cluster), None)
             if found is not None:
                 self._keep_tasks(cluster, *found)
                 changed.update(self._listed.get(cluster, ()))
+
+        with sweeping():
+            await bounded_gather(read_tasks(c) for c in reading)
+        self.task_reads.read(reading, at)
         # health counts the replacements in a window back from now: it changes as they leave it
         changed.update(arn for arn, s in self._rows.items() if s.health is not None and s.health.replaced)
 
