@@ -92,6 +92,7 @@ async def test_a_stopped_task_is_described_once_then_only_listed(estate, aws, sh
     source = ServicesSource()
     await source(aws())
     control.reset_request_counts(estate.account.endpoint)
+    await shared_clock.advance(source.tasks_every)  # a quiet cluster's tasks are read again once a TASKS_EVERY
     [api] = await source(aws())
     assert api.health.replaced == 1  # still known
     assert calls(estate.account, "ListTasks") == 2  # RUNNING and STOPPED

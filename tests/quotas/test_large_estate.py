@@ -7,8 +7,10 @@ every registered service runs, as the dashboard runs them, on a clock the embedd
 follows; a screen shows the first rows of each (the dashboard reports them the same way:
 tests/quotas/test_rows_in_view.py). AWS must never throttle the console (counted by the
 server and by the console), and from the third minute on -- steady state, after the
-first load -- each quota's calls average at most a tenth of its rate: a console left
-open shares the account's quotas with its pipelines and everyone else's tools.
+first load -- every simulated minute stays within a tenth of each quota's rate, not only
+on average: a console left open shares the account's quotas with its pipelines and
+everyone else's tools, and a re-read of every row in one minute (2,000 ECS services:
+220 calls) takes that minute from them however quiet the others are.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ROWS_ON_SCREEN = 20
 WARM_UP = 120  # seconds: the first load may burst up to the quotas
-STEADY = 480  # seconds of steady state measured (minutes 3 to 10)
+STEADY_MINUTES = 8  # minutes of steady state measured, each on its own (minutes 3 to 10)
 
 
 @pytest.fixture(scope="module")
@@ -94,19 +96,26 @@ async def test_the_console_stays_within_a_tenth_of_every_quota_and_is_never_thro
         loaded = {name: (snap.loaded, snap.error) for name in engine.sources if (snap := store.latest(name))}
         shown = {name: len(store.latest(name).items) for name in loaded}
         assert calls_per_quota(control.request_counts(large_estate))[1] == {}  # not even at first load
-        control.reset_request_counts(large_estate)
-        await run_for(pool, clock, STEADY)
-        per_quota, throttled = calls_per_quota(control.request_counts(large_estate))
+        minutes = []
+        for _ in range(STEADY_MINUTES):
+            control.reset_request_counts(large_estate)
+            await run_for(pool, clock, 60)
+            minutes.append(calls_per_quota(control.request_counts(large_estate)))
     finally:
         await engine.stop()
         await pool.close()
         control.set_clock(large_estate, None)
-    assert throttled == {} and pool.stats.throttles == 0
+    assert [throttled for _, throttled in minutes if throttled] == [] and pool.stats.throttles == 0
     assert loaded == {name: (True, None) for name in engine.sources}
     print("items loaded per source:", shown)
     assert sum(shown.values()) > 4_500  # it did poll the large estate (2,008 functions, 2,000 services, ...)
-    rates = {quota.name: (round(calls / (STEADY / 60), 1), quota.per_minute / 10)
-             for quota, calls in per_quota.items()}
-    print("calls a minute at steady state, and a tenth of each quota:", rates)  # shown with -s
-    over = {name: rate for name, rate in rates.items() if rate[0] > rate[1]}
-    assert over == {}, rates
+    busiest: Counter = Counter()
+    over = []
+    for minute, (per_quota, _) in enumerate(minutes, start=WARM_UP // 60 + 1):
+        for quota, calls in per_quota.items():
+            busiest[quota] = max(busiest[quota], calls)
+            if calls > quota.per_minute / 10:
+                over.append((minute, quota.name, calls, quota.per_minute / 10))
+    print("busiest minute at steady state, and a tenth of each quota:",  # shown with -s
+          {quota.name: (calls, quota.per_minute / 10) for quota, calls in busiest.items()})
+    assert over == [], over  # (minute, quota, calls in it, a tenth of the quota's minute)

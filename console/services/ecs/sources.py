@@ -1,7 +1,7 @@
 """ECS: clusters, the services of every cluster with their health, one service in detail.
 
-Calls per refresh of `ServicesSource` (the "ecs" source), at the page and batch sizes the
-API allows (console.aws.limits):
+Calls of `ServicesSource` (the "ecs" source), at the page and batch sizes the API allows
+(console.aws.limits). Its first tick (a first load, or another target) reads everything:
 - ListClusters pages of 100, DescribeClusters by 100;
 - per cluster, side by side within the client's bound: ListServices pages of 100, each
   page's services described (DescribeServices by 10, side by side) while the next page is
@@ -14,7 +14,11 @@ API allows (console.aws.limits):
   read, before the utilisation figures;
 - AWS/ECS utilisation once a minute, at once for services not read yet
   (console.services.ecs.metrics: 2 queries a service, 500 a GetMetricData call).
-A refresh costs pages and batches, not resources.
+Every later tick lists the clusters, then sweeps (console.polling.sweep) within the spare
+of opsdeck's share of each quota: each cluster's ListServices pages once a LIST_EVERY,
+at most DESCRIBES_A_TICK DescribeServices (the rows on screen and those deploying first,
+then the longest unread), each cluster's tasks once a TASKS_EVERY (every tick the spare
+allows while one of its services deploys); and the utilisation once a minute.
 
 `ClustersSource` ("ecs.clusters"): ListClusters and DescribeClusters, with each cluster's
 services' health rolled up from what the "ecs" source last published (None until then).
@@ -26,15 +30,18 @@ deployments, its tasks running and stopped, its deployment history, its utilisat
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import replace
 from datetime import datetime, timezone
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
+from console.aws.budget import sweeping
 from console.aws.clients import CONCURRENCY
 from console.aws.context import AwsContext, bounded_gather, chunks
 from console.aws.errors import error_code
 from console.aws.limits import max_page
+from console.polling.sweep import Sweep, calls_for
 from console.services.ecs import deployments as ecs_deployments
 from console.services.ecs.batches import Turns, described_as_listed
 from console.services.ecs.health import cluster_rollup, service_health
@@ -195,23 +202,60 @@ async def unless_gone(read: Awaitable[T], empty: T) -> T:
 
 
 # -- the services source ----------------------------------------------------------------------------
+LIST_EVERY = 60.0  # seconds between listings of a cluster's services: new and removed ones appear
+TASKS_EVERY = 120.0  # seconds between reads of a quiet cluster's tasks (one deploying: as the spare allows;
+# the large estate's 4,000 tasks are 94 calls, each a page of 100 tasks to parse)
+DESCRIBES_A_TICK = 7  # DescribeServices calls a tick at most: 12 ticks a minute and the listings (20 pages for
+# 2,000 services) stay under the 108 a minute of the spare, so the rows on screen are read every tick
+
+
 class ServicesSource:
     """The "ecs" source: every service of every cluster, with health and utilisation.
 
-    It keeps, between ticks, the stopped tasks it described (TaskReader) and the last
-    utilisation figures (read again once a minute, METRICS_EVERY, or at ctrl+r)."""
+    The first tick (and the first for another target) reads everything, as fast as the
+    quotas allow. After that each tick is three sweeps (console.polling.sweep) within the
+    spare of opsdeck's share of the quotas: clusters listed again (ListServices) once a
+    LIST_EVERY, services described (DescribeServices, ten of a cluster a call) the rows on
+    screen and those mid-deployment first, then the longest unread, at most
+    DESCRIBES_A_TICK calls a tick; and each cluster's tasks (for the services' health)
+    once a TASKS_EVERY, every tick the spare allows while one of its services deploys.
+    2,000 services were re-read at once every 4.6 minutes: 220 calls of the "service
+    reads" quota in one minute, whose tenth is 120.
 
-    def __init__(self, metrics_every: float = METRICS_EVERY) -> None:
+    It keeps, between ticks, the rows, each cluster's listing and tasks (TaskReader keeps
+    the stopped tasks it described) and the last utilisation figures (read again once a
+    minute, METRICS_EVERY, or at ctrl+r)."""
+
+    def __init__(self, metrics_every: float = METRICS_EVERY, list_every: float = LIST_EVERY,
+                 tasks_every: float = TASKS_EVERY, describes: int = DESCRIBES_A_TICK) -> None:
         self.metrics_every = metrics_every
+        self.list_every = list_every
+        self.tasks_every = tasks_every
         self.tasks = TaskReader()
+        self.listings = Sweep(batch=LIST_SERVICES_PAGE)  # cluster ARNs; a listing costs its pages
+        self.describes = Sweep(batch=describes)  # service ARNs
+        self.task_reads = Sweep(batch=LIST_SERVICES_PAGE)  # cluster ARNs; a read costs its pages
+        self._target: Target | None = None  # whose rows these are (None: no first load yet)
+        self._rows: dict[str, EcsService] = {}  # service ARN -> as last read, with health and metrics
+        self._listed: dict[str, list[str]] = {}  # cluster ARN -> its services' ARNs, as last listed
+        self._pages: dict[str, int] = {}  # cluster ARN -> the calls its listing took
+        self._tasks: dict[str, dict[str, tuple[list[EcsTask], list[EcsTask]]]] = {}  # cluster -> service name
+        self._task_calls: dict[str, int] = {}  # cluster ARN -> the calls its tasks took
         self._metrics: dict[tuple[str, str], ServiceMetrics] = {}
         self._metrics_target: Target | None = None
         self._metrics_at = 0.0  # clock.monotonic()
 
     async def __call__(self, ctx: AwsContext) -> tuple[EcsService, ...]:
-        return await self.read(ctx, await list_clusters(ctx))
+        clusters = await list_clusters(ctx)
+        if ctx.target != self._target:
+            return await self.read(ctx, clusters)
+        return await self._sweep(ctx, clusters)
 
+    # the first load ------------------------------------------------------------------------------
     async def read(self, ctx: AwsContext, clusters: list[EcsCluster]) -> tuple[EcsService, ...]:
+        """Every service of `clusters`, at once: a first load (its calls count as a sweep's,
+        so the minute after it the sweeps wait for the spare)."""
+        self._forget()
         shown: dict[str, EcsService] = {}
         listing = len(clusters)
         published = 0
@@ -248,12 +292,14 @@ class ServicesSource:
         # resource reads"; ListTasks pages follow each other, so the largest cluster's are
         # the longest wait), from the first paint on; a cluster that says it has no service
         # only if it turns out to have some.
-        reads = {c.arn: asyncio.ensure_future(tasks_of(c)) for c in clusters if c.active_services}
+        with sweeping():
+            reads = {c.arn: asyncio.ensure_future(tasks_of(c)) for c in clusters if c.active_services}
         metrics: asyncio.Future[None] | None = None
         try:
-            per_cluster = await bounded_gather(
-                unless_gone(cluster_services(ctx, c, batch_described, listed, describing.of(c.name)), [])
-                for c in clusters)
+            with sweeping():
+                per_cluster = await bounded_gather(
+                    unless_gone(cluster_services(ctx, c, batch_described, listed, describing.of(c.name)), [])
+                    for c in clusters)
             services = [s for group in per_cluster for s in group]
             ctx.publish_partial(services)
             await ctx.after_first_paint()
@@ -266,17 +312,13 @@ class ServicesSource:
                 a first load shows them then, the largest cluster's without waiting for the
                 others' tasks, nobody's for the utilisation figures."""
                 nonlocal pending
-                read = reads.get(cluster.arn) or reads.setdefault(cluster.arn, asyncio.ensure_future(tasks_of(cluster)))
-                running, stopped = await read
-                by_service: dict[str, tuple[list[EcsTask], list[EcsTask]]] = {}
-                for which, found in ((0, running), (1, stopped)):
-                    for task in found:
-                        if task.service is not None:
-                            by_service.setdefault(task.service, ([], []))[which].append(task)
+                with sweeping():
+                    read = reads.get(cluster.arn) or reads.setdefault(cluster.arn,
+                                                                      asyncio.ensure_future(tasks_of(cluster)))
+                self._keep_tasks(cluster.arn, *await read)
                 now = ctx.clock.now()
                 for s in group:
-                    tasks = by_service.get(s.name, ([], []))
-                    rows[s.arn] = replace(with_health(s, tasks[0], tasks[1], now),
+                    rows[s.arn] = replace(self._with_health(cluster.arn, s, now),
                                           metrics=self._metrics.get((s.cluster, s.name)))
                 pending -= 1
                 if pending or not metrics.done():  # else the tick's result comes now
@@ -291,17 +333,162 @@ class ServicesSource:
                     read.exception()  # retrieved: a failure the services' own failure hid
             if metrics is not None:
                 metrics.cancel()
-        return tuple(replace(s, metrics=self._metrics.get((s.cluster, s.name))) for s in rows.values())
+        at = ctx.clock.monotonic()
+        for cluster, group in zip(clusters, per_cluster):
+            self._listed[cluster.arn] = [s.arn for s in group]
+            self._pages[cluster.arn] = max(1, -(-len(group) // LIST_SERVICES_PAGE))
+        self.listings.read(self._listed, at)
+        self.describes.read(rows, at)
+        self.task_reads.read(self._tasks, at)
+        self._rows = {arn: replace(s, metrics=self._metrics.get((s.cluster, s.name))) for arn, s in rows.items()}
+        self._target = ctx.target
+        return tuple(self._rows.values())
 
-    async def _refresh_metrics(self, ctx: AwsContext, services: list[EcsService]) -> None:
+    def _forget(self) -> None:
+        self._target = None
+        self._rows, self._listed, self._pages, self._tasks, self._task_calls = {}, {}, {}, {}, {}
+        for sweep in (self.listings, self.describes, self.task_reads):
+            sweep.reset()
+
+    def _keep_tasks(self, cluster: str, running: list[EcsTask], stopped: list[EcsTask]) -> None:
+        """A cluster's tasks by service; what reading them again will cost (pages and describes)."""
+        by_service: dict[str, tuple[list[EcsTask], list[EcsTask]]] = {}
+        for which, found in ((0, running), (1, stopped)):
+            for task in found:
+                if task.service is not None:
+                    by_service.setdefault(task.service, ([], []))[which].append(task)
+        self._tasks[cluster] = by_service
+        pages = -(-len(running) // 100)
+        self._task_calls[cluster] = 2 * pages + max(1, -(-len(stopped) // 100)) + 1
+
+    def _with_health(self, cluster: str, service: EcsService, now: datetime) -> EcsService:
+        tasks = self._tasks.get(cluster)
+        if tasks is None:  # not read yet: health unknown (None), never guessed
+            return service
+        return with_health(service, *tasks.get(service.name, ([], [])), now)
+
+    # steady state --------------------------------------------------------------------------------
+    async def _sweep(self, ctx: AwsContext, clusters: list[EcsCluster]) -> tuple[EcsService, ...]:
+        at = ctx.clock.monotonic()
+        by_arn = {c.arn: c for c in clusters}
+        for gone in [c for c in self._listed if c not in by_arn]:
+            del self._listed[gone]
+            self._tasks.pop(gone, None)
+        shown = ctx.on_screen(SERVICES)
+        moving = {arn for arn, s in self._rows.items() if s.deploying}
+        cluster_of = {arn: c for c, arns in self._listed.items() for arn in arns}
+        shown_clusters = {cluster_of[a] for a in shown if a in cluster_of}
+        moving_clusters = {cluster_of[a] for a in moving if a in cluster_of}
+        changed: set[str] = set()  # service ARNs to build again
+
+        # 1. listings: new and removed services
+        stale = [c for c in by_arn if ctx.fresh or at - self.listings.read_at.get(c, -math.inf) >= self.list_every]
+        due = self.listings.due(stale, spare=ctx.spare("ecs", "ListServices"), fresh=ctx.fresh,
+                                on_screen=shown_clusters, cost=lambda c: self._pages.get(c, 1))
+        listing = due.now + due.then
+        with sweeping():
+            listed = await bounded_gather(unless_gone(self._list(ctx, c), None) for c in listing)
+        self.listings.read(listing, at)
+        for cluster, arns in zip(listing, listed):
+            self._listed[cluster] = arns or []
+        cluster_of = {arn: c for c, arns in self._listed.items() for arn in arns}
+        for arn in [a for a in self._rows if a not in cluster_of]:
+            del self._rows[arn]
+        self.describes.keep_only(cluster_of)
+
+        # 2. describes: the rows on screen and those deploying first, the rest spread
+        due = self.describes.due(list(cluster_of), spare=ctx.spare("ecs", "DescribeServices"), on_screen=shown,
+                                 moving=moving, fresh=ctx.fresh, together=cluster_of.__getitem__,
+                                 per_call=DESCRIBE_SERVICES_MAX)
+        now = ctx.clock.now()
+        for group in (due.now, due.then):
+            if not group:
+                continue
+            calls = calls_for(group, cluster_of.__getitem__, DESCRIBE_SERVICES_MAX)
+            with sweeping():
+                found = await bounded_gather(unless_gone(self._describe(ctx, by_arn[cluster_of[call[0]]], call), [])
+                                             for call in calls)
+            self.describes.read(group, at)
+            described = {s.arn: s for batch in found for s in batch if s.status != "INACTIVE"}
+            for arn in group:
+                if arn in described:
+                    s = described[arn]
+                    row = replace(self._with_health(cluster_of[arn], s, now),
+                                  metrics=self._metrics.get((s.cluster, s.name)))
+                    if row != self._rows.get(arn):  # unchanged: the same object (the table skips it)
+                        self._rows[arn] = row
+                else:  # deleted since it was listed
+                    self._rows.pop(arn, None)
+                    self._listed[cluster_of[arn]].remove(arn)
+            if group is due.now and due.then:  # what the user looks at, before the rest
+                ctx.publish_progress(self._result())
+
+        # 3. each cluster's tasks, for its services' health
+        stale = [c for c, arns in self._listed.items() if arns and (
+            ctx.fresh or c in moving_clusters or at - self.task_reads.read_at.get(c, -math.inf) >= self.tasks_every)]
+        due = self.task_reads.due(stale, spare=ctx.spare("ecs", "ListTasks"), on_screen=shown_clusters,
+                                  moving=moving_clusters, fresh=ctx.fresh, cost=lambda c: self._task_calls.get(c, 2))
+        reading = due.now + due.then
+
+        async def read_tasks(cluster: str) -> None:
+            # The old tasks go before the new ones come (the rows keep their health meanwhile):
+            # holding both, the first re-read of the large estate's 4,000 tasks raised the
+            # console's RSS by 4 MB for good (make bench's soak, minute 2 to 3).
+            self._tasks.pop(cluster, None)
+            found = await unless_gone(self.tasks.read(ctx, cluster), None)
+            if found is not None:
+                self._keep_tasks(cluster, *found)
+                changed.update(self._listed.get(cluster, ()))
+
+        with sweeping():
+            await bounded_gather(read_tasks(c) for c in reading)
+        self.task_reads.read(reading, at)
+        # health counts the replacements in a window back from now: it changes as they leave it
+        changed.update(arn for arn, s in self._rows.items() if s.health is not None and s.health.replaced)
+
+        # 4. utilisation, once a minute
+        if await self._refresh_metrics(ctx, list(self._rows.values())):
+            changed.update(self._rows)
+        for arn in changed & self._rows.keys():
+            s = self._rows[arn]
+            row = replace(self._with_health(cluster_of[arn], s, now), metrics=self._metrics.get((s.cluster, s.name)))
+            if row != s:  # the same object when nothing changed: the table ranks and draws it again only if not
+                self._rows[arn] = row
+        self.task_reads.keep_only(self._listed)
+        return self._result()
+
+    def _result(self) -> tuple[EcsService, ...]:
+        """The rows in listing order."""
+        return tuple(self._rows[arn] for arns in self._listed.values() for arn in arns if arn in self._rows)
+
+    async def _list(self, ctx: AwsContext, cluster: str) -> list[str]:
+        pages = 0
+        arns: list[str] = []
+        async for page in ctx.pages("ecs", "list_services", cluster=cluster,
+                                    PaginationConfig={"PageSize": LIST_SERVICES_PAGE}):
+            pages += 1
+            arns.extend(page.get("serviceArns", []))
+        self._pages[cluster] = max(1, pages)
+        return arns
+
+    async def _describe(self, ctx: AwsContext, cluster: EcsCluster, arns: list[str]) -> list[EcsService]:
+        ecs = await ctx.client("ecs")
+        found = await ecs.describe_services(cluster=cluster.arn, services=arns)
+        return [service_from_api(ctx.target, raw, cluster) for raw in found.get("services", [])]
+
+    async def _refresh_metrics(self, ctx: AwsContext, services: list[EcsService]) -> bool:
+        """The utilisation figures when due, else those of services not read yet (True: some read)."""
         keys = [(s.cluster, s.name) for s in services]
         due = (ctx.fresh or ctx.target != self._metrics_target
                or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every)
         if due:
             self._metrics = await fetch_service_metrics(ctx, keys)
             self._metrics_target, self._metrics_at = ctx.target, ctx.clock.monotonic()
-        else:
-            self._metrics.update(await fetch_service_metrics(ctx, [k for k in keys if k not in self._metrics]))
+            return True
+        unread = [k for k in keys if k not in self._metrics]
+        if unread:
+            self._metrics.update(await fetch_service_metrics(ctx, unread))
+        return bool(unread)
 
 
 class ClustersSource:

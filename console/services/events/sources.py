@@ -4,11 +4,12 @@ Calls per refresh of `RulesSource`:
 - ListEventBuses, then ListRules of every bus side by side (pages of 100): the first page
   is published as it arrives, then every rule, with their English and next fires
   (console.services.events.fires);
-- after the first paint, side by side: ListTargetsByRule for each rule whose targets were
-  not read in the last TARGETS_EVERY (all of them on ctrl+r; after a read of all of them the
-  next ones come spread over the period), within the client's bound, the
-  rules on screen first (AWS has no batch form: 507 rules take ten seconds at the quota's
-  pace), published as soon as the screen's are in; and once a minute (METRICS_EVERY) the
+- after the first paint, side by side: ListTargetsByRule (AWS has no batch form) for every
+  rule on the first look, within the client's bound, the rules on screen first (507 rules
+  take ten seconds at the quota's pace), published as soon as the screen's are in; after
+  it, as a sweep (console.polling.sweep) within the spare of opsdeck's share, at most
+  TARGETS_A_TICK a tick: those on screen never read, then the rules not read in the last
+  TARGETS_EVERY, longest unread first (all of those on screen on ctrl+r); and once a minute (METRICS_EVERY) the
   rules' AWS/Events figures in one batched GetMetricData and the enabled scheduled rules'
   24-hour Invocations for "did it fire" in another (console.services.events.metrics),
   published as soon as they are read.
@@ -26,15 +27,17 @@ Throttling and expired credentials still fail the refresh: the engine backs off 
 from __future__ import annotations
 
 import asyncio
-import zlib
+import math
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Awaitable, Callable, TypeVar
 
+from console.aws.budget import sweeping
 from console.aws.context import AwsContext, bounded_gather
 from console.aws.errors import ErrorClass, classify
 from console.aws.limits import max_page
 from console.polling.in_view import read_in_view_first
+from console.polling.sweep import Sweep
 from console.services.events import fires
 from console.services.events.metrics import (
     METRICS_EVERY, fetch_fire_invocations, fetch_group_metrics, fetch_rule_metrics,
@@ -45,6 +48,7 @@ from console.target import Target
 RULES = "events"
 SCHEDULES = "scheduler"
 TARGETS_EVERY = 300.0  # seconds between reads of a rule's targets (they change with deploys)
+TARGETS_A_TICK = 50  # ListTargetsByRule calls a tick at most after the first look (ticks come every 30 s)
 T = TypeVar("T")
 
 
@@ -166,11 +170,6 @@ async def count_targets(ctx: AwsContext, name: str, bus: str) -> int | None:
     return None if targets is None else len(targets)
 
 
-def sweep_phase(key: str) -> float:
-    """A fraction in [0, 1) that stays the same for `key` from run to run."""
-    return zlib.crc32(key.encode()) / 2**32
-
-
 class RulesSource:
     """The "events" source: every rule of every bus with its targets, figures and fires.
 
@@ -180,10 +179,12 @@ class RulesSource:
     288 phases). The targets of the rules on screen are read first and published as soon
     as the screen's are in (console.polling.in_view)."""
 
-    def __init__(self, metrics_every: float = METRICS_EVERY, targets_every: float = TARGETS_EVERY) -> None:
+    def __init__(self, metrics_every: float = METRICS_EVERY, targets_every: float = TARGETS_EVERY,
+                 targets_batch: int = TARGETS_A_TICK) -> None:
         self.metrics_every = metrics_every
         self.targets_every = targets_every
-        self._targets: dict[str, tuple[int | None, float]] = {}  # arn -> (count, read at: clock.monotonic())
+        self._targets: dict[str, int | None] = {}  # arn -> how many targets (None: AWS would not say)
+        self.sweep = Sweep(batch=targets_batch)  # rule ARNs: when their targets were read
         self._metrics: dict[tuple[str, str], RuleMetrics] = {}
         self._unread: frozenset[tuple[str, str]] = frozenset()
         self._fires: dict[tuple[str, str], Any] = {}
@@ -195,6 +196,7 @@ class RulesSource:
     async def __call__(self, ctx: AwsContext) -> tuple[EventRule, ...]:
         if ctx.target != self._target:  # another account or region: nothing kept applies
             self._targets, self._metrics, self._fires, self._fires_at, self._judged = {}, {}, {}, None, {}
+            self.sweep.reset()
             self._target, self._metrics_at = ctx.target, None
         now = ctx.clock.now()
 
@@ -220,6 +222,7 @@ class RulesSource:
         """Forget what was kept of rules that are gone."""
         arns, keys = {r.arn for r in rules}, {(r.bus, r.name) for r in rules}
         self._targets = {arn: kept for arn, kept in self._targets.items() if arn in arns}
+        self.sweep.keep_only(arns)
         self._judged = {key: kept for key, kept in self._judged.items() if key in keys}
 
     def _known(self, rule: EventRule, now: datetime, judged: bool = False) -> EventRule:
@@ -227,8 +230,8 @@ class RulesSource:
         asked for when `judged`), and its fires once both are."""
         key = (rule.bus, rule.name)
         targets = self._targets.get(rule.arn)
-        rule = replace(rule, targets=targets[0] if targets else None, metrics=self._metrics.get(key),
-                       metrics_unread=key in self._unread, read=judged, targets_read=targets is not None,
+        rule = replace(rule, targets=targets, metrics=self._metrics.get(key),
+                       metrics_unread=key in self._unread, read=judged, targets_read=rule.arn in self._targets,
                        figures_read=key in self._metrics or key in self._unread)
         if rule.figures_known and rule.targets_known and self._fires_at is not None and rule.schedule and rule.enabled:
             check = self._judge(rule, key)
@@ -251,21 +254,33 @@ class RulesSource:
         return check
 
     async def _read_targets(self, ctx: AwsContext, rules: list[EventRule], shown: Callable[[], None]) -> None:
-        """Each due rule's targets, those on screen first (`shown` once the screen's are in)."""
-        clock = ctx.clock.monotonic()
-        due = {r.arn: r for r in rules if ctx.fresh or r.arn not in self._targets
-               or clock - self._targets[r.arn][1] >= self.targets_every}
+        """The rules' targets: on a first look all of them, at the quota's pace, those on
+        screen first (`shown` once the screen's are in; console.polling.in_view); after it
+        a sweep (console.polling.sweep) of those not read in TARGETS_EVERY (all on screen
+        on ctrl+r) within the spare of opsdeck's share: the 507 rules of the large estate,
+        read together, all came due again in the same minute (455 calls; a tenth of the
+        events quota is 300 a minute)."""
+        at = ctx.clock.monotonic()
+        by_arn = {r.arn: r for r in rules}
 
         async def count(arn: str) -> None:
-            rule = due[arn]
-            # A rule read with all the others (the first look, ctrl+r) counts as read a part of
-            # TARGETS_EVERY earlier, its own: the next reads come spread over the period, not
-            # 507 in one minute (a tenth of the events quota is 300 calls a minute).
-            together = ctx.fresh or arn not in self._targets
-            read_at = clock - sweep_phase(arn) * self.targets_every if together else clock
-            self._targets[arn] = (await count_targets(ctx, rule.name, rule.bus), read_at)
+            rule = by_arn[arn]
+            self._targets[arn] = await count_targets(ctx, rule.name, rule.bus)
 
-        await read_in_view_first(due, count, on_screen=lambda: ctx.on_screen(RULES), shown=shown)
+        if not self.sweep.read_at:
+            with sweeping():
+                await read_in_view_first(by_arn, count, on_screen=lambda: ctx.on_screen(RULES), shown=shown)
+            self.sweep.read(by_arn, at)
+            return
+        stale = [arn for arn in by_arn if ctx.fresh or at - self.sweep.read_at.get(arn, -math.inf) >= self.targets_every]
+        due = self.sweep.due(stale, spare=ctx.spare("events", "ListTargetsByRule"), fresh=ctx.fresh,
+                             on_screen=ctx.on_screen(RULES))
+        for group in (due.now, due.then):
+            if group is due.then and due.now and due.then:  # what the user looks at, before the rest
+                shown()
+            with sweeping():
+                await bounded_gather(count(arn) for arn in group)
+            self.sweep.read(group, at)
 
     async def _read_metrics(self, ctx: AwsContext, rules: list[EventRule]) -> bool:
         """The figures and 24-hour series, when due (True: read)."""
