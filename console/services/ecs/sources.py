@@ -283,6 +283,7 @@ class ServicesSource:
                     ctx.publish_partial(list(rows.values()))
 
             await asyncio.gather(*(cluster_health(c, group) for c, group in zip(clusters, per_cluster) if group))
+            ctx.screen_read()
             await metrics
         finally:
             for read in reads.values():
@@ -294,6 +295,7 @@ class ServicesSource:
         return tuple(replace(s, metrics=self._metrics.get((s.cluster, s.name))) for s in rows.values())
 
     async def _refresh_metrics(self, ctx: AwsContext, services: list[EcsService]) -> None:
+        await ctx.until_screen_complete()  # the dashboard shows no utilisation: after what it does show
         keys = [(s.cluster, s.name) for s in services]
         due = (ctx.fresh or ctx.target != self._metrics_target
                or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every)

@@ -262,8 +262,13 @@ class AliasSweep:
             on_screen={f.name for f in functions if f.key in shown},
             moving={n for n, aliases in self._known.items() if any(a.weights for a in aliases)})
         for group in (due.now, due.then):
-            if group is due.then and due.now:  # what the user looks at, before the rest
-                ctx.publish_progress(self._aliases_of(names))
+            if group is due.then:
+                if due.now:  # what the user looks at, before the rest
+                    ctx.publish_progress(self._aliases_of(names))
+                # the rest once every panel's screen is read; rows come into view meanwhile:
+                # this tick ends, and the next (woken by them) reads those first
+                if not await ctx.rest_after_screen(self.SOURCE):
+                    break
             with sweeping():
                 fetched = await bounded_gather(list_aliases(ctx, name) for name in group)
             self.sweep.read(group, ctx.clock.monotonic())
