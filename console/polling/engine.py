@@ -274,7 +274,7 @@ class PollingEngine:
                           peer_items=lambda other: self._items_of(other, context.target, generation),
                           visible=self.on_screen,
                           screen_read_hook=lambda: self._read_screen(name, generation),
-                          screen_complete=self._screen_complete.wait,
+                          screen_complete=self._until_screen_complete,
                           view_moved=self._view_moved)
         budget = self.pool.budget
         spent = budget.source_costs(name, context.target)
@@ -325,9 +325,12 @@ class PollingEngine:
             self._check_screen_complete()
 
     def _check_screen_complete(self) -> None:
-        subscribed = [s for s in self._sources.values() if s.subscribers]
-        if subscribed and all(s.screen_read for s in subscribed):
+        if all(s.screen_read for s in self._sources.values() if s.subscribers):
             self._screen_complete.set()
+
+    async def _until_screen_complete(self) -> None:
+        self._check_screen_complete()  # none subscribed (a tick run directly): nothing to wait for
+        await self._screen_complete.wait()
 
     @property
     def screen_completed(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 
 import pytest
@@ -124,3 +125,53 @@ def test_periods_for_each_window():
     from datetime import timedelta
     queries = [MetricQuery(f"q{i}", "AWS/Lambda", "Errors", (), "Sum", 60) for i in range(500)]
     assert [len(b) for b in batches(queries, start - timedelta(days=1), start)] == [70] * 7 + [10]
+
+
+async def test_a_first_load_shows_each_calls_metrics_as_it_lands(fresh_account, monkeypatch):
+    """The rows fill as GetMetricData calls land instead of all at once after the last
+    (2,008 functions: 25 calls); the tick's result has them all."""
+    from dataclasses import replace
+
+    from console.services.lambda_ import sources
+
+    fresh_account.use(monkeypatch)
+    for i in range(FUNCTIONS):
+        make_function(fresh_account, f"land-{i:03d}")
+    gates: list[asyncio.Event] = []
+    fetch = sources.fetch_window_metrics
+
+    async def gated(ctx, names, *args, **kwargs):
+        gate = asyncio.Event()
+        gates.append(gate)
+        found = await fetch(ctx, names, *args, **kwargs)
+        await gate.wait()
+        return found
+
+    monkeypatch.setattr(sources, "fetch_window_metrics", gated)
+    published: list[tuple] = []
+    ctx = replace(context_for(fresh_account.endpoint, ManualClock(now_at_half_minute())),
+                  partial=lambda items, whole: published.append(items))
+
+    def with_metrics(items) -> int:
+        return sum(1 for f in items if f.metrics is not None)
+
+    tick = asyncio.ensure_future(FunctionsSource(MetricWindow(15))(ctx))
+    try:
+        for _ in range(3000):
+            if len(gates) == 2 and published and len(published[-1]) == FUNCTIONS:
+                break
+            await asyncio.sleep(0.01)
+        assert len(gates) == 2 and with_metrics(published[-1]) == 0  # listed, both calls held
+        gates[0].set()
+        for _ in range(300):
+            if with_metrics(published[-1]):
+                break
+            await asyncio.sleep(0.01)
+        first = with_metrics(published[-1])
+        assert 0 < first < FUNCTIONS and len(published[-1]) == FUNCTIONS  # the first call's rows
+        gates[1].set()
+        functions = await asyncio.wait_for(tick, 30)
+    finally:
+        tick.cancel()
+        await ctx.pool.close()
+    assert with_metrics(functions) == FUNCTIONS
