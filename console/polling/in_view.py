@@ -21,15 +21,11 @@ K = TypeVar("K", bound=Hashable)
 
 async def read_in_view_first(keys: Iterable[K], read: Callable[[K], Awaitable[None]], *,
                              on_screen: Callable[[], Collection[K]], shown: Callable[[], None],
-                             limit: int = CONCURRENCY,
-                             rest_after: Callable[[], Awaitable[bool]] | None = None) -> None:
+                             limit: int = CONCURRENCY) -> None:
     """`read` every key, at most `limit` at once, those `on_screen()` first; `shown()` each
     time every key on screen has been read and some were read since the last call (one
-    publish a screenful, not one a row). Keys off screen wait for `rest_after` (AwsContext.
-    rest_after_screen: until every panel's screen is read; False when it came back early
-    because the rows on screen changed: those are read first).
-    A failed read (throttling, expired credentials) stops the others and is raised."""
-    released = rest_after is None
+    publish a screenful, not one a row). A failed read (throttling, expired credentials)
+    stops the others and is raised."""
     pending = dict.fromkeys(keys)  # an ordered set: listing order
     in_flight: set[K] = set()
     unshown: set[K] = set()  # read, not yet published
@@ -46,12 +42,8 @@ async def read_in_view_first(keys: Iterable[K], read: Callable[[K], Awaitable[No
             shown()
 
     async def worker() -> None:
-        nonlocal released
         while pending:
             key = next_key()
-            if not released and key not in on_screen():
-                released = await rest_after()  # type: ignore[misc]
-                continue  # the screen may have moved meanwhile: pick again
             del pending[key]
             in_flight.add(key)
             try:

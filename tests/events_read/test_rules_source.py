@@ -4,8 +4,6 @@ last of all panels, and the source cost 3.1 s of CPU a refresh of 507 rules)."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
 from datetime import datetime, timezone
 
 from console.aws.clients import ClientPool
@@ -102,42 +100,3 @@ async def test_after_a_read_of_every_rule_the_next_target_reads_come_spread_over
     assert sum(per_minute[:5]) == 40  # every rule read again within the period, once
     assert max(per_minute) <= 40 // 2, per_minute  # not all in one minute
     assert sum(per_minute) == 80  # and again in the next period
-
-
-async def test_rules_off_screen_have_their_targets_read_only_once_every_panels_screen_is(
-        fresh_account, monkeypatch):
-    """The bench's first load: 507 ListTargetsByRule, nearly all for rules off screen, were
-    half of every request made before the dashboard was complete. The screen's rules are
-    read at once; the others wait until every source has read its part of the screen."""
-    fresh_account.use(monkeypatch)
-    events = fresh_account.client("events")
-    for i in range(12):
-        events.put_rule(Name=f"rule-{i:02d}", EventPattern='{"source": ["shop"]}')
-    clock = ManualClock(datetime.now(timezone.utc))  # 12 calls fit the quota's burst
-    published: list[tuple[int, bool]] = []
-    complete, marked = asyncio.Event(), []
-    on_screen: set[str] = set()
-    ctx = replace(context(fresh_account, clock, published), visible=lambda source: frozenset(on_screen),
-                  screen_read_hook=lambda: marked.append(True), screen_complete=complete.wait)
-
-    def read_targets() -> int:
-        return ctx.pool.stats.by_operation[("eventbridge", "ListTargetsByRule")]
-
-    source = RulesSource()
-    try:
-        listed = {rule.name: rule.key for rule in await RulesSource()(replace(ctx, screen_complete=None))}
-        before = read_targets()
-        on_screen.update(listed[f"rule-{i:02d}"] for i in (3, 7))
-        tick = asyncio.ensure_future(source(ctx))
-        for _ in range(200):
-            await asyncio.sleep(0.01)
-            if marked:
-                break
-        await asyncio.sleep(0.2)  # time for any read that would not wait
-        assert read_targets() - before == 2 and not tick.done()
-        assert published[-1] == (12, True)  # the screen's rules, published at once
-        complete.set()
-        rules = await asyncio.wait_for(tick, 30)
-    finally:
-        await ctx.pool.close()
-    assert read_targets() - before == 12 and all(rule.targets_known for rule in rules)

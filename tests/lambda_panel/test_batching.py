@@ -175,3 +175,41 @@ async def test_a_first_load_shows_each_calls_metrics_as_it_lands(fresh_account, 
         tick.cancel()
         await ctx.pool.close()
     assert with_metrics(functions) == FUNCTIONS
+
+
+async def test_the_alias_sweep_reads_the_rows_on_screen_then_waits_for_every_panels_screen(
+        fresh_account, monkeypatch):
+    """The sweep's next rows (off screen) would compete with what the user waits for: they
+    wait until every source has read its part of the screen; the rows on screen do not."""
+    from dataclasses import replace
+
+    from console.services.lambda_.sources import AliasSweep
+
+    fresh_account.use(monkeypatch)
+    for name in ("sweep-a", "sweep-b", "sweep-c"):
+        make_function(fresh_account, name)
+    ctx = context_for(fresh_account.endpoint, ManualClock(now_at_half_minute()))
+    functions = await FunctionsSource(MetricWindow(15))(ctx)
+    shown = next(f for f in functions if f.name == "sweep-b")
+    complete = asyncio.Event()
+    ctx = replace(ctx, peer_items=lambda source: functions, visible=lambda source: frozenset({shown.key}),
+                  screen_complete=complete.wait, partial=lambda items, whole: None)
+
+    def alias_calls() -> int:
+        return ctx.pool.stats.by_operation[("lambda", "ListAliases")]
+
+    sweep = AliasSweep()
+    tick = asyncio.ensure_future(sweep(ctx))
+    try:
+        for _ in range(500):
+            if alias_calls() == 1:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # time for any read that would not wait
+        assert alias_calls() == 1 and sweep.has_read("sweep-b") and not tick.done()
+        complete.set()
+        await asyncio.wait_for(tick, 30)
+    finally:
+        tick.cancel()
+        await ctx.pool.close()
+    assert alias_calls() == 3 and all(sweep.has_read(f.name) for f in functions)

@@ -265,8 +265,7 @@ class RulesSource:
             read_at = clock - sweep_phase(arn) * self.targets_every if together else clock
             self._targets[arn] = (await count_targets(ctx, rule.name, rule.bus), read_at)
 
-        await read_in_view_first(due, count, on_screen=lambda: ctx.on_screen(RULES), shown=shown,
-                                 rest_after=lambda: ctx.rest_after_screen(RULES))
+        await read_in_view_first(due, count, on_screen=lambda: ctx.on_screen(RULES), shown=shown)
 
     async def _read_metrics(self, ctx: AwsContext, rules: list[EventRule]) -> bool:
         """The figures and 24-hour series, when due (True: read)."""
