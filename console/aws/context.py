@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Sequence, TypeVar
 
 from console.aws.clients import CONCURRENCY, ClientPool
-from console.clock import Clock
+from console.clock import Clock, first_of
 from console.target import Target
 
 T = TypeVar("T")
@@ -29,6 +29,13 @@ class AwsContext:
     peer_items: Callable[[str], tuple[Any, ...] | None] | None = None
     # Also set by the engine: keys of a source's items on screen now (sweeps go there first).
     visible: Callable[[str], frozenset[str]] | None = None
+    # Also set by the engine: `screen_read` marks this source's part of the screen read;
+    # `screen_complete` resolves once every subscribed source's is (or its first tick ended),
+    # so work only the rows off screen need waits until the screen is complete.
+    screen_read_hook: Callable[[], None] | None = None
+    screen_complete: Callable[[], Awaitable[Any]] | None = None
+    # Also set by the engine: resolves when a source's rows on screen next change.
+    view_moved: Callable[[str], Awaitable[Any]] | None = None
     # True when the user asked for this refresh (ctrl+r, a window switch): skip caches.
     fresh: bool = False
 
@@ -44,6 +51,36 @@ class AwsContext:
     async def after_first_paint(self) -> None:
         if self.first_paint is not None:
             await self.first_paint()
+
+    def screen_read(self) -> None:
+        """What this source's rows on screen need has been read and published (its first
+        tick ending says so too): the rest of its work need not come first."""
+        if self.screen_read_hook is not None:
+            self.screen_read_hook()
+
+    async def after_screen_complete(self) -> None:
+        """Mark this source's screen part read, then wait until every source's is: reads
+        only rows off screen need (a sweep's next rows) would otherwise compete with what
+        the user is waiting for. (What waits here lands in the minute after the screen is
+        complete, which `make bench` counts as steady state: wait only with what fits the
+        steady share.)"""
+        self.screen_read()
+        await self.until_screen_complete()
+
+    async def rest_after_screen(self, source: str) -> bool:
+        """after_screen_complete, but back early (False) when `source`'s rows on screen
+        change meanwhile (new rows on screen are read first, not after every panel's)."""
+        if self.view_moved is None:
+            await self.after_screen_complete()
+            return True
+        complete, _ = await first_of(self.after_screen_complete(), self.view_moved(source))
+        return complete.done() and not complete.cancelled()
+
+    async def until_screen_complete(self) -> None:
+        """Wait until every source has read its part of the screen, without marking this
+        one's (work it starts before its own screen part is read)."""
+        if self.screen_complete is not None:
+            await self.screen_complete()
 
     def items_of(self, source: str) -> tuple[Any, ...] | None:
         """What `source` last published for this target; None if unknown here."""

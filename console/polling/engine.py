@@ -11,6 +11,9 @@
   within its part of opsdeck's share of each API quota (console.aws.budget); sweeps
   spend what is left (AwsContext.spare), visible items first (AwsContext.on_screen,
   which screens keep up to date with `show_keys`).
+- A first load puts the screen first: costly phases wait for the first paint, and reads
+  only rows off screen need wait until every subscribed source has read its part of the
+  screen (`screen_completed`; AwsContext.after_screen_complete).
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class _Source:
     first_done: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     paced: float = 0.0  # the interval its last tick's cost calls for (console.aws.budget)
+    screen_read: bool = False  # its part of the screen is read (AwsContext.screen_read)
 
 
 class PollingEngine:
@@ -138,6 +142,11 @@ class PollingEngine:
         self._first_paint = asyncio.Event()
         self._shown: set[str] = set()
         self._on_screen: dict[str, frozenset[str]] = {}  # source -> keys of the items on screen
+        self._moved: dict[str, asyncio.Event] = {}  # source -> set when its rows on screen change
+        # Set once every subscribed source has read its part of the screen (or ended its
+        # first tick): reads only the rows off screen need wait for it
+        # (AwsContext.after_screen_complete).
+        self._screen_complete = asyncio.Event()
 
     def register(self, name: str, fetch: Fetch, interval: float, after: tuple[str, ...] = ()) -> None:
         """Add a source. With `after`, its first tick waits until those sources have
@@ -156,6 +165,7 @@ class PollingEngine:
         self._on_screen.pop(name, None)
         self.store.forget(name)
         self.pool.budget.forget_source(name)
+        self._check_screen_complete()
 
     @property
     def sources(self) -> list[str]:
@@ -174,6 +184,7 @@ class PollingEngine:
         if not source.subscribers and source.task is not None:
             source.task.cancel()
             source.task = None
+        self._check_screen_complete()
 
     # lifecycle --------------------------------------------------------------------
     def start(self) -> None:
@@ -198,7 +209,9 @@ class PollingEngine:
         self.store.reset(self.store.generation + 1)
         for source in self._sources.values():
             source.first_done = asyncio.Event()
+            source.screen_read = False
         self._first_paint = asyncio.Event()
+        self._screen_complete = asyncio.Event()
         self._shown = set()
         self.start()
 
@@ -209,6 +222,8 @@ class PollingEngine:
         keys = frozenset(keys)
         before = self._on_screen.get(name, frozenset())
         self._on_screen[name] = keys
+        if keys != before and name in self._moved:
+            self._moved.pop(name).set()
         if keys - before:
             for source in self._sources.values():
                 if name in source.after and source.task is not None:
@@ -247,6 +262,7 @@ class PollingEngine:
             source.wake.clear()
             await self.tick(source.name, replace(context, fresh=asked), generation)
             source.first_done.set()
+            self._read_screen(source.name, generation)
             await first_of(self.clock.sleep(self.interval(source.name)), source.wake.wait())
 
     async def tick(self, name: str, context: AwsContext, generation: int) -> Snapshot:
@@ -256,7 +272,10 @@ class PollingEngine:
                               name, context.target, generation, items, whole),
                           first_paint=self._first_paint.wait,
                           peer_items=lambda other: self._items_of(other, context.target, generation),
-                          visible=self.on_screen)
+                          visible=self.on_screen,
+                          screen_read_hook=lambda: self._read_screen(name, generation),
+                          screen_complete=self._until_screen_complete,
+                          view_moved=self._view_moved)
         budget = self.pool.budget
         spent = budget.source_costs(name, context.target)
         token = current_source.set(name)
@@ -295,6 +314,28 @@ class PollingEngine:
     def _all_shown(self) -> bool:
         primaries = {s.name for s in self._sources.values() if s.subscribers and not s.after}
         return primaries <= self._shown
+
+    async def _view_moved(self, name: str) -> None:
+        await self._moved.setdefault(name, asyncio.Event()).wait()
+
+    def _read_screen(self, name: str, generation: int) -> None:
+        source = self._sources.get(name)
+        if source is not None and generation == self.store.generation:
+            source.screen_read = True
+            self._check_screen_complete()
+
+    def _check_screen_complete(self) -> None:
+        if all(s.screen_read for s in self._sources.values() if s.subscribers):
+            self._screen_complete.set()
+
+    async def _until_screen_complete(self) -> None:
+        self._check_screen_complete()  # none subscribed (a tick run directly): nothing to wait for
+        await self._screen_complete.wait()
+
+    @property
+    def screen_completed(self) -> bool:
+        """Every subscribed source has read its part of the screen (or ended a tick)."""
+        return self._screen_complete.is_set()
 
     @property
     def first_painted(self) -> bool:

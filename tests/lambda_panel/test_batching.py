@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 
 import pytest
@@ -124,3 +125,91 @@ def test_periods_for_each_window():
     from datetime import timedelta
     queries = [MetricQuery(f"q{i}", "AWS/Lambda", "Errors", (), "Sum", 60) for i in range(500)]
     assert [len(b) for b in batches(queries, start - timedelta(days=1), start)] == [70] * 7 + [10]
+
+
+async def test_a_first_load_shows_each_calls_metrics_as_it_lands(fresh_account, monkeypatch):
+    """The rows fill as GetMetricData calls land instead of all at once after the last
+    (2,008 functions: 25 calls); the tick's result has them all."""
+    from dataclasses import replace
+
+    from console.services.lambda_ import sources
+
+    fresh_account.use(monkeypatch)
+    for i in range(FUNCTIONS):
+        make_function(fresh_account, f"land-{i:03d}")
+    gates: list[asyncio.Event] = []
+    fetch = sources.fetch_window_metrics
+
+    async def gated(ctx, names, *args, **kwargs):
+        gate = asyncio.Event()
+        gates.append(gate)
+        found = await fetch(ctx, names, *args, **kwargs)
+        await gate.wait()
+        return found
+
+    monkeypatch.setattr(sources, "fetch_window_metrics", gated)
+    published: list[tuple] = []
+    ctx = replace(context_for(fresh_account.endpoint, ManualClock(now_at_half_minute())),
+                  partial=lambda items, whole: published.append(items))
+
+    def with_metrics(items) -> int:
+        return sum(1 for f in items if f.metrics is not None)
+
+    tick = asyncio.ensure_future(FunctionsSource(MetricWindow(15))(ctx))
+    try:
+        for _ in range(3000):
+            if len(gates) == 2 and published and len(published[-1]) == FUNCTIONS:
+                break
+            await asyncio.sleep(0.01)
+        assert len(gates) == 2 and with_metrics(published[-1]) == 0  # listed, both calls held
+        gates[0].set()
+        for _ in range(300):
+            if with_metrics(published[-1]):
+                break
+            await asyncio.sleep(0.01)
+        first = with_metrics(published[-1])
+        assert 0 < first < FUNCTIONS and len(published[-1]) == FUNCTIONS  # the first call's rows
+        gates[1].set()
+        functions = await asyncio.wait_for(tick, 30)
+    finally:
+        tick.cancel()
+        await ctx.pool.close()
+    assert with_metrics(functions) == FUNCTIONS
+
+
+async def test_the_alias_sweep_reads_the_rows_on_screen_then_waits_for_every_panels_screen(
+        fresh_account, monkeypatch):
+    """The sweep's next rows (off screen) would compete with what the user waits for: they
+    wait until every source has read its part of the screen; the rows on screen do not."""
+    from dataclasses import replace
+
+    from console.services.lambda_.sources import AliasSweep
+
+    fresh_account.use(monkeypatch)
+    for name in ("sweep-a", "sweep-b", "sweep-c"):
+        make_function(fresh_account, name)
+    ctx = context_for(fresh_account.endpoint, ManualClock(now_at_half_minute()))
+    functions = await FunctionsSource(MetricWindow(15))(ctx)
+    shown = next(f for f in functions if f.name == "sweep-b")
+    complete = asyncio.Event()
+    ctx = replace(ctx, peer_items=lambda source: functions, visible=lambda source: frozenset({shown.key}),
+                  screen_complete=complete.wait, partial=lambda items, whole: None)
+
+    def alias_calls() -> int:
+        return ctx.pool.stats.by_operation[("lambda", "ListAliases")]
+
+    sweep = AliasSweep()
+    tick = asyncio.ensure_future(sweep(ctx))
+    try:
+        for _ in range(500):
+            if alias_calls() == 1:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # time for any read that would not wait
+        assert alias_calls() == 1 and sweep.has_read("sweep-b") and not tick.done()
+        complete.set()
+        await asyncio.wait_for(tick, 30)
+    finally:
+        tick.cancel()
+        await ctx.pool.close()
+    assert alias_calls() == 3 and all(sweep.has_read(f.name) for f in functions)

@@ -35,6 +35,14 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
+def start_subscribed(engine: PollingEngine, **fetches) -> None:
+    """Register each fetch as a source (interval 5 s), subscribe a screen to it, start."""
+    for name, fetch in fetches.items():
+        engine.register(name, fetch, 5.0)
+        engine.subscribe(name, "screen")
+    engine.start()
+
+
 async def test_only_subscribed_sources_run_and_at_their_interval():
     clock, store, engine = make_engine()
     calls = {"a": 0, "b": 0}
@@ -313,4 +321,55 @@ async def test_rows_coming_into_view_run_the_sources_that_follow_theirs_at_once(
     engine.refresh_now("sweep")  # ctrl+r: fresh
     await settle()
     assert ticks[-1] == (frozenset({"a"}), True)
+    await engine.stop()
+
+
+async def test_reads_only_rows_off_screen_need_wait_until_every_source_has_read_its_screen():
+    """after_screen_complete: the bench's first load spent half its requests on rows off
+    screen while the screen still waited; those reads now wait until every subscribed
+    source has said its screen part is read (screen_read) or ended its first tick."""
+    clock, store, engine = make_engine()
+    release_b, order = asyncio.Event(), []
+
+    async def a(ctx):
+        await ctx.after_screen_complete()
+        order.append("a-rest")
+        return ("a",)
+
+    async def b(ctx):
+        await release_b.wait()
+        ctx.screen_read()
+        order.append("b-screen")
+        await asyncio.Event().wait()  # the rest of its tick never ends here
+
+    async def c(ctx):
+        return ("c",)  # a tick ending reads its screen part
+
+    start_subscribed(engine, a=a, b=b, c=c)
+    await settle()
+    assert order == [] and not engine.screen_completed
+    release_b.set()
+    await settle()
+    assert order == ["b-screen", "a-rest"] and engine.screen_completed
+    await engine.stop()
+
+
+async def test_waiting_for_the_screen_comes_back_when_its_rows_change():
+    """rest_after_screen returns False as soon as the source's rows on screen change, so
+    rows scrolled into view meanwhile are read first."""
+    clock, store, engine = make_engine()
+    answers = []
+
+    async def a(ctx):
+        answers.append(await ctx.rest_after_screen("a"))
+        return ("a",)
+
+    async def b(ctx):
+        await asyncio.Event().wait()
+
+    start_subscribed(engine, a=a, b=b)
+    await settle()
+    engine.show_keys("a", frozenset({"a"}))  # not the same rows as before: it moved
+    await settle()
+    assert answers == [False]
     await engine.stop()

@@ -325,6 +325,7 @@ class ServicesSource:
                     ctx.publish_partial(list(rows.values()))
 
             await asyncio.gather(*(cluster_health(c, group) for c, group in zip(clusters, per_cluster) if group))
+            ctx.screen_read()
             await metrics
         finally:
             for read in reads.values():
@@ -478,6 +479,7 @@ class ServicesSource:
 
     async def _refresh_metrics(self, ctx: AwsContext, services: list[EcsService]) -> bool:
         """The utilisation figures when due, else those of services not read yet (True: some read)."""
+        await ctx.until_screen_complete()  # the dashboard shows no utilisation: after what it does show
         keys = [(s.cluster, s.name) for s in services]
         due = (ctx.fresh or ctx.target != self._metrics_target
                or ctx.clock.monotonic() - self._metrics_at >= self.metrics_every)

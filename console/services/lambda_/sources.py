@@ -114,14 +114,28 @@ class FunctionsSource:
             if routes.get(name) != self._routes.get(name):
                 self._metrics.pop(name, None)
         self._routes = routes
-        reading = _MetricsAsListed(ctx, minutes, known=set(self._metrics), routes=routes)
+        functions: list[LambdaFunction] | None = None  # all of them, once listed
+
+        def landed(found: dict[str, LambdaMetrics], more: bool) -> None:
+            """A call's metrics; shown at once while `more` calls are to come, once every
+            function is listed (a first load fills the rows as calls land; later ticks keep
+            their complete snapshot; the last call's come with the tick's result)."""
+            self._metrics.update(found)
+            if more and functions is not None:
+                ctx.publish_partial(self._with_metrics(functions))
+
+        reading = _MetricsAsListed(ctx, minutes, known=set(self._metrics), routes=routes, landed=landed)
         try:
-            functions = await list_functions(ctx, first_page=ctx.publish_partial, each_page=reading.add)
+            listed = await list_functions(ctx, first_page=ctx.publish_partial, each_page=reading.add)
         except BaseException:
             reading.cancel()
             raise
-        ctx.publish_partial(functions)
-        self._metrics.update(await reading.finish())
+        ctx.publish_partial(self._with_metrics(listed))
+        functions = listed
+        await reading.finish()
+        return self._with_metrics(functions)
+
+    def _with_metrics(self, functions: list[LambdaFunction]) -> tuple[LambdaFunction, ...]:
         return tuple(replace(f, metrics=self._metrics.get(f.name)) for f in functions)
 
 
@@ -129,12 +143,16 @@ class _MetricsAsListed:
     """Metrics of the functions not known yet, read while the list is still paging: a
     GetMetricData call (500 queries, the documented maximum) starts as soon as a call's
     worth of functions is listed, so the metrics of 2,000 functions arrive with their last
-    page rather than after it. Calls wait for the first paint (AwsContext.first_paint)."""
+    page rather than after it; `landed` sees each call's as it lands. Calls wait for the
+    first paint (AwsContext.first_paint)."""
 
     def __init__(self, ctx: AwsContext, minutes: int, known: set[str],
-                 routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] | None = None) -> None:
+                 routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] | None = None,
+                 landed: Callable[[dict[str, LambdaMetrics], bool], None] | None = None) -> None:
         self.ctx, self.minutes, self.known = ctx, minutes, known
         self.routes = routes or {}
+        self.landed = landed  # each call's metrics as it lands, and whether more are to come
+        self.running = 0
         self.waiting: list[str] = []
         self.waiting_queries = 0
         self.calls: list[asyncio.Task[dict[str, LambdaMetrics]]] = []
@@ -155,8 +173,13 @@ class _MetricsAsListed:
     def _call(self, names: list[str]) -> None:
         async def read() -> dict[str, LambdaMetrics]:
             await self.ctx.after_first_paint()
-            return await fetch_window_metrics(self.ctx, names, self.minutes, self.routes)
+            found = await fetch_window_metrics(self.ctx, names, self.minutes, self.routes)
+            self.running -= 1
+            if self.landed is not None:
+                self.landed(found, bool(self.running or self.waiting))
+            return found
 
+        self.running += 1
         self.calls.append(asyncio.ensure_future(read()))
 
     def cancel(self) -> None:
@@ -262,8 +285,13 @@ class AliasSweep:
             on_screen={f.name for f in functions if f.key in shown},
             moving={n for n, aliases in self._known.items() if any(a.weights for a in aliases)})
         for group in (due.now, due.then):
-            if group is due.then and due.now:  # what the user looks at, before the rest
-                ctx.publish_progress(self._aliases_of(names))
+            if group is due.then:
+                if due.now:  # what the user looks at, before the rest
+                    ctx.publish_progress(self._aliases_of(names))
+                # the rest once every panel's screen is read; rows come into view meanwhile:
+                # this tick ends, and the next (woken by them) reads those first
+                if not await ctx.rest_after_screen(self.SOURCE):
+                    break
             with sweeping():
                 fetched = await bounded_gather(list_aliases(ctx, name) for name in group)
             self.sweep.read(group, ctx.clock.monotonic())
