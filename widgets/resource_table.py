@@ -24,6 +24,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -96,12 +97,15 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._unbuilt: set[str] = set()  # rows added off screen: their first cell only, so far (_fill)
         self._pool: dict[tuple, Text] = {}  # shared cells, by how they read and look (_shared)
         self._cell_lines: dict[tuple, tuple[Any, Any]] = {}  # rendered cells by place and look, two screens' worth
+        self._cell_looks: dict[tuple, tuple[Any, Any]] = {}  # the same by cell and look, wherever they are
         self._order: list[str] = []  # the visible rows' keys in display order, as last drawn
         self._ranks: dict[str, tuple[Any, Any]] = {}  # key -> (item, its sort key)
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
         self._now: datetime | None = None
         self.rows_drawn = 0  # rows drawn again since the last update began (their item changed)
         self.rows_built = 0  # rows whose cells were built on coming into view, since then
+        self.cells_rendered = 0  # cells rendered through Rich (_render_cell), ever
+        self.cells_placed = 0  # cells drawn from a render kept at another place, ever
         self.ages_drawn = 0  # rows whose ages alone were drawn again since then
         self.user_moved = False  # until True, the cursor stays on the first row (module docstring)
         self._syncing = False
@@ -350,35 +354,48 @@ class ResourceTable(DataTable, inherit_bindings=False):
         """DataTable's (a style, a padding, the cursor shown or not): the cells' renders too."""
         super()._clear_caches()
         self._cell_lines.clear()
+        self._cell_looks.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cell_lines.clear()
+        self._cell_looks.clear()
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> Any:
         """DataTable's render of a cell, kept across updates while the cell is the same
-        object at the same place, width and look. DataTable keys its own by its update
-        count, which every row added moves: a page of rows arriving below the screen made
-        every cell on screen render again through Rich (most of a first load's CPU).
-        Cells are never changed in place (widgets.cells), so identity is sameness."""
+        object in the same look and width, wherever it is. DataTable keys its own by its
+        update count, which every row added moves: a page of rows arriving below the
+        screen made every cell on screen render again through Rich (most of a first
+        load's CPU); and by place, so rows moving down the screen as a first load re-sorts
+        rendered again too. The one thing a place changes is the row and column every
+        segment names for the mouse (Style meta): put right on a render kept from another
+        place. Cells are never changed in place (widgets.cells), so identity is sameness;
+        a cell shared by many rows (ResourceTable._shared) is rendered once."""
         if column_index < 0:  # row labels (none here): DataTable's own
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        column_key = self._column_locations.get_key(column_index)
         if row_index < 0:  # the header
-            row_key, value = self._header_row_key, self.columns[column_key].label
+            value = self.columns[self._column_locations.get_key(column_index)].label
         else:
-            row_key = self._row_locations.get_key(row_index)
-            value = self._data.get(row_key, {}).get(column_key)
-        key = (row_key, column_key, row_index, column_index, base_style, width, cursor, hover,
-               self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
-        known = self._cell_lines.get(key)
+            value = self._data.get(self._row_locations.get_key(row_index), {}).get(
+                self._column_locations.get_key(column_index))
+        look = (base_style, width, cursor, hover, self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
+        at = (row_index, column_index, *look)
+        known = self._cell_lines.get(at)
         if known is not None and known[0] is value:
             return known[1]
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         if len(self._cell_lines) >= 2 * (max(self.size.height, 20) + 2) * len(self.columns):
             self._cell_lines.clear()  # two screens of cells at most: scrolled through, 2,000 rows' worth
-        self._cell_lines[key] = (value, lines)
+            self._cell_looks.clear()
+        same = self._cell_looks.get((id(value), *look))
+        if same is not None and same[0] is value:
+            lines = _placed(same[1], row_index, column_index)
+            self.cells_placed += 1
+        else:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._cell_looks[(id(value), *look)] = (value, lines)
+            self.cells_rendered += 1
+        self._cell_lines[at] = (value, lines)
         return lines
 
     def _reorder(self, order: list[str]) -> None:
@@ -459,6 +476,14 @@ class ResourceTable(DataTable, inherit_bindings=False):
             return self.app.theme_variables.get(tone, "")
         except Exception:  # not mounted yet: no theme to ask
             return ""
+
+
+def _placed(lines: list[list[Segment]], row_index: int, column_index: int) -> list[list[Segment]]:
+    """A cell's render at another place: each segment names its row and column (DataTable
+    reads them back from a click or the mouse), nothing else in it depends on the place."""
+    meta = Style.from_meta({"row": row_index, "column": column_index})
+    return [[Segment(text, meta if style is None else style + meta, control) for text, style, control in line]
+            for line in lines]
 
 
 def _same(a: Text, b: Text) -> bool:

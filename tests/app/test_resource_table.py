@@ -193,6 +193,30 @@ async def test_a_first_load_builds_the_cells_of_the_rows_in_view_only():
             cell.plain for cell in (column.cell(rows(functions[-1])[0], T0) for column in LAMBDA.columns)]
 
 
+async def test_rows_moving_down_the_screen_render_no_cell_again_and_a_click_finds_its_row():
+    """A first load re-sorts as rows arrive: a row sorted in at the top moves every row on
+    screen down one. Their cells are the same objects, so none is rendered through Rich
+    again, only the new row's; each names its new row for the mouse (a click selects it)."""
+    app = TableApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        table = app.query_one(ResourceTable)
+        functions = [function(f"fn-{i:04d}", 100, 0) for i in range(1, 41)]
+        table.update_items(rows(*functions), T0)
+        await pilot.pause()
+        before = table.cells_rendered
+        assert before > 0
+
+        table.update_items(rows(function("fn-0000", 100, 0), *functions), T0)  # sorts first
+        await pilot.pause()
+        assert names_of(table)[:2] == ["fn-0000", "fn-0001"]
+        assert table.cells_rendered - before <= len(LAMBDA.columns)  # the new row's, at most
+
+        await pilot.click(ResourceTable, offset=(2, table.header_height + 5))
+        await pilot.pause()
+        assert table.cursor_row == 5 and names_of(table)[5] == "fn-0005"
+        assert table.selected_key == table.visible_keys[5]
+
+
 async def test_cells_that_read_and_look_the_same_are_held_once():
     """2,000 functions repeat their runtime and memory and, idle, every figure: one Text
     each (a cell is ~300 bytes), while a cell that looks different (a tone) stays its own."""
