@@ -6,7 +6,10 @@ cursor, lose the scroll position or flicker. Rows are keyed by the resource's ke
 re-sorts only when the order changed, and the cursor stays on its resource KEY. An update
 draws only what is on screen: the rows there whose item changed (an equal item's row is
 left as it is) and their ages; a changed row off screen is drawn when it scrolls into
-view. A sweep that changes three rows of 2,000 costs at most three rows.
+view. A sweep that changes three rows of 2,000 costs at most three rows. A row added off
+screen holds only its first cell (the name: it ranks the row) until it first scrolls into
+view: a first load of 1,500 rows builds a screenful of rows' cells, not 1,500 rows' (their
+columns widen to them then, as for a cell that grows).
 
 Until the user moves the cursor it stays on the first row instead: a panel's sort puts
 what is worst first, and a first load re-sorts as figures arrive (names first, metrics
@@ -21,6 +24,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -29,11 +33,12 @@ from textual.geometry import Size
 from textual.render import measure
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row
-from textual.widgets.data_table import DuplicateKey, RowKey
+from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 
 Cell = Callable[[Any, datetime], Text]
 
 POOL_PER_ROW = 2  # distinct shared cells kept per row at most (ResourceTable._shared)
+NOT_BUILT = Text("")  # the cells of a row not in view yet, after its first (ResourceTable._fill)
 
 Tone = Callable[[Any], "str | None"]
 
@@ -89,13 +94,18 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._drawn: dict[str, Any] = {}  # the item each visible row's cells were drawn from
         self._aged: dict[str, datetime] = {}  # the `now` each visible row's ages were drawn at
         self._stale: set[str] = set()  # rows off screen whose item changed since they were drawn
+        self._unbuilt: set[str] = set()  # rows added off screen: their first cell only, so far (_fill)
         self._pool: dict[tuple, Text] = {}  # shared cells, by how they read and look (_shared)
         self._cell_lines: dict[tuple, tuple[Any, Any]] = {}  # rendered cells by place and look, two screens' worth
+        self._cell_looks: dict[tuple, tuple[Any, Any]] = {}  # the same by cell and look, wherever they are
         self._order: list[str] = []  # the visible rows' keys in display order, as last drawn
         self._ranks: dict[str, tuple[Any, Any]] = {}  # key -> (item, its sort key)
         self._aging = tuple(i for i, spec in enumerate(self.specs) if spec.ages)
         self._now: datetime | None = None
         self.rows_drawn = 0  # rows drawn again since the last update began (their item changed)
+        self.rows_built = 0  # rows whose cells were built on coming into view, since then
+        self.cells_rendered = 0  # cells rendered through Rich (_render_cell), ever
+        self.cells_placed = 0  # cells drawn from a render kept at another place, ever
         self.ages_drawn = 0  # rows whose ages alone were drawn again since then
         self.user_moved = False  # until True, the cursor stays on the first row (module docstring)
         self._syncing = False
@@ -130,6 +140,20 @@ class ResourceTable(DataTable, inherit_bindings=False):
     def selected_item(self) -> Any | None:
         key = self.selected_key
         return None if key is None else self._items.get(key)
+
+    def get_cell(self, row_key: RowKey | str, column_key: ColumnKey | str) -> Any:
+        """DataTable's, with the row's cells built if it has not been in view yet."""
+        self._build_if_unbuilt(row_key)
+        return super().get_cell(row_key, column_key)
+
+    def get_row(self, row_key: RowKey | str) -> list[Any]:
+        self._build_if_unbuilt(row_key)
+        return super().get_row(row_key)
+
+    def _build_if_unbuilt(self, row_key: RowKey | str) -> None:
+        key = row_key.value if isinstance(row_key, RowKey) else row_key
+        if key in self._unbuilt:
+            self._fill([key])
 
     def select_key(self, key: str) -> bool:
         """Move the cursor to the row of `key`; False if it is not shown."""
@@ -192,7 +216,7 @@ class ResourceTable(DataTable, inherit_bindings=False):
         now = self._now
         assert now is not None
         updates = self._update_count
-        self.rows_drawn = self.ages_drawn = 0
+        self.rows_drawn = self.ages_drawn = self.rows_built = 0
         keep, index = self.selected_key, self.cursor_row
         visible = self._visible()
         order = [self.key_of(item) for item in visible]
@@ -203,13 +227,16 @@ class ResourceTable(DataTable, inherit_bindings=False):
             self._drawn.pop(key, None)
             self._aged.pop(key, None)
             self._stale.discard(key)
+            self._unbuilt.discard(key)
         added: list[tuple[str, tuple[Text, ...]]] = []
+        unbuilt = (NOT_BUILT,) * (len(self.specs) - 1)
         for key, item in zip(order, visible):
             if key not in self._shown:
-                cells = tuple(self._cell(i, item) for i in range(len(self.specs)))
+                cells = (self._cell(0, item), *unbuilt)  # the rest when it comes into view (_fill)
                 added.append((key, cells))
                 self._shown[key], self._drawn[key], self._aged[key] = cells, item, now
-            elif key not in self._stale:
+                self._unbuilt.add(key)
+            elif key not in self._stale and key not in self._unbuilt:
                 drawn = self._drawn[key]
                 if drawn is item or drawn == item:
                     self._drawn[key] = item  # the same object next time: compared by identity
@@ -236,7 +263,10 @@ class ResourceTable(DataTable, inherit_bindings=False):
         now = self._now
         if now is None:
             return
-        for key in self._keys_on_screen():
+        on_screen = self._keys_on_screen()
+        # one row more: DataTable scrolls by whole rows, rounding a scroll this takes down
+        self._fill([key for key in self._order[self._first_on_screen():][:len(on_screen) + 1] if key in self._unbuilt])
+        for key in on_screen:
             if key in self._stale:
                 self._stale.discard(key)
                 self._draw(key, self._items[key], range(len(self.specs)))
@@ -262,9 +292,36 @@ class ResourceTable(DataTable, inherit_bindings=False):
         self._drawn[key] = item
         self._aged[key] = self._now
 
+    def _fill(self, keys: list[str]) -> None:
+        """Build the cells of rows added while off screen (`_unbuilt`), as their items are
+        now, widening the columns they outgrow; one update of the table for them all."""
+        if not keys:
+            return
+        widened = False
+        columns = [self.columns[spec.key] for spec in self.specs]
+        for key in keys:
+            self._unbuilt.discard(key)
+            self._stale.discard(key)
+            item = self._items[key]
+            cells = tuple(self._cell(i, item) for i in range(len(self.specs)))
+            self._data[RowKey(key)] = {column.key: cell for column, cell in zip(columns, cells)}
+            for column, cell in zip(columns, cells):
+                if cell.cell_len > column.content_width:
+                    column.content_width = cell.cell_len
+                    widened = True
+            self._shown[key], self._drawn[key], self._aged[key] = cells, item, self._now
+        self.rows_built += len(keys)
+        self._update_count += 1
+        if widened:
+            self._require_update_dimensions = True  # the virtual width (_update_dimensions)
+        self.refresh()
+
+    def _first_on_screen(self) -> int:
+        return int(self.scroll_y)
+
     def _keys_on_screen(self) -> list[str]:
         header = self.header_height if self.show_header else 0
-        first = int(self.scroll_y)
+        first = self._first_on_screen()
         height = max(1, self.size.height - header) if self.size.height else 20
         return self._order[first:first + height]
 
@@ -297,42 +354,55 @@ class ResourceTable(DataTable, inherit_bindings=False):
         """DataTable's (a style, a padding, the cursor shown or not): the cells' renders too."""
         super()._clear_caches()
         self._cell_lines.clear()
+        self._cell_looks.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cell_lines.clear()
+        self._cell_looks.clear()
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> Any:
         """DataTable's render of a cell, kept across updates while the cell is the same
-        object at the same place, width and look. DataTable keys its own by its update
-        count, which every row added moves: a page of rows arriving below the screen made
-        every cell on screen render again through Rich (most of a first load's CPU).
-        Cells are never changed in place (widgets.cells), so identity is sameness."""
+        object in the same look and width, wherever it is. DataTable keys its own by its
+        update count, which every row added moves: a page of rows arriving below the
+        screen made every cell on screen render again through Rich (most of a first
+        load's CPU); and by place, so rows moving down the screen as a first load re-sorts
+        rendered again too. The one thing a place changes is the row and column every
+        segment names for the mouse (Style meta): put right on a render kept from another
+        place. Cells are never changed in place (widgets.cells), so identity is sameness;
+        a cell shared by many rows (ResourceTable._shared) is rendered once."""
         if column_index < 0:  # row labels (none here): DataTable's own
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        column_key = self._column_locations.get_key(column_index)
         if row_index < 0:  # the header
-            row_key, value = self._header_row_key, self.columns[column_key].label
+            value = self.columns[self._column_locations.get_key(column_index)].label
         else:
-            row_key = self._row_locations.get_key(row_index)
-            value = self._data.get(row_key, {}).get(column_key)
-        key = (row_key, column_key, row_index, column_index, base_style, width, cursor, hover,
-               self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
-        known = self._cell_lines.get(key)
+            value = self._data.get(self._row_locations.get_key(row_index), {}).get(
+                self._column_locations.get_key(column_index))
+        look = (base_style, width, cursor, hover, self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
+        at = (row_index, column_index, *look)
+        known = self._cell_lines.get(at)
         if known is not None and known[0] is value:
             return known[1]
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         if len(self._cell_lines) >= 2 * (max(self.size.height, 20) + 2) * len(self.columns):
             self._cell_lines.clear()  # two screens of cells at most: scrolled through, 2,000 rows' worth
-        self._cell_lines[key] = (value, lines)
+            self._cell_looks.clear()
+        same = self._cell_looks.get((id(value), *look))
+        if same is not None and same[0] is value:
+            lines = _placed(same[1], row_index, column_index)
+            self.cells_placed += 1
+        else:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._cell_looks[(id(value), *look)] = (value, lines)
+            self.cells_rendered += 1
+        self._cell_lines[at] = (value, lines)
         return lines
 
     def _reorder(self, order: list[str]) -> None:
         # DataTable.sort hands the key function cell values, not row keys: rank rows by
-        # the identity of their first cell, which is unique per row.
+        # the identity of their first cell, which is unique per row (and built for every row).
         first = self.specs[0].key
-        rank = {id(self.get_cell(key, first)): position for position, key in enumerate(order)}
+        rank = {id(self._shown[key][0]): position for position, key in enumerate(order)}
         self.sort(first, key=lambda cell: rank[id(cell)])
 
     def _add_rows(self, rows: list[tuple[str, tuple[Text, ...]]]) -> None:
@@ -406,6 +476,14 @@ class ResourceTable(DataTable, inherit_bindings=False):
             return self.app.theme_variables.get(tone, "")
         except Exception:  # not mounted yet: no theme to ask
             return ""
+
+
+def _placed(lines: list[list[Segment]], row_index: int, column_index: int) -> list[list[Segment]]:
+    """A cell's render at another place: each segment names its row and column (DataTable
+    reads them back from a click or the mouse), nothing else in it depends on the place."""
+    meta = Style.from_meta({"row": row_index, "column": column_index})
+    return [[Segment(text, meta if style is None else style + meta, control) for text, style, control in line]
+            for line in lines]
 
 
 def _same(a: Text, b: Text) -> bool:

@@ -260,7 +260,7 @@ event: the newest service event and its age. `/` filters by name; `enter` opens 
             if unknown:
                 words.append(f" · {unknown} not read yet")
             words.append(" · worst first")
-        if snapshot is not None and snapshot.loaded and not snapshot.complete:
+        if snapshot is not None and snapshot.loaded and not snapshot.complete and not self._cluster_read():
             words.append(" · reading… more as pages arrive")
         if self.table.filter_text:
             words.append(" · filter ")
@@ -271,6 +271,14 @@ event: the newest service event and its age. `/` filters by name; `enter` opens 
             words.append(f" · {lead}" + (f", rows {age} old" if items else "") + " — ")
             words.append_text(inert(self.problem.headline))
         return words
+
+    def _cluster_read(self) -> bool:
+        """Every row of this cluster read, though other clusters' may still be coming: the
+        source gives a cluster's services their health only once it has listed and
+        described them all (console.services.ecs.sources), so rows that all have it are
+        the whole cluster."""
+        items = self.table.items
+        return bool(items) and all(s.health is not None for s in items)
 
     def _notice(self) -> Text | None:
         state, problem = self.state, self.problem

@@ -142,7 +142,9 @@ async def test_a_refresh_that_moves_three_aliases_of_2000_functions_draws_at_mos
         await pilot.press("end")  # scrolled into view: drawn as it is now
         await pilot.pause()
         assert last in table.keys_in_view()
-        assert table.rows_drawn == 2  # since the update: the top row, then the last
+        # since the update: the top row drawn again; the rows at the end, never in view
+        # before, built as they are now
+        assert table.rows_drawn == 1 and table.rows_built >= len(table.keys_in_view())
         assert table.get_cell(last, "routing").plain == "live→4" and table.get_cell(last, "modified").plain == "10s"
         await pilot.press("home")
         await pilot.pause()
@@ -152,6 +154,67 @@ async def test_a_refresh_that_moves_three_aliases_of_2000_functions_draws_at_mos
         table.select_key(middle)  # the cursor brings it into view
         await pilot.pause()
         assert table.get_cell(middle, "routing").plain == "live→4" and table.get_cell(middle, "modified").plain == "1m"
+
+
+async def test_a_first_load_builds_the_cells_of_the_rows_in_view_only():
+    """2,000 rows added at once: every row's first cell (its name, which ranks it), the
+    other cells of the rows on screen only; the others' are built when they come into
+    view (or are asked for), their columns widened to them then."""
+    built: Counter = Counter()
+
+    def counting(column: Column) -> Column:
+        def cell(row, now):
+            built[column.key] += 1
+            return column.cell(row, now)
+        return replace(column, cell=cell)
+
+    app = TableApp(tuple(counting(column) for column in LAMBDA.columns))
+    async with app.run_test(size=(160, 50)) as pilot:
+        table = app.query_one(ResourceTable)
+        functions = [function(f"fn-{i:04d}", 100, 0) for i in range(1999)]
+        functions.append(function("zz-the-last-function-with-a-name-far-longer-than-the-rest", 100, 0))
+        table.update_items(rows(*functions), T0)
+        await pilot.pause()
+        first, *others = (column.key for column in LAMBDA.columns)
+        on_screen = len(table.keys_in_view())
+        assert table.row_count == 2000 and 0 < on_screen < 50
+        assert built[first] >= 2000
+        assert all(on_screen <= built[key] <= on_screen + 1 for key in others)  # + the row a scroll rounds to
+        assert table.columns[first].content_width == len(functions[-1].name)  # names: every row's
+
+        built.clear()
+        last = table.visible_keys[-1]
+        assert table.get_cell(last, others[0]).plain != ""  # asked for: built then
+        await pilot.press("end")
+        await pilot.pause()
+        assert last in table.keys_in_view()
+        assert all(on_screen - 1 <= built[key] <= on_screen + 2 for key in others)
+        assert [cell.plain for cell in table.get_row(last)] == [
+            cell.plain for cell in (column.cell(rows(functions[-1])[0], T0) for column in LAMBDA.columns)]
+
+
+async def test_rows_moving_down_the_screen_render_no_cell_again_and_a_click_finds_its_row():
+    """A first load re-sorts as rows arrive: a row sorted in at the top moves every row on
+    screen down one. Their cells are the same objects, so none is rendered through Rich
+    again, only the new row's; each names its new row for the mouse (a click selects it)."""
+    app = TableApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        table = app.query_one(ResourceTable)
+        functions = [function(f"fn-{i:04d}", 100, 0) for i in range(1, 41)]
+        table.update_items(rows(*functions), T0)
+        await pilot.pause()
+        before = table.cells_rendered
+        assert before > 0
+
+        table.update_items(rows(function("fn-0000", 100, 0), *functions), T0)  # sorts first
+        await pilot.pause()
+        assert names_of(table)[:2] == ["fn-0000", "fn-0001"]
+        assert table.cells_rendered - before <= len(LAMBDA.columns)  # the new row's, at most
+
+        await pilot.click(ResourceTable, offset=(2, table.header_height + 5))
+        await pilot.pause()
+        assert table.cursor_row == 5 and names_of(table)[5] == "fn-0005"
+        assert table.selected_key == table.visible_keys[5]
 
 
 async def test_cells_that_read_and_look_the_same_are_held_once():

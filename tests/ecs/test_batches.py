@@ -1,11 +1,12 @@
 """Describes shared by several listings (console.services.ecs.batches.Turns): at most so
-many at once, and those of the clusters a screen shows go first."""
+many at once, those of the clusters a screen shows first, then those of listings still
+listing."""
 
 from __future__ import annotations
 
 import asyncio
 
-from console.services.ecs.batches import Turns
+from console.services.ecs.batches import Turns, described_as_listed
 
 
 async def test_the_clusters_on_screen_are_described_first_within_the_bound():
@@ -37,6 +38,39 @@ async def test_the_clusters_on_screen_are_described_first_within_the_bound():
     assert started == ["small0", "big0", "big1", "big2", "small1", "small2"]
 
 
+async def test_the_describes_of_a_listing_still_listing_go_before_those_of_listings_done():
+    """The largest cluster's pages follow each other: its describes go before those of the
+    small clusters listed in one page (theirs fill the gaps while it waits for a page), and
+    a cluster on screen before both."""
+    on_screen: set[str] = set()
+    turns = Turns(1, lambda: on_screen)
+    started: list[str] = []
+    release = asyncio.Event()
+
+    async def describe(cluster: str, batch: int) -> None:
+        async with turns.of(cluster):
+            started.append(f"{cluster}{batch}")
+            await release.wait()
+
+    turns.of("small").listed()  # its one page is in; "big" has more to come
+    turns.of("shown").listed()
+    work = [asyncio.ensure_future(describe(c, b)) for b in range(2) for c in ("small", "big")]
+    await asyncio.sleep(0)
+    assert started == ["small0"]  # the first to ask, with turns free
+    release.set()
+    await asyncio.gather(*work)
+    assert started == ["small0", "big0", "big1", "small1"]
+
+    release.clear()
+    started.clear()
+    work = [asyncio.ensure_future(describe(c, 0)) for c in ("small", "big", "shown", "big")]
+    await asyncio.sleep(0)
+    on_screen.add("shown")
+    release.set()
+    await asyncio.gather(*work)
+    assert started == ["small0", "shown0", "big0", "big0"]
+
+
 async def test_a_describe_cancelled_while_waiting_or_just_let_in_gives_its_turn_on():
     turns = Turns(1, set)
     hold = asyncio.Event()
@@ -62,3 +96,20 @@ async def test_a_describe_cancelled_while_waiting_or_just_let_in_gives_its_turn_
     let_in.cancel()  # ... which is cancelled before it runs
     await asyncio.gather(first, let_in, return_exceptions=True)
     assert turns.free == 1 and not turns.waiting
+
+
+async def test_a_listing_tells_its_turns_when_its_last_page_is_in():
+    turns = Turns(2, set)
+    seen: list[set[str]] = []
+
+    async def pages():
+        for page in (["a", "b"], ["c"]):
+            seen.append(set(turns.listed))
+            yield {"arns": page}
+
+    async def describe(arns: list[str]) -> list[str]:
+        return arns
+
+    arns, described = await described_as_listed(pages(), "arns", 2, describe, bound=turns.of("cluster"))
+    assert arns == described == ["a", "b", "c"]
+    assert seen == [set(), set()] and turns.listed == {"cluster"}

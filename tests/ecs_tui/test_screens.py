@@ -124,6 +124,33 @@ async def test_rows_appear_as_pages_arrive_before_their_health(make_app, ecs_est
         assert "reading" not in words(screen, "#services-status")
 
 
+async def test_a_cluster_read_in_full_is_not_reading_while_other_clusters_still_are(make_app, ecs_estate):
+    """A first load gives a cluster's services their health once it has listed and
+    described them all (console.services.ecs.sources); while other clusters are still
+    read, the screen of one whose rows all have it says nothing is left to come."""
+    staging = replace(known.services()[0], cluster="staging", arn="arn:aws:ecs:staging/api", health=None)
+
+    def source(prod, go_on: asyncio.Event):
+        async def services(ctx):
+            ctx.publish_partial((*prod, staging))
+            await go_on.wait()
+            return known.services()
+        return services
+
+    for prod, reading in ((known.services(), False), ((replace(known.services()[0], health=None),
+                                                        *known.services()[1:]), True)):
+        app, go_on = make_app(), asyncio.Event()
+        app.source_table = {**app.source_table, "ecs": (source(prod, go_on), 10.0)}
+        async with app.run_test(size=(220, 30)) as pilot:
+            screen = await open_services(pilot)
+            status = words(screen, "#services-status")
+            assert screen.table.row_count == 6 and status.startswith("6 services")
+            assert ("reading… more as pages arrive" in status) is reading
+            assert ("1 not read yet" in status) is reading
+            go_on.set()
+            await settle(pilot, 4)
+
+
 async def test_opening_a_cluster_keeps_the_services_read_under_way(make_app, ecs_estate):
     """The dashboard and the services screen both follow the "ecs" source: opening the
     screen mid-read hands the subscription over (screens/base.py), so the read in flight
