@@ -294,39 +294,45 @@ class ServicesSource:
         # only if it turns out to have some.
         with sweeping():
             reads = {c.arn: asyncio.ensure_future(tasks_of(c)) for c in clusters if c.active_services}
+        rows: dict[str, EcsService] = {}  # with their health: the clusters whose tasks are read
+        described: dict[str, list[EcsService]] = {}  # cluster ARN -> its services, every one described
+        pending = len(clusters)
         metrics: asyncio.Future[None] | None = None
-        try:
-            with sweeping():
-                per_cluster = await bounded_gather(
-                    unless_gone(cluster_services(ctx, c, batch_described, listed, describing.of(c.name)), [])
-                    for c in clusters)
-            services = [s for group in per_cluster for s in group]
-            ctx.publish_partial(services)
-            await ctx.after_first_paint()
-            metrics = asyncio.ensure_future(self._refresh_metrics(ctx, services))
-            rows = {s.arn: s for s in services}
-            pending = sum(1 for group in per_cluster if group)
 
-            async def cluster_health(cluster: EcsCluster, group: list[EcsService]) -> None:
-                """The cluster's services with their health as soon as its tasks are read:
-                a first load shows them then, the largest cluster's without waiting for the
-                others' tasks, nobody's for the utilisation figures."""
-                nonlocal pending
-                with sweeping():
+        async def utilisation() -> None:
+            await ctx.after_first_paint()
+            await self._refresh_metrics(ctx, [s for group in described.values() for s in group])
+
+        async def services_then_health(cluster: EcsCluster) -> list[EcsService]:
+            """The cluster's services, then, as soon as its own tasks are read, with their
+            health: a first load shows a cluster complete when its own reads are, the
+            largest cluster's without waiting for the others' services (it is described
+            first, batches.Turns) nor anyone's utilisation (read once every service is
+            described, while the tasks still are)."""
+            nonlocal pending, metrics
+            with sweeping():
+                group = await unless_gone(cluster_services(ctx, cluster, batch_described, listed,
+                                                           describing.of(cluster.name)), [])
+                described[cluster.arn] = group
+                if len(described) == len(clusters):
+                    metrics = asyncio.ensure_future(utilisation())
+                if group:
                     read = reads.get(cluster.arn) or reads.setdefault(cluster.arn,
                                                                       asyncio.ensure_future(tasks_of(cluster)))
+            if group:
                 self._keep_tasks(cluster.arn, *await read)
                 now = ctx.clock.now()
                 for s in group:
-                    rows[s.arn] = replace(self._with_health(cluster.arn, s, now),
-                                          metrics=self._metrics.get((s.cluster, s.name)))
-                pending -= 1
-                if pending or not metrics.done():  # else the tick's result comes now
-                    ctx.publish_partial(list(rows.values()))
+                    rows[s.arn] = self._with_health(cluster.arn, s, now)
+            pending -= 1
+            if pending or metrics is None or not metrics.done():  # else the tick's result comes now
+                ctx.publish_partial(list({**shown, **rows}.values()))
+            return group
 
-            await asyncio.gather(*(cluster_health(c, group) for c, group in zip(clusters, per_cluster) if group))
+        try:
+            per_cluster = await bounded_gather(services_then_health(c) for c in clusters)
             ctx.screen_read()
-            await metrics
+            await (metrics or utilisation())
         finally:
             for read in reads.values():
                 read.cancel()
