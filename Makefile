@@ -20,10 +20,13 @@ demo: $(STAMP)
 # loadgroup hands out one test at a time, in collection order (tests marked `long` first),
 # and keeps a module with a module-scoped fixture on one worker (tests/conftest.py).
 # `make test WORKERS=0` runs serially.
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set (this machine sets it): otherwise
+# every worker rewrites the asserts of every test module (8 s of CPU each) and every process
+# the suite starts (embedded servers, `opsdeck demo` in a terminal) compiles its modules again.
 WORKERS ?= 4
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # BENCH_ARGS: e.g. "--soak-minutes 0" (no soak), "--runs 1"; see `python -m tests.bench.run --help`
 # The bench extra (awslogs, the peer of the logs figures) goes into the same venv, for the bench

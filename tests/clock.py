@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager, suppress
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import AsyncIterator
 
 from console.clock import ManualClock
@@ -57,3 +57,11 @@ class InstantClock(ManualClock):
             self._elapsed += seconds
             self.moved()
         await asyncio.sleep(0)
+
+
+class InstantSharedClock(SharedClock, InstantClock):
+    """An InstantClock the embedded AWS follows, starting now: for a command that builds its
+    own clock (console.clock.SystemClock) and would otherwise wait out real minutes."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(endpoint, datetime.now(timezone.utc).replace(microsecond=0))

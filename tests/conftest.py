@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import boto3
@@ -25,17 +25,23 @@ _accounts = itertools.count(1)
 def pytest_collection_modifyitems(config, items):
     """How `make test` spreads the suite over its workers (--dist loadgroup, one test at a time):
 
-    - tests marked `long` (tens of seconds each) come first, so each starts at once on a
-      worker of its own and the run does not end waiting for one that started last;
     - the tests of a module with a module-scoped fixture (an embedded server of its own, a
-      seeded account) form one xdist group: one worker runs them, the fixture is set up once.
+      seeded account) form one xdist group: one worker runs them, the fixture is set up once;
+    - tests marked `long` (tens of seconds each), then the groups (the largest units a worker
+      cannot share: several tests and a server start, tests/quotas' ten simulated minutes on
+      the large estate among them), come first, so each starts early on a worker of its own
+      and the run does not end waiting for one that started last.
     """
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         defs = fixtures.name2fixturedefs.values() if fixtures else ()
         if any(d[-1].scope == "module" for d in defs) and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: otherwise as collected
+
+    def start(item) -> int:
+        return 0 if item.get_closest_marker("long") else 1 if item.get_closest_marker("xdist_group") else 2
+
+    items.sort(key=start)  # stable: otherwise as collected
 
 
 @pytest.fixture(autouse=True)
@@ -109,15 +115,20 @@ class Account:
     access_key: str
     secret_key: str
     endpoint: str
+    _clients: dict = field(default_factory=dict, compare=False, repr=False)
 
     def client(self, service: str):
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id=self.access_key,
-            aws_secret_access_key=self.secret_key,
-        )
+        """One boto3 client per service for this account: helpers that make many resources
+        (90 functions: two clients each) spent more CPU building clients than on the requests."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.endpoint,
+                region_name="us-east-1",
+                aws_access_key_id=self.access_key,
+                aws_secret_access_key=self.secret_key,
+            )
+        return self._clients[service]
 
     def use(self, monkeypatch) -> None:
         """Make this account's keys the process's credentials (for the console under test)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from console.demo import control
 from console.services.lambda_.deploy.package import load_source
 
 
@@ -28,11 +29,21 @@ def test_deploy_then_rollback(functions, source):
     assert functions.alias(name) == ("1", {})
 
 
-def test_canary_without_traffic_rolls_back_and_exits_non_zero(functions, source):
-    """Real time, kept short: a 1 s canary with no traffic is not promoted."""
+def test_canary_without_traffic_rolls_back_and_exits_non_zero(functions, source, monkeypatch):
+    """A 1 s canary with no traffic is not promoted. Its verdict waits for the canary's
+    minute of metrics to be final (up to a minute of real time): the command runs on a clock
+    that moves whenever it sleeps, the embedded AWS in step (tests/clock.py)."""
+    import console.clock
+    from tests.clock import InstantSharedClock
+
+    endpoint = functions.account.endpoint
+    monkeypatch.setattr(console.clock, "SystemClock", lambda: InstantSharedClock(endpoint))
     name = functions.create()
-    result = opsdeck(functions.account.endpoint, "lambda", "deploy", name, "--dir", str(source),
-                     "--canary", "10%:1s", "--grace", "0s", "--yes")
+    try:
+        result = opsdeck(endpoint, "lambda", "deploy", name, "--dir", str(source),
+                         "--canary", "10%:1s", "--grace", "0s", "--yes")
+    finally:
+        control.set_clock(endpoint, None)
     assert result.exit_code == 1, result.output
     assert "Deploy ROLLED BACK: Rolled back automatically: not enough traffic" in result.output
     assert "Alias live is back on version 1." in result.output

@@ -18,6 +18,7 @@ and the read timeout is lowered where a stall must time out.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from datetime import datetime, timezone
@@ -161,9 +162,18 @@ def waiting(app: OpsdeckApp, clock: ManualClock) -> bool:
 
 
 async def settle(pilot, app: OpsdeckApp, clock: ManualClock) -> None:
-    """Until everything woken has done its work and waits on the clock again (seen twice)."""
+    """Until everything woken has done its work and waits on the clock again (seen twice,
+    the screen's messages processed in between). `waiting` is read every 2 ms on the event
+    loop the app runs on: a 20 ms pilot pause a look made a run of many wake-ups slow."""
     for _ in range(2):
-        await wait_until(pilot, lambda: waiting(app, clock), pause=0.02)
+        for _ in range(30_000):
+            if waiting(app, clock):
+                break
+            await asyncio.sleep(0.002)
+        else:
+            running = [s for s in app.engine._sources.values() if s.task is not None]
+            raise AssertionError(f"not settled in a minute: {app.pool.in_flight} requests in flight, "
+                                 f"{clock.sleepers} sleepers for {len(running)} source loops, screen {app.screen}")
         await pilot.pause(0.01)
 
 

@@ -1,4 +1,9 @@
-"""Metrics for every function come in ceil(queries / 500) GetMetricData calls, whatever the window."""
+"""Metrics for every function come in ceil(queries / 500) GetMetricData calls, whatever the window.
+
+The sources run on a ManualClock the tests move only between reads; while a read runs, time
+flies (tests/clock.py): a retry botocore makes on a loaded machine (a read timing out) waits
+on that clock, and on a clock nothing moved it hung the test until pytest-timeout ended it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from console.clock import ManualClock
 from console.demo import control
 from console.services.lambda_.sources import FunctionsSource
 from console.services.lambda_.metrics import QUERIES_PER_FUNCTION, MetricWindow
+from tests.clock import time_flies
 from tests.integration.test_sources import make_function
 from tests.lambda_panel.conftest import context_for, now_at_half_minute
 
@@ -23,10 +29,12 @@ async def test_one_get_metric_data_call_per_500_queries(fresh_account, monkeypat
     for i in range(FUNCTIONS):
         make_function(fresh_account, f"batch-{i:03d}")
     source = FunctionsSource(MetricWindow(minutes))
-    ctx = context_for(fresh_account.endpoint, ManualClock(now_at_half_minute()))
+    clock = ManualClock(now_at_half_minute())
+    ctx = context_for(fresh_account.endpoint, clock)
     before = control.request_counts(fresh_account.endpoint)
     try:
-        functions = await source(ctx)
+        async with time_flies(clock):
+            functions = await source(ctx)
     finally:
         await ctx.pool.close()
     after = control.request_counts(fresh_account.endpoint)
@@ -62,7 +70,8 @@ async def test_metrics_are_asked_for_once_a_minute_and_when_something_changes(fr
     async def metric_calls(context=None) -> tuple[int, list[str]]:
         before = control.count_of(control.request_counts(fresh_account.endpoint), "cloudwatch", "GetMetricData",
                                   fresh_account.id)
-        functions = await source(context or ctx)
+        async with time_flies(clock):
+            functions = await source(context or ctx)
         after = control.count_of(control.request_counts(fresh_account.endpoint), "cloudwatch", "GetMetricData",
                                  fresh_account.id)
         assert all(f.metrics is not None for f in functions)
@@ -100,7 +109,8 @@ async def test_long_windows_stay_within_the_datapoints_of_a_call(fresh_account, 
     ctx = context_for(fresh_account.endpoint, clock)
     before = control.request_counts(fresh_account.endpoint)
     try:
-        functions = await FunctionsSource(MetricWindow(minutes))(ctx)
+        async with time_flies(clock):
+            functions = await FunctionsSource(MetricWindow(minutes))(ctx)
     finally:
         await ctx.pool.close()
     after = control.request_counts(fresh_account.endpoint)
