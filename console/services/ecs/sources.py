@@ -329,6 +329,8 @@ class ServicesSource:
                 ctx.publish_partial(list({**shown, **rows}.values()))
             return group
 
+        if not clusters:  # the panel's empty state now: the first paint waits for every panel
+            ctx.publish_partial([])
         try:
             per_cluster = await bounded_gather(services_then_health(c) for c in clusters)
             ctx.screen_read()
