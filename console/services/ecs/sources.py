@@ -314,7 +314,8 @@ class ServicesSource:
                 group = await unless_gone(cluster_services(ctx, cluster, batch_described, listed,
                                                            describing.of(cluster.name)), [])
                 described[cluster.arn] = group
-                if len(described) == len(clusters):
+                if len(described) == len(clusters):  # every row listed and described: all shown
+                    ctx.publish_partial(list({**shown, **rows}.values()))  # (the first paint waits for it)
                     metrics = asyncio.ensure_future(utilisation())
                 if group:
                     read = reads.get(cluster.arn) or reads.setdefault(cluster.arn,
