@@ -225,3 +225,16 @@ def test_list_metrics_returns_up_to_500_results_per_call(fresh_account):
     assert len(rest["Metrics"]) == 1 and not rest.get("NextToken")
     names = {m["MetricName"] for m in first["Metrics"] + rest["Metrics"]}
     assert names == {f"m{i:03d}" for i in range(501)}
+
+
+def test_get_metric_data_rounds_a_recent_start_time_down_to_the_minute(fresh_account):
+    """StartTime: "CloudWatch rounds the specified time as follows: Start time less than 15 days
+    ago - Round down to the nearest whole minute. For example, 12:32:34 is rounded down to
+    12:32:00." (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html)
+    A window that starts mid-minute still holds that minute's datapoints."""
+    cw = fresh_account.client("cloudwatch")
+    minute = _minute_ago()
+    _put(cw, minute, [("Service", "rounding")], Value=7)  # stamped minute + 10 s
+    found = _values(cw, [_query("q", [("Service", "rounding")], "Sum")],
+                    minute + timedelta(seconds=34), minute + timedelta(minutes=2))
+    assert found == {"q": [7.0]}

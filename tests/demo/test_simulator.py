@@ -103,11 +103,11 @@ def test_backfill_writes_an_hour_of_per_minute_history(endpoint):
     assert written > 0
     cw = E.Clients(endpoint, ACCOUNT)("cloudwatch")
     query = _query("validate-order", "Invocations", "Sum")
-    resp = cw.get_metric_data(MetricDataQueries=[query], StartTime=now - timedelta(minutes=61),
+    first = now.replace(second=0) - timedelta(minutes=60)
+    resp = cw.get_metric_data(MetricDataQueries=[query], StartTime=first,  # a mid-minute start is rounded down
                               EndTime=now.replace(second=0), ScanBy="TimestampAscending")
     (result,) = resp["MetricDataResults"]
     minutes = [ts.replace(tzinfo=timezone.utc) for ts in result["Timestamps"]]
-    first = now.replace(second=0) - timedelta(minutes=60)
     assert minutes == [first + timedelta(minutes=i) for i in range(60)]
     assert all(value > 0 for value in result["Values"])
 

@@ -56,7 +56,7 @@ import os
 import re
 import threading
 from array import array
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
@@ -305,6 +305,18 @@ def _trim_raw(backend: Any) -> None:
                            >= newest - DAY_RETENTION.get(md.namespace, RETENTION_MINUTES) * 60]
 
 
+def rounded_start(start_time: datetime) -> datetime:
+    """GetMetricData's StartTime as CloudWatch takes it: "Start time less than 15 days ago -
+    Round down to the nearest whole minute ... between 15 and 63 days ago - Round down to the
+    nearest 5-minute clock interval ... greater than 63 days ago - Round down to the nearest
+    1-hour clock interval" (API_GetMetricData.html, StartTime)."""
+    aware = start_time if start_time.tzinfo else start_time.replace(tzinfo=timezone.utc)
+    age = demo_clock.now() - aware
+    step = 60 if age < timedelta(days=15) else 300 if age <= timedelta(days=63) else 3600
+    rounded = datetime.fromtimestamp(int(aware.timestamp() // step) * step, timezone.utc)
+    return rounded if start_time.tzinfo else rounded.replace(tzinfo=None)
+
+
 def get_metric_data(backend: Any, queries: list[dict], start_time: datetime, end_time: datetime,
                     scan_by: str = "TimestampAscending") -> list[dict]:
     """Indexed replacement of moto's CloudWatchBackend.get_metric_data (same result shape)."""
@@ -316,6 +328,7 @@ def get_metric_data(backend: Any, queries: list[dict], start_time: datetime, end
         raise ValidationError("The parameter EndTime must be greater than StartTime.")
     if start_time == end_time:
         raise ValidationError("The parameter StartTime must not equal parameter EndTime.")
+    start_time = rounded_start(start_time)  # after checking what was asked
     tz = start_time.tzinfo
     start, end = _epoch(start_time), _epoch(end_time)
     index = index_of(backend)
