@@ -49,7 +49,9 @@ from console.services.ecs.metrics import METRICS_EVERY, fetch_service_metrics
 from console.services.ecs.models import (
     EcsCluster, EcsEvent, EcsService, EcsServiceDeployment, EcsTask, ServiceDetail, ServiceMetrics, ServiceRef,
 )
-from console.services.ecs.tasks import TaskReader, short_name, task_definition_name
+from console.services.ecs.tasks import (
+    DESCRIBE_TASKS_MAX, LIST_TASKS_PAGE, TaskReader, short_name, task_definition_name,
+)
 from console.target import Target
 
 DESCRIBE_SERVICES_MAX = max_page("ecs", "DescribeServices")
@@ -368,14 +370,18 @@ class ServicesSource:
                 if task.service is not None:
                     by_service.setdefault(task.service, ([], []))[which].append(task)
         self._tasks[cluster] = by_service
-        pages = -(-len(running) // 100)
-        self._task_calls[cluster] = 2 * pages + max(1, -(-len(stopped) // 100)) + 1
+        self._task_calls[cluster] = (-(-len(running) // LIST_TASKS_PAGE) + -(-len(running) // DESCRIBE_TASKS_MAX)
+                                     + max(1, -(-len(stopped) // LIST_TASKS_PAGE)) + 1)
 
     def _with_health(self, cluster: str, service: EcsService, now: datetime) -> EcsService:
         tasks = self._tasks.get(cluster)
         if tasks is None:  # not read yet: health unknown (None), never guessed
             return service
         return with_health(service, *tasks.get(service.name, ([], [])), now)
+
+    def _row(self, cluster: str, service: EcsService, now: datetime) -> EcsService:
+        """The service as the table shows it: with its health and its last utilisation figures."""
+        return replace(self._with_health(cluster, service, now), metrics=self._metrics.get((service.cluster, service.name)))
 
     # steady state --------------------------------------------------------------------------------
     async def _sweep(self, ctx: AwsContext, clusters: list[EcsCluster]) -> tuple[EcsService, ...]:
@@ -423,8 +429,7 @@ class ServicesSource:
             for arn in group:
                 if arn in described:
                     s = described[arn]
-                    row = replace(self._with_health(cluster_of[arn], s, now),
-                                  metrics=self._metrics.get((s.cluster, s.name)))
+                    row = self._row(cluster_of[arn], s, now)
                     if row != self._rows.get(arn):  # unchanged: the same object (the table skips it)
                         self._rows[arn] = row
                 else:  # deleted since it was listed
@@ -461,7 +466,7 @@ class ServicesSource:
             changed.update(self._rows)
         for arn in changed & self._rows.keys():
             s = self._rows[arn]
-            row = replace(self._with_health(cluster_of[arn], s, now), metrics=self._metrics.get((s.cluster, s.name)))
+            row = self._row(cluster_of[arn], s, now)
             if row != s:  # the same object when nothing changed: the table ranks and draws it again only if not
                 self._rows[arn] = row
         self.task_reads.keep_only(self._listed)
