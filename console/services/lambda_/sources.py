@@ -147,8 +147,8 @@ class _MetricsAsListed:
     first paint (AwsContext.first_paint)."""
 
     def __init__(self, ctx: AwsContext, minutes: int, known: set[str],
-                 routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] | None = None,
-                 landed: Callable[[dict[str, LambdaMetrics], bool], None] | None = None) -> None:
+                 routes: dict[str, tuple[lambda_metrics.VersionRoute, ...]] | None,
+                 landed: Callable[[dict[str, LambdaMetrics], bool], None]) -> None:
         self.ctx, self.minutes, self.known = ctx, minutes, known
         self.routes = routes or {}
         self.landed = landed  # each call's metrics as it lands, and whether more are to come
@@ -175,8 +175,7 @@ class _MetricsAsListed:
             await self.ctx.after_first_paint()
             found = await fetch_window_metrics(self.ctx, names, self.minutes, self.routes)
             self.running -= 1
-            if self.landed is not None:
-                self.landed(found, bool(self.running or self.waiting))
+            self.landed(found, bool(self.running or self.waiting))
             return found
 
         self.running += 1
@@ -186,15 +185,15 @@ class _MetricsAsListed:
         for call in self.calls:
             call.cancel()
 
-    async def finish(self) -> dict[str, LambdaMetrics]:
+    async def finish(self) -> None:
+        """The last call's worth, then every call landed (each through `landed`)."""
         if self.waiting:
             self._call(self.waiting)
             self.waiting, self.waiting_queries = [], 0
         try:
-            results = await asyncio.gather(*self.calls)
+            await asyncio.gather(*self.calls)
         finally:  # a failed call leaves none running
             self.cancel()
-        return {name: metrics for result in results for name, metrics in result.items()}
 
 
 async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int,
