@@ -320,6 +320,8 @@ event: the newest service event and its age. `/` filters by name; `enter` opens 
         box.update(notice or "")
         box.display = notice is not None
         self.table.display = bool(self.table.items)
+        if self.table.display and self.focused is None:  # a hidden table could not take focus at mount
+            self.table.focus()
 
     # the `/` filter --------------------------------------------------------------------------
     def action_filter(self) -> None:

@@ -401,6 +401,8 @@ confirmed and audited). Times are UTC."""
         box.update(notice or "")
         box.display = notice is not None
         self.table.display = self.page is not None and bool(self.page.executions)
+        if self.table.display and self.focused is None:  # a hidden table could not take focus at mount
+            self.table.focus()
 
     def _list_snapshot(self) -> Snapshot | None:
         name = self.own_name("list")
@@ -430,10 +432,8 @@ confirmed and audited). Times are UTC."""
 
     def action_more(self) -> None:
         page = self.page
-        if page is None or not page.more or self.pager.want_more:
-            return
-        self.pager.want_more = True
-        self._refresh_list()
+        if page is not None and self.pager.ask_more(page.pages):
+            self._refresh_list()
 
     def _refresh_list(self) -> None:
         engine, name = self.opsdeck.engine, self.own_name("list")

@@ -53,6 +53,7 @@ async def test_enter_lists_the_executions_failed_first_with_their_details(accoun
             await wait_until(pilot, lambda: screen.table.row_count == 6 and described(screen)
                              and cell(screen, "run-01", "input") != "…")
             assert screen.state == "ok"
+            assert app.focused is screen.table  # hidden while loading, it takes the keys once shown
             assert names(screen) == ["run-04", "run-01", "run-05", "run-03", "run-02", "run-00"]
             assert cell(screen, "run-01", "status") == "✗ FAILED"
             assert cell(screen, "run-01", "error") == "Rejected"

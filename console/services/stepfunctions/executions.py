@@ -244,6 +244,15 @@ class ExecutionPager:
         self.status = status
         self._rows, self._token, self._loaded, self._pages, self.want_more = {}, None, False, 0, False
 
+    def ask_more(self, pages_shown: int) -> bool:
+        """The user reached the last row of the `pages_shown` pages on screen: read the next
+        page, unless one is already asked for, none is left, or the screen is behind (the
+        pager has read a page the screen has not drawn yet: its last row is not the end)."""
+        if self.want_more or not self._token or pages_shown != self._pages:
+            return False
+        self.want_more = True
+        return True
+
     async def fetch(self, ctx: AwsContext) -> ExecutionsPage:
         """The tick: the next page when asked for, else the newest page (new executions,
         and status changes of the recent ones)."""
