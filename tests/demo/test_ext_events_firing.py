@@ -75,3 +75,15 @@ def test_a_minute_already_fired_does_not_fire_again_when_the_clock_comes_back(aw
     client(aws, "events").list_rules()
     control.set_clock(aws.endpoint, start + timedelta(hours=3, minutes=1))
     assert fired(aws, url) == [f"{start + timedelta(hours=3):%Y-%m-%dT%H:%M:00Z}"]
+
+
+def test_a_rule_fires_again_once_the_clock_comes_back_from_far_ahead(aws, hourly):
+    """A test that moves the shared server's clock ten days ahead and back must not leave its
+    rules silent for ten days: only the minutes fired for are never fired again."""
+    start, url = hourly
+    control.set_clock(aws.endpoint, start + timedelta(days=10, minutes=1))
+    assert len(fired(aws, url)) == 2  # the last two hours of the jump
+    control.set_clock(aws.endpoint, None)  # back to real time, as the shared_clock fixture leaves it
+    client(aws, "events").list_rules()
+    control.set_clock(aws.endpoint, start + timedelta(hours=2, minutes=1))
+    assert fired(aws, url) == [f"{start + timedelta(hours=h):%Y-%m-%dT%H:%M:00Z}" for h in (1, 2)]

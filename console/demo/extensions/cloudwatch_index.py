@@ -4,7 +4,7 @@ moto's GetMetricData walks every stored datapoint for every query and period
 (100 functions: ~30 s a call, growing without bound). PutMetricData here also
 folds each datapoint into (namespace, metric, dimensions) -> unit -> minute ->
 bucket (sum, count, min, max, and the raw values percentiles need), keeping the
-3 hours before the newest datapoint of each series (15 days of AWS/Events and
+3 hours before the newest datapoint of each series (63 days of AWS/Events and
 AWS/Scheduler), and GetMetricData answers
 MetricStat queries (Sum, Average, Minimum, Maximum, SampleCount, pNN and pNN.N;
 Period a multiple of 60) from it in O(buckets) per query. Metric math, Insights
@@ -65,9 +65,12 @@ from console.demo import realism
 
 RETENTION_MINUTES = 180
 # Sparse namespaces the console reads a whole day of ("did the nightly rule fire"): kept as
-# long as AWS keeps one-minute data, 15 days (CloudWatch concepts, "Metric retention"), so a
-# test's clock jump of days does not cut the day before it. The rest: 3 hours, to bound memory.
-DAY_RETENTION = {"AWS/Events": 15 * 24 * 60, "AWS/Scheduler": 15 * 24 * 60}
+# long as AWS keeps five-minute data, 63 days (CloudWatch concepts, "Metric retention": one-
+# minute data for 15 days, then aggregated, not gone), so a test's clock jump of days does not
+# cut the day before it: a 15-day jump on the shared server (Step Functions' redrive window)
+# once deleted the seeded day of AWS/Events, and every later test saw the demo's rules miss
+# every fire. The rest: 3 hours, to bound memory.
+DAY_RETENTION = {"AWS/Events": 63 * 24 * 60, "AWS/Scheduler": 63 * 24 * 60}
 STATS = {"Sum", "Average", "Minimum", "Maximum", "SampleCount"}
 PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100(?:\.0+)?)$")  # p50, p99, p99.9, p100
 MAX_BUCKET_VALUES = 20_000  # distinct raw values kept per minute bucket (memory bound)

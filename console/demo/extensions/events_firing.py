@@ -7,7 +7,7 @@ falls in that minute fires (and so do EventBridge Scheduler's schedules: schedul
 A quiet minute costs one comparison; after a long jump of the clock only the last
 ``CATCH_UP`` is played (two hours: a test jumping 14 days must not wait for a day of every
 rule on the shared server), and a minute a rule has already fired for never fires again, even
-if the clock is set back and moves on. In the demo the console's polling plays a minute at a
+if the clock is set back (to real time) and moves on (events_timing.FiredMinutes). In the demo the console's polling plays a minute at a
 time.
 
 When (EventBridge user guide):
@@ -43,17 +43,24 @@ import json
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from console.demo.extensions.events_timing import MINUTE, floor_minute, minutes, rate_fires, rate_seconds
+from console.demo.extensions.events_timing import (
+    CATCH_UP,
+    MINUTE,
+    FiredMinutes,
+    floor_minute,
+    minutes,
+    rate_fires,
+    rate_seconds,
+)
 
-CATCH_UP = timedelta(hours=2)
 NAMESPACE = "AWS/Events"
 
 _lock = threading.RLock()
 _checked: datetime | None = None  # the last minute played
-_last_fire: dict[str, datetime] = {}  # rule ARN -> the last minute it fired for
+_fired = FiredMinutes()  # rule ARN -> the minutes it fired for
 _installed = False
 
 
@@ -100,18 +107,20 @@ def _fire_rules(first: datetime, last: datetime) -> int:
             if not expression or rule.state != "ENABLED":
                 continue
             started = events_rules.started(rule, default=first - MINUTE)
-            begin = max(first, _last_fire.get(rule.arn, floor_minute(started)) + MINUTE)
+            begin = max(first, floor_minute(started) + MINUTE)
             if begin > last:
                 continue
             if expression.startswith("rate("):
                 due = rate_fires(started, rate_seconds(expression), begin, last)
             else:
                 due = [m for m in minutes(begin, last) if cron_minutes.fires_at(expression, m)]
+            due = _fired.unfired(rule.arn, due)
             for minute in due:
                 fire_rule(backend, rule, minute)
                 fired += 1
             if due:
-                _last_fire[rule.arn] = due[-1]
+                _fired.record(rule.arn, due)
+    _fired.forget_old()
     return fired
 
 

@@ -41,12 +41,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from console.demo.extensions.events_timing import MINUTE, floor_minute, minutes, rate_fires, rate_seconds
+from console.demo.extensions.events_timing import MINUTE, FiredMinutes, floor_minute, minutes, rate_fires, rate_seconds
 
 NAMESPACE = "AWS/Scheduler"
 
 _lock = threading.RLock()
-_last_fire: dict[str, datetime] = {}  # schedule ARN -> the last scheduled minute it fired for
+_fired = FiredMinutes()  # schedule ARN -> the scheduled minutes it fired for
 _pending: list[tuple[datetime, int, str, str, str, datetime]] = []  # (due, seq, account, region, arn, scheduled)
 _seq = itertools.count()
 
@@ -116,19 +116,20 @@ def fire(first: datetime, last: datetime, now: datetime) -> int:
                     if schedule.state != "ENABLED" or not schedule.schedule_expression:
                         continue
                     started = scheduler_schedules.started(schedule, default=first - MINUTE)
-                    begin = max(first, _last_fire.get(schedule.arn, floor_minute(started)) + MINUTE)
+                    begin = max(first, floor_minute(started) + MINUTE)
                     if begin > last:
                         continue
-                    due = scheduled_minutes(schedule, begin, last)
+                    due = _fired.unfired(schedule.arn, scheduled_minutes(schedule, begin, last))
                     if not due:
                         continue
-                    _last_fire[schedule.arn] = due[-1]
+                    _fired.record(schedule.arn, due)
                     window = schedule.flexible_time_window or {}
                     size = int(window.get("MaximumWindowInMinutes") or 1) if window.get("Mode") == "FLEXIBLE" else 0
                     for scheduled in due:
                         at = scheduled + (flexible_offset(schedule.arn, scheduled, size) if size else timedelta(0))
                         heapq.heappush(_pending, (at, next(_seq), backend.account_id, backend.region_name,
                                                   schedule.arn, scheduled))
+        _fired.forget_old()
         return deliver_pending(now)
 
 
