@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import time
 
-async def wait_until(pilot, predicate, rounds: int = 600, clock=None, step: float = 0.1):
+
+async def wait_until(pilot, predicate, rounds: int = 600, clock=None, step: float = 0.1,
+                     patience: float = 90.0):
     """Let the app run (real I/O to the server) until `predicate()` holds; its value.
-    At most `rounds` pauses of 50 ms: generous, since parallel workers share the cores.
+    At least `rounds` pauses of 50 ms and, without a clock, `patience` seconds of real time:
+    a loaded machine (parallel workers on two cores) can take longer than the rounds.
 
     With a ManualClock, `clock` moves `step` seconds a round: calls beyond a quota's burst
-    wait for their token on that clock (console.aws.budget), as they would for real time."""
-    for _ in range(rounds):
+    wait for their token on that clock (console.aws.budget), as they would for real time.
+    Then the rounds alone bound the wait: they decide how much simulated time passes."""
+    give_up = time.monotonic() + patience
+    done = 0
+    while done < rounds or (clock is None and time.monotonic() < give_up):
         if (value := predicate()):
             return value
         await pilot.pause(0.05)
         if clock is not None:
             await clock.advance(step)
+        done += 1
     raise AssertionError("condition never became true")
 
 
