@@ -113,3 +113,26 @@ async def test_a_listing_tells_its_turns_when_its_last_page_is_in():
     arns, described = await described_as_listed(pages(), "arns", 2, describe, bound=turns.of("cluster"))
     assert arns == described == ["a", "b", "c"]
     assert seen == [set(), set()] and turns.listed == {"cluster"}
+
+
+async def test_once_every_listing_is_done_the_one_with_most_describes_left_goes_first():
+    """The largest cluster's screen waits longest: its describes go before the small ones'
+    (which had the turns while its pages came); a tie goes to the one waiting longest."""
+    turns = Turns(1, set)
+    started: list[str] = []
+    release = asyncio.Event()
+
+    async def describe(cluster: str, batch: int) -> None:
+        async with turns.of(cluster):
+            started.append(f"{cluster}{batch}")
+            await release.wait()
+
+    for name in ("small", "big", "tie"):
+        turns.of(name).listed()
+    work = [asyncio.ensure_future(describe(c, b)) for c, b in
+            (("small", 0), ("small", 1), ("tie", 0), ("big", 0), ("big", 1), ("big", 2), ("tie", 1))]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*work)
+    # big has 3 left, then big and tie 2 (tie waited longer), then big 2, then one each
+    assert started == ["small0", "big0", "tie0", "big1", "small1", "big2", "tie1"]

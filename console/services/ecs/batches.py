@@ -16,6 +16,7 @@ small clusters before the largest one's second page was in)."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from contextlib import AbstractAsyncContextManager
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
@@ -69,8 +70,9 @@ async def described_as_listed(pages: AsyncIterator[dict], key: str, batch: int,
 class Turns:
     """At most `limit` describes at once across several listings; when one ends, a waiting
     describe of a listing `first()` names (a cluster whose rows are on screen now) goes
-    before those waiting longer, else one of a listing still listing, else the one waiting
-    longest."""
+    before those waiting longer, else one of a listing still listing, else one of the
+    listing with the most describes left (the largest cluster: the one whose screen would
+    wait longest; the small ones fill the gaps), the one waiting longest among them."""
 
     def __init__(self, limit: int, first: Callable[[], set[str]]) -> None:
         self.free = limit
@@ -104,7 +106,11 @@ class Turns:
         first = self.first()
         index = next((i for i, (name, _) in enumerate(self.waiting) if name in first), None) if first else None
         if index is None:
-            index = next((i for i, (name, _) in enumerate(self.waiting) if name not in self.listed), 0)
+            index = next((i for i, (name, _) in enumerate(self.waiting) if name not in self.listed), None)
+        if index is None:  # every listing done: the one with the most describes left, first come on a tie
+            left = Counter(name for name, _ in self.waiting)
+            most = max(left, key=left.__getitem__)
+            index = next(i for i, (name, _) in enumerate(self.waiting) if name == most)
         _, turn = self.waiting.pop(index)
         turn.set_result(None)
 
