@@ -40,8 +40,8 @@ async def test_the_clusters_on_screen_are_described_first_within_the_bound():
 
 async def test_the_describes_of_a_listing_still_listing_go_before_those_of_listings_done():
     """The largest cluster's pages follow each other: its describes go before those of the
-    small clusters listed in one page (theirs fill the gaps while it waits for a page), and
-    a cluster on screen before both."""
+    small clusters listed in one page (theirs fill the gaps while it waits for a page), a
+    cluster on screen before both; once every listing is done, the one with most left."""
     on_screen: set[str] = set()
     turns = Turns(1, lambda: on_screen)
     started: list[str] = []
@@ -69,6 +69,19 @@ async def test_the_describes_of_a_listing_still_listing_go_before_those_of_listi
     release.set()
     await asyncio.gather(*work)
     assert started == ["small0", "shown0", "big0", "big0"]
+
+    # every listing done: the one with the most describes left first (the largest cluster,
+    # whose screen waits longest), the one waiting longest on a tie
+    on_screen.clear()
+    turns.of("big").listed()
+    release.clear()
+    started.clear()
+    work = [asyncio.ensure_future(describe(c, b)) for c, b in
+            (("small", 0), ("small", 1), ("shown", 0), ("big", 0), ("big", 1), ("big", 2), ("shown", 1))]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*work)
+    assert started == ["small0", "big0", "shown0", "big1", "small1", "big2", "shown1"]
 
 
 async def test_a_describe_cancelled_while_waiting_or_just_let_in_gives_its_turn_on():
@@ -114,25 +127,3 @@ async def test_a_listing_tells_its_turns_when_its_last_page_is_in():
     assert arns == described == ["a", "b", "c"]
     assert seen == [set(), set()] and turns.listed == {"cluster"}
 
-
-async def test_once_every_listing_is_done_the_one_with_most_describes_left_goes_first():
-    """The largest cluster's screen waits longest: its describes go before the small ones'
-    (which had the turns while its pages came); a tie goes to the one waiting longest."""
-    turns = Turns(1, set)
-    started: list[str] = []
-    release = asyncio.Event()
-
-    async def describe(cluster: str, batch: int) -> None:
-        async with turns.of(cluster):
-            started.append(f"{cluster}{batch}")
-            await release.wait()
-
-    for name in ("small", "big", "tie"):
-        turns.of(name).listed()
-    work = [asyncio.ensure_future(describe(c, b)) for c, b in
-            (("small", 0), ("small", 1), ("tie", 0), ("big", 0), ("big", 1), ("big", 2), ("tie", 1))]
-    await asyncio.sleep(0)
-    release.set()
-    await asyncio.gather(*work)
-    # big has 3 left, then big and tie 2 (tie waited longer), then big 2, then one each
-    assert started == ["small0", "big0", "tie0", "big1", "small1", "big2", "tie1"]
