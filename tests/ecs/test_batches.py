@@ -127,3 +127,29 @@ async def test_a_listing_tells_its_turns_when_its_last_page_is_in():
     assert arns == described == ["a", "b", "c"]
     assert seen == [set(), set()] and turns.listed == {"cluster"}
 
+
+
+async def test_a_listing_done_waits_while_another_is_still_listing_unless_on_screen():
+    """The small clusters' describes do not spend the bucket while the largest cluster's
+    pages come; a cluster on screen is never held back; a listing that fails holds nothing."""
+    on_screen: set[str] = set()
+    turns = Turns(4, lambda: on_screen)
+    started: list[str] = []
+
+    async def describe(cluster: str) -> None:
+        async with turns.of(cluster):
+            started.append(cluster)
+
+    big, small, shown = turns.of("big"), turns.of("small"), turns.of("shown")
+    for listing in (big, small, shown):
+        listing.listing()
+    small.listed()
+    shown.listed()
+    on_screen.add("shown")
+    work = [asyncio.ensure_future(describe(c)) for c in ("small", "shown", "big", "small")]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert started == ["shown", "big"]  # free turns, yet "small" waits for "big"'s listing
+    big.listed()  # its last page is in (or it failed)
+    await asyncio.gather(*work)
+    assert started == ["shown", "big", "small", "small"] and turns.free == 4

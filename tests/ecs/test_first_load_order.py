@@ -16,6 +16,7 @@ from typing import AsyncIterator
 from console.aws.budget import PACE, PATIENCE, SLACK
 from console.aws.limits import quota_for
 from console.demo import control
+from console.services.ecs.batches import Turns
 from console.services.ecs.sources import cluster_services, resolve_cluster
 
 SERVICES = 40
@@ -157,3 +158,37 @@ async def test_a_waiter_cancelled_waiting_serving_or_just_served_leaves_the_rest
     await asyncio.sleep(0)
     assert waiters[3].done() and not waiters[3].cancelled()
     assert clock.sleepers == 0
+
+
+async def test_a_small_clusters_describes_wait_while_the_large_one_lists(estate, aws, shared_clock):
+    """Two clusters listed side by side, one describe bound (batches.Turns) as the services
+    source's first load shares: the small cluster, listed in one page, is described only
+    once the large one's four pages are in (before, it took the bucket's tokens while they
+    came), and the large one's rows are complete first."""
+    make_services(estate)
+    definition = estate.definition()
+    estate.cluster("small")
+    for i in range(5):
+        estate.ecs.create_service(cluster="small", serviceName=f"small-{i}", taskDefinition=definition,
+                                  desiredCount=0, launchType="FARGATE")
+    ctx = aws()
+    big, small = await resolve_cluster(ctx, "big"), await resolve_cluster(ctx, "small")
+    described: list[str] = []
+    turns = Turns(16, set)
+
+    def read(cluster):
+        return cluster_services(ctx, cluster, each_batch=lambda batch: described.append(cluster.name),
+                                bound=turns.of(cluster.name))
+
+    control.set_page_size(estate.account.endpoint, PAGE)
+    try:
+        await drain(ctx)
+        sent = record_sends(ctx, shared_clock)
+        async with quiet_time(ctx, shared_clock):
+            found = await asyncio.gather(read(big), read(small))
+    finally:
+        control.set_page_size(estate.account.endpoint, None)
+
+    assert [len(services) for services in found] == [SERVICES, 5]
+    assert [op for op, _ in sent].count("DescribeServices") == SERVICES // PAGE + 1
+    assert described == ["big"] * (SERVICES // PAGE) + ["small"]
