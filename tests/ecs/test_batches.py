@@ -153,3 +153,25 @@ async def test_a_listing_done_waits_while_another_is_still_listing_unless_on_scr
     big.listed()  # its last page is in (or it failed)
     await asyncio.gather(*work)
     assert started == ["shown", "big", "small", "small"] and turns.free == 4
+
+
+async def test_a_smaller_listing_waits_for_a_larger_one_still_listing():
+    """With the clusters' sizes known (activeServicesCount), a small cluster's describes wait
+    even while its own listing goes on, as long as a larger one's does."""
+    turns = Turns(4, set, {"big": 1498, "small": 100}.__getitem__)
+    started: list[str] = []
+
+    async def describe(cluster: str) -> None:
+        async with turns.of(cluster):
+            started.append(cluster)
+
+    big, small = turns.of("big"), turns.of("small")
+    big.listing()
+    small.listing()
+    work = [asyncio.ensure_future(describe(c)) for c in ("small", "big", "small", "big")]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert started == ["big", "big"]
+    big.listed()
+    await asyncio.gather(*work)
+    assert started == ["big", "big", "small", "small"]

@@ -75,18 +75,23 @@ async def described_as_listed(pages: AsyncIterator[dict], key: str, batch: int,
 
 
 class Turns:
-    """At most `limit` describes at once across several listings. A describe of a listing
-    done waits while another listing is still listing, unless `first()` names it (a
-    cluster whose rows are on screen now): a listing of many pages is the largest cluster,
-    and the bucket's first hundred calls went to the small clusters listed in one page
-    while its pages came. When a turn is free, a waiting describe of a listing `first()`
-    names goes first, else one of a listing still listing, else one of the listing with
-    the most describes left (the largest: its screen would wait longest), the one waiting
-    longest among them."""
+    """At most `limit` describes at once across several listings, the largest cluster's
+    first: `size(name)` is what a listing is expected to hold (a cluster's
+    activeServicesCount), 0 when unknown.
 
-    def __init__(self, limit: int, first: Callable[[], set[str]]) -> None:
+    A describe waits, even with a turn free, while a larger listing is still listing (or
+    one as large, once its own listing is done), unless `first()` names it (a cluster
+    whose rows are on screen now): the bucket's first hundred calls went to the small
+    clusters, listed in one page, while the largest one's pages came. When a turn is free,
+    a waiting describe of a listing `first()` names goes first, then the largest
+    listing's, then one of a listing still listing, then one of the listing with the most
+    describes left (its screen would wait longest), the one waiting longest among them."""
+
+    def __init__(self, limit: int, first: Callable[[], set[str]], size: Callable[[str], int] = lambda name: 0,
+                 ) -> None:
         self.free = limit
         self.first = first
+        self.size = size
         self.waiting: list[tuple[str, asyncio.Future[None]]] = []
         self.started: set[str] = set()  # listings that began listing
         self.listed: set[str] = set()  # listings whose last page is in (or that failed)
@@ -123,18 +128,20 @@ class Turns:
 
     def _pick(self) -> int | None:
         first = self.first()
-        still_listing = bool(self.started - self.listed)
-        eligible = [(i, name) for i, (name, _) in enumerate(self.waiting)
-                    if name in first or not (still_listing and name in self.listed)]
+        listing = self.started - self.listed
+
+        def held(name: str) -> bool:
+            size, done = self.size(name), name in self.listed
+            return name not in first and any(
+                other != name and (self.size(other) > size or (self.size(other) == size and done))
+                for other in listing)
+
+        eligible = [(i, name) for i, (name, _) in enumerate(self.waiting) if not held(name)]
         if not eligible:
             return None
-        for prefer in (lambda name: name in first, lambda name: name not in self.listed):
-            index = next((i for i, name in eligible if prefer(name)), None)
-            if index is not None:
-                return index
         left = Counter(name for _, name in eligible)
-        most = max(left, key=left.__getitem__)
-        return next(i for i, name in eligible if name == most)
+        return max(eligible, key=lambda e: (e[1] in first, self.size(e[1]), e[1] not in self.listed,
+                                            left[e[1]], -e[0]))[0]
 
 
 class Turn(AbstractAsyncContextManager):
