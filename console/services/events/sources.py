@@ -174,9 +174,9 @@ class RulesSource:
     """The "events" source: every rule of every bus with its targets, figures and fires.
 
     Keeps, between ticks, each rule's target count (read again after TARGETS_EVERY), the
-    last figures (read again once a minute) and each rule's verdict on them (judged again
-    only when the figures or what the verdict rests on change: a rate() is tried at up to
-    288 phases). The targets of the rules on screen are read first and published as soon
+    last figures (read again once a minute) and each rule's verdict on them (fires.FireJudge:
+    judged again only where the series, the rule or the fires due moved; a rate() is tried
+    at up to 288 phases). The targets of the rules on screen are read first and published as soon
     as the screen's are in (console.polling.in_view)."""
 
     def __init__(self, metrics_every: float = METRICS_EVERY, targets_every: float = TARGETS_EVERY,
@@ -189,13 +189,14 @@ class RulesSource:
         self._unread: frozenset[tuple[str, str]] = frozenset()
         self._fires: dict[tuple[str, str], Any] = {}
         self._fires_at: datetime | None = None  # when the 24-hour series were read
-        self._judged: dict[tuple[str, str], tuple[tuple, Any]] = {}  # key -> (what it rests on, FireCheck)
+        self.judge = fires.FireJudge()  # each rule's verdict, judged again where its inputs move
         self._target: Target | None = None
         self._metrics_at: float | None = None  # clock.monotonic() of the last read (a clock may start at 0)
 
     async def __call__(self, ctx: AwsContext) -> tuple[EventRule, ...]:
         if ctx.target != self._target:  # another account or region: nothing kept applies
-            self._targets, self._metrics, self._fires, self._fires_at, self._judged = {}, {}, {}, None, {}
+            self._targets, self._metrics, self._fires, self._fires_at = {}, {}, {}, None
+            self.judge.reset()
             self.sweep.reset()
             self._target, self._metrics_at = ctx.target, None
         now = ctx.clock.now()
@@ -223,7 +224,7 @@ class RulesSource:
         arns, keys = {r.arn for r in rules}, {(r.bus, r.name) for r in rules}
         self._targets = {arn: kept for arn, kept in self._targets.items() if arn in arns}
         self.sweep.keep_only(arns)
-        self._judged = {key: kept for key, kept in self._judged.items() if key in keys}
+        self.judge.keep_only(keys)
 
     def _known(self, rule: EventRule, now: datetime, judged: bool = False) -> EventRule:
         """The rule with what is known of it: targets and figures once read (in any tick; all
@@ -234,24 +235,12 @@ class RulesSource:
                        metrics_unread=key in self._unread, read=judged, targets_read=rule.arn in self._targets,
                        figures_read=key in self._metrics or key in self._unread)
         if rule.figures_known and rule.targets_known and self._fires_at is not None and rule.schedule and rule.enabled:
-            check = self._judge(rule, key)
+            check = self.judge(key, rule, self._fires.get(key), self._fires_at)
             rule = replace(rule, fired=check)
             if check is not None and check.phase:  # a rate(): its fires where its figures put them
                 rule = replace(rule, rate_phase=check.phase,
                                timing=fires.timing(rule.schedule, None, now, phase=check.phase))
         return rule
-
-    def _judge(self, rule: EventRule, key: tuple[str, str]) -> Any:
-        """fires.judge, again only when its inputs moved: the series (read once a minute),
-        the expression, the state, whether the rule has targets."""
-        series = self._fires.get(key)
-        basis = (self._fires_at, rule.schedule, rule.state, rule.targets == 0, rule.timing.invalid)
-        kept = self._judged.get(key)
-        if kept is not None and kept[0] == basis:
-            return kept[1]
-        check = fires.judge(rule, series, self._fires_at)
-        self._judged[key] = (basis, check)
-        return check
 
     async def _read_targets(self, ctx: AwsContext, rules: list[EventRule], shown: Callable[[], None]) -> None:
         """The rules' targets: on a first look all of them, at the quota's pace, those on
