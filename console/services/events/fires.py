@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Collection, Hashable, Iterable, Sequence
 
@@ -121,6 +121,8 @@ class FireJudge:
             return judge(rule, invocations, now, period)
         bounds = _Bounds.at(now)
         kept = self._kept.get(key)
+        if kept is not None and invocations is kept.raw and bounds == kept.bounds:
+            return kept.check  # asked again before anything moved (each publish of a tick)
         if kept is None or kept.basis != (rule.schedule, period) or bounds.end < kept.bounds.end:
             kept = self._kept[key] = self._afresh(rule, invocations, now, bounds, period)
             return kept.check
@@ -129,14 +131,15 @@ class FireJudge:
             if series.key(bounds, period) != kept.series.key(kept.bounds, period):
                 kept = self._kept[key] = self._afresh(rule, invocations, now, bounds, period)
                 return kept.check
-            kept.raw, kept.series = invocations, series  # changed only where no fire looks
-        stale = [i for i, verdict in enumerate(kept.verdicts) if not verdict.holds(bounds)]
-        if stale:
+            kept.series = series  # changed only where no fire looks
+        kept.raw = invocations  # the same figures, read again
+        if not kept.holds(bounds):
+            stale = [i for i, verdict in enumerate(kept.verdicts) if not verdict.holds(bounds)]
             stamps = _fire_stamps(rule.schedule, now, kept.reach)
             for i in stale:
                 kept.verdicts[i] = _PhaseVerdict.of(stamps, kept.phases[i], bounds, kept.series, period)
             self.judged_phases += len(stale)
-            kept.check = _best(kept.verdicts)
+            kept.judged(kept.verdicts)
         kept.bounds = bounds
         return kept.check
 
@@ -146,7 +149,9 @@ class FireJudge:
         stamps = _fire_stamps(rule.schedule, now, phases[-1])
         verdicts = [_PhaseVerdict.of(stamps, phase, bounds, series, period) for phase in phases]
         self.judged_phases += len(verdicts)
-        return _Kept((rule.schedule, period), phases, bounds, invocations, series, verdicts, _best(verdicts))
+        kept = _Kept((rule.schedule, period), phases, bounds, invocations, series)
+        kept.judged(verdicts)
+        return kept
 
     def keep_only(self, keys: Collection[Hashable]) -> None:
         """Forget the rules that are gone."""
@@ -198,7 +203,10 @@ class _PhaseVerdict:
     leave the 24 hours after `bounds`: it holds until one of them does."""
 
     score: tuple[int, int]  # (missed, late): the phase that accounts for most, on time
-    check: FireCheck
+    due: int
+    missing: list[int]
+    pending: int
+    phase: timedelta | None
     next_due: float
     next_judged: float
     next_gone: float
@@ -213,13 +221,16 @@ class _PhaseVerdict:
         if series.since is not None:
             judged = [at for at in judged if at >= series.since]
         missing, late = unaccounted(judged, series.points, period)
-        check = FireCheck(len(judged), tuple(_datetime(at) for at in missing), due_end - max(first, judged_end),
-                          phase=phase if series.points else None)
 
         def after(index: int) -> float:
             return stamps[index] + shift if index < len(stamps) else math.inf
 
-        return cls((len(missing), late), check, after(due_end), after(judged_end), after(first))
+        return cls((len(missing), late), len(judged), missing, due_end - max(first, judged_end),
+                   phase if series.points else None, after(due_end), after(judged_end), after(first))
+
+    @property
+    def check(self) -> FireCheck:
+        return FireCheck(self.due, tuple(_datetime(at) for at in self.missing), self.pending, phase=self.phase)
 
     def holds(self, bounds: _Bounds) -> bool:
         return bounds.end < self.next_due and bounds.cutoff < self.next_judged and bounds.start < self.next_gone
@@ -227,17 +238,31 @@ class _PhaseVerdict:
 
 @dataclass
 class _Kept:
+    """A rule's phases' verdicts, the best of them, and until when they all hold."""
+
     basis: tuple
     phases: list[timedelta]
     bounds: _Bounds
     raw: Series
     series: _Series
-    verdicts: list[_PhaseVerdict]
-    check: FireCheck
+    verdicts: list[_PhaseVerdict] = field(default_factory=list)
+    check: FireCheck | None = None
+    next_due: float = math.inf
+    next_judged: float = math.inf
+    next_gone: float = math.inf
 
     @property
     def reach(self) -> timedelta:
         return self.phases[-1]
+
+    def judged(self, verdicts: list[_PhaseVerdict]) -> None:
+        self.verdicts, self.check = verdicts, _best(verdicts)
+        self.next_due = min(v.next_due for v in verdicts)
+        self.next_judged = min(v.next_judged for v in verdicts)
+        self.next_gone = min(v.next_gone for v in verdicts)
+
+    def holds(self, bounds: _Bounds) -> bool:
+        return bounds.end < self.next_due and bounds.cutoff < self.next_judged and bounds.start < self.next_gone
 
 
 def _best(verdicts: list[_PhaseVerdict]) -> FireCheck:
