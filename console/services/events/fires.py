@@ -93,7 +93,8 @@ def judge(rule: EventRule, invocations: Series | None, now: datetime, period: in
     if rule.targets == 0 or invocations is None:
         return _unknowable(rule, invocations, stamps, bounds)
     series = _Series.of(invocations, period, phases[-1])
-    return _best([_PhaseVerdict.of(stamps, phase, bounds, series, period) for phase in phases])
+    verdicts = [_judge_phase(stamps, phase, bounds, series, period)[0] for phase in phases]
+    return _chosen(verdicts, phases, stamps, bounds, series, period)
 
 
 class FireJudge:
@@ -137,9 +138,9 @@ class FireJudge:
             stale = [i for i, verdict in enumerate(kept.verdicts) if not verdict.holds(bounds)]
             stamps = _fire_stamps(rule.schedule, now, kept.reach)
             for i in stale:
-                kept.verdicts[i] = _PhaseVerdict.of(stamps, kept.phases[i], bounds, kept.series, period)
+                kept.verdicts[i] = _judge_phase(stamps, kept.phases[i], bounds, kept.series, period)[0]
             self.judged_phases += len(stale)
-            kept.judged(kept.verdicts)
+            kept.judged(kept.verdicts, stamps, bounds, period)
         kept.bounds = bounds
         return kept.check
 
@@ -147,10 +148,10 @@ class FireJudge:
         phases = rate_phases(rule.schedule, now)
         series = _Series.of(invocations, period, phases[-1])
         stamps = _fire_stamps(rule.schedule, now, phases[-1])
-        verdicts = [_PhaseVerdict.of(stamps, phase, bounds, series, period) for phase in phases]
+        verdicts = [_judge_phase(stamps, phase, bounds, series, period)[0] for phase in phases]
         self.judged_phases += len(verdicts)
         kept = _Kept((rule.schedule, period), phases, bounds, invocations, series)
-        kept.judged(verdicts)
+        kept.judged(verdicts, stamps, bounds, period)
         return kept
 
     def keep_only(self, keys: Collection[Hashable]) -> None:
@@ -197,48 +198,63 @@ class _Series:
         return bool(self.points), since, tuple(sorted((at, n) for at, n in self.points.items() if at >= first))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PhaseVerdict:
-    """One phase's verdict, and the first fires of it to come due, to be judged and to
-    leave the 24 hours after `bounds`: it holds until one of them does."""
+    """One phase's verdict in counts (its missed fires are listed for the chosen phase
+    only: 250 rules' phases kept every missed fire of a rule never invoked, 13 MB), and the
+    first fires of it to come due, to be judged and to leave the 24 hours after the bounds
+    it was judged at: it holds until one of them does."""
 
-    score: tuple[int, int]  # (missed, late): the phase that accounts for most, on time
+    missed: int
+    late: int
     due: int
-    missing: list[int]
     pending: int
-    phase: timedelta | None
     next_due: float
     next_judged: float
     next_gone: float
 
-    @classmethod
-    def of(cls, stamps: list[int], phase: timedelta, bounds: _Bounds, series: _Series, period: int) -> _PhaseVerdict:
-        shift = int(phase.total_seconds())
-        first = bisect_right(stamps, bounds.start - shift)  # the first fire due
-        judged_end = bisect_right(stamps, bounds.cutoff - shift)
-        due_end = bisect_right(stamps, bounds.end - shift)
-        judged = [at + shift for at in stamps[first:judged_end]]
-        if series.since is not None:
-            judged = [at for at in judged if at >= series.since]
-        missing, late = unaccounted(judged, series.points, period)
-
-        def after(index: int) -> float:
-            return stamps[index] + shift if index < len(stamps) else math.inf
-
-        return cls((len(missing), late), len(judged), missing, due_end - max(first, judged_end),
-                   phase if series.points else None, after(due_end), after(judged_end), after(first))
-
     @property
-    def check(self) -> FireCheck:
-        return FireCheck(self.due, tuple(_datetime(at) for at in self.missing), self.pending, phase=self.phase)
+    def score(self) -> tuple[int, int]:
+        """(missed, late): the phase that accounts for most, on time, scores lowest."""
+        return self.missed, self.late
 
     def holds(self, bounds: _Bounds) -> bool:
         return bounds.end < self.next_due and bounds.cutoff < self.next_judged and bounds.start < self.next_gone
 
 
+def _judge_phase(stamps: list[int], phase: timedelta, bounds: _Bounds, series: _Series,
+                 period: int) -> tuple[_PhaseVerdict, list[int]]:
+    """A phase's verdict and its missed fires, on `stamps` (_fire_stamps) shifted by `phase`."""
+    shift = int(phase.total_seconds())
+    first = bisect_right(stamps, bounds.start - shift)  # the first fire due
+    judged_end = bisect_right(stamps, bounds.cutoff - shift)
+    due_end = bisect_right(stamps, bounds.end - shift)
+    judged = [at + shift for at in stamps[first:judged_end]]
+    if series.since is not None:
+        judged = [at for at in judged if at >= series.since]
+    missing, late = unaccounted(judged, series.points, period)
+
+    def after(index: int) -> float:
+        return stamps[index] + shift if index < len(stamps) else math.inf
+
+    verdict = _PhaseVerdict(len(missing), late, len(judged), due_end - max(first, judged_end),
+                            after(due_end), after(judged_end), after(first))
+    return verdict, missing
+
+
+def _chosen(verdicts: list[_PhaseVerdict], phases: list[timedelta], stamps: list[int], bounds: _Bounds,
+            series: _Series, period: int) -> FireCheck:
+    """The first phase with the fewest missed, then late, fires, as a FireCheck (its missed
+    fires judged again: the same, as its verdict holds at `bounds`)."""
+    best = min(range(len(verdicts)), key=lambda i: verdicts[i].score)
+    verdict, missing = _judge_phase(stamps, phases[best], bounds, series, period)
+    return FireCheck(verdict.due, tuple(_datetime(at) for at in missing), verdict.pending,
+                     phase=phases[best] if series.points else None)
+
+
 @dataclass
 class _Kept:
-    """A rule's phases' verdicts, the best of them, and until when they all hold."""
+    """A rule's phases' verdicts, the chosen one, and until when they all hold."""
 
     basis: tuple
     phases: list[timedelta]
@@ -255,19 +271,14 @@ class _Kept:
     def reach(self) -> timedelta:
         return self.phases[-1]
 
-    def judged(self, verdicts: list[_PhaseVerdict]) -> None:
-        self.verdicts, self.check = verdicts, _best(verdicts)
+    def judged(self, verdicts: list[_PhaseVerdict], stamps: list[int], bounds: _Bounds, period: int) -> None:
+        self.verdicts, self.check = verdicts, _chosen(verdicts, self.phases, stamps, bounds, self.series, period)
         self.next_due = min(v.next_due for v in verdicts)
         self.next_judged = min(v.next_judged for v in verdicts)
         self.next_gone = min(v.next_gone for v in verdicts)
 
     def holds(self, bounds: _Bounds) -> bool:
         return bounds.end < self.next_due and bounds.cutoff < self.next_judged and bounds.start < self.next_gone
-
-
-def _best(verdicts: list[_PhaseVerdict]) -> FireCheck:
-    """The first phase with the fewest missed, then late, fires."""
-    return min(verdicts, key=lambda verdict: verdict.score).check
 
 
 def _fire_stamps(expression: str, now: datetime, reach: timedelta) -> list[int]:
