@@ -100,3 +100,28 @@ async def test_after_a_read_of_every_rule_the_next_target_reads_come_spread_over
     assert per_minute[:4] == [0, 0, 0, 0]  # none before its period is over
     assert per_minute[4:8] == [10, 10, 10, 10]  # then ten a tick, not forty at once
     assert per_minute[8:] == [0, 10]  # the first ten again, a period after their last read
+
+
+async def test_a_rule_that_did_not_change_is_published_as_the_same_object(fresh_account, monkeypatch):
+    """Each tick builds every rule anew; one equal to what was published last is published
+    as that very object (no long-lived replacement every 30 s, and the screen tells it
+    unchanged by identity); a changed rule is the new one."""
+    fresh_account.use(monkeypatch)
+    events = fresh_account.client("events")
+    for name in ("on-order", "on-refund"):
+        events.put_rule(Name=name, EventPattern='{"source": ["shop"]}')
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx = context(fresh_account, clock, [])
+    source = RulesSource()
+    try:
+        first = {r.name: r for r in await source(ctx)}
+        await clock.advance(30)
+        second = {r.name: r for r in await source(ctx)}
+        events.disable_rule(Name="on-refund")
+        await clock.advance(20)  # figures are read again once a minute: not yet
+        third = {r.name: r for r in await source(ctx)}
+    finally:
+        await ctx.pool.close()
+    assert second["on-order"] is first["on-order"] and second["on-refund"] is first["on-refund"]
+    assert third["on-order"] is first["on-order"]
+    assert third["on-refund"] is not first["on-refund"] and third["on-refund"].state == "DISABLED"
