@@ -384,8 +384,12 @@ class ResourceTable(DataTable, inherit_bindings=False):
         known = self._cell_lines.get(at)
         if known is not None and known[0] is value:
             return known[1]
-        if len(self._cell_lines) >= 2 * (max(self.size.height, 20) + 2) * len(self.columns):
-            self._cell_lines.clear()  # two screens of cells at most: scrolled through, 2,000 rows' worth
+        kept = 2 * (max(self.size.height, 20) + 2) * len(self.columns)
+        if len(self._cell_lines) >= kept or len(self._cell_looks) >= kept:
+            # two screens of cells at most: scrolled through, 2,000 rows' worth; and every
+            # value a cell on screen took (an age, a count), which a table left open
+            # renders anew without its places filling up (36 a minute: make bench's soak)
+            self._cell_lines.clear()
             self._cell_looks.clear()
         same = self._cell_looks.get((id(value), *look))
         if same is not None and same[0] is value:
