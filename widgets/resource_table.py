@@ -38,6 +38,7 @@ from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 Cell = Callable[[Any, datetime], Text]
 
 POOL_PER_ROW = 2  # distinct shared cells kept per row at most (ResourceTable._shared)
+LOOKS_SLACK = 64  # renders by value kept beyond those placed, before the rest are dropped
 NOT_BUILT = Text("")  # the cells of a row not in view yet, after its first (ResourceTable._fill)
 
 Tone = Callable[[Any], "str | None"]
@@ -387,6 +388,8 @@ class ResourceTable(DataTable, inherit_bindings=False):
         if len(self._cell_lines) >= 2 * (max(self.size.height, 20) + 2) * len(self.columns):
             self._cell_lines.clear()  # two screens of cells at most: scrolled through, 2,000 rows' worth
             self._cell_looks.clear()
+        elif len(self._cell_looks) > len(self._cell_lines) + LOOKS_SLACK:
+            self._keep_placed_looks()
         same = self._cell_looks.get((id(value), *look))
         if same is not None and same[0] is value:
             lines = _placed(same[1], row_index, column_index)
@@ -397,6 +400,13 @@ class ResourceTable(DataTable, inherit_bindings=False):
             self.cells_rendered += 1
         self._cell_lines[at] = (value, lines)
         return lines
+
+    def _keep_placed_looks(self) -> None:
+        """Keep the renders by value of the cells placed now only. A table left where it is
+        never fills its renders by place, while every value its cells take (an age, a
+        count) adds a render by value, held for ever (the Step Functions panel: 36 a
+        minute, make bench's soak still growing after its seventh minute)."""
+        self._cell_looks = {(id(value), *at[2:]): (value, lines) for at, (value, lines) in self._cell_lines.items()}
 
     def _reorder(self, order: list[str]) -> None:
         # DataTable.sort hands the key function cell values, not row keys: rank rows by

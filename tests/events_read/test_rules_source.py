@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from console.aws.clients import ClientPool
 from console.aws.context import AwsContext
 from console.clock import ManualClock
-from console.services.events import fires
 from console.services.events.metrics import METRICS_EVERY
 from console.services.events.sources import RulesSource
 from console.target import Target
@@ -45,24 +44,22 @@ async def test_a_rules_fires_are_judged_again_only_when_its_figures_are_read_aga
     for name, expression in (("nightly", "cron(0 3 * * ? *)"), ("often", "rate(5 minutes)"),
                              ("daily", "rate(1 day)")):
         events.put_rule(Name=name, ScheduleExpression=expression)
+        events.put_targets(Rule=name, Targets=[{"Id": "1", "Arn": f"arn:aws:sqs:us-east-1:{fresh_account.id}:q"}])
     events.put_rule(Name="on-order", EventPattern='{"source": ["shop"]}')
-    judged: list[str] = []
-    judge = fires.judge
-    monkeypatch.setattr(fires, "judge", lambda rule, *args, **kw: judged.append(rule.name) or judge(rule, *args, **kw))
     clock = ManualClock(datetime.now(timezone.utc))  # three ticks' calls fit the quota's burst
     ctx = context(fresh_account, clock, [])
     source = RulesSource()
     try:
         first = await source(ctx)
-        assert sorted(judged) == ["daily", "nightly", "often"]  # the enabled schedules
-        judged.clear()
+        phases = source.judge.judged_phases
+        assert phases == 1 + 5 + 288  # the enabled schedules, every phase of each rate()
         await clock.advance(METRICS_EVERY / 2)
         second = await source(ctx)
-        assert judged == []  # same figures, same verdicts (a rate() costs up to 288 phases)
+        assert source.judge.judged_phases == phases  # same figures, same verdicts
         assert [r.fired for r in second] == [r.fired for r in first]
         await clock.advance(METRICS_EVERY)
         await source(ctx)
-        assert sorted(judged) == ["daily", "nightly", "often"]  # figures read again
+        assert 0 < source.judge.judged_phases - phases < 20  # read again: only the phases whose fires moved
     finally:
         await ctx.pool.close()
 
@@ -103,3 +100,28 @@ async def test_after_a_read_of_every_rule_the_next_target_reads_come_spread_over
     assert per_minute[:4] == [0, 0, 0, 0]  # none before its period is over
     assert per_minute[4:8] == [10, 10, 10, 10]  # then ten a tick, not forty at once
     assert per_minute[8:] == [0, 10]  # the first ten again, a period after their last read
+
+
+async def test_a_rule_that_did_not_change_is_published_as_the_same_object(fresh_account, monkeypatch):
+    """Each tick builds every rule anew; one equal to what was published last is published
+    as that very object (no long-lived replacement every 30 s, and the screen tells it
+    unchanged by identity); a changed rule is the new one."""
+    fresh_account.use(monkeypatch)
+    events = fresh_account.client("events")
+    for name in ("on-order", "on-refund"):
+        events.put_rule(Name=name, EventPattern='{"source": ["shop"]}')
+    clock = ManualClock(datetime.now(timezone.utc))
+    ctx = context(fresh_account, clock, [])
+    source = RulesSource()
+    try:
+        first = {r.name: r for r in await source(ctx)}
+        await clock.advance(30)
+        second = {r.name: r for r in await source(ctx)}
+        events.disable_rule(Name="on-refund")
+        await clock.advance(20)  # figures are read again once a minute: not yet
+        third = {r.name: r for r in await source(ctx)}
+    finally:
+        await ctx.pool.close()
+    assert second["on-order"] is first["on-order"] and second["on-refund"] is first["on-refund"]
+    assert third["on-order"] is first["on-order"]
+    assert third["on-refund"] is not first["on-refund"] and third["on-refund"].state == "DISABLED"
