@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import urllib.request
 
 import pytest
 from werkzeug.serving import make_server
@@ -117,3 +118,23 @@ def test_the_embedded_server_keeps_a_clients_connection(endpoint):
     finally:
         conn.close()
     assert sockets[0] is not None and sockets == [sockets[0]] * 3
+
+
+async def test_the_shared_clock_moves_the_servers_clock_on_one_kept_connection(endpoint):
+    from datetime import datetime, timezone
+
+    from console.demo import control
+    from tests.clock import SharedClock
+
+    clock = SharedClock(endpoint, datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc))
+    try:
+        first = clock.connection.sock
+        for _ in range(5):
+            await clock.advance(60)
+            assert clock.connection.sock is first
+            with urllib.request.urlopen(f"{endpoint}/_opsdeck/clock", timeout=10) as answer:
+                assert datetime.fromisoformat(json.loads(answer.read())["now"]) == clock.now()
+        assert clock.now() == datetime(2026, 12, 1, 12, 5, tzinfo=timezone.utc)
+    finally:
+        clock.connection.close()
+        control.set_clock(endpoint, None)
