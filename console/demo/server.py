@@ -314,26 +314,124 @@ class OpsdeckMiddleware:
         return body
 
 
-def _server_class():
-    from moto.server import ThreadedMotoServer
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
-    from werkzeug.serving import make_server
+def _request_handler() -> type:
+    """The server's request handler: moto's, quiet, and keeping connections alive."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.wsgi import LimitedStream
 
     class QuietHandler(MotoRequestHandler):
-        """Werkzeug's per-request lines go to the log file, never the terminal.
+        """Werkzeug's per-request lines go to the log file, never the terminal; connections
+        stay open between requests, as AWS's endpoints keep them.
 
-        HTTP/1.1 keeps connections alive as AWS's endpoints do: werkzeug's HTTP/1.0
-        default made every request open and close a socket on both sides.
+        Werkzeug 3's run_wsgi ends every response with `Connection: close` (its http.server
+        cannot tell where a request's body ends), so every call of every client (the
+        console's aiobotocore, boto3 in the tests and the seeder) opened a TCP connection and
+        the server started a thread for it. Here a request's body is bounded by its
+        Content-Length (or its chunked framing) and what the application left unread is
+        read off before the next request line; the answer goes with its length or in chunks.
+        A failing application, or a body that cannot be read off, closes the connection.
         """
 
         protocol_version = "HTTP/1.1"
+        # The head and the body are two writes: on a kept connection Nagle's algorithm would hold
+        # the body until the client's delayed ACK of the head (40 ms a request).
+        disable_nagle_algorithm = True
 
         def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
             log.debug("%s %s", self.address_string(), message % args)
+
+        def run_wsgi(self) -> None:
+            if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            environ = self.make_environ()
+            body = environ["wsgi.input"]
+            if not environ.get("wsgi.input_terminated"):  # not chunked: Content-Length says
+                length = _content_length(environ)
+                if length is None:
+                    self.close_connection = True
+                body = environ["wsgi.input"] = LimitedStream(self.rfile, length or 0)
+            self.head_sent = False
+            try:
+                self._respond(environ)
+            except ConnectionError:
+                raise  # the client went: werkzeug's handle() ends the connection quietly
+            except Exception:
+                log.exception("%s %s failed", self.command, self.path)
+                self.close_connection = True
+                if not self.head_sent:
+                    self._head("500 INTERNAL SERVER ERROR", [("Content-Type", "text/plain"), ("Content-Length", "21")])
+                    self.wfile.write(b"Internal Server Error")
+                return
+            try:
+                while body.read(65536):
+                    pass
+            except Exception:  # a malformed chunk: where the next request starts is unknown
+                self.close_connection = True
+
+        def _respond(self, environ: dict) -> None:
+            """Run the WSGI application, sending its answer as it comes (StartLiveTail's
+            answer is a stream): with its Content-Length, or else in chunks."""
+            pending: list = []
+            chunked = False
+
+            def write(data: bytes) -> None:
+                nonlocal chunked
+                if not self.head_sent:
+                    chunked = self._head(*pending)
+                if data and self.command != "HEAD":
+                    self.wfile.write(b"%x\r\n%b\r\n" % (len(data), data) if chunked else data)
+
+            def start_response(status: str, headers: list, exc_info: Any = None) -> Callable:
+                if exc_info and self.head_sent:
+                    raise exc_info[1].with_traceback(exc_info[2])
+                pending[:] = [status, headers]
+                return write
+
+            result = self.server.app(environ, start_response)
+            try:
+                for data in result:
+                    write(data)
+                if not self.head_sent:
+                    write(b"")
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+        def _head(self, status: str, headers: list[tuple[str, str]]) -> bool:
+            """Send the status line and headers; whether the body goes in chunks."""
+            self.head_sent = True
+            code, _, reason = status.partition(" ")
+            self.send_response(int(code), reason)
+            names = set()
+            for name, value in headers:
+                self.send_header(name, value)  # a `Connection: close` of the app's is kept
+                names.add(name.lower())
+            bodiless = self.command == "HEAD" or int(code) < 200 or int(code) in (204, 304)
+            chunked = not bodiless and "content-length" not in names
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            return chunked
+
+    return QuietHandler
+
+
+def _content_length(environ: dict) -> int | None:
+    """The request's Content-Length (0 when absent); None when it is not a length."""
+    text = environ.get("CONTENT_LENGTH") or "0"
+    return int(text) if text.isdigit() else None
+
+
+def _server_class():
+    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    QuietHandler = _request_handler()
 
     class EmbeddedServer(ThreadedMotoServer):
         """ThreadedMotoServer on 127.0.0.1 behind the opsdeck middleware."""
