@@ -34,7 +34,7 @@ DEFINITION = {
         "Hold": {"Type": "Wait", "Seconds": 1000, "Next": "Done"},  # scaled: 10 s
     },
 }
-TIMING_OUT = {**DEFINITION, "TimeoutSeconds": 1}  # its "wait" executions time out
+TIMING_OUT = {**DEFINITION, "TimeoutSeconds": 50}  # its "wait" executions time out (0.5 s at the scale; 1 s, 10 ms, timed out a failing one under load)
 
 
 def make_machine(account, name: str, machine_type: str = "STANDARD", definition: dict = DEFINITION) -> str:
@@ -105,7 +105,7 @@ def test_every_execution_is_counted_under_its_outcome(fresh_account, machine_typ
     start(fresh_account, machine, "ok-1", "succeed")
     start(fresh_account, machine, "ok-2", "succeed")
     start(fresh_account, machine, "bad-1", "fail")
-    start(fresh_account, machine, "slow-1", "wait")  # the machine times out after 1 s (scaled)
+    start(fresh_account, machine, "slow-1", "wait")  # the machine times out after 50 s (scaled)
     other = make_machine(fresh_account, f"held-{machine_type.lower()}", machine_type)
     sfn.stop_execution(executionArn=start(fresh_account, other, "held-1", "wait"))
 
