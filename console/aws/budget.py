@@ -6,7 +6,10 @@ Two rules follow, both enforced here for every request opsdeck's clients send:
 
 - Never more than AWS allows: each quota is a token bucket (its documented rate and
   bucket size) that a request waits for, on the injected clock, before it is sent. A
-  first load or a refresh the user asked for may go that fast.
+  first load or a refresh the user asked for may go that fast. Requests waiting for a
+  token go first come first served, except a listing's pages: each unlocks a page's worth
+  of the calls waiting (a ListServices page, ten DescribeServices), so it goes ahead of
+  them, unless they have waited PATIENCE.
 - At steady state, at most SHARE (a tenth) of each quota. Polling sources are scheduled
   from what their last tick cost (`interval_for`: on average a regular source uses at
   most REGULAR_SHARE of the share), and sweeps -- per-resource calls such as one
@@ -40,6 +43,7 @@ SWEEP_CEILING = 0.9  # of that share: sweeps top a minute's calls up to this, no
 WINDOW = 60.0  # seconds over which steady-state use is counted
 AVERAGE_OVER = 300.0  # seconds over which the other calls' average minute is taken
 MIN_WAIT = 1e-3  # seconds: never a wait too short to move a clock
+PATIENCE = 1.0  # seconds a call waits behind listings' pages at most before it goes first
 # opsdeck refills its buckets a little slower than AWS documents and keeps one token fewer:
 # AWS counts a request when it arrives, we when we send it, and a request that takes
 # longer on the way lands beside the next ones.
@@ -61,13 +65,38 @@ def sweeping() -> Iterator[None]:
         _sweeping.reset(token)
 
 
+TOKEN, SERVE = "token", "serve"  # what a waiter is handed: its token, or the bucket to serve
+
+
+@dataclass
+class _Waiter:
+    since: float  # clock.monotonic() when it began to wait
+    page: bool
+    handed: asyncio.Future[str] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
 @dataclass
 class _Bucket:
     tokens: float
     at: float  # clock.monotonic() of the last refill
-    # Requests waiting for a token queue here, first come first served; only the one at
-    # the head sleeps on the clock (50 sleepers re-checking every refill cost O(n^2) wakes).
-    queue: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Requests waiting for a token: a listing's pages, then the rest, each first come first
+    # served (`ApiBudget._next`). One of them at a time serves the bucket: it sleeps on the
+    # clock and hands the tokens out as they come, its own included, then hands the serving
+    # on (50 sleepers re-checking every refill cost O(n^2) wakes).
+    pages: deque[_Waiter] = field(default_factory=deque)
+    others: deque[_Waiter] = field(default_factory=deque)
+    serving: bool = False
+
+    def waiting(self) -> bool:
+        return bool(self.pages or self.others)
+
+    def queue_of(self, waiter: _Waiter) -> deque[_Waiter]:
+        return self.pages if waiter.page else self.others
+
+
+def is_page(operation: str) -> bool:
+    """A listing's page (List*): the calls its items need wait for it, a page's worth at a time."""
+    return operation.startswith("List")
 
 
 def _where(target: Target) -> tuple[Any, ...]:
@@ -98,18 +127,82 @@ class ApiBudget:
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = self._buckets[key] = _Bucket(burst, self.clock.monotonic())
-        async with bucket.queue:
+        now = self.clock.monotonic()
+        self._refill(bucket, quota, burst, now)
+        if bucket.tokens >= 1.0 and not bucket.waiting():
+            bucket.tokens -= 1.0
+        else:
+            await self._wait(bucket, quota, burst, is_page(operation))
+            now = self.clock.monotonic()
+        self._record(key, quota, now)
+
+    def _refill(self, bucket: _Bucket, quota: Quota, burst: float, now: float) -> None:
+        bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) * quota.rate * PACE)
+        bucket.at = now
+
+    async def _wait(self, bucket: _Bucket, quota: Quota, burst: float, page: bool) -> None:
+        """Queue for a token (a page in `pages`, else in `others`); serve the bucket when
+        nobody does, or when the one serving it hands the serving on."""
+        waiter = _Waiter(self.clock.monotonic(), page)
+        bucket.queue_of(waiter).append(waiter)
+        if bucket.serving:
+            try:
+                if await waiter.handed == TOKEN:
+                    return
+            except asyncio.CancelledError:
+                queue = bucket.queue_of(waiter)
+                if waiter in queue:
+                    queue.remove(waiter)
+                if waiter.handed.done() and not waiter.handed.cancelled():
+                    if waiter.handed.result() == TOKEN:
+                        bucket.tokens += 1.0  # handed a token it will not use: the next one's
+                    else:
+                        self._hand_on(bucket)  # handed the serving, which it will not do
+                raise
+        await self._serve(bucket, quota, burst, waiter)
+
+    async def _serve(self, bucket: _Bucket, quota: Quota, burst: float, own: _Waiter) -> None:
+        """Hand each token, as the bucket refills, to the waiter `_next` names, until `own`
+        has its own; then hand the serving on to one still waiting."""
+        bucket.serving = True
+        try:
             while True:
                 now = self.clock.monotonic()
-                bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) * quota.rate * PACE)
-                bucket.at = now
-                if bucket.tokens >= 1.0:
+                self._refill(bucket, quota, burst, now)
+                while bucket.tokens >= 1.0 and bucket.waiting():
                     bucket.tokens -= 1.0
-                    break
+                    waiter = self._next(bucket, now)
+                    if waiter is own:
+                        return
+                    if waiter.handed.done():  # cancelled, not yet out of the queue: not served
+                        bucket.tokens += 1.0
+                    else:
+                        waiter.handed.set_result(TOKEN)
                 # at least MIN_WAIT: a refill can land a hair short of a whole token, and a
                 # wait too short to move the clock would never end
                 await self.clock.sleep(max((1.0 - bucket.tokens) / (quota.rate * PACE), MIN_WAIT))
-        self._record(key, quota, now)
+        finally:
+            queue = bucket.queue_of(own)
+            if own in queue:  # cancelled while serving
+                queue.remove(own)
+            self._hand_on(bucket)
+
+    @staticmethod
+    def _hand_on(bucket: _Bucket) -> None:
+        """The bucket to the first waiter (it goes on serving), or to nobody."""
+        first = next((w for queue in (bucket.pages, bucket.others) for w in queue if not w.handed.done()), None)
+        bucket.serving = first is not None
+        if first is not None:
+            first.handed.set_result(SERVE)
+
+    @staticmethod
+    def _next(bucket: _Bucket, now: float) -> _Waiter:
+        """A listing's next page before the calls already waiting (it unlocks a page's worth of
+        them: 10 DescribeServices, 100 tasks to describe), unless one of those has waited
+        PATIENCE: pages never hold the rest back for long, however many listings run."""
+        if bucket.others and (not bucket.pages or now - bucket.others[0].since >= PATIENCE):
+            return bucket.others.popleft()
+        return bucket.pages.popleft()
 
     def _record(self, key: tuple[Any, ...], quota: Quota, now: float) -> None:
         swept = _sweeping.get()

@@ -169,3 +169,19 @@ def test_describe_clusters_takes_at_most_100_clusters(fresh_account):
     assert len(described["clusters"]) == 100 and not described["failures"]
     error = refusal(lambda: ecs.describe_clusters(clusters=arns))
     assert error["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_a_services_arn_keeps_its_format_when_the_account_setting_changes(fresh_account):
+    """A service's ARN is fixed when it is created: a service with the short format keeps it
+    until it is migrated ("You can't undo the migration operation"), whatever the account's
+    serviceLongArnFormat setting says later.
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-arn-migration.html"""
+    (arn,) = with_services(fresh_account, 1)
+    assert arn.endswith(":service/c/svc-000")  # the long format: the default since 2021
+    ecs = fresh_account.client("ecs")
+    ecs.put_account_setting(name="serviceLongArnFormat", value="disabled")
+    try:
+        assert ecs.list_services(cluster="c")["serviceArns"] == [arn]
+        assert ecs.describe_services(cluster="c", services=["svc-000"])["services"][0]["serviceArn"] == arn
+    finally:
+        ecs.put_account_setting(name="serviceLongArnFormat", value="enabled")

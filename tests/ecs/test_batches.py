@@ -40,8 +40,8 @@ async def test_the_clusters_on_screen_are_described_first_within_the_bound():
 
 async def test_the_describes_of_a_listing_still_listing_go_before_those_of_listings_done():
     """The largest cluster's pages follow each other: its describes go before those of the
-    small clusters listed in one page (theirs fill the gaps while it waits for a page), and
-    a cluster on screen before both."""
+    small clusters listed in one page (theirs fill the gaps while it waits for a page), a
+    cluster on screen before both; once every listing is done, the one with most left."""
     on_screen: set[str] = set()
     turns = Turns(1, lambda: on_screen)
     started: list[str] = []
@@ -69,6 +69,19 @@ async def test_the_describes_of_a_listing_still_listing_go_before_those_of_listi
     release.set()
     await asyncio.gather(*work)
     assert started == ["small0", "shown0", "big0", "big0"]
+
+    # every listing done: the one with the most describes left first (the largest cluster,
+    # whose screen waits longest), the one waiting longest on a tie
+    on_screen.clear()
+    turns.of("big").listed()
+    release.clear()
+    started.clear()
+    work = [asyncio.ensure_future(describe(c, b)) for c, b in
+            (("small", 0), ("small", 1), ("shown", 0), ("big", 0), ("big", 1), ("big", 2), ("shown", 1))]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*work)
+    assert started == ["small0", "big0", "shown0", "big1", "small1", "big2", "shown1"]
 
 
 async def test_a_describe_cancelled_while_waiting_or_just_let_in_gives_its_turn_on():
@@ -113,3 +126,52 @@ async def test_a_listing_tells_its_turns_when_its_last_page_is_in():
     arns, described = await described_as_listed(pages(), "arns", 2, describe, bound=turns.of("cluster"))
     assert arns == described == ["a", "b", "c"]
     assert seen == [set(), set()] and turns.listed == {"cluster"}
+
+
+
+async def test_a_listing_done_waits_while_another_is_still_listing_unless_on_screen():
+    """The small clusters' describes do not spend the bucket while the largest cluster's
+    pages come; a cluster on screen is never held back; a listing that fails holds nothing."""
+    on_screen: set[str] = set()
+    turns = Turns(4, lambda: on_screen)
+    started: list[str] = []
+
+    async def describe(cluster: str) -> None:
+        async with turns.of(cluster):
+            started.append(cluster)
+
+    big, small, shown = turns.of("big"), turns.of("small"), turns.of("shown")
+    for listing in (big, small, shown):
+        listing.listing()
+    small.listed()
+    shown.listed()
+    on_screen.add("shown")
+    work = [asyncio.ensure_future(describe(c)) for c in ("small", "shown", "big", "small")]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert started == ["shown", "big"]  # free turns, yet "small" waits for "big"'s listing
+    big.listed()  # its last page is in (or it failed)
+    await asyncio.gather(*work)
+    assert started == ["shown", "big", "small", "small"] and turns.free == 4
+
+
+async def test_a_smaller_listing_waits_for_a_larger_one_still_listing():
+    """With the clusters' sizes known (activeServicesCount), a small cluster's describes wait
+    even while its own listing goes on, as long as a larger one's does."""
+    turns = Turns(4, set, {"big": 1498, "small": 100}.__getitem__)
+    started: list[str] = []
+
+    async def describe(cluster: str) -> None:
+        async with turns.of(cluster):
+            started.append(cluster)
+
+    big, small = turns.of("big"), turns.of("small")
+    big.listing()
+    small.listing()
+    work = [asyncio.ensure_future(describe(c)) for c in ("small", "big", "small", "big")]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert started == ["big", "big"]
+    big.listed()
+    await asyncio.gather(*work)
+    assert started == ["big", "big", "small", "small"]

@@ -905,12 +905,27 @@ def _strategy_key(value: Any) -> Any:
     return [(s.get("capacityProvider"), s.get("weight"), s.get("base")) for s in value or []]
 
 
+def _service_arn(compute: Any) -> Any:
+    """Service.arn, worked out once per service: moto builds it anew on every read (the
+    account's long-ARN setting, the partition), and ListServices reads every service's in
+    the cluster for each page (1,498 of them for each of platform-prod's 15 pages). AWS
+    too fixes a service's ARN format when the service is created."""
+
+    def arn(self: Any) -> str:
+        found = self.__dict__.get("_opsdeck_arn")
+        if found is None:
+            found = self.__dict__["_opsdeck_arn"] = compute(self)
+        return found
+
+    return arn
+
+
 def install() -> None:
     global _installed
     if _installed:
         return
     from moto.core.responses import BaseResponse
-    from moto.ecs.models import EC2ContainerServiceBackend as Backend
+    from moto.ecs.models import EC2ContainerServiceBackend as Backend, Service
     from moto.ecs.responses import EC2ContainerServiceResponse as Response
 
     original_list_tasks = Backend.list_tasks
@@ -1021,6 +1036,7 @@ def install() -> None:
         return result
 
     Response.call_action = call_action
+    Service.arn = property(_service_arn(Service.arn.fget))
     Backend.list_tasks = list_tasks
     Backend.describe_tasks = _describe_tasks
     Backend.update_service = update_service

@@ -283,7 +283,9 @@ class ServicesSource:
         # behind one client's worth of describes, not one per cluster (measured: a bound of
         # half that held the describes back more than it sped the pages). The clusters whose
         # rows a screen shows are described first: theirs complete at their own quota floor.
-        describing = Turns(CONCURRENCY, lambda: {shown[k].cluster for k in ctx.on_screen(SERVICES) if k in shown})
+        sizes = {c.name: c.active_services for c in clusters}
+        describing = Turns(CONCURRENCY, lambda: {shown[k].cluster for k in ctx.on_screen(SERVICES) if k in shown},
+                           lambda name: sizes.get(name, 0))
 
         async def tasks_of(cluster: EcsCluster) -> tuple[list[EcsTask], list[EcsTask]]:
             await ctx.after_first_paint()
