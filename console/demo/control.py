@@ -6,28 +6,52 @@ shrink page sizes and read the server-side request counts.
 
 from __future__ import annotations
 
+import http.client
 import json
-import urllib.error
-import urllib.request
+import threading
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ControlError(RuntimeError):
     """The control API answered with an error."""
 
 
+_kept = threading.local()  # per thread: endpoint -> the connection kept to it
+
+
 def _call(endpoint: str, method: str, path: str, body: Any = None, timeout: float = 120) -> Any:
+    """One control request, on a connection kept per thread and endpoint: the embedded AWS
+    keeps connections alive, and a test stepping its clock second by second makes thousands
+    of calls (one connect and one server thread each, opened anew). A kept connection the
+    server has closed is opened again once; a fresh one's failure is the caller's."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        endpoint.rstrip("/") + path, data=data, method=method,
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        raise ControlError(f"{method} {path}: {exc.code} {exc.read().decode(errors='replace')}") from None
+    kept: dict[str, http.client.HTTPConnection] = _kept.__dict__.setdefault("by_endpoint", {})
+    for _ in range(2):
+        reused = endpoint in kept
+        if not reused:
+            address = urlsplit(endpoint)
+            kept[endpoint] = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port or 80)
+        connection = kept[endpoint]
+        connection.timeout = timeout
+        if connection.sock is not None:
+            connection.sock.settimeout(timeout)
+        try:
+            connection.request(method, path, data, {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            answer = response.read()
+            break
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            kept.pop(endpoint).close()
+            if not reused:
+                raise
+        except BaseException:
+            kept.pop(endpoint).close()
+            raise
+    if response.status >= 400:
+        raise ControlError(f"{method} {path}: {response.status} {answer.decode(errors='replace')}")
+    return json.loads(answer or b"null")
 
 
 def health(endpoint: str) -> dict:

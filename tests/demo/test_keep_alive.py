@@ -121,6 +121,7 @@ def test_the_embedded_server_keeps_a_clients_connection(endpoint):
 
 
 async def test_the_shared_clock_moves_the_servers_clock_on_one_kept_connection(endpoint):
+    """Through the control client's connection kept per thread and endpoint."""
     from datetime import datetime, timezone
 
     from console.demo import control
@@ -128,13 +129,12 @@ async def test_the_shared_clock_moves_the_servers_clock_on_one_kept_connection(e
 
     clock = SharedClock(endpoint, datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc))
     try:
-        first = clock.connection.sock
+        first = control._kept.by_endpoint[endpoint].sock
         for _ in range(5):
             await clock.advance(60)
-            assert clock.connection.sock is first
+            assert control._kept.by_endpoint[endpoint].sock is first
             with urllib.request.urlopen(f"{endpoint}/_opsdeck/clock", timeout=10) as answer:
                 assert datetime.fromisoformat(json.loads(answer.read())["now"]) == clock.now()
         assert clock.now() == datetime(2026, 12, 1, 12, 5, tzinfo=timezone.utc)
     finally:
-        clock.connection.close()
         control.set_clock(endpoint, None)
