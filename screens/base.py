@@ -124,6 +124,14 @@ class SourceScreen(Screen):
     def refresh_ages(self) -> None:
         """Called every second: redraw anything that shows an age."""
 
+    def show_table(self, table: Any, shown: bool) -> None:
+        """Show or hide the screen's table; shown, it takes the keys unless something has
+        them: hidden while loading, it could not take focus at mount (under load the user's
+        keys went nowhere)."""
+        table.display = shown
+        if shown and self.focused is None:
+            table.focus()
+
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """(name, help, callback) entries this screen adds to the command palette."""
         return []

@@ -319,9 +319,7 @@ event: the newest service event and its age. `/` filters by name; `enter` opens 
         box = self.query_one("#services-notice", Static)
         box.update(notice or "")
         box.display = notice is not None
-        self.table.display = bool(self.table.items)
-        if self.table.display and self.focused is None:  # a hidden table could not take focus at mount
-            self.table.focus()
+        self.show_table(self.table, bool(self.table.items))
 
     # the `/` filter --------------------------------------------------------------------------
     def action_filter(self) -> None:

@@ -400,9 +400,7 @@ confirmed and audited). Times are UTC."""
         box = self.query_one("#executions-notice", Static)
         box.update(notice or "")
         box.display = notice is not None
-        self.table.display = self.page is not None and bool(self.page.executions)
-        if self.table.display and self.focused is None:  # a hidden table could not take focus at mount
-            self.table.focus()
+        self.show_table(self.table, self.page is not None and bool(self.page.executions))
 
     def _list_snapshot(self) -> Snapshot | None:
         name = self.own_name("list")

@@ -7,8 +7,8 @@ falls in that minute fires (and so do EventBridge Scheduler's schedules: schedul
 A quiet minute costs one comparison; after a long jump of the clock only the last
 ``CATCH_UP`` is played (two hours: a test jumping 14 days must not wait for a day of every
 rule on the shared server), and a minute a rule has already fired for never fires again, even
-if the clock is set back (to real time) and moves on (events_timing.FiredMinutes). In the demo the console's polling plays a minute at a
-time.
+if the clock is set back (to real time) and moves on (events_timing.FiredMinutes). In the
+demo the console's polling plays a minute at a time.
 
 When (EventBridge user guide):
 - cron() in UTC ("All scheduled events use UTC+0 time zone", eb-scheduled-rule-pattern), read by
