@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.audit import AuditLog, UnfinishedRun
 from console.text import inert
+from widgets.footer import Footer
 
 
 def unfinished_text(runs: list[UnfinishedRun]) -> Text:

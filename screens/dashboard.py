@@ -21,11 +21,12 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.css.scalar import Unit
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from console.polling import Snapshot
 from screens.base import SourceScreen
 from screens.panel import ServicePanel
+from widgets.footer import Footer
 from widgets.panel_tabs import PanelTabs, Tab
 from widgets.resource_table import ResourceTable
 from widgets.status_bar import StatusBar

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterator, Mapping, N
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.polling import Snapshot
 from console.polling.sources import Source
@@ -27,6 +27,7 @@ from console.target import Target
 from console.text import inert
 from screens.base import SourceScreen
 from widgets.cells import age, text
+from widgets.footer import Footer
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:

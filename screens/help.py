@@ -17,9 +17,10 @@ from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.text import inert, inert_str
+from widgets.footer import Footer
 
 HelpGroups = list[tuple[str, list[tuple[str, str]]]]  # (owner, [(keys, description)])
 HelpSections = list[tuple[str, str]]  # (heading, what it explains)

@@ -45,7 +45,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from console.aws.errors import ErrorClass, Problem, describe_problem, error_code
 from console.cloudwatch.log_lines import StartError, parse_start, zone_name
@@ -55,6 +55,7 @@ from console.cloudwatch.logs_feed import LogFeed
 from console.text import inert
 from screens.base import SourceScreen
 from widgets.cells import age as format_age
+from widgets.footer import Footer
 from widgets.log_view import DEFAULT_MAX_LINES, LogView, timestamp_text
 from widgets.status_bar import StatusBar
 

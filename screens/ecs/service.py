@@ -30,7 +30,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from console.services.ecs import models as M
 from console.text import inert
@@ -39,6 +39,7 @@ from screens.ecs import look
 from screens.ecs.actions import ServiceActions, TaskActions
 from screens.ecs.views import ServiceViews, TaskViews
 from widgets import cells
+from widgets.footer import Footer
 from widgets.panel import FilterInput
 from widgets.resource_table import Column, ResourceTable
 from widgets.section import Section

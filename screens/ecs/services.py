@@ -23,7 +23,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.aws.errors import ErrorClass, Problem
 from console.polling import Snapshot
@@ -34,6 +34,7 @@ from screens.ecs import look
 from screens.ecs.actions import ServiceActions
 from screens.ecs.views import ServiceViews
 from widgets import cells
+from widgets.footer import Footer
 from widgets.panel import FilterInput
 from widgets.resource_table import Column, ResourceTable
 from widgets.status_bar import StatusBar

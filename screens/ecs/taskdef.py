@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.aws.errors import ErrorClass, Problem, describe_problem
 from console.services.ecs.taskdef import (
@@ -32,6 +32,7 @@ from console.services.ecs.taskdef import (
 )
 from console.text import inert
 from screens.base import SourceScreen
+from widgets.footer import Footer
 from widgets.section import Section
 from widgets.status_bar import StatusBar
 

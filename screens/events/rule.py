@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.services.events.actions import parse_rule_arn, parse_schedule_arn
 from console.services.events.detail import (
@@ -36,6 +36,7 @@ from console.text import inert, inert_lines
 from screens.confirm import start_guarded_action
 from screens.detail import Feed, SectionsScreen
 from widgets.cells import DASH, text
+from widgets.footer import Footer
 from widgets.section import Section
 from widgets.status_bar import StatusBar
 

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.polling import Snapshot
 from console.services.events.fires import TIMELINE_SPAN, Upcoming, upcoming
@@ -19,6 +19,7 @@ from console.services.events.sources import RULES, SCHEDULES
 from console.text import inert
 from screens.base import SourceScreen
 from widgets.cells import age
+from widgets.footer import Footer
 from widgets.status_bar import StatusBar
 
 BURST = 4  # more fires than this of one item in an hour: one line with a count

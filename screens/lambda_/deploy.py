@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from console.actions.base import PlanRefused
 from console.actions.confirm import ConfirmationError, check_confirmation
@@ -32,6 +32,7 @@ from console.services.lambda_.models import LambdaFunction
 from console.text import inert, inert_str
 from screens.base import SourceScreen
 from screens.confirm import ConfirmActionScreen
+from widgets.footer import Footer
 from widgets.status_bar import StatusBar
 
 SOURCE_KINDS = (("directory", "directory"), ("zip file", "zip"), ("image URI", "image"))

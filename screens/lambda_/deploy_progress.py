@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from console.actions.base import Plan, Progress
 from console.actions.runner import Confirmation, Outcome, Runner
@@ -34,6 +34,7 @@ from console.services.lambda_.deploy.strategy import format_seconds
 from console.text import inert
 from screens.base import SourceScreen
 from screens.confirm import RunningAction, stop_watching, worker_ended
+from widgets.footer import Footer
 from widgets.status_bar import StatusBar
 
 PHASES = {

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from console.services.lambda_ import detail as D
 from console.services.lambda_.health import percent
@@ -27,6 +27,7 @@ from console.services.lambda_.models import LambdaFunction, worse
 from console.text import inert
 from screens.detail import Feed, SectionsScreen
 from widgets.cells import DASH, count, text, timestamp
+from widgets.footer import Footer
 from widgets.section import Section
 from widgets.status_bar import StatusBar
 

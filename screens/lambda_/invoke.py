@@ -28,7 +28,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from console.aws.errors import ErrorClass, Problem, describe_problem
 from console.config import DEFAULT_TRAFFIC_ALIAS, ConfigError
@@ -46,6 +46,7 @@ from console.services.lambda_.qualifiers import LATEST, Qualifiers, fetch_qualif
 from console.text import inert
 from screens.base import SourceScreen
 from screens.confirm import ConfirmActionScreen
+from widgets.footer import Footer
 from widgets.payload_editor import PayloadEditor
 from widgets.status_bar import StatusBar
 

@@ -28,7 +28,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.services.stepfunctions.asl.render import STATUS_STYLES
 from screens.stepfunctions.execution_actions import EXECUTION_BINDINGS, open_redrive_execution, open_stop_execution
@@ -52,6 +52,7 @@ from console.services.stepfunctions.steps import GLYPHS, StepStatus
 from console.services.stepfunctions.task_logs import lambda_log_group
 from console.text import inert, inert_lines
 from screens.detail import Feed, SectionsScreen
+from widgets.footer import Footer
 from widgets.section import Section
 from widgets.state_graph import StateGraph
 from widgets.status_bar import StatusBar

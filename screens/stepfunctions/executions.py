@@ -26,7 +26,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.aws.budget import sweeping
 from console.aws.context import AwsContext, bounded_gather
@@ -42,6 +42,7 @@ from screens.base import SourceScreen
 from screens.stepfunctions.execution_actions import EXECUTION_BINDINGS, open_redrive_execution, open_stop_execution
 from screens.stepfunctions.start import START_EXECUTION_BINDING, open_start_execution
 from widgets import cells
+from widgets.footer import Footer
 from widgets.panel import FilterInput
 from widgets.resource_table import Column, ResourceTable
 from widgets.status_bar import StatusBar
