@@ -25,6 +25,7 @@ from typing import Any
 
 from aiobotocore.session import AioSession
 
+from console.aws.models_cache import share_service_models
 from console.aws.timestamps import use_fast_timestamps
 from console.clock import Clock
 
@@ -218,6 +219,7 @@ def build_session(profile: str | None, keys: StaticKeys | None = None) -> AioSes
     else:
         session = AioSession(profile=profile) if profile else AioSession()
     use_fast_timestamps(session)
+    share_service_models(session)
     if keys is not None:
         session.set_credentials(keys.access_key_id, keys.secret_access_key, keys.session_token)
         return session
