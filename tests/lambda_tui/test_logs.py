@@ -198,10 +198,6 @@ def retries_on_their_own_clock(monkeypatch):
     monkeypatch.setattr(clients, "use_clock", lambda client, clock: use_clock(client, retry_clock))
 
 
-# Under a loaded 2-core machine the retried poll sometimes does not land within the wait
-# (seen about once in five full runs, never alone); the cause is not found yet: re-run it
-# rather than let a slow machine fail the suite.
-@pytest.mark.flaky(reruns=2)
 async def test_throttling_backs_off_keeps_the_lines_and_says_when_it_retries(account, retries_on_their_own_clock,
                                                                              no_live_tail):  # polling
     from console.demo.faultproxy import FaultProxy

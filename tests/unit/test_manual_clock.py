@@ -1,5 +1,5 @@
 """ManualClock, the time tests move: sleepers wake in order, and a positive sleep always
-moves time, as real time does."""
+moves time, as real time does (InstantClock's too)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,27 @@ async def test_a_sleep_too_short_to_add_to_the_time_still_moves_it():
     await asyncio.sleep(0)
     await asyncio.wait_for(clock.advance(1), 5)
     assert task.done() and naps == 1 and start < clock.monotonic()
+
+
+async def test_an_instant_clock_moves_time_by_a_sleep_too_short_to_add():
+    """The same for InstantClock (tests/clock.py), whose sleeps return at once: an
+    aiobotocore token bucket on it, a rounding error short of a token, waits once."""
+    from console.aws.retries import ClockTokenBucket
+    from tests.clock import InstantClock
+
+    clock = InstantClock()
+    await clock.sleep(115.0)
+    bucket = ClockTokenBucket(max_rate=1, clock=clock)
+    await bucket.acquire()  # the bucket's first look at the clock
+    bucket._current_capacity = 1 - 1e-16  # tokens are floats: 1e-16 s short at 1 a second
+    naps = 0
+    sleep = bucket._sleep
+
+    async def counted(seconds: float) -> None:
+        nonlocal naps
+        naps += 1
+        await sleep(seconds)
+
+    bucket._sleep = counted
+    await asyncio.wait_for(bucket.acquire(), 5)
+    assert naps == 1 and clock.monotonic() > 115.0
