@@ -110,3 +110,22 @@ def test_function_paging_returns_every_function_once(servers):
         mine = [n for n in seen if n.startswith("pg-")]
         assert len(seen) == len(set(seen))
         assert set(mine) == names
+
+
+def test_the_account_of_an_access_key_follows_its_creation_and_deletion(fresh_account):
+    """The remembered key -> account answers (extensions/overhead.py) stay moto's own: a key
+    signs for its account while it exists, and once deleted it is moto's unknown key again
+    (moto serves it the default account; real AWS would refuse it)."""
+    logs = fresh_account.client("logs")
+    logs.create_log_group(logGroupName="/only/in/the/fresh/account")
+
+    def groups() -> set[str]:
+        return {g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix="/only/")["logGroups"]}
+
+    assert groups() == {"/only/in/the/fresh/account"}
+    assert groups() == {"/only/in/the/fresh/account"}  # asked again: the remembered answer
+    iam = boto3.client("iam", endpoint_url=fresh_account.endpoint, region_name="us-east-1")
+    iam.meta.events.register("before-sign.iam.*", lambda request, **_: request.headers.__setitem__(
+        "x-moto-account-id", fresh_account.id))
+    iam.delete_access_key(UserName="opsdeck-test", AccessKeyId=fresh_account.access_key)
+    assert groups() == set()

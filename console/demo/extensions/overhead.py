@@ -13,6 +13,10 @@ Measured on moto 5.2.5 (cProfile inside the server), every request pays for:
   depends only on the object's class, the member name and the member's shape,
   so it is memoised on exactly that (objects with an instance-level ``Meta``
   are never cached). Values are still read from each object.
+- ``get_account_id_from``: which account signed the request, found by scanning every
+  account's IAM backend in every partition (creating the partitions' backends of each
+  account on the way): the suite makes an account per test, so the scan grew with the
+  run. The answer is remembered per access key until an access key is made or deleted.
 """
 
 from __future__ import annotations
@@ -96,4 +100,35 @@ def install() -> None:
         return found
 
     serialize.ResponseSerializer.get_value = get_value
+    _remember_key_accounts()
     _installed = True
+
+
+def _remember_key_accounts() -> None:
+    """moto.iam.models.get_account_id_from, memoised; forgotten whenever IAM makes or deletes
+    an access key (a user's, or STS's temporary ones), so every answer is the scan's."""
+    from moto.iam import models as iam
+
+    scan = iam.get_account_id_from
+    known: dict[str, str] = {}
+
+    def get_account_id_from(access_key: str) -> str:
+        account = known.get(access_key)
+        if account is None:
+            account = scan(access_key)
+            with _lock:
+                known[access_key] = account
+        return account
+
+    def forgetting(method: Any) -> Any:
+        def changed_keys(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                with _lock:
+                    known.clear()
+        return changed_keys
+
+    for name in ("create_access_key", "create_temp_access_key", "delete_access_key", "delete_access_key_by_name"):
+        setattr(iam.IAMBackend, name, forgetting(getattr(iam.IAMBackend, name)))
+    iam.get_account_id_from = get_account_id_from
