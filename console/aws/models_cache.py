@@ -1,9 +1,10 @@
-"""One botocore data loader for every session opsdeck makes.
+"""One botocore data loader for every session the process makes.
 
 botocore caches the service models it reads (JSON files of up to a few MB: Lambda's, ECS's,
 CloudWatch's, the endpoint rules) per loader, and each session builds its own loader. A
-session is made per profile and again after credentials are renewed or the target changes,
-and each read all of those files anew. The files do not change while the process runs, so
+session is made per profile and again after credentials are renewed or the target changes
+(and the embedded AWS makes one per control call that writes traffic), and each read all of
+those files anew. The files do not change while the process runs, so
 sessions share the first loader.
 """
 
