@@ -27,8 +27,9 @@ async def problem_text(target: Target) -> str:
     clock = ManualClock()
     app = OpsdeckApp(target, ClientPool(clock), clock)
     async with app.run_test(size=(120, 30)) as pilot, time_flies(clock):  # botocore's retry delays pass
-        for _ in range(400):
-            if isinstance(app.screen, (ProblemScreen, DashboardScreen)):
+        for _ in range(400):  # a screen is app.screen before its widgets are mounted: wait for them
+            if isinstance(app.screen, DashboardScreen) or (isinstance(app.screen, ProblemScreen)
+                                                           and app.screen.query("#remedy")):
                 break
             await pilot.pause(0.05)
         assert isinstance(app.screen, ProblemScreen), f"expected the problem screen, got {app.screen!r}"
