@@ -192,12 +192,64 @@ def metric_queries(names: Sequence[str], window_minutes: int = DEFAULT_WINDOW_MI
     number of windows, so a window-long period's last datapoint covers exactly the window."""
     queries: list[MetricQuery] = []
     for index, name in enumerate(names):
-        dims = (("FunctionName", name),)
-        for suffix, metric, stat in QUERIES:
-            queries.append(MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, PERIOD))
+        queries += minute_queries(index, name)
         if not coarse(window_minutes):
             queries += _window_queries(index, name, window_minutes, (routes or {}).get(name, ()))
     return queries
+
+
+def minute_queries(index: int, name: str) -> list[MetricQuery]:
+    """One function's per-minute queries (QUERIES), ids `f<index>_<suffix>`."""
+    dims = (("FunctionName", name),)
+    return [MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, PERIOD) for suffix, metric, stat in QUERIES]
+
+
+def window_queries(index: int, name: str, window_minutes: int,
+                   routes: dict[str, tuple[VersionRoute, ...]] | None = None) -> list[MetricQuery]:
+    """One function's queries whose period is the (by-the-minute) window."""
+    return _window_queries(index, name, window_minutes, (routes or {}).get(name, ()))
+
+
+def unsettled_from(read_at: datetime, timeout_s: int) -> datetime:
+    """The first minute whose figures could still change after a read at `read_at`: Lambda
+    stamps a datapoint with the invocation's start and emits it once the invocation ends,
+    and CloudWatch returns it up to its ingestion delay later, so a minute keeps filling for
+    the function's timeout plus that delay after it ends (the issue's contract, and
+    tests/contract/test_lambda.py). Minutes before it were final when read."""
+    return (read_at - timedelta(seconds=timeout_s + INGESTION_DELAY)).replace(second=0, microsecond=0)
+
+
+def keepable(kept: LambdaMinutes, start: datetime, until: datetime) -> bool:
+    """Does `kept` hold every minute of [start, until), each count known?"""
+    offset = int((start - kept.start).total_seconds() // PERIOD)
+    keep = int((until - start).total_seconds() // PERIOD)
+    if kept.period_s != PERIOD or offset < 0 or keep < 0 or offset + keep > len(kept):
+        return False
+    return not any(None in series[offset:offset + keep] for series in (kept.invocations, kept.errors, kept.throttles))
+
+
+def spliced(kept: LambdaMinutes, start: datetime, newest: LambdaMinutes, end: datetime,
+            now: datetime) -> LambdaMinutes:
+    """The minutes [start, end): `kept`'s up to `newest.start` (keepable), `newest`'s from there."""
+    offset = int((start - kept.start).total_seconds() // PERIOD)
+    keep = int((newest.start - start).total_seconds() // PERIOD)
+
+    def joined(old: tuple, new: tuple) -> tuple:
+        values = old[offset:offset + keep] + new
+        first = values[0] if values else None
+        return _blank(first, len(values)) if all(v == first for v in values) else values
+
+    return LambdaMinutes(
+        start=start,
+        invocations=joined(kept.invocations, newest.invocations),
+        errors=joined(kept.errors, newest.errors),
+        throttles=joined(kept.throttles, newest.throttles),
+        duration_avg_ms=joined(kept.duration_avg_ms, newest.duration_avg_ms),
+        duration_max_ms=joined(kept.duration_max_ms, newest.duration_max_ms),
+        concurrency_max=joined(kept.concurrency_max, newest.concurrency_max),
+        period_s=PERIOD,
+        arriving=arriving(start, end, PERIOD, now),
+    )
 
 
 def coarse_queries(names: Sequence[str], window_minutes: int,
