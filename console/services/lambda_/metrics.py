@@ -176,12 +176,13 @@ def version_queries(index: int, name: str, window_minutes: int,
     return queries
 
 
-def _window_queries(index: int, name: str, window_minutes: int,
-                    routes: Sequence[VersionRoute]) -> list[MetricQuery]:
-    """The queries whose period is the window: p99 and each routed version's figures."""
+def window_queries(index: int, name: str, window_minutes: int,
+                   routes: dict[str, tuple[VersionRoute, ...]] | None = None) -> list[MetricQuery]:
+    """One function's queries whose period is the window: p99 and each routed version's figures."""
     dims = (("FunctionName", name),)
     return [MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, window_minutes * 60)
-            for suffix, metric, stat in WINDOW_QUERIES] + version_queries(index, name, window_minutes, routes)
+            for suffix, metric, stat in WINDOW_QUERIES] + version_queries(index, name, window_minutes,
+                                                                           (routes or {}).get(name, ()))
 
 
 def metric_queries(names: Sequence[str], window_minutes: int = DEFAULT_WINDOW_MINUTES,
@@ -194,7 +195,7 @@ def metric_queries(names: Sequence[str], window_minutes: int = DEFAULT_WINDOW_MI
     for index, name in enumerate(names):
         queries += minute_queries(index, name)
         if not coarse(window_minutes):
-            queries += _window_queries(index, name, window_minutes, (routes or {}).get(name, ()))
+            queries += window_queries(index, name, window_minutes, routes)
     return queries
 
 
@@ -202,12 +203,6 @@ def minute_queries(index: int, name: str) -> list[MetricQuery]:
     """One function's per-minute queries (QUERIES), ids `f<index>_<suffix>`."""
     dims = (("FunctionName", name),)
     return [MetricQuery(f"f{index}_{suffix}", NAMESPACE, metric, dims, stat, PERIOD) for suffix, metric, stat in QUERIES]
-
-
-def window_queries(index: int, name: str, window_minutes: int,
-                   routes: dict[str, tuple[VersionRoute, ...]] | None = None) -> list[MetricQuery]:
-    """One function's queries whose period is the (by-the-minute) window."""
-    return _window_queries(index, name, window_minutes, (routes or {}).get(name, ()))
 
 
 def unsettled_from(read_at: datetime, timeout_s: int) -> datetime:
@@ -264,7 +259,7 @@ def coarse_queries(names: Sequence[str], window_minutes: int,
         dims = (("FunctionName", name),)
         for suffix, metric, stat in QUERIES:
             queries.append(MetricQuery(f"f{index}_{suffix}{COARSE}", NAMESPACE, metric, dims, stat, period))
-        queries += _window_queries(index, name, window_minutes, (routes or {}).get(name, ()))
+        queries += window_queries(index, name, window_minutes, routes)
     return queries
 
 
