@@ -20,12 +20,14 @@ class Footer(TextualFooter):
 
     def _keys(self) -> tuple[Any, ...]:
         """What the footer's compose would show now, in a comparable form."""
+        active = self.screen.active_bindings
         keys = tuple(
             (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            for (_, binding, enabled, tooltip) in active.values()
             if binding.show
         )
-        return keys, self.show_command_palette, self.compact
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)  # drawn apart, though not `show`n
+        return keys, palette and palette[2:], self.show_command_palette, self.compact
 
     def compose(self):
         if self._bindings_ready:
