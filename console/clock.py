@@ -76,11 +76,14 @@ class ManualClock:
             await asyncio.sleep(0)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        # A positive sleep always moves time, as real time does, even by less than a float
-        # can add to `_elapsed` (a waiter re-checking a rate limit would otherwise spin).
-        deadline = max(self._elapsed + seconds, math.nextafter(self._elapsed, math.inf))
-        heapq.heappush(self._sleepers, (deadline, next(self._order), future))
+        heapq.heappush(self._sleepers, (self._after(seconds), next(self._order), future))
         await future
+
+    def _after(self, seconds: float) -> float:
+        """The time `seconds` (> 0) from now: later than now even when `seconds` is less than a
+        float can add to `_elapsed`, as real time moves (a waiter re-checking a rate limit
+        would otherwise ask again at the same instant, forever)."""
+        return max(self._elapsed + seconds, math.nextafter(self._elapsed, math.inf))
 
     @property
     def sleepers(self) -> int:

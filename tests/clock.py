@@ -9,7 +9,6 @@ a test moves time, before any sleeper wakes, so the console and AWS agree on `no
 from __future__ import annotations
 
 import asyncio
-import math
 from contextlib import asynccontextmanager, suppress
 from datetime import datetime, timezone
 from typing import AsyncIterator
@@ -51,15 +50,12 @@ async def time_flies(clock: ManualClock, poll: float = 0.002) -> AsyncIterator[M
 
 
 class InstantClock(ManualClock):
-    """A ManualClock on which every sleep returns at once, moving time by what it slept.
-
-    As on ManualClock, a positive sleep moves time even by less than a float can add: a rate
-    limiter's waiter asking for 1e-17 s more would otherwise ask again at the same instant,
-    hundreds of thousands of times, until another task happened to move the clock."""
+    """A ManualClock on which every sleep returns at once, moving time by what it slept (at
+    least to the next instant a float holds, as ManualClock's sleepers wake)."""
 
     async def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            self._elapsed = max(self._elapsed + seconds, math.nextafter(self._elapsed, math.inf))
+            self._elapsed = self._after(seconds)
             self.moved()
         await asyncio.sleep(0)
 
