@@ -229,26 +229,25 @@ async def fetch_window_metrics(ctx: AwsContext, names: list[str], minutes: int,
     routes = routes or {}
     now = ctx.clock.now()
     start, end = lambda_metrics.span_bounds(now, minutes)
-    if lambda_metrics.coarse(minutes):
-        kept = None
+    coarse = lambda_metrics.coarse(minutes)
+    kept = {} if coarse else kept or {}
     tails = {name: max(start, lambda_metrics.unsettled_from(read_at, timeout))
-             for name, (_, read_at, timeout) in (kept or {}).items() if name in names}
+             for name, (_, read_at, timeout) in kept.items() if name in names}
     tail_from = min(tails.values(), default=end)
     tails = {name: at for name, at in tails.items() if lambda_metrics.keepable(kept[name][0], start, tail_from)}
-    whole = [q for i, name in enumerate(names) if name not in tails
-             for q in lambda_metrics.minute_queries(i, name)]
-    window = [q for i, name in enumerate(names) if not lambda_metrics.coarse(minutes)
-              for q in lambda_metrics.window_queries(i, name, minutes, routes)]
-    tail = [q for i, name in enumerate(names) if name in tails for q in lambda_metrics.minute_queries(i, name)]
+    whole, tail, window = [], [], []
+    for i, name in enumerate(names):
+        (tail if name in tails else whole).extend(lambda_metrics.minute_queries(i, name))
+        if not coarse:
+            window += lambda_metrics.window_queries(i, name, minutes, routes)
     reads = [fetch_metrics(ctx, whole + window, start, end), fetch_metrics(ctx, tail, tail_from, end)]
-    if lambda_metrics.coarse(minutes):
+    window_start = window_end = None
+    if coarse:
         window_start, window_end = lambda_metrics.window_bounds(now, minutes)
         reads.append(fetch_metrics(ctx, lambda_metrics.coarse_queries(names, minutes, routes),
                                    window_start, window_end))
-    else:
-        window_start = window_end = None
-    results, newest, *coarse = await asyncio.gather(*reads)
-    window_results = coarse[0] if coarse else results
+    results, newest, *periodic = await asyncio.gather(*reads)
+    window_results = periodic[0] if periodic else results
     found = {}
     for i, name in enumerate(names):
         periods = None
